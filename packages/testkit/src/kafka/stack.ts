@@ -93,13 +93,13 @@ function logTail(file: string, lines = 30): string {
   return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
-async function startBroker(o: StackOptions, c: ClusterState, lib: string): Promise<ClusterState> {
-  const marker = markerFor(o, c.name);
-  for (const [port, what] of [
+async function assertPortsFree(c: ClusterState): Promise<void> {
+  const ports: Array<[number, string]> = [
     [c.ports.client, 'client'],
     [c.ports.controller, 'controller'],
-    ...(c.security !== 'PLAINTEXT' ? [[c.ports.internal, 'internal'] as const] : []),
-  ] as const) {
+  ];
+  if (c.security !== 'PLAINTEXT') ports.push([c.ports.internal, 'internal']);
+  for (const [port, what] of ports) {
     if (!(await portFree(port))) {
       throw new PortTakenError(
         `port ${port} (${what} listener of cluster ${c.name}) is taken by another process. ` +
@@ -107,6 +107,10 @@ async function startBroker(o: StackOptions, c: ClusterState, lib: string): Promi
       );
     }
   }
+}
+
+async function startBroker(o: StackOptions, c: ClusterState, lib: string): Promise<ClusterState> {
+  const marker = markerFor(o, c.name);
   const log = loggingConfig(c.kafkaVersion);
   const logFile = join(c.dir, 'server.log');
   const fd = openSync(logFile, 'a');
@@ -230,6 +234,8 @@ export async function stackUp(o: StackOptions, specs: ClusterSpec[]): Promise<Cl
     toStart.push(prepared);
   }
   writeState(stateFile(o), state);
+  // Check every port before starting anything, so a conflict starts nothing.
+  for (const c of toStart) await assertPortsFree(c);
   const results = await Promise.allSettled(
     toStart.map(async (c) => {
       progress(`${c.name}: starting Kafka ${c.kafkaVersion} (${c.security}) on ${c.bootstrap}…`);
@@ -284,6 +290,7 @@ export async function stackRestart(o: StackOptions, name: string, { kill = false
     } else await stopProcess(c.pid, marker);
   }
   const lib = await ensureKafkaJars(o.cacheDir, resolveKafkaVersion(c.kafkaVersion), o.onProgress);
+  await assertPortsFree(c);
   const started = await startBroker(o, c, lib);
   writeState(stateFile(o), upsertCluster(readState(stateFile(o)), started));
   return started;

@@ -1,0 +1,2 @@
+export * from './test-stack.ts';
+export * from './names.ts';
