@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerDbCommands } from './commands/db.ts';
 import { registerStackCommands } from './commands/stack.ts';
 
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerStackCommands(program);
+  registerDbCommands(program);
   return program;
 }
 

@@ -1,0 +1,27 @@
+/** The worker's configuration, read once from the environment (STYLE.md habit 9). */
+export interface WorkerEnv {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Port of /healthz, /readyz and /metrics. 0 picks a free port. */
+  httpPort: number;
+  httpHost: string;
+  logLevel: string;
+}
+
+export class WorkerEnvError extends Error {
+  readonly code = 'INVALID_WORKER_ENV';
+}
+
+export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const port = Number(env.FERRY_WORKER_PORT ?? 9464);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new WorkerEnvError(`FERRY_WORKER_PORT must be a port number 0-65535, got "${env.FERRY_WORKER_PORT}"`);
+  }
+  return {
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ferry',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    httpPort: port,
+    httpHost: env.FERRY_WORKER_HOST ?? '127.0.0.1',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

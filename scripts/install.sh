@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks: Node 24 (npm package), the npm dependencies, and — with --browser —
+# Debian's Chromium for the e2e tests. Kafka jars are fetched by `ferry stack up` (Maven Central, once).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/ensure-node.sh
+
+# npm ci when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install: npm ci (Node $(node --version))" >&2
+  npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown .*config "nodedir"' >&2 || true
+  [ -d node_modules/.bin ] || { echo "install: npm ci failed" >&2; exit 1; }
+fi
+
+for tool in java mvn; do
+  command -v "$tool" >/dev/null || { echo "install: $tool is missing: install Java 17+ and Maven (apt-get install openjdk-17-jdk-headless maven)" >&2; exit 1; }
+done
+
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "install: Chromium from Debian (apt-get install chromium)" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "install: the e2e tests need /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, brings the test stack up (six real Kafka clusters: 4.x and 3.9,
+# SASL/SCRAM, TLS; plus the machine's Postgres and Redis), runs every suite, brings the stack down,
+# and prints one line: ci: N passed, N failed[, N skipped].
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/install.sh --browser || exit 1
+source scripts/ensure-node.sh
+export PATH="$root/node_modules/.bin:$PATH"
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 NODE_ENV=test
+export FERRY_SECRET_KEY="${FERRY_SECRET_KEY:-$(printf 'ferry-test-key-0123456789abcdef!' | base64)}"
+export FERRY_SECRET_KEY_ID="${FERRY_SECRET_KEY_ID:-test}"
+
+started=$(date +%s)
+echo "== test stack: up"
+node scripts/stack.ts up || { echo "ci: 0 passed, 1 failed"; exit 1; }
+cleanup() {
+  echo "== test stack: down"
+  node scripts/stack.ts down --purge || true
+}
+trap cleanup EXIT
+
+status=0
+rm -rf apps/*/.reports packages/*/.reports bench/.reports e2e/.reports
+
+echo "== typecheck"
+turbo run typecheck --output-logs=errors-only || status=1
+
+echo "== unit + integration (Vitest, per workspace)"
+turbo run test --concurrency=1 --continue --output-logs=full -- \
+  --reporter=default --reporter=json --outputFile.json=.reports/vitest.json || status=1
+
+if [ -f e2e/package.json ] && grep -q '"e2e"' e2e/package.json; then
+  echo "== e2e (Playwright, Debian Chromium)"
+  npm run e2e -w @ferry/e2e --silent || status=1
+fi
+
+echo "== summary ($(( $(date +%s) - started )) s)"
+node scripts/summarize-tests.ts || status=1
+exit $status
