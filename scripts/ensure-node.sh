@@ -28,5 +28,3 @@ case ":$PATH:" in
   *) export PATH="$_ferry_node_dir/bin:$PATH" ;;
 esac
 export FERRY_NODE="$_ferry_node_dir/bin/node"
-# Native addons build against this Node's headers, not the machine's (~/.npmrc may point nodedir elsewhere).
-export npm_config_nodedir="$_ferry_node_dir"

@@ -9,8 +9,14 @@ source scripts/ensure-node.sh
 # npm ci when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "install: npm ci (Node $(node --version))" >&2
-  npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v 'Unknown .*config "nodedir"' >&2 || true
-  [ -d node_modules/.bin ] || { echo "install: npm ci failed" >&2; exit 1; }
+  # npm 11 can write a lock file that lacks other platforms' optional packages and then refuse `npm ci`
+  # with EUSAGE (npm/cli#8320); `npm install` honours the same lock and accepts it.
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/ferry-npm-ci.log; then
+    grep -q EUSAGE /tmp/ferry-npm-ci.log || { cat /tmp/ferry-npm-ci.log >&2; exit 1; }
+    echo "install: npm ci refused the lock file (npm/cli#8320); falling back to npm install" >&2
+    npm install --no-audit --no-fund --loglevel=error >&2 || { echo "install: npm install failed" >&2; exit 1; }
+  fi
+  touch node_modules/.package-lock.json
 fi
 
 for tool in java mvn; do

@@ -39,6 +39,13 @@ if (existsSync(pw)) {
   if (r.stats.unexpected) failures.push('e2e: see the Playwright output above');
 }
 
+// A suite that failed without writing a report (crashed, no test files, type errors) still counts.
+const suiteErrors = Number(process.env.FERRY_SUITE_ERRORS ?? 0);
+if (suiteErrors > 0) {
+  failed += suiteErrors;
+  failures.push(`${suiteErrors} suite run(s) exited non-zero without a failing test in their report (see the output above)`);
+}
+
 for (const row of rows) console.log(`  ${row}`);
 for (const f of failures) console.log(`  FAILED ${f}`);
 console.log(`ci: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

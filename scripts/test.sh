@@ -22,20 +22,25 @@ cleanup() {
 trap cleanup EXIT
 
 status=0
+suite_errors=0
 rm -rf apps/*/.reports packages/*/.reports bench/.reports e2e/.reports
 
 echo "== typecheck"
-turbo run typecheck --output-logs=errors-only || status=1
+turbo run typecheck --output-logs=errors-only || { status=1; suite_errors=$((suite_errors + 1)); }
 
 echo "== unit + integration (Vitest, per workspace)"
 turbo run test --concurrency=1 --continue --output-logs=full -- \
-  --reporter=default --reporter=json --outputFile.json=.reports/vitest.json || status=1
+  --reporter=default --reporter=json --outputFile.json=.reports/vitest.json || test_status=1
 
 if [ -f e2e/package.json ] && grep -q '"e2e"' e2e/package.json; then
   echo "== e2e (Playwright, Debian Chromium)"
-  npm run e2e -w @ferry/e2e --silent || status=1
+  npm run e2e -w @ferry/e2e --silent || e2e_status=1
 fi
 
 echo "== summary ($(( $(date +%s) - started )) s)"
-node scripts/summarize-tests.ts || status=1
+# A failed step whose report shows no failing test (a crash, no test files) is counted as one failure.
+if [ "${test_status:-0}" = 1 ] && ! grep -qs '"numFailedTests":[1-9]' apps/*/.reports/vitest.json packages/*/.reports/vitest.json; then suite_errors=$((suite_errors + 1)); fi
+if [ "${e2e_status:-0}" = 1 ] && ! grep -qs '"unexpected":[1-9]' e2e/.reports/playwright.json; then suite_errors=$((suite_errors + 1)); fi
+[ "${test_status:-0}" = 1 ] || [ "${e2e_status:-0}" = 1 ] && status=1
+FERRY_SUITE_ERRORS=$suite_errors node scripts/summarize-tests.ts || status=1
 exit $status
