@@ -1,0 +1,19 @@
+import type { TestProject } from 'vitest/node';
+import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
+
+const runId = `w${process.pid}`;
+
+export default async function setup(project: TestProject) {
+  await createTemplateDatabase(runId);
+  project.provide('dbRunId', runId);
+  return async () => {
+    await dropDatabases(`ferry_t_${runId}_`);
+    await dropDatabases(`ferry_tpl_${runId}`);
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dbRunId: string;
+  }
+}
