@@ -1,2 +1,4 @@
 export * from './teams.ts';
 export * from './replication.ts';
+export * from './access.ts';
+export * from './observed.ts';

@@ -1,0 +1,164 @@
+import { type Db, schema } from '@ferry/db';
+import { sql } from 'drizzle-orm';
+import { flowSample, RETENTION_MS } from './flow-sample.ts';
+import type { PartitionMetrics } from './partition-metrics.ts';
+
+export interface MetricsWriterOptions {
+  /** Flush period; raw samples are bucketed to it. */
+  flushIntervalMs?: number;
+  /**
+   * Cap on latest-value rows upserted per flush (the write budget). Partitions beyond it wait for the next
+   * flush, longest-waiting first, so a 10,000-partition flow refreshes every partition within
+   * ceil(10000 / cap) flushes and Postgres never sees more than cap / interval rows per second.
+   */
+  maxLatestRowsPerFlush?: number;
+}
+
+const key = (p: PartitionMetrics) => `${p.flowId}\u0000${p.topic}\u0000${p.partition}`;
+
+/**
+ * Batches the engine's per-partition metrics into Postgres: the latest value per partition (live table)
+ * and one raw sample per flow per interval (charts), with per-minute and per-hour rollups and retention.
+ */
+export class MetricsWriter {
+  readonly db: Db;
+  readonly flushIntervalMs: number;
+  readonly maxLatestRowsPerFlush: number;
+  /** Latest metrics per partition not yet written, in arrival order of first change. */
+  private pending = new Map<string, PartitionMetrics>();
+  /** Latest metrics per partition of the flows this worker runs, for the flow samples. */
+  private latest = new Map<string, PartitionMetrics>();
+  /** Records and bytes per flow since the last flush. */
+  private window = new Map<string, { records: number; bytes: number }>();
+  rowsWritten = 0;
+
+  constructor(db: Db, opts: MetricsWriterOptions = {}) {
+    this.db = db;
+    this.flushIntervalMs = opts.flushIntervalMs ?? 5000;
+    this.maxLatestRowsPerFlush = opts.maxLatestRowsPerFlush ?? 1000;
+  }
+
+  record(p: PartitionMetrics): void {
+    const k = key(p);
+    // A partition still waiting keeps its place in line (Map order); its values become the newest.
+    this.pending.set(k, p);
+    this.latest.set(k, p);
+    const w = this.window.get(p.flowId) ?? { records: 0, bytes: 0 };
+    w.records += p.records;
+    w.bytes += p.bytes;
+    this.window.set(p.flowId, w);
+  }
+
+  forgetFlow(flowId: string): void {
+    for (const m of [this.pending, this.latest]) for (const [k, v] of m) if (v.flowId === flowId) m.delete(k);
+    this.window.delete(flowId);
+  }
+
+  /** Writes what is pending. Safe to call concurrently with record(); errors leave the data for next time. */
+  async flush(now = Date.now()): Promise<number> {
+    let rows = 0;
+    const batch = [...this.pending.values()].slice(0, this.maxLatestRowsPerFlush);
+    if (batch.length) {
+      const t = schema.partitionMetricsLatest;
+      await this.db
+        .insert(t)
+        .values(
+          batch.map((p) => ({
+            flowId: p.flowId,
+            topic: p.topic,
+            partition: p.partition,
+            sourceEndOffset: p.sourceEndOffset ?? null,
+            replicatedOffset: p.position ?? null,
+            lagRecords: p.lagRecords ?? null,
+            lagMs: p.lagMs ?? null,
+            recordAgeMsAvg: p.recordAgeMs?.avg ?? null,
+            replicationLatencyMsAvg: p.replicationLatencyMs?.avg ?? null,
+            recordsPerSec: p.records / (Math.max(p.windowMs, 1) / 1000),
+            bytesPerSec: p.bytes / (Math.max(p.windowMs, 1) / 1000),
+            updatedAt: new Date(now),
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [t.flowId, t.topic, t.partition],
+          set: {
+            sourceEndOffset: sql`excluded.source_end_offset`,
+            replicatedOffset: sql`excluded.replicated_offset`,
+            lagRecords: sql`excluded.lag_records`,
+            lagMs: sql`excluded.lag_ms`,
+            recordAgeMsAvg: sql`excluded.record_age_ms_avg`,
+            replicationLatencyMsAvg: sql`excluded.replication_latency_ms_avg`,
+            recordsPerSec: sql`excluded.records_per_sec`,
+            bytesPerSec: sql`excluded.bytes_per_sec`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        });
+      for (const p of batch) if (this.pending.get(key(p)) === p) this.pending.delete(key(p));
+      rows += batch.length;
+    }
+    const flows = new Set([...this.latest.values()].map((p) => p.flowId));
+    if (flows.size) {
+      const at = new Date(Math.floor(now / this.flushIntervalMs) * this.flushIntervalMs);
+      const samples = [...flows].map((flowId) => {
+        const s = flowSample(flowId, [...this.latest.values()].filter((p) => p.flowId === flowId));
+        const w = this.window.get(flowId) ?? { records: 0, bytes: 0 };
+        return { ...s, records: w.records, bytes: w.bytes };
+      });
+      const t = schema.flowMetricSamples;
+      // Several workers run tasks of one flow: their samples of the same interval are merged.
+      await this.db
+        .insert(t)
+        .values(samples.map((s) => ({ ...s, resolution: 'raw', at })))
+        .onConflictDoUpdate({
+          target: [t.flowId, t.resolution, t.at],
+          set: {
+            lagRecords: sql`${t.lagRecords} + excluded.lag_records`,
+            lagMsMax: sql`greatest(${t.lagMsMax}, excluded.lag_ms_max)`,
+            recordAgeMsAvg: sql`coalesce(excluded.record_age_ms_avg, ${t.recordAgeMsAvg})`,
+            recordAgeMsMax: sql`greatest(${t.recordAgeMsMax}, excluded.record_age_ms_max)`,
+            replicationLatencyMsAvg: sql`coalesce(excluded.replication_latency_ms_avg, ${t.replicationLatencyMsAvg})`,
+            replicationLatencyMsMax: sql`greatest(${t.replicationLatencyMsMax}, excluded.replication_latency_ms_max)`,
+            records: sql`${t.records} + excluded.records`,
+            bytes: sql`${t.bytes} + excluded.bytes`,
+          },
+        });
+      for (const f of flows) this.window.set(f, { records: 0, bytes: 0 });
+      rows += samples.length;
+    }
+    this.rowsWritten += rows;
+    return rows;
+  }
+}
+
+/**
+ * Rolls raw samples into per-minute and per-minute into per-hour rows (recomputed from their inputs, so
+ * running it twice or on two workers gives the same rows), then drops what is past retention.
+ */
+export async function rollUpAndExpire(db: Db, now = Date.now()): Promise<void> {
+  const rollup = (from: string, to: string, unitName: 'minute' | 'hour', sinceMs: number) => {
+    const unit = sql.raw(`'${unitName}'`); // one of two literals: inlined so select and group by match
+    return sql`
+    insert into flow_metric_samples (flow_id, resolution, at, lag_records, lag_ms_max, record_age_ms_avg,
+      record_age_ms_max, replication_latency_ms_avg, replication_latency_ms_max, checkpoint_latency_ms_avg,
+      records, bytes, samples)
+    select flow_id, ${to}, date_trunc(${unit}, at), max(lag_records), max(lag_ms_max),
+      sum(record_age_ms_avg * samples) / nullif(sum(samples) filter (where record_age_ms_avg is not null), 0),
+      max(record_age_ms_max),
+      sum(replication_latency_ms_avg * samples) / nullif(sum(samples) filter (where replication_latency_ms_avg is not null), 0),
+      max(replication_latency_ms_max), avg(checkpoint_latency_ms_avg), sum(records), sum(bytes), sum(samples)
+    from flow_metric_samples
+    where resolution = ${from} and at >= date_trunc(${unit}, ${new Date(now - sinceMs)}::timestamptz)
+    group by 1, 3
+    on conflict (flow_id, resolution, at) do update set
+      lag_records = excluded.lag_records, lag_ms_max = excluded.lag_ms_max,
+      record_age_ms_avg = excluded.record_age_ms_avg, record_age_ms_max = excluded.record_age_ms_max,
+      replication_latency_ms_avg = excluded.replication_latency_ms_avg,
+      replication_latency_ms_max = excluded.replication_latency_ms_max,
+      checkpoint_latency_ms_avg = excluded.checkpoint_latency_ms_avg,
+      records = excluded.records, bytes = excluded.bytes, samples = excluded.samples`;
+  };
+  await db.execute(rollup('raw', '1m', 'minute', 2 * 60_000));
+  await db.execute(rollup('1m', '1h', 'hour', 2 * 3600_000));
+  for (const [resolution, ms] of Object.entries(RETENTION_MS)) {
+    await db.execute(sql`delete from flow_metric_samples where resolution = ${resolution} and at < ${new Date(now - ms)}::timestamptz`);
+  }
+}

@@ -1,0 +1,102 @@
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { flows } from './replication.ts';
+
+/**
+ * Observed state, written by workers: who is alive, which task runs where, and replication metrics.
+ * Desired state (flows, clusters) is written only by the control plane.
+ */
+
+/** One row per worker process; `lastHeartbeatAt` older than a few seconds means dead. */
+export const workers = pgTable('workers', {
+  id: text('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  version: text('version').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }).notNull(),
+  /** Job ids of the tasks it runs now. */
+  tasks: jsonb('tasks').$type<string[]>().notNull().default([]),
+  /** running | draining | dead */
+  state: text('state').notNull().default('running'),
+});
+
+/** Per-task state of a flow's current generation. */
+export const flowTasks = pgTable(
+  'flow_tasks',
+  {
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    taskIndex: integer('task_index').notNull(),
+    generation: integer('generation').notNull(),
+    workerId: text('worker_id'),
+    /** starting | running | stopped | failed */
+    state: text('state').notNull(),
+    lastError: text('last_error'),
+    partitions: integer('partitions').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.taskIndex] })],
+);
+
+/** The latest metrics per replicated partition, for the live table (one row per partition, upserted). */
+export const partitionMetricsLatest = pgTable(
+  'partition_metrics_latest',
+  {
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    sourceEndOffset: bigint('source_end_offset', { mode: 'number' }),
+    replicatedOffset: bigint('replicated_offset', { mode: 'number' }),
+    lagRecords: bigint('lag_records', { mode: 'number' }),
+    lagMs: bigint('lag_ms', { mode: 'number' }),
+    recordAgeMsAvg: doublePrecision('record_age_ms_avg'),
+    replicationLatencyMsAvg: doublePrecision('replication_latency_ms_avg'),
+    recordsPerSec: doublePrecision('records_per_sec'),
+    bytesPerSec: doublePrecision('bytes_per_sec'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.topic, t.partition] })],
+);
+
+/**
+ * Time series per flow (summed or maxed over its partitions), at three resolutions: `raw` (one row per
+ * flow per flush interval, workers' contributions merged, kept briefly), `1m` and `1h` rollups kept longer. Charts read the resolution
+ * that fits the range.
+ */
+export const flowMetricSamples = pgTable(
+  'flow_metric_samples',
+  {
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    resolution: text('resolution').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** Records not yet replicated, summed over the flow's partitions (max over a rollup's samples). */
+    lagRecords: bigint('lag_records', { mode: 'number' }).notNull().default(0),
+    lagMsMax: bigint('lag_ms_max', { mode: 'number' }).notNull().default(0),
+    recordAgeMsAvg: doublePrecision('record_age_ms_avg'),
+    recordAgeMsMax: doublePrecision('record_age_ms_max'),
+    replicationLatencyMsAvg: doublePrecision('replication_latency_ms_avg'),
+    replicationLatencyMsMax: doublePrecision('replication_latency_ms_max'),
+    checkpointLatencyMsAvg: doublePrecision('checkpoint_latency_ms_avg'),
+    records: bigint('records', { mode: 'number' }).notNull().default(0),
+    bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+    /** How many raw samples a rollup summarises. */
+    samples: integer('samples').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.resolution, t.at] }), index('flow_metric_samples_at').on(t.resolution, t.at)],
+);
