@@ -82,8 +82,8 @@ describe('MetricsWriter against Postgres', () => {
     );
     expect(minute.rows).toEqual([{ samples: 1, records: '12' }]);
     await rollUpAndExpire(db, t + 60_000); // idempotent
-    const hour = await db.execute(sql`select at, records::int as records from flow_metric_samples where resolution='1h'`);
-    expect(hour.rows).toEqual([{ at: new Date(t), records: 12 }]);
+    const hour = await db.execute(sql`select extract(epoch from at)::bigint * 1000 as at, records::int as records from flow_metric_samples where resolution='1h'`);
+    expect(hour.rows).toEqual([{ at: String(t), records: 12 }]);
 
     await rollUpAndExpire(db, t + 7 * 3600_000);
     const rawLeft = await db.execute(sql`select count(*)::int as n from flow_metric_samples where resolution='raw'`);
