@@ -1,0 +1,59 @@
+import { type Db, schema } from '@ferry/db';
+import { testDb } from '@ferry/db/testing';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WorkerRegistry, workerIdentity } from '../../src/registry/worker-registry.ts';
+import { StatusWriter } from '../../src/status/status-writer.ts';
+
+let db: Db;
+let flowId = '';
+beforeAll(async () => {
+  ({ db } = await testDb(inject('dbRunId'), 'status'));
+  const [team] = await db.insert(schema.teams).values({ name: 'T', slug: 'status' }).returning();
+  const [a, b] = await db
+    .insert(schema.clusters)
+    .values([
+      { teamId: team!.id, name: 'east', bootstrapServers: '127.0.0.1:1' },
+      { teamId: team!.id, name: 'west', bootstrapServers: '127.0.0.1:2' },
+    ])
+    .returning();
+  const [f] = await db.insert(schema.flows).values({ teamId: team!.id, name: 'f', sourceClusterId: a!.id, targetClusterId: b!.id, enabled: true }).returning();
+  flowId = f!.id;
+});
+afterAll(() => db?.$client.end());
+
+const flowRow = async () => (await db.select().from(schema.flows).where(eq(schema.flows.id, flowId)))[0]!;
+
+describe('StatusWriter', () => {
+  it('derives the flow state in words from its tasks and keeps the last error', async () => {
+    const s = new StatusWriter(db, 'w1');
+    const task = (i: number, generation = 0) => ({ flowId, taskIndex: i, generation, tasksMax: 2 });
+    await s.task(task(0), 'running');
+    expect(await flowRow()).toMatchObject({ status: 'starting' });
+    await s.task(task(1), 'running');
+    expect(await flowRow()).toMatchObject({ status: 'running', lastError: null });
+    await s.task(task(1), 'failed', 'target cluster west rejected topic creation: too many replicas.');
+    expect(await flowRow()).toMatchObject({ status: 'degraded', lastError: 'target cluster west rejected topic creation: too many replicas.' });
+    // A stale generation cannot overwrite the newer one.
+    await s.task(task(0, 1), 'running');
+    await s.task(task(0, 0), 'failed', 'stale');
+    const rows = await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
+    expect(rows.find((r) => r.taskIndex === 0)).toMatchObject({ generation: 1, state: 'running' });
+  });
+});
+
+describe('WorkerRegistry', () => {
+  it('records workers with their tasks and marks silent ones dead', async () => {
+    const a = new WorkerRegistry(db, workerIdentity('0.1.0'));
+    const b = new WorkerRegistry(db, { ...workerIdentity('0.1.0'), id: 'other' });
+    const now = Date.now();
+    await a.heartbeat(['flow.x.g0.t0'], 'running', new Date(now));
+    await b.heartbeat(['flow.x.g0.t1'], 'running', new Date(now - 20_000));
+    expect(await WorkerRegistry.markDead(db, 10_000, now)).toEqual(['other']);
+    const rows = await db.select().from(schema.workers);
+    expect(rows.find((r) => r.id === a.me.id)).toMatchObject({ state: 'running', tasks: ['flow.x.g0.t0'], pid: process.pid });
+    expect(rows.find((r) => r.id === 'other')).toMatchObject({ state: 'dead', tasks: [] });
+    await a.leave();
+    expect((await db.select().from(schema.workers).where(eq(schema.workers.id, a.me.id)))[0]).toMatchObject({ state: 'stopped' });
+  });
+});
