@@ -1,3 +1,5 @@
+import { type SecretKey, parseSecretKey } from '@ferry/core/secret-box';
+
 /** The worker's configuration, read once from the environment (STYLE.md habit 9). */
 export interface WorkerEnv {
   databaseUrl: string;
@@ -6,6 +8,10 @@ export interface WorkerEnv {
   httpPort: number;
   httpHost: string;
   logLevel: string;
+  /** Keys that open cluster secrets: the current one first, then FERRY_SECRET_KEY_PREVIOUS. Empty when unset. */
+  keyring: SecretKey[];
+  /** BullMQ/Redis key prefix of this installation. */
+  redisPrefix: string;
 }
 
 export class WorkerEnvError extends Error {
@@ -23,5 +29,21 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     httpPort: port,
     httpHost: env.FERRY_WORKER_HOST ?? '127.0.0.1',
     logLevel: env.LOG_LEVEL ?? 'info',
+    keyring: readKeyring(env),
+    redisPrefix: env.FERRY_REDIS_PREFIX ?? 'ferry',
   };
+}
+
+function readKeyring(env: NodeJS.ProcessEnv): SecretKey[] {
+  const keys: SecretKey[] = [];
+  try {
+    if (env.FERRY_SECRET_KEY) keys.push(parseSecretKey(env.FERRY_SECRET_KEY_ID ?? 'k1', env.FERRY_SECRET_KEY));
+    if (env.FERRY_SECRET_KEY_PREVIOUS) {
+      const [id, key] = env.FERRY_SECRET_KEY_PREVIOUS.split(':');
+      keys.push(parseSecretKey(id ?? '', key ?? ''));
+    }
+  } catch (e) {
+    throw new WorkerEnvError((e as Error).message);
+  }
+  return keys;
 }
