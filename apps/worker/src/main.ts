@@ -1,20 +1,79 @@
-import { hostname } from 'node:os';
 import { createDb } from '@ferry/db';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { TaskWorker } from './dispatch/task-worker.ts';
+import { createEngineRunner, engineFencer } from './engine-runner.ts';
 import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
+import { MetricsWriter, rollUpAndExpire } from './metrics/metrics-writer.ts';
+import { createReplicationMetrics } from './metrics/prometheus.ts';
+import { postgresFlowStore } from './reconcile/postgres-flow-store.ts';
+import { Reconciler } from './reconcile/reconciler.ts';
+import { WorkerRegistry, workerIdentity } from './registry/worker-registry.ts';
+import { StatusWriter } from './status/status-writer.ts';
 
+const VERSION = '0.1.0';
 const env = readWorkerEnv();
-const log = pino({ level: env.logLevel, base: { component: 'worker', host: hostname(), pid: process.pid } });
+const me = workerIdentity(VERSION);
+const log = pino({ level: env.logLevel, base: { worker: me.id } });
+const logs = {
+  http: log.child({ component: 'http' }),
+  redis: log.child({ component: 'redis' }),
+  dispatch: log.child({ component: 'dispatch' }),
+  reconcile: log.child({ component: 'reconcile' }),
+  metrics: log.child({ component: 'metrics' }),
+  registry: log.child({ component: 'registry' }),
+};
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'ferry_worker_' });
+const replicationMetrics = createReplicationMetrics(registry);
 
-const db = createDb(env.databaseUrl, 4);
-const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-redis.on('error', (e) => log.child({ component: 'redis' }).warn({ err: e.message }, 'redis connection problem'));
+const db = createDb(env.databaseUrl, 6);
+const connection = () => {
+  const r = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  r.on('error', (e) => logs.redis.warn({ err: e.message }, 'redis connection problem (retrying)'));
+  return r;
+};
+const redis = connection();
+const metricsWriter = new MetricsWriter(db);
+const status = new StatusWriter(db, me.id);
+const workerRegistry = new WorkerRegistry(db, me);
+
+const runner = createEngineRunner({
+  db,
+  keyring: env.keyring,
+  log: log.child({ component: 'engine' }),
+  onPartitionMetrics: (m) => {
+    replicationMetrics.observePartition(m);
+    metricsWriter.record(m);
+  },
+  onCheckpointMetrics: (m) => replicationMetrics.observeCheckpoint(m),
+  status,
+});
+
+const taskWorker = new TaskWorker({
+  connection,
+  prefix: env.redisPrefix,
+  workerId: me.id,
+  runner,
+  onEvent: (e) => {
+    if (e.type === 'task-failed') logs.dispatch.warn({ job: e.jobId, err: e.error.message }, 'task failed; it will be retried');
+    else if (e.type === 'rebalance') logs.dispatch.info({ share: e.share, live: e.liveWorkers, released: e.released }, 'rebalance');
+    else logs.dispatch.info({ job: e.jobId, ...(e.type === 'task-stopped' ? { reason: e.reason } : {}) }, e.type);
+  },
+});
+const reconciler = new Reconciler({
+  connection,
+  prefix: env.redisPrefix,
+  store: postgresFlowStore(db),
+  fence: engineFencer(db, env.keyring),
+  onEvent: (e) => {
+    if (e.type === 'error') logs.reconcile.warn({ err: e.error.message }, 'reconcile failed; retrying');
+    else logs.reconcile.info(e, e.type);
+  },
+});
 
 const { server, port } = await startHttpServer({
   host: env.httpHost,
@@ -38,15 +97,38 @@ const { server, port } = await startHttpServer({
     },
   },
 });
-log.info({ port }, `worker listening on http://${env.httpHost}:${port} (/healthz, /readyz, /metrics)`);
+logs.http.info({ port }, `worker listening on http://${env.httpHost}:${port} (/healthz, /readyz, /metrics)`);
+
+await taskWorker.start();
+reconciler.start();
+const timers = [
+  setInterval(() => {
+    workerRegistry.heartbeat([...taskWorker.running.keys()]).catch((e) => logs.registry.warn({ err: e.message }, 'heartbeat to Postgres failed'));
+    WorkerRegistry.markDead(db, 10_000).catch(() => {});
+  }, 2000),
+  setInterval(() => {
+    metricsWriter.flush().catch((e) => logs.metrics.warn({ err: e.message }, 'metrics flush failed; kept for the next one'));
+  }, metricsWriter.flushIntervalMs),
+  setInterval(() => {
+    rollUpAndExpire(db).catch((e) => logs.metrics.warn({ err: e.message }, 'metrics rollup failed'));
+  }, 60_000),
+];
+workerRegistry.heartbeat([]).catch(() => {});
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'draining and exiting');
+  log.info({ signal }, 'draining: finishing open transactions, releasing tasks');
+  for (const t of timers) clearInterval(t);
+  await workerRegistry.heartbeat([...taskWorker.running.keys()], 'draining').catch(() => {});
+  await reconciler.close().catch(() => {});
+  await taskWorker.close().catch((e) => log.warn({ err: (e as Error).message }, 'close failed'));
+  await metricsWriter.flush().catch(() => {});
+  await workerRegistry.leave().catch(() => {});
   server.close();
   await Promise.allSettled([redis.quit(), db.$client.end()]);
+  log.info('drained; exiting');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
