@@ -1,6 +1,7 @@
 // Brings the test stack up or down for scripts/test.sh: node scripts/stack.ts up|down
-import { ensureTestStack, testStackOptions } from '@ferry/testkit/vitest';
+
 import { stackDown } from '@ferry/testkit';
+import { ensureTestStack, testStackOptions } from '@ferry/testkit/vitest';
 
 const cmd = process.argv[2];
 if (cmd === 'up') await ensureTestStack();

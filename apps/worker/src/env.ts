@@ -1,4 +1,4 @@
-import { type SecretKey, parseSecretKey } from '@ferry/core/secret-box';
+import { parseSecretKey, type SecretKey } from '@ferry/core/secret-box';
 
 /** The worker's configuration, read once from the environment (STYLE.md habit 9). */
 export interface WorkerEnv {
@@ -21,7 +21,9 @@ export class WorkerEnvError extends Error {
 export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const port = Number(env.FERRY_WORKER_PORT ?? 9464);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new WorkerEnvError(`FERRY_WORKER_PORT must be a port number 0-65535, got "${env.FERRY_WORKER_PORT}"`);
+    throw new WorkerEnvError(
+      `FERRY_WORKER_PORT must be a port number 0-65535, got "${env.FERRY_WORKER_PORT}"`,
+    );
   }
   return {
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ferry',
@@ -37,7 +39,8 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
 function readKeyring(env: NodeJS.ProcessEnv): SecretKey[] {
   const keys: SecretKey[] = [];
   try {
-    if (env.FERRY_SECRET_KEY) keys.push(parseSecretKey(env.FERRY_SECRET_KEY_ID ?? 'k1', env.FERRY_SECRET_KEY));
+    if (env.FERRY_SECRET_KEY)
+      keys.push(parseSecretKey(env.FERRY_SECRET_KEY_ID ?? 'k1', env.FERRY_SECRET_KEY));
     if (env.FERRY_SECRET_KEY_PREVIOUS) {
       const [id, key] = env.FERRY_SECRET_KEY_PREVIOUS.split(':');
       keys.push(parseSecretKey(id ?? '', key ?? ''));

@@ -20,16 +20,21 @@ export async function startHttpServer(opts: {
           Object.entries(opts.checks).map(async ([name, check]) => [name, await check()] as const),
         );
         const failing = results.filter(([, r]) => !r.ok);
-        res
-          .writeHead(failing.length ? 503 : 200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: failing.length ? 'unready' : 'ready', checks: Object.fromEntries(results) }));
+        res.writeHead(failing.length ? 503 : 200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: failing.length ? 'unready' : 'ready',
+            checks: Object.fromEntries(results),
+          }),
+        );
       } else if (req.url === '/metrics') {
         res.writeHead(200, { 'content-type': opts.registry.contentType }).end(await opts.registry.metrics());
       } else {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       }
     } catch (e) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (e as Error).message }));
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: (e as Error).message }));
     }
   });
   await new Promise<void>((resolve, reject) => {

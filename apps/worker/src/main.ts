@@ -1,7 +1,7 @@
 import { createDb } from '@ferry/db';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { TaskWorker } from './dispatch/task-worker.ts';
 import { createEngineRunner, engineFencer } from './engine-runner.ts';
 import { readWorkerEnv } from './env.ts';
@@ -59,9 +59,15 @@ const taskWorker = new TaskWorker({
   workerId: me.id,
   runner,
   onEvent: (e) => {
-    if (e.type === 'task-failed') logs.dispatch.warn({ job: e.jobId, err: e.error.message }, 'task failed; it will be retried');
-    else if (e.type === 'rebalance') logs.dispatch.info({ share: e.share, live: e.liveWorkers, released: e.released }, 'rebalance');
-    else logs.dispatch.info({ job: e.jobId, ...(e.type === 'task-stopped' ? { reason: e.reason } : {}) }, e.type);
+    if (e.type === 'task-failed')
+      logs.dispatch.warn({ job: e.jobId, err: e.error.message }, 'task failed; it will be retried');
+    else if (e.type === 'rebalance')
+      logs.dispatch.info({ share: e.share, live: e.liveWorkers, released: e.released }, 'rebalance');
+    else
+      logs.dispatch.info(
+        { job: e.jobId, ...(e.type === 'task-stopped' ? { reason: e.reason } : {}) },
+        e.type,
+      );
   },
 });
 const reconciler = new Reconciler({
@@ -90,7 +96,9 @@ const { server, port } = await startHttpServer({
     },
     redis: async () => {
       try {
-        return (await redis.ping()) === 'PONG' ? { ok: true } : { ok: false, reason: 'redis: unexpected PING reply' };
+        return (await redis.ping()) === 'PONG'
+          ? { ok: true }
+          : { ok: false, reason: 'redis: unexpected PING reply' };
       } catch (e) {
         return { ok: false, reason: `redis: ${(e as Error).message}` };
       }
@@ -103,11 +111,15 @@ await taskWorker.start();
 reconciler.start();
 const timers = [
   setInterval(() => {
-    workerRegistry.heartbeat([...taskWorker.running.keys()]).catch((e) => logs.registry.warn({ err: e.message }, 'heartbeat to Postgres failed'));
+    workerRegistry
+      .heartbeat([...taskWorker.running.keys()])
+      .catch((e) => logs.registry.warn({ err: e.message }, 'heartbeat to Postgres failed'));
     WorkerRegistry.markDead(db, 10_000).catch(() => {});
   }, 2000),
   setInterval(() => {
-    metricsWriter.flush().catch((e) => logs.metrics.warn({ err: e.message }, 'metrics flush failed; kept for the next one'));
+    metricsWriter
+      .flush()
+      .catch((e) => logs.metrics.warn({ err: e.message }, 'metrics flush failed; kept for the next one'));
   }, metricsWriter.flushIntervalMs),
   setInterval(() => {
     rollUpAndExpire(db).catch((e) => logs.metrics.warn({ err: e.message }, 'metrics rollup failed'));

@@ -3,8 +3,18 @@ import { readWorkerEnv } from '../src/env.ts';
 
 describe('readWorkerEnv', () => {
   it.each([
-    [{}, { httpPort: 9464, redisUrl: 'redis://127.0.0.1:6379', databaseUrl: 'postgres://postgres@127.0.0.1:5432/ferry' }],
-    [{ FERRY_WORKER_PORT: '0', REDIS_URL: 'redis://r:1' }, { httpPort: 0, redisUrl: 'redis://r:1' }],
+    [
+      {},
+      {
+        httpPort: 9464,
+        redisUrl: 'redis://127.0.0.1:6379',
+        databaseUrl: 'postgres://postgres@127.0.0.1:5432/ferry',
+      },
+    ],
+    [
+      { FERRY_WORKER_PORT: '0', REDIS_URL: 'redis://r:1' },
+      { httpPort: 0, redisUrl: 'redis://r:1' },
+    ],
   ])('%j', (env, expected) => {
     expect(readWorkerEnv(env)).toMatchObject(expected);
   });

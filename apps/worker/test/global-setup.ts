@@ -1,5 +1,5 @@
-import type { TestProject } from 'vitest/node';
 import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
+import type { TestProject } from 'vitest/node';
 
 const runId = `w${process.pid}`;
 

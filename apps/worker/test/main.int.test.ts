@@ -37,7 +37,10 @@ describe('worker process', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { postgres: { ok: true }, redis: { ok: true } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { postgres: { ok: true }, redis: { ok: true } },
+    });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^ferry_worker_process_cpu_user_seconds_total \d/m);
     expect((await fetch(`${base}/nope`)).status).toBe(404);

@@ -16,16 +16,23 @@ if (!recentEnough || !process.features.typescript) {
   const projectNode = join(root, '.tools', 'node', 'bin', 'node');
   if (!recentEnough) {
     if (!existsSync(projectNode)) {
-      const r = spawnSync('bash', ['-c', `source "${join(root, 'scripts', 'ensure-node.sh')}"`], { stdio: 'inherit' });
+      const r = spawnSync('bash', ['-c', `source "${join(root, 'scripts', 'ensure-node.sh')}"`], {
+        stdio: 'inherit',
+      });
       if (r.status !== 0) {
-        console.error(`ferry: needs Node.js 22.15 or newer (this is ${process.version}) and could not fetch Node 24.`);
+        console.error(
+          `ferry: needs Node.js 22.15 or newer (this is ${process.version}) and could not fetch Node 24.`,
+        );
         process.exit(1);
       }
     }
   }
   const node = recentEnough ? process.execPath : projectNode;
-  const flags = process.features.typescript && recentEnough ? [] : ['--experimental-strip-types', '--no-warnings'];
-  const r = spawnSync(node, [...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const flags =
+    process.features.typescript && recentEnough ? [] : ['--experimental-strip-types', '--no-warnings'];
+  const r = spawnSync(node, [...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? (r.signal ? 128 : 1));
 }
 

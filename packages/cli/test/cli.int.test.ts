@@ -8,7 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = join(import.meta.dirname, '..', 'bin', 'ferry.js');
 const ferry = (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -49,7 +53,9 @@ describe('ferry CLI', () => {
     }
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const t = await c.query("select count(*)::int as n from information_schema.tables where table_schema='public' and table_name in ('clusters','flows')");
+    const t = await c.query(
+      "select count(*)::int as n from information_schema.tables where table_schema='public' and table_name in ('clusters','flows')",
+    );
     await c.end();
     expect(t.rows[0].n).toBe(2);
   });

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fairShare, tasksToRelease } from './fair-share.ts';
-import { TASKS_QUEUE, TaskJobData, desiredGenerationKey, taskJobId } from './task-job.ts';
+import { desiredGenerationKey, TASKS_QUEUE, TaskJobData, taskJobId } from './task-job.ts';
 import type { StopReason, TaskRunner } from './task-runner.ts';
 import { WorkerPresence } from './worker-presence.ts';
 
@@ -54,12 +54,19 @@ export class TaskWorker {
   constructor(opts: TaskWorkerOptions) {
     this.opts = { lockDurationMs: 6000, stalledIntervalMs: 2000, checkIntervalMs: 1000, ...opts };
     this.control = opts.connection();
-    this.presence = new WorkerPresence(this.control, opts.prefix, Math.max(3 * this.opts.checkIntervalMs, 3000));
+    this.presence = new WorkerPresence(
+      this.control,
+      opts.prefix,
+      Math.max(3 * this.opts.checkIntervalMs, 3000),
+    );
   }
 
   async start(): Promise<void> {
     await this.presence.beat(this.opts.workerId);
-    this.queue = new Queue<TaskJobData>(TASKS_QUEUE, { connection: this.opts.connection(), prefix: this.opts.prefix });
+    this.queue = new Queue<TaskJobData>(TASKS_QUEUE, {
+      connection: this.opts.connection(),
+      prefix: this.opts.prefix,
+    });
     this.worker = new Worker<TaskJobData>(TASKS_QUEUE, (job, token) => this.process(job, token), {
       connection: this.opts.connection(),
       prefix: this.opts.prefix,
@@ -70,7 +77,9 @@ export class TaskWorker {
       stalledInterval: this.opts.stalledIntervalMs,
       maxStalledCount: Number.MAX_SAFE_INTEGER,
       name: this.opts.workerId,
-      settings: { backoffStrategy: (attempts: number) => Math.min(30_000, 500 * 2 ** Math.min(attempts, 10)) },
+      settings: {
+        backoffStrategy: (attempts: number) => Math.min(30_000, 500 * 2 ** Math.min(attempts, 10)),
+      },
     });
     this.worker.on('error', () => {});
     this.timer = setInterval(() => void this.check().catch(() => {}), this.opts.checkIntervalMs);
@@ -93,7 +102,8 @@ export class TaskWorker {
       share,
     );
     for (const id of release) this.running.get(id)?.controller.abort('rebalance');
-    if (release.length) this.opts.onEvent?.({ type: 'rebalance', share, liveWorkers: live.length, released: release });
+    if (release.length)
+      this.opts.onEvent?.({ type: 'rebalance', share, liveWorkers: live.length, released: release });
     await Promise.all(
       [...this.running.values()].map(async (r) => {
         const desired = await this.control!.get(desiredGenerationKey(this.opts.prefix, r.job.data.flowId));

@@ -1,5 +1,5 @@
 import { type ClusterSecrets, type ClusterSettings, type FlowConfig, flowConfigSchema } from '@ferry/core';
-import { type SecretEnvelope, type SecretKey, open } from '@ferry/core/secret-box';
+import { open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
 import { type Db, schema } from '@ferry/db';
 import { eq, inArray } from 'drizzle-orm';
 
@@ -41,18 +41,25 @@ export function toConnection(row: ClusterRow, keyring: readonly SecretKey[]): Cl
   let secrets: ClusterSecrets = {};
   if (row.secrets) {
     if (keyring.length === 0) {
-      throw new FlowLoadError('SECRET_KEY_MISSING', `cluster ${row.name} has stored secrets but this worker has no FERRY_SECRET_KEY to open them`);
+      throw new FlowLoadError(
+        'SECRET_KEY_MISSING',
+        `cluster ${row.name} has stored secrets but this worker has no FERRY_SECRET_KEY to open them`,
+      );
     }
     secrets = open<ClusterSecrets>(row.secrets as unknown as SecretEnvelope, keyring);
   }
   const conn: ClusterConnection = {
     id: row.id,
     alias: row.name,
-    bootstrapServers: row.bootstrapServers.split(',').map((s) => s.trim()).filter(Boolean),
+    bootstrapServers: row.bootstrapServers
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     securityProtocol: row.securityProtocol,
   };
   if (settings.sasl) conn.sasl = { ...settings.sasl, password: secrets.saslPassword ?? '' };
-  if (settings.tls || secrets.tlsKeyPem) conn.tls = { ...settings.tls, ...(secrets.tlsKeyPem ? { keyPem: secrets.tlsKeyPem } : {}) };
+  if (settings.tls || secrets.tlsKeyPem)
+    conn.tls = { ...settings.tls, ...(secrets.tlsKeyPem ? { keyPem: secrets.tlsKeyPem } : {}) };
   return conn;
 }
 
@@ -68,7 +75,10 @@ export async function loadFlow(db: Db, flowId: string, keyring: readonly SecretK
   const parsed = flowConfigSchema.safeParse(flow.config ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FlowLoadError('INVALID_FLOW_CONFIG', `flow ${flow.name} has an invalid option ${issue.path.join('.')}: ${issue.message}`);
+    throw new FlowLoadError(
+      'INVALID_FLOW_CONFIG',
+      `flow ${flow.name} has an invalid option ${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   return {
     id: flow.id,

@@ -99,7 +99,10 @@ export class MetricsWriter {
     if (flows.size) {
       const at = new Date(Math.floor(now / this.flushIntervalMs) * this.flushIntervalMs);
       const samples = [...flows].map((flowId) => {
-        const s = flowSample(flowId, [...this.latest.values()].filter((p) => p.flowId === flowId));
+        const s = flowSample(
+          flowId,
+          [...this.latest.values()].filter((p) => p.flowId === flowId),
+        );
         const w = this.window.get(flowId) ?? { records: 0, bytes: 0 };
         return { ...s, records: w.records, bytes: w.bytes };
       });
@@ -159,6 +162,8 @@ export async function rollUpAndExpire(db: Db, now = Date.now()): Promise<void> {
   await db.execute(rollup('raw', '1m', 'minute', 2 * 60_000));
   await db.execute(rollup('1m', '1h', 'hour', 2 * 3600_000));
   for (const [resolution, ms] of Object.entries(RETENTION_MS)) {
-    await db.execute(sql`delete from flow_metric_samples where resolution = ${resolution} and at < ${new Date(now - ms)}::timestamptz`);
+    await db.execute(
+      sql`delete from flow_metric_samples where resolution = ${resolution} and at < ${new Date(now - ms)}::timestamptz`,
+    );
   }
 }

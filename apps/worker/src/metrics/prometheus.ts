@@ -15,19 +15,48 @@ export function createReplicationMetrics(register: Registry) {
   const g = (name: string, help: string, labelNames: readonly string[] = partitionLabels) =>
     new Gauge({ name, help, labelNames, registers: [register] });
   const m = {
-    recordCount: new Counter({ name: `${SRC}_record_count`, help: 'Records replicated', labelNames: partitionLabels, registers: [register] }),
-    byteCount: new Counter({ name: `${SRC}_byte_count`, help: 'Bytes replicated', labelNames: partitionLabels, registers: [register] }),
+    recordCount: new Counter({
+      name: `${SRC}_record_count`,
+      help: 'Records replicated',
+      labelNames: partitionLabels,
+      registers: [register],
+    }),
+    byteCount: new Counter({
+      name: `${SRC}_byte_count`,
+      help: 'Bytes replicated',
+      labelNames: partitionLabels,
+      registers: [register],
+    }),
     recordRate: g(`${SRC}_record_rate`, 'Records replicated per second'),
     byteRate: g(`${SRC}_byte_rate`, 'Bytes replicated per second'),
     recordAgeMin: g(`${SRC}_record_age_ms_min`, 'Minimum age of a record when it was fetched, ms'),
     recordAgeMax: g(`${SRC}_record_age_ms_max`, 'Maximum age of a record when it was fetched, ms'),
     recordAgeAvg: g(`${SRC}_record_age_ms_avg`, 'Average age of a record when it was fetched, ms'),
-    latencyMin: g(`${SRC}_replication_latency_ms_min`, 'Minimum time from record timestamp to its commit on the target, ms'),
-    latencyMax: g(`${SRC}_replication_latency_ms_max`, 'Maximum time from record timestamp to its commit on the target, ms'),
-    latencyAvg: g(`${SRC}_replication_latency_ms_avg`, 'Average time from record timestamp to its commit on the target, ms'),
-    lagRecords: g('ferry_replication_lag_records', 'Source end offset minus replicated position (records not yet replicated)'),
-    lagSeconds: g('ferry_replication_lag_seconds', 'Age of the oldest record not yet replicated, seconds (0 when caught up)'),
-    checkpointMin: g(`${CKP}_checkpoint_latency_ms_min`, 'Minimum time from a group commit on the source to its checkpoint on the target, ms', groupLabels),
+    latencyMin: g(
+      `${SRC}_replication_latency_ms_min`,
+      'Minimum time from record timestamp to its commit on the target, ms',
+    ),
+    latencyMax: g(
+      `${SRC}_replication_latency_ms_max`,
+      'Maximum time from record timestamp to its commit on the target, ms',
+    ),
+    latencyAvg: g(
+      `${SRC}_replication_latency_ms_avg`,
+      'Average time from record timestamp to its commit on the target, ms',
+    ),
+    lagRecords: g(
+      'ferry_replication_lag_records',
+      'Source end offset minus replicated position (records not yet replicated)',
+    ),
+    lagSeconds: g(
+      'ferry_replication_lag_seconds',
+      'Age of the oldest record not yet replicated, seconds (0 when caught up)',
+    ),
+    checkpointMin: g(
+      `${CKP}_checkpoint_latency_ms_min`,
+      'Minimum time from a group commit on the source to its checkpoint on the target, ms',
+      groupLabels,
+    ),
     checkpointMax: g(`${CKP}_checkpoint_latency_ms_max`, 'Maximum checkpoint latency, ms', groupLabels),
     checkpointAvg: g(`${CKP}_checkpoint_latency_ms_avg`, 'Average checkpoint latency, ms', groupLabels),
   };
@@ -54,7 +83,13 @@ export function createReplicationMetrics(register: Registry) {
       if (p.lagMs !== undefined) m.lagSeconds.set(l, p.lagMs / 1000);
     },
     observeCheckpoint(c: CheckpointMetrics): void {
-      const l = { source: c.source, target: c.target, group: c.group, topic: c.topic, partition: String(c.partition) };
+      const l = {
+        source: c.source,
+        target: c.target,
+        group: c.group,
+        topic: c.topic,
+        partition: String(c.partition),
+      };
       m.checkpointMin.set(l, c.checkpointLatencyMs.min);
       m.checkpointMax.set(l, c.checkpointLatencyMs.max);
       m.checkpointAvg.set(l, c.checkpointLatencyMs.avg);

@@ -22,7 +22,10 @@ function canonical(value: unknown): unknown {
 
 /** What a flow's tasks depend on: its options. Key order does not matter. */
 export function flowFingerprint(config: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify(canonical(config))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(config)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function tasksMaxOf(config: Record<string, unknown>): number {
@@ -51,6 +54,11 @@ export function planFlow(flow: FlowRow, startedFingerprint: string | undefined):
   const bump = startedFingerprint !== undefined && startedFingerprint !== fingerprint;
   const generation = bump ? flow.generation + 1 : flow.generation;
   const tasksMax = tasksMaxOf(flow.config);
-  const tasks = Array.from({ length: tasksMax }, (_, taskIndex) => ({ flowId: flow.id, generation, taskIndex, tasksMax }));
+  const tasks = Array.from({ length: tasksMax }, (_, taskIndex) => ({
+    flowId: flow.id,
+    generation,
+    taskIndex,
+    tasksMax,
+  }));
   return { flowId: flow.id, bump, generation, fingerprint, tasks };
 }

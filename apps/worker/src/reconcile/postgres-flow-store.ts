@@ -1,7 +1,7 @@
 import { type Db, schema } from '@ferry/db';
 import { and, eq, sql } from 'drizzle-orm';
-import type { FlowStore } from './reconciler.ts';
 import type { FlowRow } from './plan.ts';
+import type { FlowStore } from './reconciler.ts';
 
 /** The reconciler's view of desired state: the flows table. */
 export function postgresFlowStore(db: Db): FlowStore {

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { TASKS_QUEUE, TaskJobData, desiredGenerationKey, taskJobId } from '../dispatch/task-job.ts';
+import { desiredGenerationKey, TASKS_QUEUE, type TaskJobData, taskJobId } from '../dispatch/task-job.ts';
 import { type FlowRow, planFlow } from './plan.ts';
 
 export interface FlowStore {
@@ -46,7 +46,8 @@ export class Reconciler {
   }
 
   start(): void {
-    const tick = () => void this.reconcileOnce().catch((e) => this.opts.onEvent?.({ type: 'error', error: e as Error }));
+    const tick = () =>
+      void this.reconcileOnce().catch((e) => this.opts.onEvent?.({ type: 'error', error: e as Error }));
     this.timer = setInterval(tick, this.opts.intervalMs ?? 1000);
     tick();
   }
@@ -73,8 +74,17 @@ export class Reconciler {
           if (next === null) continue; // another reconciler or an edit raced us; next pass sees the new row
           // Stop the old generation's tasks, then fence it, before any task of the new one starts.
           await this.redis.set(desiredGenerationKey(this.opts.prefix, flow.id), String(next));
-          await this.opts.fence(flow, flow.generation, Number(await this.redis.get(`${this.fpKey(flow.id)}:tasks`)) || plan.tasks.length);
-          this.opts.onEvent?.({ type: 'generation-bumped', flowId: flow.id, from: flow.generation, to: next });
+          await this.opts.fence(
+            flow,
+            flow.generation,
+            Number(await this.redis.get(`${this.fpKey(flow.id)}:tasks`)) || plan.tasks.length,
+          );
+          this.opts.onEvent?.({
+            type: 'generation-bumped',
+            flowId: flow.id,
+            from: flow.generation,
+            to: next,
+          });
           this.opts.onEvent?.({ type: 'fenced', flowId: flow.id, generation: flow.generation });
           generation = next;
         }
@@ -111,7 +121,8 @@ export class Reconciler {
       if (desired.size) await this.redis.sadd(knownKey, ...desired.keys());
       await this.removeStaleJobs(desired);
     } finally {
-      if ((await this.redis.get(lockKey).catch(() => null)) === token) await this.redis.del(lockKey).catch(() => {});
+      if ((await this.redis.get(lockKey).catch(() => null)) === token)
+        await this.redis.del(lockKey).catch(() => {});
       this.running = false;
     }
   }
@@ -122,7 +133,8 @@ export class Reconciler {
     for (const job of jobs) {
       if (!job?.data) continue;
       const want = desired.get(job.data.flowId);
-      if (want === undefined || want === null || want !== job.data.generation) await job.remove().catch(() => {});
+      if (want === undefined || want === null || want !== job.data.generation)
+        await job.remove().catch(() => {});
     }
   }
 

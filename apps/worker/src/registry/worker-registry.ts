@@ -11,7 +11,13 @@ export interface WorkerIdentity {
 }
 
 export function workerIdentity(version: string): WorkerIdentity {
-  return { id: `${hostname()}-${process.pid}-${Date.now().toString(36)}`, host: hostname(), pid: process.pid, version, startedAt: new Date() };
+  return {
+    id: `${hostname()}-${process.pid}-${Date.now().toString(36)}`,
+    host: hostname(),
+    pid: process.pid,
+    version,
+    startedAt: new Date(),
+  };
 }
 
 /** The workers table: one row per process, refreshed by heartbeats; rows that stop beating are marked dead. */
@@ -24,7 +30,11 @@ export class WorkerRegistry {
     this.me = me;
   }
 
-  async heartbeat(tasks: string[], state: 'running' | 'draining' = 'running', now = new Date()): Promise<void> {
+  async heartbeat(
+    tasks: string[],
+    state: 'running' | 'draining' = 'running',
+    now = new Date(),
+  ): Promise<void> {
     const w = schema.workers;
     await this.db
       .insert(w)
@@ -33,7 +43,10 @@ export class WorkerRegistry {
   }
 
   async leave(): Promise<void> {
-    await this.db.update(schema.workers).set({ state: 'stopped', tasks: [] }).where(eq(schema.workers.id, this.me.id));
+    await this.db
+      .update(schema.workers)
+      .set({ state: 'stopped', tasks: [] })
+      .where(eq(schema.workers.id, this.me.id));
   }
 
   /** Marks workers whose last heartbeat is older than `deadAfterMs` as dead; returns their ids. */
@@ -42,13 +55,17 @@ export class WorkerRegistry {
     const rows = await db
       .update(w)
       .set({ state: 'dead', tasks: [] })
-      .where(and(lt(w.lastHeartbeatAt, new Date(now - deadAfterMs)), ne(w.state, 'dead'), ne(w.state, 'stopped')))
+      .where(
+        and(lt(w.lastHeartbeatAt, new Date(now - deadAfterMs)), ne(w.state, 'dead'), ne(w.state, 'stopped')),
+      )
       .returning({ id: w.id });
     return rows.map((r) => r.id);
   }
 
   /** Forgets workers gone for longer than `forgetAfterMs` so the list stays short. */
   static async prune(db: Db, forgetAfterMs: number, now = Date.now()): Promise<void> {
-    await db.delete(schema.workers).where(sql`${schema.workers.lastHeartbeatAt} < ${new Date(now - forgetAfterMs)}`);
+    await db
+      .delete(schema.workers)
+      .where(sql`${schema.workers.lastHeartbeatAt} < ${new Date(now - forgetAfterMs)}`);
   }
 }

@@ -13,7 +13,8 @@ export function flowState(enabled: boolean, tasksMax: number, tasks: Array<{ sta
   if (!enabled) return 'disabled';
   const failed = tasks.filter((t) => t.state === 'failed').length;
   const running = tasks.filter((t) => t.state === 'running').length;
-  if (failed > 0 && running === 0 && failed >= Math.min(tasksMax, tasks.length) && tasks.length > 0) return 'failed';
+  if (failed > 0 && running === 0 && failed >= Math.min(tasksMax, tasks.length) && tasks.length > 0)
+    return 'failed';
   if (failed > 0) return 'degraded';
   if (running >= tasksMax) return 'running';
   return 'starting';
@@ -23,7 +24,10 @@ export function flowState(enabled: boolean, tasksMax: number, tasks: Array<{ sta
  * An error as a sentence a person can act on. Known codes get their own words; anything else keeps its
  * message. `context` names the clusters so the sentence says where.
  */
-export function describeError(e: { code?: string; message: string }, context: { source: string; target: string }): string {
+export function describeError(
+  e: { code?: string; message: string },
+  context: { source: string; target: string },
+): string {
   const msg = e.message.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
   switch (e.code) {
     case 'ECONNREFUSED':

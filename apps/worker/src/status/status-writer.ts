@@ -1,6 +1,6 @@
 import { type Db, schema } from '@ferry/db';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
-import { type TaskState, flowState } from './flow-status.ts';
+import { flowState, type TaskState } from './flow-status.ts';
 
 /** Writes per-task state and the flow's state in words (flows.status / last_error) for the dashboard. */
 export class StatusWriter {
@@ -21,10 +21,24 @@ export class StatusWriter {
     const now = new Date();
     await this.db
       .insert(ft)
-      .values({ flowId: t.flowId, taskIndex: t.taskIndex, generation: t.generation, workerId: this.workerId, state, lastError: error ?? null, updatedAt: now })
+      .values({
+        flowId: t.flowId,
+        taskIndex: t.taskIndex,
+        generation: t.generation,
+        workerId: this.workerId,
+        state,
+        lastError: error ?? null,
+        updatedAt: now,
+      })
       .onConflictDoUpdate({
         target: [ft.flowId, ft.taskIndex],
-        set: { generation: t.generation, workerId: this.workerId, state, lastError: error ?? null, updatedAt: now },
+        set: {
+          generation: t.generation,
+          workerId: this.workerId,
+          state,
+          lastError: error ?? null,
+          updatedAt: now,
+        },
         // Never let a stale generation overwrite a newer one's state.
         setWhere: sql`${ft.generation} <= ${t.generation}`,
       });
@@ -39,12 +53,19 @@ export class StatusWriter {
       .select({ state: ft.state })
       .from(ft)
       .where(and(eq(ft.flowId, flowId), eq(ft.generation, generation), lt(ft.taskIndex, tasksMax)));
-    const [flow] = await this.db.select({ enabled: schema.flows.enabled }).from(schema.flows).where(eq(schema.flows.id, flowId));
+    const [flow] = await this.db
+      .select({ enabled: schema.flows.enabled })
+      .from(schema.flows)
+      .where(eq(schema.flows.id, flowId));
     if (!flow) return;
     const state = flowState(flow.enabled, tasksMax, tasks as Array<{ state: TaskState }>);
     await this.db
       .update(schema.flows)
-      .set({ status: state, statusUpdatedAt: new Date(), ...(error !== undefined ? { lastError: error } : state === 'running' ? { lastError: null } : {}) })
+      .set({
+        status: state,
+        statusUpdatedAt: new Date(),
+        ...(error !== undefined ? { lastError: error } : state === 'running' ? { lastError: null } : {}),
+      })
       .where(eq(schema.flows.id, flowId));
   }
 }

@@ -24,10 +24,14 @@ let reconciler: Reconciler;
 const fences: Array<{ generation: number; tasksMax: number; at: number }> = [];
 
 function startWorker(id: string): Promise<void> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'fixtures', 'task-worker-proc.ts')], {
-    env: { ...process.env, PREFIX: prefix, WORKER_ID: id, REDIS_URL: redisUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, '..', 'fixtures', 'task-worker-proc.ts')],
+    {
+      env: { ...process.env, PREFIX: prefix, WORKER_ID: id, REDIS_URL: redisUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   procs.set(id, child);
   return new Promise((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
@@ -46,7 +50,9 @@ async function placement(since = Date.now() - 1000): Promise<Map<string, string>
   return map;
 }
 
-async function log(): Promise<Array<{ ev: string; job: string; worker: string; reason?: string; t: number }>> {
+async function log(): Promise<
+  Array<{ ev: string; job: string; worker: string; reason?: string; t: number }>
+> {
   return (await redis.lrange(`${prefix}:log`, 0, -1)).map((l) => JSON.parse(l));
 }
 
@@ -58,7 +64,10 @@ const perWorker = (p: Map<string, string>) => {
 
 beforeAll(async () => {
   ({ db } = await testDb(inject('dbRunId'), 'dispatch'));
-  const [team] = await db.insert(schema.teams).values({ name: 'T', slug: `t-${prefix}` }).returning();
+  const [team] = await db
+    .insert(schema.teams)
+    .values({ name: 'T', slug: `t-${prefix}` })
+    .returning();
   const [a, b] = await db
     .insert(schema.clusters)
     .values([
@@ -68,7 +77,14 @@ beforeAll(async () => {
     .returning();
   const [f] = await db
     .insert(schema.flows)
-    .values({ teamId: team!.id, name: 'e2w', sourceClusterId: a!.id, targetClusterId: b!.id, enabled: true, config: { topics: ['.*'], tasksMax: 6 } })
+    .values({
+      teamId: team!.id,
+      name: 'e2w',
+      sourceClusterId: a!.id,
+      targetClusterId: b!.id,
+      enabled: true,
+      config: { topics: ['.*'], tasksMax: 6 },
+    })
     .returning();
   flowId = f!.id;
   reconciler = new Reconciler({
@@ -93,11 +109,21 @@ afterAll(async () => {
 describe('task dispatch across worker processes', () => {
   it('spreads six tasks evenly over three workers', async () => {
     await Promise.all(['w1', 'w2', 'w3'].map(startWorker));
-    await waitFor(async () => JSON.stringify(perWorker(await placement())) === JSON.stringify({ w1: 2, w2: 2, w3: 2 }), {
-      timeoutMs: 20_000,
-      what: '2/2/2 placement',
-    });
-    expect([...(await placement()).keys()].sort()).toEqual(['g0.t0', 'g0.t1', 'g0.t2', 'g0.t3', 'g0.t4', 'g0.t5']);
+    await waitFor(
+      async () => JSON.stringify(perWorker(await placement())) === JSON.stringify({ w1: 2, w2: 2, w3: 2 }),
+      {
+        timeoutMs: 20_000,
+        what: '2/2/2 placement',
+      },
+    );
+    expect([...(await placement()).keys()].sort()).toEqual([
+      'g0.t0',
+      'g0.t1',
+      'g0.t2',
+      'g0.t3',
+      'g0.t4',
+      'g0.t5',
+    ]);
   });
 
   it('resumes the tasks of a SIGKILLed worker on the others, without moving the rest', async () => {
@@ -114,58 +140,93 @@ describe('task dispatch across worker processes', () => {
       { timeoutMs: 20_000, intervalMs: 100, what: 'all tasks running again without w1' },
     );
     const resumedAt = Math.max(
-      ...(await log()).filter((e) => e.ev === 'start' && victims.includes(e.job) && e.t > killedAt).map((e) => e.t),
+      ...(await log())
+        .filter((e) => e.ev === 'start' && victims.includes(e.job) && e.t > killedAt)
+        .map((e) => e.t),
     );
     const failoverMs = resumedAt - killedAt;
     console.log(`failover: ${victims.length} tasks resumed ${failoverMs} ms after SIGKILL`);
     expect(failoverMs).toBeGreaterThan(0);
     // Exactly the victims started again; the other four tasks never restarted.
-    const restarted = (await log()).filter((e) => e.ev === 'start').slice(startsBefore).map((e) => e.job).sort();
+    const restarted = (await log())
+      .filter((e) => e.ev === 'start')
+      .slice(startsBefore)
+      .map((e) => e.job)
+      .sort();
     expect(restarted).toEqual(victims.sort());
     expect(Object.values(perWorker(await placement())).sort()).toEqual([3, 3]);
   });
 
   it('rebalances onto new workers and drains workers stopped with SIGTERM', async () => {
     await Promise.all(['w4', 'w5'].map(startWorker));
-    await waitFor(async () => Object.values(perWorker(await placement())).sort().join() === '1,1,2,2', {
-      timeoutMs: 20_000,
-      what: '6 tasks on 4 workers as 2,2,1,1',
-    });
+    await waitFor(
+      async () =>
+        Object.values(perWorker(await placement()))
+          .sort()
+          .join() === '1,1,2,2',
+      {
+        timeoutMs: 20_000,
+        what: '6 tasks on 4 workers as 2,2,1,1',
+      },
+    );
     const stoppedAt = Date.now();
     for (const w of ['w2', 'w3']) procs.get(w)!.kill('SIGTERM');
     await Promise.all(['w2', 'w3'].map((w) => new Promise((r) => procs.get(w)!.once('exit', r))));
-    await waitFor(async () => {
-      const p = await placement(stoppedAt);
-      return p.size === 6 && Object.values(perWorker(p)).join() === '3,3';
-    }, { timeoutMs: 20_000, what: 'w4 and w5 running 3 tasks each' });
-    const drained = (await log()).filter((e) => e.ev === 'stop' && e.t >= stoppedAt && ['w2', 'w3'].includes(e.worker));
+    await waitFor(
+      async () => {
+        const p = await placement(stoppedAt);
+        return p.size === 6 && Object.values(perWorker(p)).join() === '3,3';
+      },
+      { timeoutMs: 20_000, what: 'w4 and w5 running 3 tasks each' },
+    );
+    const drained = (await log()).filter(
+      (e) => e.ev === 'stop' && e.t >= stoppedAt && ['w2', 'w3'].includes(e.worker),
+    );
     expect(drained.length).toBeGreaterThan(0);
     expect(new Set(drained.map((e) => e.reason))).toEqual(new Set(['shutdown']));
   });
 
   it('reconfigures within 5 s on an edit: old generation stopped and fenced before the new one starts', async () => {
     const editedAt = Date.now();
-    await db.update(schema.flows).set({ config: { topics: ['orders'], tasksMax: 4 } }).where(eq(schema.flows.id, flowId));
-    await waitFor(async () => {
-      const p = await placement(Date.now() - 500);
-      return p.size === 4 && [...p.keys()].every((j) => j.startsWith('g1.'));
-    }, { timeoutMs: 5000, intervalMs: 100, what: 'generation 1 with 4 tasks running' });
+    await db
+      .update(schema.flows)
+      .set({ config: { topics: ['orders'], tasksMax: 4 } })
+      .where(eq(schema.flows.id, flowId));
+    await waitFor(
+      async () => {
+        const p = await placement(Date.now() - 500);
+        return p.size === 4 && [...p.keys()].every((j) => j.startsWith('g1.'));
+      },
+      { timeoutMs: 5000, intervalMs: 100, what: 'generation 1 with 4 tasks running' },
+    );
     console.log(`edit applied in ${Date.now() - editedAt} ms`);
     const [row] = await db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
     expect(row!.generation).toBe(1);
     expect(fences).toMatchObject([{ generation: 0, tasksMax: 6 }]);
-    const firstNewStart = Math.min(...(await log()).filter((e) => e.ev === 'start' && e.job.startsWith('g1.')).map((e) => e.t));
+    const firstNewStart = Math.min(
+      ...(await log()).filter((e) => e.ev === 'start' && e.job.startsWith('g1.')).map((e) => e.t),
+    );
     expect(fences[0]!.at).toBeLessThanOrEqual(firstNewStart);
-    const oldStops = (await log()).filter((e) => e.ev === 'stop' && e.job.startsWith('g0.') && e.t >= editedAt);
+    const oldStops = (await log()).filter(
+      (e) => e.ev === 'stop' && e.job.startsWith('g0.') && e.t >= editedAt,
+    );
     expect(new Set(oldStops.map((e) => e.reason))).toEqual(new Set(['superseded']));
   });
 
   it('stops every task within 5 s when the flow is disabled, and starts them again when enabled', async () => {
     await db.update(schema.flows).set({ enabled: false }).where(eq(schema.flows.id, flowId));
     const offAt = Date.now();
-    await waitFor(async () => (await placement(Date.now() - 400)).size === 0, { timeoutMs: 5000, intervalMs: 100, what: 'no task running' });
+    await waitFor(async () => (await placement(Date.now() - 400)).size === 0, {
+      timeoutMs: 5000,
+      intervalMs: 100,
+      what: 'no task running',
+    });
     console.log(`disable applied in ${Date.now() - offAt} ms`);
     await db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
-    await waitFor(async () => (await placement(Date.now() - 400)).size === 4, { timeoutMs: 5000, intervalMs: 100, what: '4 tasks running again' });
+    await waitFor(async () => (await placement(Date.now() - 400)).size === 4, {
+      timeoutMs: 5000,
+      intervalMs: 100,
+      what: '4 tasks running again',
+    });
   });
 });

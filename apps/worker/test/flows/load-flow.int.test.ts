@@ -28,7 +28,14 @@ beforeAll(async () => {
     .returning();
   const [f] = await db
     .insert(schema.flows)
-    .values({ teamId: team!.id, name: 'f', sourceClusterId: a!.id, targetClusterId: b!.id, enabled: true, config: { topics: ['orders.*'], tasksMax: 3 } })
+    .values({
+      teamId: team!.id,
+      name: 'f',
+      sourceClusterId: a!.id,
+      targetClusterId: b!.id,
+      enabled: true,
+      config: { topics: ['orders.*'], tasksMax: 3 },
+    })
     .returning();
   flowId = f!.id;
 });
@@ -37,15 +44,33 @@ afterAll(() => db?.$client.end());
 describe('loadFlow', () => {
   it('resolves clusters, opens secrets with the keyring and fills MM2 defaults', async () => {
     const flow = await loadFlow(db, flowId, [key]);
-    expect(flow.source).toMatchObject({ alias: 'east', bootstrapServers: ['127.0.0.1:1', '127.0.0.1:2'], securityProtocol: 'PLAINTEXT' });
-    expect(flow.target.sasl).toEqual({ mechanism: 'SCRAM-SHA-512', username: 'ferry', password: 'ferry-secret' });
-    expect(flow.config).toMatchObject({ topics: ['orders.*'], tasksMax: 3, separator: '.', replicationPolicy: 'default' });
+    expect(flow.source).toMatchObject({
+      alias: 'east',
+      bootstrapServers: ['127.0.0.1:1', '127.0.0.1:2'],
+      securityProtocol: 'PLAINTEXT',
+    });
+    expect(flow.target.sasl).toEqual({
+      mechanism: 'SCRAM-SHA-512',
+      username: 'ferry',
+      password: 'ferry-secret',
+    });
+    expect(flow.config).toMatchObject({
+      topics: ['orders.*'],
+      tasksMax: 3,
+      separator: '.',
+      replicationPolicy: 'default',
+    });
   });
 
   it('says what is missing when the worker has no key or the flow is gone', async () => {
-    await expect(loadFlow(db, flowId, [])).rejects.toMatchObject({ code: 'SECRET_KEY_MISSING', message: expect.stringContaining('cluster auth') });
+    await expect(loadFlow(db, flowId, [])).rejects.toMatchObject({
+      code: 'SECRET_KEY_MISSING',
+      message: expect.stringContaining('cluster auth'),
+    });
     const other = parseSecretKey('k2', randomBytes(32).toString('base64'));
     await expect(loadFlow(db, flowId, [other])).rejects.toThrow(/no secret key with id "k1"/);
-    await expect(loadFlow(db, '00000000-0000-0000-0000-000000000000', [key])).rejects.toMatchObject({ code: 'FLOW_NOT_FOUND' });
+    await expect(loadFlow(db, '00000000-0000-0000-0000-000000000000', [key])).rejects.toMatchObject({
+      code: 'FLOW_NOT_FOUND',
+    });
   });
 });

@@ -16,17 +16,33 @@ const p = (over: Partial<PartitionMetrics>): PartitionMetrics => ({
 
 describe('flowSample', () => {
   it.each([
-    ['no partitions', [], { records: 0, lagRecords: 0, lagMsMax: 0, recordAgeMsAvg: null, replicationLatencyMsMax: null }],
+    [
+      'no partitions',
+      [],
+      { records: 0, lagRecords: 0, lagMsMax: 0, recordAgeMsAvg: null, replicationLatencyMsMax: null },
+    ],
     [
       'sums lag and throughput, maxes lag time',
-      [p({ records: 10, bytes: 100, lagRecords: 5, lagMs: 200 }), p({ partition: 1, records: 30, bytes: 300, lagRecords: 7, lagMs: 900 })],
+      [
+        p({ records: 10, bytes: 100, lagRecords: 5, lagMs: 200 }),
+        p({ partition: 1, records: 30, bytes: 300, lagRecords: 7, lagMs: 900 }),
+      ],
       { records: 40, bytes: 400, lagRecords: 12, lagMsMax: 900 },
     ],
     [
       'weights averages by records and ignores idle partitions',
       [
-        p({ records: 10, recordAgeMs: { min: 1, max: 50, avg: 10 }, replicationLatencyMs: { min: 1, max: 9, avg: 4 } }),
-        p({ partition: 1, records: 30, recordAgeMs: { min: 1, max: 80, avg: 30 }, replicationLatencyMs: { min: 2, max: 20, avg: 8 } }),
+        p({
+          records: 10,
+          recordAgeMs: { min: 1, max: 50, avg: 10 },
+          replicationLatencyMs: { min: 1, max: 9, avg: 4 },
+        }),
+        p({
+          partition: 1,
+          records: 30,
+          recordAgeMs: { min: 1, max: 80, avg: 30 },
+          replicationLatencyMs: { min: 2, max: 20, avg: 8 },
+        }),
         p({ partition: 2, records: 0, recordAgeMs: { min: 0, max: 999, avg: 999 } }),
       ],
       { recordAgeMsAvg: 25, recordAgeMsMax: 80, replicationLatencyMsAvg: 7, replicationLatencyMsMax: 20 },

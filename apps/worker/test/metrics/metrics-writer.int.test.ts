@@ -54,11 +54,23 @@ describe('MetricsWriter against Postgres', () => {
     w.record(metrics(0, { lagRecords: 3, position: 97 })); // newer value for a partition already written
     expect(await w.flush(t0 + 10_000)).toBe(502);
     expect(await w.flush(t0 + 15_000)).toBe(1); // nothing pending: only the flow sample
-    const rows = await db.select().from(schema.partitionMetricsLatest).where(eq(schema.partitionMetricsLatest.flowId, flowId));
+    const rows = await db
+      .select()
+      .from(schema.partitionMetricsLatest)
+      .where(eq(schema.partitionMetricsLatest.flowId, flowId));
     expect(rows).toHaveLength(2500);
     const p0 = rows.find((r) => r.partition === 0)!;
-    expect(p0).toMatchObject({ replicatedOffset: 97, lagRecords: 3, sourceEndOffset: 100, recordsPerSec: 2, bytesPerSec: 200 });
-    const raw = await db.select().from(schema.flowMetricSamples).where(eq(schema.flowMetricSamples.resolution, 'raw'));
+    expect(p0).toMatchObject({
+      replicatedOffset: 97,
+      lagRecords: 3,
+      sourceEndOffset: 100,
+      recordsPerSec: 2,
+      bytesPerSec: 200,
+    });
+    const raw = await db
+      .select()
+      .from(schema.flowMetricSamples)
+      .where(eq(schema.flowMetricSamples.resolution, 'raw'));
     expect(raw).toHaveLength(4);
     expect(raw[0]).toMatchObject({ records: 25_000, bytes: 2_500_000, lagRecords: 25_000, lagMsMax: 40 });
   });
@@ -71,9 +83,11 @@ describe('MetricsWriter against Postgres', () => {
     b.record(metrics(1, { records: 7, lagRecords: 2 }));
     await a.flush(t);
     await b.flush(t + 1000); // same 5 s bucket
-    const [merged] = await db.execute<{ records: string; lag_records: string }>(
-      sql`select records, lag_records from flow_metric_samples where resolution='raw' and at = ${new Date(t)}::timestamptz`,
-    ).then((r) => r.rows);
+    const [merged] = await db
+      .execute<{ records: string; lag_records: string }>(
+        sql`select records, lag_records from flow_metric_samples where resolution='raw' and at = ${new Date(t)}::timestamptz`,
+      )
+      .then((r) => r.rows);
     expect(merged).toEqual({ records: '12', lag_records: '3' });
 
     await rollUpAndExpire(db, t + 60_000);
@@ -82,11 +96,15 @@ describe('MetricsWriter against Postgres', () => {
     );
     expect(minute.rows).toEqual([{ samples: 1, records: '12' }]);
     await rollUpAndExpire(db, t + 60_000); // idempotent
-    const hour = await db.execute(sql`select extract(epoch from at)::bigint * 1000 as at, records::int as records from flow_metric_samples where resolution='1h'`);
+    const hour = await db.execute(
+      sql`select extract(epoch from at)::bigint * 1000 as at, records::int as records from flow_metric_samples where resolution='1h'`,
+    );
     expect(hour.rows).toEqual([{ at: String(t), records: 12 }]);
 
     await rollUpAndExpire(db, t + 7 * 3600_000);
-    const rawLeft = await db.execute(sql`select count(*)::int as n from flow_metric_samples where resolution='raw'`);
+    const rawLeft = await db.execute(
+      sql`select count(*)::int as n from flow_metric_samples where resolution='raw'`,
+    );
     expect(rawLeft.rows[0]).toEqual({ n: 0 });
   });
 });

@@ -7,10 +7,28 @@ describe('Prometheus series named after MirrorMaker 2', () => {
     const register = new Registry();
     const m = createReplicationMetrics(register);
     m.observePartition({
-      flowId: 'f', source: 'east', target: 'west', topic: 'orders', partition: 3, records: 50, bytes: 5000, windowMs: 5000,
-      recordAgeMs: { min: 1, max: 9, avg: 4 }, replicationLatencyMs: { min: 2, max: 12, avg: 6 }, lagRecords: 42, lagMs: 1500,
+      flowId: 'f',
+      source: 'east',
+      target: 'west',
+      topic: 'orders',
+      partition: 3,
+      records: 50,
+      bytes: 5000,
+      windowMs: 5000,
+      recordAgeMs: { min: 1, max: 9, avg: 4 },
+      replicationLatencyMs: { min: 2, max: 12, avg: 6 },
+      lagRecords: 42,
+      lagMs: 1500,
     });
-    m.observeCheckpoint({ flowId: 'f', source: 'east', target: 'west', group: 'g1', topic: 'orders', partition: 3, checkpointLatencyMs: { min: 5, max: 50, avg: 20 } });
+    m.observeCheckpoint({
+      flowId: 'f',
+      source: 'east',
+      target: 'west',
+      group: 'g1',
+      topic: 'orders',
+      partition: 3,
+      checkpointLatencyMs: { min: 5, max: 50, avg: 20 },
+    });
     const text = await register.metrics();
     const l = 'source="east",target="west",topic="orders",partition="3"';
     expect(text).toContain(`kafka_connect_mirror_source_connector_record_count{${l}} 50`);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { flowFingerprint, planFlow, tasksMaxOf } from '../../src/reconcile/plan.ts';
 
-const flow = (over: Partial<{ enabled: boolean; generation: number; config: Record<string, unknown> }> = {}) => ({
+const flow = (
+  over: Partial<{ enabled: boolean; generation: number; config: Record<string, unknown> }> = {},
+) => ({
   id: 'f1',
   enabled: true,
   generation: 3,
@@ -29,15 +31,36 @@ describe('tasksMaxOf', () => {
 describe('planFlow', () => {
   const fp = flowFingerprint(flow().config);
   it.each([
-    ['never started: run the current generation', flow(), undefined, { bump: false, generation: 3, tasks: 2 }],
+    [
+      'never started: run the current generation',
+      flow(),
+      undefined,
+      { bump: false, generation: 3, tasks: 2 },
+    ],
     ['unchanged: keep the generation', flow(), fp, { bump: false, generation: 3, tasks: 2 }],
-    ['options edited: bump', flow({ config: { topics: ['a'], tasksMax: 2 } }), fp, { bump: true, generation: 4, tasks: 2 }],
-    ['tasksMax changed: bump', flow({ config: { topics: ['.*'], tasksMax: 3 } }), fp, { bump: true, generation: 4, tasks: 3 }],
-    ['disabled: no tasks, no bump', flow({ enabled: false }), fp, { bump: false, generation: null, tasks: 0 }],
+    [
+      'options edited: bump',
+      flow({ config: { topics: ['a'], tasksMax: 2 } }),
+      fp,
+      { bump: true, generation: 4, tasks: 2 },
+    ],
+    [
+      'tasksMax changed: bump',
+      flow({ config: { topics: ['.*'], tasksMax: 3 } }),
+      fp,
+      { bump: true, generation: 4, tasks: 3 },
+    ],
+    [
+      'disabled: no tasks, no bump',
+      flow({ enabled: false }),
+      fp,
+      { bump: false, generation: null, tasks: 0 },
+    ],
   ] as const)('%s', (_label, f, started, expected) => {
     const plan = planFlow(f, started);
     expect({ bump: plan.bump, generation: plan.generation, tasks: plan.tasks.length }).toEqual(expected);
     expect(plan.tasks.map((t) => t.taskIndex)).toEqual([...Array(expected.tasks).keys()]);
-    for (const t of plan.tasks) expect(t).toMatchObject({ flowId: 'f1', generation: expected.generation, tasksMax: expected.tasks });
+    for (const t of plan.tasks)
+      expect(t).toMatchObject({ flowId: 'f1', generation: expected.generation, tasksMax: expected.tasks });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, flowState } from '../../src/status/flow-status.ts';
 
-const t = (...states: Array<'starting' | 'running' | 'stopped' | 'failed'>) => states.map((state) => ({ state }));
+const t = (...states: Array<'starting' | 'running' | 'stopped' | 'failed'>) =>
+  states.map((state) => ({ state }));
 
 describe('flowState', () => {
   it.each([
@@ -22,9 +23,21 @@ describe('flowState', () => {
 describe('describeError', () => {
   const ctx = { source: 'east', target: 'west' };
   it.each([
-    [{ code: 'INVALID_REPLICATION_FACTOR', message: 'Replication factor: 3 larger than available brokers: 1.' }, /^target cluster west rejected topic creation: Replication factor: 3 larger than available brokers: 1\. Lower/],
-    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9092' }, /clusters east and west are up/],
-    [{ code: 'TOPIC_AUTHORIZATION_FAILED', message: 'Not authorized to access topics: [orders]' }, /Grant the flow's user READ/],
+    [
+      {
+        code: 'INVALID_REPLICATION_FACTOR',
+        message: 'Replication factor: 3 larger than available brokers: 1.',
+      },
+      /^target cluster west rejected topic creation: Replication factor: 3 larger than available brokers: 1\. Lower/,
+    ],
+    [
+      { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9092' },
+      /clusters east and west are up/,
+    ],
+    [
+      { code: 'TOPIC_AUTHORIZATION_FAILED', message: 'Not authorized to access topics: [orders]' },
+      /Grant the flow's user READ/,
+    ],
     [{ code: 'PRODUCER_FENCED', message: 'x' }, /fenced/],
     [{ message: 'something\n  odd happened' }, /^something odd happened\.$/],
   ])('%j', (e, expected) => expect(describeError(e, ctx)).toMatch(expected));

@@ -17,7 +17,10 @@ beforeAll(async () => {
       { teamId: team!.id, name: 'west', bootstrapServers: '127.0.0.1:2' },
     ])
     .returning();
-  const [f] = await db.insert(schema.flows).values({ teamId: team!.id, name: 'f', sourceClusterId: a!.id, targetClusterId: b!.id, enabled: true }).returning();
+  const [f] = await db
+    .insert(schema.flows)
+    .values({ teamId: team!.id, name: 'f', sourceClusterId: a!.id, targetClusterId: b!.id, enabled: true })
+    .returning();
   flowId = f!.id;
 });
 afterAll(() => db?.$client.end());
@@ -33,7 +36,10 @@ describe('StatusWriter', () => {
     await s.task(task(1), 'running');
     expect(await flowRow()).toMatchObject({ status: 'running', lastError: null });
     await s.task(task(1), 'failed', 'target cluster west rejected topic creation: too many replicas.');
-    expect(await flowRow()).toMatchObject({ status: 'degraded', lastError: 'target cluster west rejected topic creation: too many replicas.' });
+    expect(await flowRow()).toMatchObject({
+      status: 'degraded',
+      lastError: 'target cluster west rejected topic creation: too many replicas.',
+    });
     // A stale generation cannot overwrite the newer one.
     await s.task(task(0, 1), 'running');
     await s.task(task(0, 0), 'failed', 'stale');
@@ -51,9 +57,15 @@ describe('WorkerRegistry', () => {
     await b.heartbeat(['flow.x.g0.t1'], 'running', new Date(now - 20_000));
     expect(await WorkerRegistry.markDead(db, 10_000, now)).toEqual(['other']);
     const rows = await db.select().from(schema.workers);
-    expect(rows.find((r) => r.id === a.me.id)).toMatchObject({ state: 'running', tasks: ['flow.x.g0.t0'], pid: process.pid });
+    expect(rows.find((r) => r.id === a.me.id)).toMatchObject({
+      state: 'running',
+      tasks: ['flow.x.g0.t0'],
+      pid: process.pid,
+    });
     expect(rows.find((r) => r.id === 'other')).toMatchObject({ state: 'dead', tasks: [] });
     await a.leave();
-    expect((await db.select().from(schema.workers).where(eq(schema.workers.id, a.me.id)))[0]).toMatchObject({ state: 'stopped' });
+    expect((await db.select().from(schema.workers).where(eq(schema.workers.id, a.me.id)))[0]).toMatchObject({
+      state: 'stopped',
+    });
   });
 });

@@ -20,7 +20,9 @@ export function registerDbCommands(program: Command): void {
       } catch (e) {
         const err = e as Error & { code?: string };
         if (err.code === 'ECONNREFUSED') {
-          throw new Error(`cannot reach Postgres at ${redact(url)}: is it running? Set DATABASE_URL to point elsewhere.`);
+          throw new Error(
+            `cannot reach Postgres at ${redact(url)}: is it running? Set DATABASE_URL to point elsewhere.`,
+          );
         }
         throw e;
       }

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
 import {
   DEFAULT_KAFKA_VERSION,
   defaultStackOptions,
@@ -12,6 +11,7 @@ import {
   stackUp,
   supportedKafkaVersions,
 } from '@ferry/testkit';
+import type { Command } from 'commander';
 
 interface CommonOpts {
   stateDir?: string;
@@ -30,7 +30,10 @@ export function registerStackCommands(program: Command): void {
   const stack = program
     .command('stack')
     .description('The local stack: single-node KRaft Kafka clusters from Maven Central jars, on loopback')
-    .option('--state-dir <dir>', 'where state, data and logs live (default .ferry/stack, or $FERRY_STACK_DIR)')
+    .option(
+      '--state-dir <dir>',
+      'where state, data and logs live (default .ferry/stack, or $FERRY_STACK_DIR)',
+    )
     .option('--port-base <port>', 'first client port: east=base, west=base+10 (default 19092)');
 
   stack
@@ -41,13 +44,21 @@ export function registerStackCommands(program: Command): void {
       'comma-separated name[:plaintext|scram|tls][@version], e.g. east,west,auth:scram,secure:tls,old@3.9',
       'east,west',
     )
-    .option('--kafka <version>', `default broker version (${supportedKafkaVersions().join(', ')})`, DEFAULT_KAFKA_VERSION)
+    .option(
+      '--kafka <version>',
+      `default broker version (${supportedKafkaVersions().join(', ')})`,
+      DEFAULT_KAFKA_VERSION,
+    )
     .action(async (o: { clusters: string; kafka: string }, cmd: Command) => {
       const specs = parseClusterSpecs(o.clusters, o.kafka);
       const started = Date.now();
       const clusters = await stackUp(options(cmd.parent!.opts()), specs);
       for (const c of clusters) {
-        const auth = c.sasl ? ` (SASL SCRAM-SHA-512 user ${c.sasl.username})` : c.security === 'SSL' ? ' (TLS, CA in state file)' : '';
+        const auth = c.sasl
+          ? ` (SASL SCRAM-SHA-512 user ${c.sasl.username})`
+          : c.security === 'SSL'
+            ? ' (TLS, CA in state file)'
+            : '';
         console.log(`${c.name}\t${c.bootstrap}\tKafka ${c.kafkaVersion}\t${c.security}${auth}`);
       }
       console.error(`stack: up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -78,7 +89,9 @@ export function registerStackCommands(program: Command): void {
         return;
       }
       for (const c of clusters) {
-        console.log(`${c.name}\t${c.bootstrap}\tKafka ${c.kafkaVersion}\t${c.security}\t${c.running ? `running (pid ${c.pid})` : 'stopped'}`);
+        console.log(
+          `${c.name}\t${c.bootstrap}\tKafka ${c.kafkaVersion}\t${c.security}\t${c.running ? `running (pid ${c.pid})` : 'stopped'}`,
+        );
       }
     });
 
@@ -89,7 +102,11 @@ export function registerStackCommands(program: Command): void {
     .option('--purge', 'also delete their data')
     .action(async (names: string[], o: { purge?: boolean }, cmd: Command) => {
       const stopped = await stackDown(options(cmd.parent!.opts()), names, o.purge);
-      console.log(stopped.length ? `stopped ${stopped.join(', ')}${o.purge ? ' (data deleted)' : ''}` : 'nothing to stop');
+      console.log(
+        stopped.length
+          ? `stopped ${stopped.join(', ')}${o.purge ? ' (data deleted)' : ''}`
+          : 'nothing to stop',
+      );
     });
 
   stack

@@ -156,7 +156,11 @@ export function newClusterId(random: (n: number) => Buffer): string {
 }
 
 /** Logging configuration for the broker JVM (log4j2 on 4.x, reload4j on 3.x): everything to stdout at INFO. */
-export function loggingConfig(kafkaVersion: string): { file: string; text: string; jvmFlag: (path: string) => string } {
+export function loggingConfig(kafkaVersion: string): {
+  file: string;
+  text: string;
+  jvmFlag: (path: string) => string;
+} {
   if (resolveKafkaVersion(kafkaVersion).major >= 4) {
     return {
       file: 'log4j2.properties',

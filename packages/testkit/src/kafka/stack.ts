@@ -4,18 +4,25 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Kafka } from 'kafkajs';
+import { kafkajsConfig } from './client-config.ts';
 import {
-  type ClusterSpec,
-  STACK_SCRAM_USERS,
   brokerProperties,
+  type ClusterSpec,
   formatExtraArgs,
   loggingConfig,
   newClusterId,
+  STACK_SCRAM_USERS,
 } from './cluster-spec.ts';
-import { kafkajsConfig } from './client-config.ts';
 import { ensureKafkaJars } from './jars.ts';
 import { isOurProcess, stopProcess, waitFor } from './process.ts';
-import { type ClusterState, type StackState, allocatePorts, readState, upsertCluster, writeState } from './state.ts';
+import {
+  allocatePorts,
+  type ClusterState,
+  readState,
+  type StackState,
+  upsertCluster,
+  writeState,
+} from './state.ts';
 import { ensureTlsMaterial } from './tls.ts';
 import { resolveKafkaVersion } from './versions.ts';
 
@@ -72,11 +79,17 @@ function portFree(port: number): Promise<boolean> {
 }
 
 export function stackStatus(o: StackOptions): Array<ClusterState & { running: boolean }> {
-  return readState(stateFile(o)).clusters.map((c) => ({ ...c, running: isOurProcess(c.pid, markerFor(o, c.name)) }));
+  return readState(stateFile(o)).clusters.map((c) => ({
+    ...c,
+    running: isOurProcess(c.pid, markerFor(o, c.name)),
+  }));
 }
 
 async function answersMetadata(cluster: ClusterState): Promise<boolean> {
-  const admin = new Kafka({ ...kafkajsConfig(cluster, 'ferry-stack-ready'), retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 } }).admin();
+  const admin = new Kafka({
+    ...kafkajsConfig(cluster, 'ferry-stack-ready'),
+    retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 },
+  }).admin();
   try {
     await admin.connect();
     const d = await admin.describeCluster();
@@ -139,7 +152,9 @@ async function startBroker(o: StackOptions, c: ClusterState, lib: string): Promi
     await waitFor(
       async () => {
         if (!isOurProcess(started.pid, marker)) {
-          throw new BrokerStartError(`broker ${c.name} exited during start-up. Last lines of ${logFile}:\n${logTail(logFile)}`);
+          throw new BrokerStartError(
+            `broker ${c.name} exited during start-up. Last lines of ${logFile}:\n${logTail(logFile)}`,
+          );
         }
         return answersMetadata(started);
       },
@@ -169,7 +184,10 @@ function prepareCluster(o: StackOptions, spec: ClusterSpec, state: StackState, l
   mkdirSync(join(dir, 'data'), { recursive: true });
   const ports = allocatePorts(state, spec.name, o.portBase);
   const tls = spec.security === 'SSL' ? ensureTlsMaterial(join(o.stateDir, 'tls')) : undefined;
-  writeFileSync(join(dir, 'server.properties'), brokerProperties({ spec, ports, logDir: join(dir, 'data'), tls }));
+  writeFileSync(
+    join(dir, 'server.properties'),
+    brokerProperties({ spec, ports, logDir: join(dir, 'data'), tls }),
+  );
   const log = loggingConfig(spec.kafkaVersion);
   writeFileSync(join(dir, log.file), log.text);
   const clusterId = newClusterId(randomBytes);
@@ -192,7 +210,9 @@ function prepareCluster(o: StackOptions, spec: ClusterSpec, state: StackState, l
     { encoding: 'utf8' },
   );
   if (fmt.status !== 0) {
-    throw new BrokerStartError(`formatting storage of cluster ${spec.name} failed:\n${fmt.stdout}\n${fmt.stderr}`);
+    throw new BrokerStartError(
+      `formatting storage of cluster ${spec.name} failed:\n${fmt.stdout}\n${fmt.stderr}`,
+    );
   }
   const su = STACK_SCRAM_USERS[0];
   return {
@@ -268,7 +288,10 @@ export async function stackDown(o: StackOptions, names: string[] = [], purge = f
       if (c.pid) await stopProcess(c.pid, markerFor(o, c.name));
     }),
   );
-  let next = { ...state, clusters: state.clusters.map((c) => (targets.includes(c) ? { ...c, pid: null, startedAt: null } : c)) };
+  let next = {
+    ...state,
+    clusters: state.clusters.map((c) => (targets.includes(c) ? { ...c, pid: null, startedAt: null } : c)),
+  };
   if (purge) {
     for (const c of targets) rmSync(c.dir, { recursive: true, force: true });
     next = { ...next, clusters: next.clusters.filter((c) => !targets.some((t) => t.name === c.name)) };
@@ -278,7 +301,11 @@ export async function stackDown(o: StackOptions, names: string[] = [], purge = f
 }
 
 /** Stops and starts one cluster, keeping its data (for fault tests). */
-export async function stackRestart(o: StackOptions, name: string, { kill = false } = {}): Promise<ClusterState> {
+export async function stackRestart(
+  o: StackOptions,
+  name: string,
+  { kill = false } = {},
+): Promise<ClusterState> {
   const state = readState(stateFile(o));
   const c = state.clusters.find((x) => x.name === name);
   if (!c) throw new Error(`no such stack cluster: ${name}`);
@@ -305,7 +332,9 @@ export function stackLogPath(o: StackOptions, name: string): string {
 export function stackCluster(o: StackOptions, name: string): ClusterState {
   const c = readState(stateFile(o)).clusters.find((x) => x.name === name);
   if (!c) {
-    throw new Error(`stack cluster ${name} is not up (state: ${stateFile(o)}); run: npx ferry stack up --clusters ${name}`);
+    throw new Error(
+      `stack cluster ${name} is not up (state: ${stateFile(o)}); run: npx ferry stack up --clusters ${name}`,
+    );
   }
   return c;
 }

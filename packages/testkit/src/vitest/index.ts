@@ -1,2 +1,2 @@
-export * from './test-stack.ts';
 export * from './names.ts';
+export * from './test-stack.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { defaultStackOptions, repoRoot, stackCluster, stackUp, type StackOptions } from '../kafka/stack.ts';
 import { parseClusterSpecs } from '../kafka/cluster-spec.ts';
+import { defaultStackOptions, repoRoot, type StackOptions, stackCluster, stackUp } from '../kafka/stack.ts';
 import type { ClusterState } from '../kafka/state.ts';
 
 /**
@@ -23,7 +23,10 @@ export function testStackOptions(overrides: Partial<StackOptions> = {}): StackOp
 }
 
 export async function ensureTestStack(clusters = TEST_STACK_CLUSTERS): Promise<void> {
-  await stackUp(testStackOptions({ onProgress: (m) => process.stderr.write(`test-stack: ${m}\n`) }), parseClusterSpecs(clusters));
+  await stackUp(
+    testStackOptions({ onProgress: (m) => process.stderr.write(`test-stack: ${m}\n`) }),
+    parseClusterSpecs(clusters),
+  );
 }
 
 /** A running test-stack cluster by name (east, west, east39, west39, auth, secure). */

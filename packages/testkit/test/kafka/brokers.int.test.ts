@@ -2,8 +2,8 @@ import { Kafka, type KafkaMessage } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkajsConfig } from '../../src/kafka/client-config.ts';
 import { waitFor } from '../../src/kafka/process.ts';
-import { testCluster } from '../../src/vitest/test-stack.ts';
 import { uniqueName } from '../../src/vitest/names.ts';
+import { testCluster } from '../../src/vitest/test-stack.ts';
 
 /** Reads every record of `topic` a read_committed consumer sees, until `expected` arrived (or timeout). */
 async function readAll(kafka: Kafka, topic: string, expected: number): Promise<KafkaMessage[]> {
@@ -13,7 +13,10 @@ async function readAll(kafka: Kafka, topic: string, expected: number): Promise<K
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
-    await waitFor(() => seen.length >= expected, { timeoutMs: 30_000, what: `${expected} records on ${topic}` });
+    await waitFor(() => seen.length >= expected, {
+      timeoutMs: 30_000,
+      what: `${expected} records on ${topic}`,
+    });
     // Anything beyond `expected` (e.g. an aborted record) would show up within a few more fetches.
     await new Promise((r) => setTimeout(r, 500));
   } finally {
@@ -38,7 +41,13 @@ describe.each(['east', 'west', 'east39', 'west39', 'auth', 'secure'])('stack clu
     await producer.send({
       topic,
       messages: [
-        { key: 'k1', value: 'v1', partition: 1, timestamp: String(ts), headers: { h: 'x', bin: Buffer.from([0, 1, 2]) } },
+        {
+          key: 'k1',
+          value: 'v1',
+          partition: 1,
+          timestamp: String(ts),
+          headers: { h: 'x', bin: Buffer.from([0, 1, 2]) },
+        },
         { key: 'k2', value: null, partition: 1, timestamp: String(ts + 1) },
       ],
     });
@@ -56,7 +65,11 @@ describe.each(['east', 'west', 'east39', 'west39', 'auth', 'secure'])('stack clu
     const topic = uniqueName('txn');
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    const producer = kafka.producer({ transactionalId: uniqueName('tx'), idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({
+      transactionalId: uniqueName('tx'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     for (const [value, commit] of [
       ['a', true],

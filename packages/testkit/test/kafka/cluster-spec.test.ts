@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { brokerProperties, formatExtraArgs, newClusterId, parseClusterSpecs } from '../../src/kafka/cluster-spec.ts';
+import {
+  brokerProperties,
+  formatExtraArgs,
+  newClusterId,
+  parseClusterSpecs,
+} from '../../src/kafka/cluster-spec.ts';
 import { DEFAULT_KAFKA_VERSION, LEGACY_KAFKA_VERSION } from '../../src/kafka/versions.ts';
 
-const props = (text: string) => Object.fromEntries(text.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+const props = (text: string) =>
+  Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+  );
 
 describe('parseClusterSpecs', () => {
   it.each([
@@ -28,7 +39,10 @@ describe('parseClusterSpecs', () => {
   });
 
   it('applies the default version from --kafka', () => {
-    expect(parseClusterSpecs('a,b@4', '3.9')).toMatchObject([{ kafkaVersion: '3.9.2' }, { kafkaVersion: DEFAULT_KAFKA_VERSION }]);
+    expect(parseClusterSpecs('a,b@4', '3.9')).toMatchObject([
+      { kafkaVersion: '3.9.2' },
+      { kafkaVersion: DEFAULT_KAFKA_VERSION },
+    ]);
   });
 });
 
@@ -36,7 +50,13 @@ describe('brokerProperties', () => {
   const ports = { client: 19092, controller: 19093, internal: 19094 };
 
   it('makes a single-node combined KRaft node that supports transactions at RF 1', () => {
-    const p = props(brokerProperties({ spec: { name: 'east', security: 'PLAINTEXT', kafkaVersion: '4.3.1' }, ports, logDir: '/d' }));
+    const p = props(
+      brokerProperties({
+        spec: { name: 'east', security: 'PLAINTEXT', kafkaVersion: '4.3.1' },
+        ports,
+        logDir: '/d',
+      }),
+    );
     expect(p).toMatchObject({
       'process.roles': 'broker,controller',
       'controller.quorum.voters': '1@127.0.0.1:19093',
@@ -52,13 +72,27 @@ describe('brokerProperties', () => {
   });
 
   it('omits 4.x-only settings on 3.9', () => {
-    const p = props(brokerProperties({ spec: { name: 'o', security: 'PLAINTEXT', kafkaVersion: '3.9.2' }, ports, logDir: '/d' }));
+    const p = props(
+      brokerProperties({
+        spec: { name: 'o', security: 'PLAINTEXT', kafkaVersion: '3.9.2' },
+        ports,
+        logDir: '/d',
+      }),
+    );
     expect(p['share.coordinator.state.topic.replication.factor']).toBeUndefined();
   });
 
   it('secures the client listener with SCRAM and an authorizer, keeping a PLAINTEXT internal listener', () => {
-    const p = props(brokerProperties({ spec: { name: 'a', security: 'SASL_PLAINTEXT', kafkaVersion: '4.3.1' }, ports, logDir: '/d' }));
-    expect(p['listener.security.protocol.map']).toBe('CLIENT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT');
+    const p = props(
+      brokerProperties({
+        spec: { name: 'a', security: 'SASL_PLAINTEXT', kafkaVersion: '4.3.1' },
+        ports,
+        logDir: '/d',
+      }),
+    );
+    expect(p['listener.security.protocol.map']).toBe(
+      'CLIENT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT',
+    );
     expect(p['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512');
     expect(p['inter.broker.listener.name']).toBe('INTERNAL');
     expect(p['super.users']).toBe('User:ANONYMOUS;User:ferry');
@@ -67,7 +101,9 @@ describe('brokerProperties', () => {
 
   it('points a TLS listener at PEM files and refuses to build without them', () => {
     const spec = { name: 's', security: 'SSL' as const, kafkaVersion: '4.3.1' };
-    const p = props(brokerProperties({ spec, ports, logDir: '/d', tls: { caPem: '/ca.pem', keystorePem: '/ks.pem' } }));
+    const p = props(
+      brokerProperties({ spec, ports, logDir: '/d', tls: { caPem: '/ca.pem', keystorePem: '/ks.pem' } }),
+    );
     expect(p['listener.name.client.ssl.keystore.type']).toBe('PEM');
     expect(p['listener.name.client.ssl.truststore.location']).toBe('/ca.pem');
     expect(() => brokerProperties({ spec, ports, logDir: '/d' })).toThrow(/no certificates/);

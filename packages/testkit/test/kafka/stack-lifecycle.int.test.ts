@@ -13,10 +13,14 @@ const portBase = 39092;
 const bin = join(repoRoot(), 'packages', 'cli', 'bin', 'ferry.js');
 
 function ferry(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, 'stack', '--state-dir', stateDir, '--port-base', String(portBase), ...args], {
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [bin, 'stack', '--state-dir', stateDir, '--port-base', String(portBase), ...args],
+    {
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -29,7 +33,17 @@ function alive(pid: number): boolean {
   }
 }
 
-const status = () => JSON.parse(ferry('status', '--json').out) as { clusters: Array<{ name: string; pid: number | null; running: boolean; bootstrap: string; kafkaVersion: string; security: string }> };
+const status = () =>
+  JSON.parse(ferry('status', '--json').out) as {
+    clusters: Array<{
+      name: string;
+      pid: number | null;
+      running: boolean;
+      bootstrap: string;
+      kafkaVersion: string;
+      security: string;
+    }>;
+  };
 
 describe('ferry stack up → status → restart → down', () => {
   afterAll(async () => {
@@ -42,7 +56,9 @@ describe('ferry stack up → status → restart → down', () => {
     expect(up.out).toContain(`solo\t127.0.0.1:${portBase + 20}\tKafka`);
 
     const s1 = status();
-    expect(s1.clusters).toMatchObject([{ name: 'solo', running: true, bootstrap: `127.0.0.1:${portBase + 20}`, security: 'PLAINTEXT' }]);
+    expect(s1.clusters).toMatchObject([
+      { name: 'solo', running: true, bootstrap: `127.0.0.1:${portBase + 20}`, security: 'PLAINTEXT' },
+    ]);
     const pid1 = s1.clusters[0]!.pid!;
     expect(alive(pid1)).toBe(true);
 
@@ -73,7 +89,9 @@ describe('ferry stack up → status → restart → down', () => {
     try {
       const r = ferry('up', '--clusters', 'east,blocked');
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(new RegExp(`port ${portBase + 20} \\(client listener of cluster blocked\\) is taken`));
+      expect(r.err).toMatch(
+        new RegExp(`port ${portBase + 20} \\(client listener of cluster blocked\\) is taken`),
+      );
       // Ports are checked before anything starts: east was not started either.
       expect(status().clusters.filter((c) => c.running)).toEqual([]);
     } finally {

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jarPom } from '../../src/kafka/jars.ts';
-import { type ClusterState, EMPTY_STATE, allocatePorts, readState, upsertCluster, writeState } from '../../src/kafka/state.ts';
+import {
+  allocatePorts,
+  type ClusterState,
+  EMPTY_STATE,
+  readState,
+  upsertCluster,
+  writeState,
+} from '../../src/kafka/state.ts';
 
 const cluster = (name: string, client: number): ClusterState => ({
   name,
@@ -51,7 +58,9 @@ describe('state file', () => {
 describe('jarPom', () => {
   it('lists each artifact as a dependency', () => {
     const pom = jarPom(['org.apache.kafka:kafka_2.13:4.3.1', 'org.slf4j:slf4j-reload4j:1.7.36']);
-    expect(pom).toContain('<groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>4.3.1</version>');
+    expect(pom).toContain(
+      '<groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>4.3.1</version>',
+    );
     expect(pom).toContain('<artifactId>slf4j-reload4j</artifactId><version>1.7.36</version>');
   });
 });
