@@ -1,10 +1,23 @@
-// TEMPORARY until packages/engine lands: replaced by the engine adapter.
 import type { SecretKey } from '@ferry/core/secret-box';
 import type { Db } from '@ferry/db';
+import {
+  type ClusterConfig,
+  type EngineEvent,
+  FLOW_KEYS,
+  type FlowConfig,
+  type PartitionMetrics as EnginePartitionMetrics,
+  type WindowStats,
+  createFlowRunner,
+  defaultReplicationPolicy,
+  identityReplicationPolicy,
+} from '@ferry/engine';
 import type pino from 'pino';
+import type { TaskJobData } from './dispatch/task-job.ts';
 import type { TaskRunner } from './dispatch/task-runner.ts';
+import { type ClusterConnection, type ResolvedFlow, loadFlow } from './flows/load-flow.ts';
 import type { CheckpointMetrics, PartitionMetrics } from './metrics/partition-metrics.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
+import { describeError } from './status/flow-status.ts';
 import type { StatusWriter } from './status/status-writer.ts';
 
 export interface EngineRunnerDeps {
@@ -14,16 +27,140 @@ export interface EngineRunnerDeps {
   status: StatusWriter;
   onPartitionMetrics: (m: PartitionMetrics) => void;
   onCheckpointMetrics: (m: CheckpointMetrics) => void;
+  /** How often a managed flow looks for new topics and partitions. */
+  refreshTopicsIntervalMs?: number;
 }
 
-export function createEngineRunner(_deps: EngineRunnerDeps): TaskRunner {
+export function toClusterConfig(c: ClusterConnection): ClusterConfig {
   return {
-    async run() {
-      throw new Error('engine not integrated yet');
+    alias: c.alias,
+    bootstrapServers: c.bootstrapServers,
+    securityProtocol: c.securityProtocol,
+    ...(c.sasl ? { sasl: c.sasl } : {}),
+    ...(c.securityProtocol === 'SSL' || c.securityProtocol === 'SASL_SSL'
+      ? { ssl: { ca: c.tls?.caPem, cert: c.tls?.certPem, key: c.tls?.keyPem, verifyHostname: true } }
+      : {}),
+  };
+}
+
+/** The engine's view of a flow stored in Postgres. Flow id = the row's id, so two flows between the same pair never share a transactional id. */
+export function toEngineFlow(f: ResolvedFlow, refreshTopicsIntervalMs = 10_000): FlowConfig {
+  const c = f.config;
+  return {
+    id: f.id,
+    source: toClusterConfig(f.source),
+    target: toClusterConfig(f.target),
+    topics: c.topics,
+    topicsExclude: c.topicsExclude,
+    policy: c.replicationPolicy === 'identity' ? identityReplicationPolicy(c.separator) : defaultReplicationPolicy(c.separator),
+    refreshTopicsEnabled: true,
+    refreshTopicsIntervalMs,
+    tasksMax: c.tasksMax,
+    replicationFactor: c.replicationFactor,
+    exactlyOnce: c.exactlyOnce,
+    startPosition: c.startPosition,
+    fetchMaxBytesPerPartition: Number(FLOW_KEYS['fetch.max.bytes.per.partition']),
+    batchMaxBytes: Number(FLOW_KEYS['batch.max.bytes']),
+    commitIntervalMs: Number(FLOW_KEYS['commit.interval.ms']),
+  };
+}
+
+const stats = (w: WindowStats) =>
+  w.count > 0 && w.min !== undefined && w.max !== undefined && w.avg !== undefined ? { min: w.min, max: w.max, avg: w.avg } : undefined;
+
+export function toPartitionMetrics(flow: ResolvedFlow, m: EnginePartitionMetrics): PartitionMetrics {
+  const recordAgeMs = stats(m.recordAgeMs);
+  const replicationLatencyMs = stats(m.replicationLatencyMs);
+  return {
+    flowId: flow.id,
+    source: flow.source.alias,
+    target: flow.target.alias,
+    topic: m.topic,
+    partition: m.partition,
+    records: m.recordCount,
+    bytes: m.byteCount,
+    windowMs: m.windowMs,
+    ...(recordAgeMs ? { recordAgeMs } : {}),
+    ...(replicationLatencyMs ? { replicationLatencyMs } : {}),
+    ...(m.sourceEndOffset !== undefined ? { sourceEndOffset: Number(m.sourceEndOffset) } : {}),
+    ...(m.position !== undefined ? { position: Number(m.position) } : {}),
+    ...(m.lagRecords !== undefined ? { lagRecords: m.lagRecords } : {}),
+    ...(m.lagMs !== undefined ? { lagMs: m.lagMs } : {}),
+  };
+}
+
+/**
+ * Runs one replication task of a stored flow with the engine until the dispatcher aborts it.
+ * The engine restarts a failing task itself (with back-off) and says why; the status shows it in words.
+ */
+export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
+  return {
+    async run(task: TaskJobData, signal: AbortSignal): Promise<void> {
+      const flow = await loadFlow(deps.db, task.flowId, deps.keyring);
+      const ctx = { source: flow.source.alias, target: flow.target.alias };
+      const log = deps.log.child({ flow: flow.name, task: task.taskIndex, generation: task.generation });
+      let state: 'starting' | 'running' | 'failed' = 'starting';
+      const setState = (next: typeof state, error?: string) => {
+        if (next === state && !error) return;
+        state = next;
+        deps.status.task(task, next, error).catch((e) => log.warn({ err: (e as Error).message }, 'status write failed'));
+      };
+      let fenced: (() => void) | undefined;
+      const onEvent = (e: EngineEvent) => {
+        switch (e.type) {
+          case 'partition-metrics':
+            deps.onPartitionMetrics(toPartitionMetrics(flow, e));
+            break;
+          case 'task-started':
+          case 'committed':
+            setState('running');
+            break;
+          case 'task-error':
+          case 'partition-error':
+          case 'discovery-error': {
+            const sentence = describeError(e.error, ctx);
+            log.warn({ code: e.error.code }, sentence);
+            setState('failed', sentence);
+            break;
+          }
+          case 'task-fenced':
+            log.warn('fenced by a newer owner of this task; stopping');
+            fenced?.();
+            break;
+          case 'topic-created':
+          case 'partitions-added':
+          case 'topic-deleted':
+          case 'topic-skipped':
+            log.info(e, e.type);
+            break;
+          default:
+            break;
+        }
+      };
+      await deps.status.task(task, 'starting');
+      const runner = createFlowRunner(toEngineFlow(flow, deps.refreshTopicsIntervalMs), { onEvent });
+      try {
+        await runner.runTask(task.taskIndex);
+        await new Promise<void>((resolve) => {
+          if (signal.aborted) return resolve();
+          signal.addEventListener('abort', () => resolve(), { once: true });
+          fenced = resolve;
+        });
+      } finally {
+        await runner.stop();
+        if (signal.reason !== 'rebalance' && signal.reason !== 'shutdown') {
+          await deps.status.task(task, 'stopped').catch(() => {});
+        }
+      }
     },
   };
 }
 
-export function engineFencer(_db: Db, _keyring: SecretKey[]): Fencer {
-  return async () => {};
+/** Fences every transactional id of a flow generation: a stale task of it can never commit again. */
+export function engineFencer(db: Db, keyring: SecretKey[]): Fencer {
+  return async (row, _generation, tasksMax) => {
+    const flow = await loadFlow(db, row.id, keyring);
+    const { fenceTasks } = await import('@ferry/engine');
+    await fenceTasks(toEngineFlow(flow), tasksMax);
+  };
 }

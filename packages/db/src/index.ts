@@ -1,4 +1,15 @@
+export * from './audit/list-audit.ts';
+export * from './audit/record-audit.ts';
 export * from './client.ts';
+export * from './clusters/cluster-view.ts';
+export * from './clusters/get-cluster.ts';
+export * from './clusters/save-cluster.ts';
+export * from './context.ts';
 export * from './env.ts';
+export * from './flows/flow-view.ts';
+export * from './flows/get-flow.ts';
+export * from './flows/save-flow.ts';
 export * from './migrate.ts';
 export * as schema from './schema/index.ts';
+export * from './teams/teams.ts';
+export * from './tokens/api-tokens.ts';

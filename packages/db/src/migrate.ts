@@ -4,7 +4,10 @@ import pg from 'pg';
 import { createDb } from './client.ts';
 import { adminUrl, databaseUrl } from './env.ts';
 
-export const MIGRATIONS_FOLDER = join(import.meta.dirname, '..', 'drizzle');
+/** Where the SQL migrations are (computed on use: bundlers such as Next's do not provide import.meta.dirname). */
+export function migrationsFolder(): string {
+  return process.env.FERRY_MIGRATIONS_DIR ?? join(import.meta.dirname ?? '.', '..', 'drizzle');
+}
 
 /** Creates the database when it does not exist (the server must). */
 export async function ensureDatabase(url = databaseUrl()): Promise<void> {
@@ -25,7 +28,7 @@ export async function migrateDatabase(url = databaseUrl()): Promise<void> {
   const db = createDb(url, 1);
   try {
     await db.$client.query('select pg_advisory_lock(727272)');
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(db, { migrationsFolder: migrationsFolder() });
     await db.$client.query('select pg_advisory_unlock(727272)');
   } finally {
     await db.$client.end();

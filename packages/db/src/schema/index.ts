@@ -1,4 +1,4 @@
-export * from './teams.ts';
-export * from './replication.ts';
 export * from './access.ts';
 export * from './observed.ts';
+export * from './replication.ts';
+export * from './teams.ts';

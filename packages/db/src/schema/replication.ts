@@ -1,7 +1,12 @@
 import { boolean, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { teams } from './teams.ts';
 
-export const securityProtocolEnum = pgEnum('security_protocol', ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']);
+export const securityProtocolEnum = pgEnum('security_protocol', [
+  'PLAINTEXT',
+  'SSL',
+  'SASL_PLAINTEXT',
+  'SASL_SSL',
+]);
 
 /** An external Kafka cluster a team registered. Secrets live only in `secrets` (AES-256-GCM envelope). */
 export const clusters = pgTable(
@@ -43,6 +48,10 @@ export const flows = pgTable(
     config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
     /** Bumped by reconcile whenever the task assignment changes (fencing generation). */
     generation: integer('generation').notNull().default(0),
+    /** Written by workers: running, starting, paused, stopped, failed, degraded. Null until one reports. */
+    status: text('status'),
+    lastError: text('last_error'),
+    statusUpdatedAt: timestamp('status_updated_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,12 @@
+import { SignInForm } from '@/components/app/sign-in-form.tsx';
+
+export const dynamic = 'force-dynamic';
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  return (
+    <main className="flex min-h-screen items-center justify-center p-6">
+      <SignInForm next={next?.startsWith('/') && !next.startsWith('//') ? next : '/flows'} />
+    </main>
+  );
+}

@@ -1,0 +1,119 @@
+import { getFlow, listFlowTasks } from '@ferry/db';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { FlowDelete } from '@/components/app/flow-delete.tsx';
+import { FlowToggle } from '@/components/app/flow-toggle.tsx';
+import { Button } from '@/components/ui/button.tsx';
+import { Card, CardContent, CardHeader, CardTitle, Table } from '@/components/ui/card.tsx';
+import { teamPage } from '@/lib/page-context.ts';
+
+export default async function FlowPage({ params }: { params: Promise<{ flowId: string }> }) {
+  const { flowId } = await params;
+  const { ctx, team, can } = await teamPage('flows.read');
+  const flow = await getFlow(ctx, flowId).catch(() => null);
+  if (!flow) notFound();
+  const tasks = await listFlowTasks(ctx, flow.id);
+  const c = flow.config;
+  const rows: [string, string][] = [
+    ['Topics', c.topics.join(', ')],
+    ['Topics excluded', c.topicsExclude.join(', ') || '—'],
+    ['Groups', c.groups.join(', ')],
+    ['Groups excluded', c.groupsExclude.join(', ') || '—'],
+    [
+      'Replication policy',
+      c.replicationPolicy === 'default'
+        ? `default (${flow.sourceClusterName}${c.separator}<topic>)`
+        : 'identity (same names)',
+    ],
+    ['Checkpoints', c.checkpoints ? `every ${c.checkpointsIntervalSeconds}s` : 'off'],
+    ['Group offset sync', c.syncGroupOffsets ? `every ${c.syncGroupOffsetsIntervalSeconds}s` : 'off'],
+    ['Heartbeats', c.heartbeats ? `every ${c.heartbeatsIntervalSeconds}s` : 'off'],
+    ['Topic config sync', c.syncTopicConfigs ? `every ${c.syncTopicConfigsIntervalSeconds}s` : 'off'],
+    ['ACL sync', c.syncTopicAcls ? `every ${c.syncTopicAclsIntervalSeconds}s` : 'off'],
+    ['Tasks', String(c.tasksMax)],
+    ['Replication factor', c.replicationFactor === -1 ? 'broker default' : String(c.replicationFactor)],
+    ['Start position', c.startPosition],
+    ['Exactly-once', c.exactlyOnce ? 'yes' : 'no'],
+  ];
+  return (
+    <div className="grid gap-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">{flow.name}</h1>
+          <p className="font-mono text-sm text-muted-foreground">
+            {flow.sourceClusterName} → {flow.targetClusterName}
+          </p>
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <FlowToggle
+            teamId={team.id}
+            flowId={flow.id}
+            name={flow.name}
+            enabled={flow.enabled}
+            disabled={!can('flows.toggle')}
+          />
+          <Button variant="outline" asChild>
+            <a href={`/api/v1/teams/${team.id}/flows/${flow.id}/mm2`}>Export mm2.properties</a>
+          </Button>
+          {can('flows.write') ? (
+            <>
+              <Button variant="outline" asChild>
+                <Link href={`/flows/${flow.id}/edit`}>Edit</Link>
+              </Button>
+              <FlowDelete teamId={team.id} flowId={flow.id} name={flow.name} />
+            </>
+          ) : null}
+        </div>
+      </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>Status</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <p data-testid="flow-status">{flow.statusText}</p>
+          {tasks.length ? (
+            <Table className="mt-3">
+              <thead>
+                <tr>
+                  <th>Task</th>
+                  <th>State</th>
+                  <th>Worker</th>
+                  <th>Partitions</th>
+                  <th>Last error</th>
+                  <th>Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tasks.map((t) => (
+                  <tr key={t.taskIndex}>
+                    <td>{t.taskIndex}</td>
+                    <td>{t.state}</td>
+                    <td className="font-mono text-xs">{t.workerId ?? '—'}</td>
+                    <td>{t.partitions}</td>
+                    <td className="text-xs text-destructive">{t.lastError ?? ''}</td>
+                    <td className="text-xs">{t.updatedAt.slice(0, 19).replace('T', ' ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          ) : null}
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Configuration</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
+            {rows.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="text-muted-foreground">{k}</dt>
+                <dd className="font-mono text-xs">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

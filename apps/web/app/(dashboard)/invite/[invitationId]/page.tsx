@@ -1,0 +1,36 @@
+import { getInvitation } from '@ferry/db';
+import { AcceptInvitation } from '@/components/app/accept-invitation.tsx';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card.tsx';
+import { db } from '@/lib/db.ts';
+import { pageContext } from '@/lib/page-context.ts';
+
+export default async function InvitePage({ params }: { params: Promise<{ invitationId: string }> }) {
+  const { invitationId } = await params;
+  const { user } = await pageContext();
+  const inv = await getInvitation(db(), invitationId);
+  return (
+    <Card className="max-w-lg">
+      <CardHeader>
+        <CardTitle>Invitation</CardTitle>
+      </CardHeader>
+      <CardContent className="grid gap-3">
+        {inv?.status !== 'pending' ? (
+          <p>This invitation does not exist, was used, or expired. Ask for a new link.</p>
+        ) : (
+          <>
+            <p>
+              Join <strong>{inv.teamName}</strong> as <strong>{inv.role}</strong>.
+            </p>
+            {inv.email !== user.email.toLowerCase() ? (
+              <p className="text-destructive">
+                This invitation is for {inv.email}; you are signed in as {user.email}.
+              </p>
+            ) : (
+              <AcceptInvitation id={inv.id} teamId={inv.teamId} />
+            )}
+          </>
+        )}
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,17 @@
+import { getClusterOrThrow, recordAudit } from '@ferry/db';
+import { route } from '@/lib/api/routes.ts';
+import { withTeam } from '@/lib/api/with-team.ts';
+import { testConnection } from '@/lib/kafka/test-connection.ts';
+
+export const POST = withTeam(route('clusters.test'), async ({ ctx, params }) => {
+  const row = await getClusterOrThrow(ctx, params.clusterId ?? '');
+  const report = await testConnection(row, ctx.keyring);
+  await recordAudit(ctx, {
+    action: 'cluster.test',
+    targetType: 'cluster',
+    targetId: row.id,
+    targetName: row.name,
+    after: { ok: report.ok, problems: report.problems },
+  });
+  return report;
+});

@@ -1,0 +1,13 @@
+import { createTeam, listUserTeams } from '@ferry/db';
+import { route } from '@/lib/api/routes.ts';
+import { withUser } from '@/lib/api/with-team.ts';
+import { db } from '@/lib/db.ts';
+
+export const GET = withUser(route('teams.list'), async ({ user }) => ({
+  items: await listUserTeams(db(), user.id),
+}));
+
+export const POST = withUser<{ name: string }>(route('teams.create'), async ({ user, body }) => {
+  const t = await createTeam(db(), user.id, body.name);
+  return { id: t.id, name: t.name, slug: t.slug, role: 'owner' };
+});

@@ -1,0 +1,97 @@
+'use client';
+import { Ship } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { Button } from '@/components/ui/button.tsx';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card.tsx';
+import { Input } from '@/components/ui/input.tsx';
+import { Field } from '@/components/ui/label.tsx';
+import { onSubmitForm } from '@/lib/client-api.ts';
+import { authClient } from './auth-client.ts';
+
+export function SignInForm({ next }: { next: string }) {
+  const router = useRouter();
+  const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(form: FormData) {
+    setBusy(true);
+    setError(null);
+    const email = String(form.get('email'));
+    const password = String(form.get('password'));
+    const r =
+      mode === 'sign-in'
+        ? await authClient.signIn.email({ email, password })
+        : await authClient.signUp.email({
+            email,
+            password,
+            name: String(form.get('name') || email.split('@')[0]),
+          });
+    setBusy(false);
+    if (r.error)
+      setError(
+        r.error.status === 429
+          ? 'Too many attempts; wait a minute and try again.'
+          : (r.error.message ?? 'Sign-in failed'),
+      );
+    else {
+      router.push(next);
+      router.refresh();
+    }
+  }
+
+  return (
+    <Card className="w-full max-w-sm">
+      <CardHeader>
+        <div className="mb-2 flex items-center gap-2 text-2xl font-bold tracking-tight">
+          <Ship className="h-7 w-7 text-primary" aria-hidden />
+          Ferry
+        </div>
+        <CardTitle>{mode === 'sign-in' ? 'Sign in' : 'Create an account'}</CardTitle>
+        <CardDescription>
+          {mode === 'sign-in'
+            ? 'Kafka replication control plane'
+            : 'The first account of a new install owns its first team.'}
+        </CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form onSubmit={onSubmitForm(submit)} className="grid gap-4">
+          {mode === 'sign-up' ? (
+            <Field id="name" label="Name">
+              <Input id="name" name="name" autoComplete="name" />
+            </Field>
+          ) : null}
+          <Field id="email" label="Email">
+            <Input id="email" name="email" type="email" autoComplete="email" required />
+          </Field>
+          <Field id="password" label="Password">
+            <Input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+              minLength={8}
+              required
+            />
+          </Field>
+          {error ? (
+            <p role="alert" className="text-sm text-destructive">
+              {error}
+            </p>
+          ) : null}
+          <Button type="submit" disabled={busy}>
+            {mode === 'sign-in' ? 'Sign in' : 'Create account'}
+          </Button>
+          <Button
+            type="button"
+            variant="link"
+            onClick={() => setMode(mode === 'sign-in' ? 'sign-up' : 'sign-in')}
+          >
+            {mode === 'sign-in' ? 'No account yet? Create one' : 'Have an account? Sign in'}
+          </Button>
+        </form>
+      </CardContent>
+    </Card>
+  );
+}

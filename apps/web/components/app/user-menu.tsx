@@ -1,0 +1,45 @@
+'use client';
+import { LogOut, Moon, Sun } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { useTheme } from 'next-themes';
+import { Button } from '@/components/ui/button.tsx';
+import { authClient } from './auth-client.ts';
+
+export function UserMenu({ email }: { email: string }) {
+  const router = useRouter();
+  return (
+    <div className="flex min-w-0 items-center gap-1">
+      <span className="truncate text-xs text-muted-foreground" title={email}>
+        {email}
+      </span>
+      <Button
+        variant="ghost"
+        size="icon"
+        aria-label="Sign out everywhere"
+        title="Sign out everywhere"
+        onClick={async () => {
+          await authClient.revokeSessions();
+          await authClient.signOut();
+          router.push('/sign-in');
+        }}
+      >
+        <LogOut className="h-4 w-4" />
+      </Button>
+    </div>
+  );
+}
+
+export function ThemeToggle() {
+  const { resolvedTheme, setTheme } = useTheme();
+  return (
+    <Button
+      variant="ghost"
+      size="icon"
+      aria-label="Toggle dark mode"
+      onClick={() => setTheme(resolvedTheme === 'dark' ? 'light' : 'dark')}
+    >
+      <Sun className="hidden h-4 w-4 dark:block" />
+      <Moon className="h-4 w-4 dark:hidden" />
+    </Button>
+  );
+}

@@ -1,0 +1,132 @@
+import { clusterSchema, connectionReportSchema, flowConfigSchema, flowSchema, ROLES } from '@ferry/core';
+import { z } from 'zod';
+
+export const roleSchema = z.enum(ROLES);
+export const teamCreateSchema = z
+  .object({ name: z.string().trim().min(1, 'required').max(80) })
+  .meta({ id: 'TeamCreate' });
+export const teamSchema = z
+  .object({ id: z.uuid(), name: z.string(), slug: z.string(), role: roleSchema.optional() })
+  .meta({ id: 'Team' });
+export const memberSchema = z
+  .object({
+    id: z.uuid(),
+    userId: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    role: roleSchema,
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Member' });
+export const memberUpdateSchema = z.object({ role: roleSchema }).meta({ id: 'MemberUpdate' });
+export const invitationCreateSchema = z
+  .object({ email: z.email('not an email address'), role: roleSchema })
+  .meta({ id: 'InvitationCreate' });
+export const invitationSchema = z
+  .object({ id: z.uuid(), email: z.string(), role: roleSchema, status: z.string(), expiresAt: z.string() })
+  .meta({ id: 'Invitation' });
+export const tokenCreateSchema = z
+  .object({ name: z.string().trim().min(1, 'required').max(80), role: roleSchema })
+  .meta({ id: 'ApiTokenCreate' });
+export const tokenSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    role: roleSchema,
+    prefix: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+export const tokenCreatedSchema = tokenSchema
+  .extend({ token: z.string().describe('Shown once; store it now') })
+  .meta({ id: 'ApiTokenCreated' });
+export const auditEntrySchema = z
+  .object({
+    id: z.uuid(),
+    teamId: z.uuid().nullable(),
+    actorType: z.string(),
+    actorId: z.string().nullable(),
+    actorName: z.string(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string().nullable(),
+    targetName: z.string().nullable(),
+    before: z.record(z.string(), z.unknown()).nullable(),
+    after: z.record(z.string(), z.unknown()).nullable(),
+    ip: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+export const auditQuerySchema = z.object({
+  action: z.string().optional(),
+  actor: z.string().optional(),
+  targetType: z.string().optional(),
+  before: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export const flowPreviewRequestSchema = z
+  .object({
+    sourceClusterId: z.uuid('choose a source cluster'),
+    targetClusterId: z.uuid('choose a target cluster'),
+    config: flowConfigSchema.default(() => flowConfigSchema.parse({})),
+  })
+  .meta({ id: 'FlowPreviewRequest' });
+export const issueSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+  severity: z.enum(['error', 'warning']),
+});
+export const flowPreviewSchema = z
+  .object({
+    topics: z.array(z.object({ topic: z.string(), remoteTopic: z.string() })),
+    sourceTopicCount: z.number(),
+    issues: z.array(issueSchema),
+    problem: z.string().nullable().describe('Why the source topics could not be listed, in words'),
+  })
+  .meta({ id: 'FlowPreview' });
+export const flowSavedSchema = z
+  .object({ flow: flowSchema, warnings: z.array(issueSchema) })
+  .meta({ id: 'FlowSaved' });
+export const mm2RequestSchema = z
+  .object({ properties: z.string().min(1, 'paste an mm2.properties').max(200_000) })
+  .meta({ id: 'Mm2Request' });
+export const mm2PreviewSchema = z
+  .object({
+    clusters: z.array(
+      z.object({
+        name: z.string(),
+        bootstrapServers: z.string(),
+        securityProtocol: z.string(),
+        saslUsername: z.string().nullable(),
+        exists: z.boolean(),
+      }),
+    ),
+    flows: z.array(
+      z.object({
+        name: z.string(),
+        source: z.string(),
+        target: z.string(),
+        enabled: z.boolean(),
+        config: flowConfigSchema,
+      }),
+    ),
+    unmapped: z.array(z.object({ key: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'Mm2Preview' });
+export const mm2ImportedSchema = z
+  .object({
+    clusters: z.array(clusterSchema),
+    flows: z.array(flowSchema),
+    unmapped: z.array(z.object({ key: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'Mm2Imported' });
+export const meSchema = z
+  .object({
+    user: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+    teams: z.array(teamSchema),
+  })
+  .meta({ id: 'Me' });
+export const okSchema = z.object({ ok: z.literal(true) });
+export { connectionReportSchema };

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { explainKafkaError } from '@/lib/kafka/kafka-client.ts';
+import { guessKafkaVersion } from '@/lib/kafka/test-connection.ts';
+
+describe('explainKafkaError', () => {
+  it.each([
+    [
+      { type: 'SASL_AUTHENTICATION_FAILED', message: 'SASL SCRAM SHA512 authentication failed' },
+      /^Authentication failed/,
+    ],
+    [{ type: 'TOPIC_AUTHORIZATION_FAILED', message: 'Not authorized to access topics' }, /^Not authorised/],
+    [
+      {
+        name: 'KafkaJSConnectionError',
+        message: 'Connection error: self-signed certificate in certificate chain',
+      },
+      /not trusted/,
+    ],
+    [
+      { name: 'KafkaJSConnectionError', message: 'Connection error: connect ECONNREFUSED 127.0.0.1:1' },
+      /^Cannot reach the brokers: connection refused/,
+    ],
+    [{ name: 'KafkaJSConnectionError', message: 'Connection timeout' }, /did not answer in time/],
+    [{ name: 'KafkaJSConnectionError', message: 'Closed connection' }, /closed the connection/],
+    [{ message: 'something odd' }, /^Kafka error: something odd/],
+  ])('%j', (e, words) => expect(explainKafkaError(e)).toMatch(words));
+});
+
+describe('guessKafkaVersion', () => {
+  it.each([
+    [{ minVersion: 4, maxVersion: 18 }, 'Kafka 4.x (Fetch v4–v18)'],
+    [{ minVersion: 0, maxVersion: 17 }, 'Kafka 3.9 (Fetch v0–v17)'],
+    [{ minVersion: 0, maxVersion: 13 }, 'Kafka 3.1–3.4 (Fetch v0–v13)'],
+    [undefined, null],
+  ])('%j → %s', (fetch, expected) => expect(guessKafkaVersion(fetch)).toBe(expected));
+});

@@ -1,0 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { cloneTemplate } from '@ferry/db/testing';
+import { inject } from 'vitest';
+
+// A fresh database per test file, cloned from the run's migrated template. lib/env reads it lazily.
+process.env.DATABASE_URL = await cloneTemplate(
+  inject('dbRunId'),
+  `${process.env.VITEST_POOL_ID ?? '0'}_${randomBytes(3).toString('hex')}`,
+);

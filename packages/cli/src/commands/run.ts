@@ -1,0 +1,181 @@
+import type { Command } from 'commander';
+import { ConfigError, FerryError, createFlowRunner, loadMm2PropertiesFile, type EngineEvent, type FlowRunner, type PartitionMetrics } from '@ferry/engine';
+
+interface RunOptions {
+  progressInterval: string;
+  json?: boolean;
+}
+
+/** `ferry run <mm2.properties>`: headless replication from an MM2 configuration file. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('replicate as an MM2 properties file describes (a drop-in for connect-mirror-maker.sh); Ctrl-C commits and exits')
+    .argument('<mm2.properties>', 'MirrorMaker 2 configuration file')
+    .option('--progress-interval <seconds>', 'how often to print progress per flow', '5')
+    .option('--json', 'print events and progress as JSON lines on stdout')
+    .action(async (file: string, o: RunOptions) => {
+      process.exitCode = await run(file, o);
+    });
+}
+
+async function run(file: string, o: RunOptions): Promise<number> {
+  // signals first: a SIGTERM during start-up still ends in a clean stop
+  let signalled: string | undefined;
+  let stop = (signal: string) => {
+    signalled = signal;
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  const interval = Number(o.progressInterval);
+  if (!Number.isFinite(interval) || interval <= 0) {
+    console.error(`ferry: --progress-interval=${o.progressInterval}: must be a positive number of seconds`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadMm2PropertiesFile(file);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`ferry: invalid configuration in ${file}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  for (const n of config.notices) console.error(`ferry: ${n.message}`);
+  quietClientWarnings();
+  if (config.flows.length === 0) {
+    console.error(`ferry: no flow enabled in ${file}: set e.g. ${config.clusters[0]}->${config.clusters[1] ?? 'B'}.enabled=true`);
+    return 2;
+  }
+  const print = o.json ? (obj: unknown) => console.log(JSON.stringify(obj, (_k, v) => (typeof v === 'bigint' ? String(v) : v))) : undefined;
+  const progress = new Progress();
+  const onEvent = (e: EngineEvent) => {
+    progress.observe(e);
+    if (print) {
+      if (e.type !== 'partition-metrics') print(e.type.endsWith('error') || e.type === 'task-fenced' ? { ...e, error: describe(e as never) } : e);
+      return;
+    }
+    const line = eventLine(e);
+    if (line) console.error(line);
+  };
+  const runners: FlowRunner[] = config.flows.map((f) => createFlowRunner(f, { onEvent, metricsIntervalMs: Math.min(5000, interval * 1000) }));
+  for (const f of config.flows) console.error(`ferry: flow ${f.id}: topics=${f.topics.join(',')} exclude=${f.topicsExclude.join(',')} policy=${f.policy.kind} tasks.max=${f.tasksMax} exactly.once=${f.exactlyOnce}`);
+
+  let stopping: Promise<void> | undefined;
+  stop = (signal: string) => {
+    if (stopping) return;
+    console.error(`ferry: ${signal}: committing open transactions and stopping`);
+    stopping = Promise.all(runners.map((r) => r.stop())).then(() => undefined);
+  };
+  if (signalled) stop(signalled);
+
+  try {
+    if (!stopping) await Promise.all(runners.map((r) => r.start()));
+  } catch (e) {
+    const err = e as FerryError;
+    console.error(`ferry: cannot start: ${err.message}${err.code ? ` [${err.code}]` : ''}`);
+    await Promise.all(runners.map((r) => r.stop()));
+    return 1;
+  }
+  const timer = setInterval(() => {
+    for (const row of progress.rows()) {
+      if (print) print({ type: 'progress', ...row });
+      else console.error(progressLine(row));
+    }
+  }, interval * 1000);
+  while (!stopping) await new Promise((r) => setTimeout(r, 200));
+  await stopping;
+  clearInterval(timer);
+  console.error('ferry: stopped');
+  return 0;
+}
+
+function describe(e: { error: FerryError }): { code: string; message: string; retriable: boolean; context: unknown } {
+  return { code: e.error.code, message: e.error.message, retriable: e.error.retriable, context: e.error.context };
+}
+
+function eventLine(e: EngineEvent): string | undefined {
+  switch (e.type) {
+    case 'flow-started':
+      return `ferry: ${e.flow}: started ${e.tasks} task(s) for ${e.partitions} partition(s)`;
+    case 'topic-created':
+      return `ferry: ${e.flow}: created ${e.remoteTopic} (${e.partitions} partitions) for ${e.topic}`;
+    case 'partitions-added':
+      return `ferry: ${e.flow}: ${e.remoteTopic}: partitions ${e.from} -> ${e.to}`;
+    case 'topic-deleted':
+      return `ferry: ${e.flow}: source topic ${e.topic} is gone; its partitions stopped (${e.remoteTopic} is kept)`;
+    case 'topic-skipped':
+      return `ferry: ${e.flow}: ${e.topic}: ${e.reason}`;
+    case 'task-error':
+      return `ferry: ${e.flow} task ${e.task}: ${e.error.message} [${e.error.code}]${e.restartInMs !== undefined ? `; restarting in ${e.restartInMs} ms` : ''}`;
+    case 'task-fenced':
+      return `ferry: ${e.flow} task ${e.task}: ${e.error.message} [${e.error.code}]`;
+    case 'partition-error':
+      return `ferry: ${e.flow} ${e.topic}-${e.partition}: ${e.error.message} [${e.error.code}]`;
+    case 'discovery-error':
+      return `ferry: ${e.flow}: topic discovery failed: ${e.error.message} [${e.error.code}]`;
+    default:
+      return undefined;
+  }
+}
+
+interface ProgressRow {
+  flow: string;
+  partitions: number;
+  halted: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  totalRecords: number;
+  lagRecords: number;
+  maxLagMs: number;
+  latencyAvgMs?: number;
+  latencyMaxMs?: number;
+  recordAgeAvgMs?: number;
+}
+
+class Progress {
+  private readonly latest = new Map<string, Map<string, PartitionMetrics>>();
+  observe(e: EngineEvent): void {
+    if (e.type !== 'partition-metrics') return;
+    const m = this.latest.get(e.flow) ?? new Map<string, PartitionMetrics>();
+    m.set(`${e.topic}:${e.partition}`, e);
+    this.latest.set(e.flow, m);
+  }
+  rows(): ProgressRow[] {
+    return [...this.latest].map(([flow, parts]) => {
+      const ms = [...parts.values()];
+      const sum = (f: (m: PartitionMetrics) => number) => ms.reduce((s, m) => s + f(m), 0);
+      const lat = ms.filter((m) => m.replicationLatencyMs.count > 0);
+      const age = ms.filter((m) => m.recordAgeMs.count > 0);
+      const weighted = (xs: PartitionMetrics[], f: (m: PartitionMetrics) => { avg?: number; count: number }) =>
+        xs.length === 0 ? undefined : Math.round(xs.reduce((s, m) => s + (f(m).avg ?? 0) * f(m).count, 0) / xs.reduce((s, m) => s + f(m).count, 0));
+      return {
+        flow,
+        partitions: ms.length,
+        halted: ms.filter((m) => m.halted).length,
+        recordsPerSec: Math.round(sum((m) => m.recordRate)),
+        mbPerSec: Math.round((sum((m) => m.byteRate) / 1048576) * 100) / 100,
+        totalRecords: sum((m) => m.totalRecords),
+        lagRecords: sum((m) => m.lagRecords ?? 0),
+        maxLagMs: Math.max(0, ...ms.map((m) => m.lagMs ?? 0)),
+        ...(lat.length > 0 ? { latencyAvgMs: weighted(lat, (m) => m.replicationLatencyMs), latencyMaxMs: Math.max(...lat.map((m) => m.replicationLatencyMs.max ?? 0)) } : {}),
+        ...(age.length > 0 ? { recordAgeAvgMs: weighted(age, (m) => m.recordAgeMs) } : {}),
+      };
+    });
+  }
+}
+
+function progressLine(r: ProgressRow): string {
+  const lat = r.latencyAvgMs !== undefined ? ` latency avg ${r.latencyAvgMs} ms max ${r.latencyMaxMs} ms` : '';
+  const halted = r.halted > 0 ? ` HALTED ${r.halted}` : '';
+  return `ferry: ${r.flow}: ${r.partitions} partitions${halted} | ${r.recordsPerSec} rec/s ${r.mbPerSec} MB/s | replicated ${r.totalRecords} | lag ${r.lagRecords} records, ${(r.maxLagMs / 1000).toFixed(1)} s${lat}`;
+}
+
+/** kafkajs schedules a timer with a negative delay on Node ≥ 24 (harmless); keep every other warning. */
+function quietClientWarnings(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name !== 'TimeoutNegativeWarning') console.error(`ferry: warning: ${w.name}: ${w.message}`);
+  });
+}

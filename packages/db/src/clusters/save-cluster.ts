@@ -1,0 +1,178 @@
+import {
+  ApiError,
+  type ClusterCreate,
+  type ClusterSecrets,
+  type ClusterSettings,
+  type ClusterUpdate,
+} from '@ferry/core';
+import { seal } from '@ferry/core/secret-box';
+import { and, eq, or } from 'drizzle-orm';
+import { recordAudit } from '../audit/record-audit.ts';
+import type { TeamContext } from '../context.ts';
+import { clusters, flows } from '../schema/replication.ts';
+import { type ClusterRow, clusterSecrets, clusterView } from './cluster-view.ts';
+import { getClusterOrThrow } from './get-cluster.ts';
+
+interface Effective {
+  protocol: string;
+  sasl?: {
+    mechanism: NonNullable<ClusterSettings['sasl']>['mechanism'];
+    username: string;
+    password?: string;
+  };
+  tls?: { caPem?: string; certPem?: string; keyPem?: string };
+}
+
+/** Splits a cluster's effective security into non-secret settings and secrets (which get sealed). */
+function split(e: Effective) {
+  const settings: ClusterSettings = {};
+  const secrets: ClusterSecrets = {};
+  if (e.sasl && e.protocol.startsWith('SASL_')) {
+    settings.sasl = { mechanism: e.sasl.mechanism, username: e.sasl.username };
+    if (e.sasl.password) secrets.saslPassword = e.sasl.password;
+  }
+  if (e.tls?.caPem || e.tls?.certPem)
+    settings.tls = {
+      ...(e.tls.caPem ? { caPem: e.tls.caPem } : {}),
+      ...(e.tls.certPem ? { certPem: e.tls.certPem } : {}),
+    };
+  if (e.tls?.keyPem) secrets.tlsKeyPem = e.tls.keyPem;
+  return { settings, secrets };
+}
+
+function stored(settings: ClusterSettings, secrets: ClusterSecrets) {
+  return {
+    ...settings,
+    stored: { saslPassword: Boolean(secrets.saslPassword), tlsKey: Boolean(secrets.tlsKeyPem) },
+  };
+}
+
+function nameTaken(e: unknown): boolean {
+  const err = e as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  return (err.cause ?? err).code === '23505';
+}
+
+export async function createCluster(ctx: TeamContext, input: ClusterCreate) {
+  const { settings, secrets } = split({ protocol: input.securityProtocol, sasl: input.sasl, tls: input.tls });
+  const sealed = Object.keys(secrets).length && ctx.keyring[0] ? seal(secrets, ctx.keyring[0]) : null;
+  let row: ClusterRow | undefined;
+  try {
+    [row] = await ctx.db
+      .insert(clusters)
+      .values({
+        teamId: ctx.teamId,
+        name: input.name,
+        bootstrapServers: input.bootstrapServers,
+        securityProtocol: input.securityProtocol,
+        settings: stored(settings, secrets),
+        secrets: sealed as unknown as Record<string, string> | null,
+      })
+      .returning();
+  } catch (e) {
+    if (nameTaken(e))
+      throw new ApiError('conflict', `a cluster named "${input.name}" already exists`, [
+        { path: 'name', message: 'already used by another cluster of this team' },
+      ]);
+    throw e;
+  }
+  const view = clusterView(row as ClusterRow);
+  await recordAudit(ctx, {
+    action: 'cluster.create',
+    targetType: 'cluster',
+    targetId: view.id,
+    targetName: view.name,
+    after: view,
+  });
+  return view;
+}
+
+export async function updateCluster(ctx: TeamContext, id: string, input: ClusterUpdate) {
+  const prevRow = await getClusterOrThrow(ctx, id);
+  const before = clusterView(prevRow);
+  const prevSettings = prevRow.settings as ClusterSettings;
+  const prevSecrets = clusterSecrets(prevRow, ctx.keyring);
+  const protocol = input.securityProtocol ?? prevRow.securityProtocol;
+  const saslIn = input.sasl ?? prevSettings.sasl;
+  if (protocol.startsWith('SASL_') && !saslIn)
+    throw new ApiError('validation_failed', `sasl: required for ${protocol}`, [
+      { path: 'sasl', message: `required for ${protocol}` },
+    ]);
+  const tlsIn = input.tls ?? prevSettings.tls;
+  const { settings, secrets } = split({
+    protocol,
+    sasl: saslIn
+      ? {
+          mechanism: saslIn.mechanism,
+          username: saslIn.username,
+          password: input.sasl?.password ?? prevSecrets.saslPassword,
+        }
+      : undefined,
+    tls: tlsIn
+      ? { caPem: tlsIn.caPem, certPem: tlsIn.certPem, keyPem: input.tls?.keyPem || prevSecrets.tlsKeyPem }
+      : prevSecrets.tlsKeyPem
+        ? { keyPem: prevSecrets.tlsKeyPem }
+        : undefined,
+  });
+  if (protocol.startsWith('SASL_') && !secrets.saslPassword)
+    throw new ApiError('validation_failed', 'sasl.password: required', [
+      { path: 'sasl.password', message: 'required' },
+    ]);
+  const sealed = Object.keys(secrets).length && ctx.keyring[0] ? seal(secrets, ctx.keyring[0]) : null;
+  let row: ClusterRow | undefined;
+  try {
+    [row] = await ctx.db
+      .update(clusters)
+      .set({
+        name: input.name ?? prevRow.name,
+        bootstrapServers: input.bootstrapServers ?? prevRow.bootstrapServers,
+        securityProtocol: protocol,
+        settings: stored(settings, secrets),
+        secrets: sealed as unknown as Record<string, string> | null,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(clusters.id, id), eq(clusters.teamId, ctx.teamId)))
+      .returning();
+  } catch (e) {
+    if (nameTaken(e))
+      throw new ApiError('conflict', `a cluster named "${input.name}" already exists`, [
+        { path: 'name', message: 'already used by another cluster of this team' },
+      ]);
+    throw e;
+  }
+  const view = clusterView(row as ClusterRow);
+  await recordAudit(ctx, {
+    action: 'cluster.update',
+    targetType: 'cluster',
+    targetId: id,
+    targetName: view.name,
+    before,
+    after: view,
+  });
+  return view;
+}
+
+/** Refused while a flow uses the cluster, naming the flow. */
+export async function deleteCluster(ctx: TeamContext, id: string): Promise<void> {
+  const row = await getClusterOrThrow(ctx, id);
+  const users = await ctx.db
+    .select({ name: flows.name })
+    .from(flows)
+    .where(
+      and(eq(flows.teamId, ctx.teamId), or(eq(flows.sourceClusterId, id), eq(flows.targetClusterId, id))),
+    );
+  if (users.length > 0) {
+    const names = users.map((f) => `"${f.name}"`).join(', ');
+    throw new ApiError(
+      'conflict',
+      `cluster "${row.name}" is used by flow ${names}; delete or change that flow first`,
+    );
+  }
+  await ctx.db.delete(clusters).where(and(eq(clusters.id, id), eq(clusters.teamId, ctx.teamId)));
+  await recordAudit(ctx, {
+    action: 'cluster.delete',
+    targetType: 'cluster',
+    targetId: id,
+    targetName: row.name,
+    before: clusterView(row),
+  });
+}

@@ -1,0 +1,109 @@
+import { ConfigError } from '../errors.ts';
+import { splitList } from '../policy/topic-filter.ts';
+import { DEFAULT_GROUPS_EXCLUDE, DEFAULT_GROUPS_INCLUDE } from './group-filter.ts';
+import { DEFAULT_CONFIG_PROPERTIES_EXCLUDE } from '../config-sync/config-filter.ts';
+
+/** The MM2 keys of checkpoints, group offset sync, heartbeats, config and ACL sync, with MM2's defaults. */
+export const SYNC_KEYS = {
+  groups: DEFAULT_GROUPS_INCLUDE.join(','),
+  'groups.exclude': DEFAULT_GROUPS_EXCLUDE.join(','),
+  'refresh.groups.enabled': 'true',
+  'refresh.groups.interval.seconds': '600',
+  'emit.checkpoints.enabled': 'true',
+  'emit.checkpoints.interval.seconds': '60',
+  'checkpoints.topic.replication.factor': '-1',
+  'sync.group.offsets.enabled': 'false',
+  'sync.group.offsets.interval.seconds': '60',
+  'emit.heartbeats.enabled': 'true',
+  'emit.heartbeats.interval.seconds': '1',
+  'heartbeats.topic.replication.factor': '-1',
+  'sync.topic.configs.enabled': 'true',
+  'sync.topic.configs.interval.seconds': '600',
+  'config.properties.exclude': DEFAULT_CONFIG_PROPERTIES_EXCLUDE.join(','),
+  'sync.topic.acls.enabled': 'true',
+  'sync.topic.acls.interval.seconds': '600',
+  'offset-syncs.topic.location': 'target',
+  'offset-syncs.topic.replication.factor': '-1',
+  'emit.offset-syncs.enabled': 'true',
+} as const;
+
+export interface SyncSettings {
+  groups: string[];
+  groupsExclude: string[];
+  refreshGroupsEnabled: boolean;
+  refreshGroupsIntervalMs: number;
+  emitCheckpointsEnabled: boolean;
+  emitCheckpointsIntervalMs: number;
+  checkpointsReplicationFactor: number;
+  syncGroupOffsetsEnabled: boolean;
+  syncGroupOffsetsIntervalMs: number;
+  emitHeartbeatsEnabled: boolean;
+  emitHeartbeatsIntervalMs: number;
+  heartbeatsReplicationFactor: number;
+  syncTopicConfigsEnabled: boolean;
+  syncTopicConfigsIntervalMs: number;
+  configPropertiesExclude: string[];
+  syncTopicAclsEnabled: boolean;
+  syncTopicAclsIntervalMs: number;
+  /** 'target' (Ferry's exact syncs, default) or 'source' (MM2's location, for compatibility). */
+  offsetSyncsTopicLocation: 'source' | 'target';
+  offsetSyncsReplicationFactor: number;
+  emitOffsetSyncsEnabled: boolean;
+}
+
+function bool(key: string, v: string): boolean {
+  const s = v.trim().toLowerCase();
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  throw new ConfigError(key, v, 'must be true or false');
+}
+
+function seconds(key: string, v: string): number {
+  const n = Number(v.trim());
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ConfigError(key, v, 'must be a positive number of seconds');
+  return Math.round(n * 1000);
+}
+
+function rf(key: string, v: string): number {
+  const n = Number(v.trim());
+  if (!Number.isInteger(n) || (n < 1 && n !== -1) || n > 32767) throw new ConfigError(key, v, 'must be -1 (broker default) or a positive integer');
+  return n;
+}
+
+/** Resolves the keys for flow `source->target` with MM2's precedence: `A->B.<key>`, then `<key>`, then the default. */
+export function resolveSyncSettings(props: Map<string, string>, source: string, target: string): SyncSettings {
+  const get = (k: keyof typeof SYNC_KEYS): [string, string] => {
+    const fk = `${source}->${target}.${k}`;
+    if (props.has(fk)) return [fk, props.get(fk)!];
+    if (props.has(k)) return [k, props.get(k)!];
+    return [k, SYNC_KEYS[k]];
+  };
+  const b = (k: keyof typeof SYNC_KEYS) => bool(...get(k));
+  const s = (k: keyof typeof SYNC_KEYS) => seconds(...get(k));
+  const r = (k: keyof typeof SYNC_KEYS) => rf(...get(k));
+  const [lk, lv] = get('offset-syncs.topic.location');
+  const loc = lv.trim().toLowerCase();
+  if (loc !== 'source' && loc !== 'target') throw new ConfigError(lk, lv, 'must be source or target');
+  return {
+    groups: splitList(get('groups')[1]),
+    groupsExclude: splitList(get('groups.exclude')[1]),
+    refreshGroupsEnabled: b('refresh.groups.enabled'),
+    refreshGroupsIntervalMs: s('refresh.groups.interval.seconds'),
+    emitCheckpointsEnabled: b('emit.checkpoints.enabled'),
+    emitCheckpointsIntervalMs: s('emit.checkpoints.interval.seconds'),
+    checkpointsReplicationFactor: r('checkpoints.topic.replication.factor'),
+    syncGroupOffsetsEnabled: b('sync.group.offsets.enabled'),
+    syncGroupOffsetsIntervalMs: s('sync.group.offsets.interval.seconds'),
+    emitHeartbeatsEnabled: b('emit.heartbeats.enabled'),
+    emitHeartbeatsIntervalMs: s('emit.heartbeats.interval.seconds'),
+    heartbeatsReplicationFactor: r('heartbeats.topic.replication.factor'),
+    syncTopicConfigsEnabled: b('sync.topic.configs.enabled'),
+    syncTopicConfigsIntervalMs: s('sync.topic.configs.interval.seconds'),
+    configPropertiesExclude: splitList(get('config.properties.exclude')[1]),
+    syncTopicAclsEnabled: b('sync.topic.acls.enabled'),
+    syncTopicAclsIntervalMs: s('sync.topic.acls.interval.seconds'),
+    offsetSyncsTopicLocation: loc,
+    offsetSyncsReplicationFactor: r('offset-syncs.topic.replication.factor'),
+    emitOffsetSyncsEnabled: b('emit.offset-syncs.enabled'),
+  };
+}

@@ -1,0 +1,51 @@
+import { ConfigError } from '../errors.ts';
+
+/**
+ * MM2's `DefaultConfigPropertyFilter` default `config.properties.exclude`: regular expressions (full match) of
+ * topic configs never copied to the remote topic.
+ */
+export const DEFAULT_CONFIG_PROPERTIES_EXCLUDE = [
+  'follower\\.replication\\.throttled\\.replicas',
+  'leader\\.replication\\.throttled\\.replicas',
+  'message\\.timestamp\\.difference\\.max\\.ms',
+  'message\\.timestamp\\.type',
+  'unclean\\.leader\\.election\\.enable',
+  'min\\.insync\\.replicas',
+];
+
+export interface ConfigPropertyFilter {
+  shouldReplicateConfigProperty(name: string): boolean;
+}
+
+export function configPropertyFilter(exclude: string[] = DEFAULT_CONFIG_PROPERTIES_EXCLUDE): ConfigPropertyFilter {
+  for (const p of exclude) {
+    try {
+      new RegExp(p);
+    } catch (e) {
+      throw new ConfigError('config.properties.exclude', p, `not a valid regular expression: ${(e as Error).message}`);
+    }
+  }
+  const re = exclude.length === 0 ? undefined : new RegExp(`^(?:${exclude.map((p) => `(?:${p})`).join('|')})$`);
+  return { shouldReplicateConfigProperty: (name) => !(re?.test(name) ?? false) };
+}
+
+/** A source topic config entry as describeConfigs reports it. */
+export interface TopicConfigEntry {
+  name: string;
+  value: string | null;
+  /** Set explicitly on the topic (not a broker or static default). */
+  isTopicOverride: boolean;
+  isSensitive?: boolean;
+  readOnly?: boolean;
+}
+
+/**
+ * The configs to set on the remote topic: the source topic's own overrides that pass the filter (MM2 copies only
+ * non-default values; sensitive and read-only ones never).
+ */
+export function configsToSync(entries: TopicConfigEntry[], filter: ConfigPropertyFilter): Array<{ name: string; value: string }> {
+  return entries
+    .filter((e) => e.isTopicOverride && !e.isSensitive && !e.readOnly && e.value !== null && filter.shouldReplicateConfigProperty(e.name))
+    .map((e) => ({ name: e.name, value: e.value! }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,43 @@
+import type { ReplicationPolicy } from '../policy/replication-policy.ts';
+
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+
+/** How to reach one cluster. */
+export interface ClusterConfig {
+  alias: string;
+  bootstrapServers: string[];
+  securityProtocol: SecurityProtocol;
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  /** PEM material; `verifyHostname` false when `ssl.endpoint.identification.algorithm` is empty. */
+  ssl?: { ca?: string; cert?: string; key?: string; keyPassword?: string; verifyHostname: boolean };
+}
+
+export type StartPosition = 'earliest' | 'latest';
+
+/** One replication flow `source->target`, fully resolved (overrides applied, values validated). */
+export interface FlowConfig {
+  /** `<source>-><target>` */
+  id: string;
+  source: ClusterConfig;
+  target: ClusterConfig;
+  topics: string[];
+  topicsExclude: string[];
+  policy: ReplicationPolicy;
+  refreshTopicsEnabled: boolean;
+  refreshTopicsIntervalMs: number;
+  tasksMax: number;
+  /** -1: the target's `default.replication.factor`. */
+  replicationFactor: number;
+  exactlyOnce: boolean;
+  startPosition: StartPosition;
+  /** Largest fetch per partition and per request, bytes. */
+  fetchMaxBytesPerPartition: number;
+  /** A transaction is committed when this many bytes are buffered, or after `commitIntervalMs`. */
+  batchMaxBytes: number;
+  commitIntervalMs: number;
+}
+
+export function flowId(source: string, target: string): string {
+  return `${source}->${target}`;
+}

@@ -1,0 +1,134 @@
+import type { Admin, Kafka, Producer, Transaction, Message } from 'kafkajs';
+import type { SourceRecord } from './fetcher.ts';
+
+export interface OutRecord {
+  remoteTopic: string;
+  partition: number;
+  record: SourceRecord;
+  bytes: number;
+}
+
+export interface PositionUpdate {
+  remoteTopic: string;
+  partition: number;
+  next: bigint;
+}
+
+/** Rough wire size of one record: used to cut chunks under the target's max.message.bytes. */
+export function recordSize(r: SourceRecord): number {
+  let n = 24 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const [k, v] of r.headers) n += 8 + Buffer.byteLength(k) + (v?.length ?? 0);
+  return n;
+}
+
+/** Batch header overhead Kafka adds per record batch (magic v2). */
+export const BATCH_OVERHEAD = 61;
+
+/**
+ * Splits records into rounds of produce requests: in each round at most one chunk per partition (the client
+ * merges a partition's records of one request into one record batch), each chunk under `maxBatchBytes(topic)`.
+ */
+export function chunkRounds(records: OutRecord[], maxBatchBytes: (remoteTopic: string) => number): OutRecord[][] {
+  const perPartition = new Map<string, OutRecord[][]>();
+  for (const r of records) {
+    const k = `${r.remoteTopic}:${r.partition}`;
+    let chunks = perPartition.get(k);
+    if (!chunks) perPartition.set(k, (chunks = [[]]));
+    let last = chunks[chunks.length - 1]!;
+    const size = last.reduce((s, x) => s + x.bytes, BATCH_OVERHEAD);
+    if (last.length > 0 && size + r.bytes > maxBatchBytes(r.remoteTopic)) chunks.push((last = []));
+    last.push(r);
+  }
+  const rounds: OutRecord[][] = [];
+  for (const chunks of perPartition.values()) {
+    chunks.forEach((c, i) => {
+      (rounds[i] ??= []).push(...c);
+    });
+  }
+  return rounds;
+}
+
+function toMessages(rs: OutRecord[]): Array<{ topic: string; messages: Message[] }> {
+  const byTopic = new Map<string, Message[]>();
+  for (const r of rs) {
+    const headers: Record<string, Buffer[]> = {};
+    for (const [k, v] of r.record.headers) (headers[k] ??= []).push(v as Buffer);
+    const m: Message = {
+      partition: r.partition,
+      key: r.record.key,
+      value: r.record.value,
+      timestamp: String(r.record.timestampMs),
+      headers: headers as Message['headers'],
+    };
+    byTopic.set(r.remoteTopic, [...(byTopic.get(r.remoteTopic) ?? []), m]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/**
+ * Writes records and positions to the target. Exactly-once: one Kafka transaction per `write` holding the
+ * records and the positions (TxnOffsetCommit to the positions group). At-least-once: idempotent produce, then
+ * an offset commit once the records are acknowledged.
+ */
+export class TargetWriter {
+  private readonly producer: Producer;
+  private readonly kafka: Kafka;
+  readonly transactionalId: string | undefined;
+  private readonly group: string;
+  private admin: Admin | undefined;
+
+  constructor(kafka: Kafka, opts: { transactionalId?: string; positionsGroup: string }) {
+    this.kafka = kafka;
+    this.transactionalId = opts.transactionalId;
+    this.group = opts.positionsGroup;
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      ...(opts.transactionalId ? { transactionalId: opts.transactionalId, transactionTimeout: 60000 } : {}),
+    });
+  }
+
+  /** Connects; in exactly-once mode also fences any older producer with the same transactional id. */
+  async start(): Promise<void> {
+    await this.producer.connect();
+    if (this.transactionalId) {
+      const t = await this.producer.transaction();
+      await t.abort();
+    } else {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+  }
+
+  async write(records: OutRecord[], positions: PositionUpdate[], maxBatchBytes: (remoteTopic: string) => number): Promise<void> {
+    const rounds = chunkRounds(records, maxBatchBytes);
+    const offsets = positionsPayload(positions);
+    if (this.transactionalId) {
+      const txn: Transaction = await this.producer.transaction();
+      try {
+        for (const round of rounds) await txn.sendBatch({ topicMessages: toMessages(round), acks: -1 });
+        if (offsets.length > 0) await txn.sendOffsets({ consumerGroupId: this.group, topics: offsets });
+        await txn.commit();
+      } catch (e) {
+        await txn.abort().catch(() => undefined);
+        throw e;
+      }
+      return;
+    }
+    for (const round of rounds) await this.producer.sendBatch({ topicMessages: toMessages(round), acks: -1 });
+    // at-least-once: positions follow the acknowledged records; a crash in between replays them
+    for (const t of offsets) await this.admin!.setOffsets({ groupId: this.group, topic: t.topic, partitions: t.partitions });
+  }
+
+  async stop(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+  }
+}
+
+function positionsPayload(ps: PositionUpdate[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
+  const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+  for (const p of ps) byTopic.set(p.remoteTopic, [...(byTopic.get(p.remoteTopic) ?? []), { partition: p.partition, offset: String(p.next) }]);
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+}

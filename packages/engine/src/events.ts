@@ -1,0 +1,59 @@
+import type { FerryError } from './errors.ts';
+import type { TopicPartition } from './tasks/assign.ts';
+
+/** Min/max/avg of a value over one metrics window; undefined fields when nothing was observed. */
+export interface WindowStats {
+  min?: number;
+  max?: number;
+  avg?: number;
+  count: number;
+}
+
+/** One partition's metrics over one window (MM2's source metrics plus replication lag). */
+export interface PartitionMetrics {
+  type: 'partition-metrics';
+  flow: string;
+  task: number;
+  topic: string;
+  partition: number;
+  remoteTopic: string;
+  windowMs: number;
+  /** Records and bytes committed to the target in this window, and since the task started. */
+  recordCount: number;
+  byteCount: number;
+  totalRecords: number;
+  totalBytes: number;
+  recordRate: number;
+  byteRate: number;
+  /** now − record timestamp when the record was fetched. */
+  recordAgeMs: WindowStats;
+  /** commit acknowledged − record timestamp. */
+  replicationLatencyMs: WindowStats;
+  /** Source end offset (read_committed) − next offset to replicate; undefined until known. */
+  lagRecords?: number;
+  /** Age of the oldest source record not yet replicated (0 when caught up). */
+  lagMs?: number;
+  sourceEndOffset?: string;
+  position?: string;
+  halted: boolean;
+}
+
+export type EngineEvent =
+  | { type: 'flow-started'; flow: string; tasks: number; partitions: number }
+  | { type: 'flow-stopped'; flow: string }
+  | { type: 'assignment'; flow: string; tasks: TopicPartition[][] }
+  | { type: 'topic-created'; flow: string; topic: string; remoteTopic: string; partitions: number }
+  | { type: 'partitions-added'; flow: string; topic: string; remoteTopic: string; from: number; to: number }
+  | { type: 'topic-deleted'; flow: string; topic: string; remoteTopic: string }
+  | { type: 'topic-skipped'; flow: string; topic: string; reason: string }
+  | { type: 'topics-refreshed'; flow: string; topics: number; partitions: number }
+  | { type: 'task-started'; flow: string; task: number; partitions: TopicPartition[]; transactionalId?: string }
+  | { type: 'task-stopped'; flow: string; task: number; reason: string }
+  | { type: 'task-error'; flow: string; task: number; error: FerryError; restartInMs?: number }
+  | { type: 'task-fenced'; flow: string; task: number; error: FerryError }
+  | { type: 'partition-error'; flow: string; task: number; topic: string; partition: number; error: FerryError }
+  | { type: 'committed'; flow: string; task: number; records: number; bytes: number; partitions: number; ms: number }
+  | { type: 'discovery-error'; flow: string; error: FerryError }
+  | PartitionMetrics;
+
+export type EventListener = (e: EngineEvent) => void;

@@ -1,0 +1,88 @@
+import type { PartitionMetrics, WindowStats } from '../events.ts';
+
+class Window {
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  sum = 0;
+  count = 0;
+  add(v: number): void {
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+    this.sum += v;
+    this.count++;
+  }
+  stats(): WindowStats {
+    return this.count === 0 ? { count: 0 } : { min: this.min, max: this.max, avg: Math.round(this.sum / this.count), count: this.count };
+  }
+}
+
+/** Accumulates one partition's numbers between two metric emissions. */
+export class PartitionMeter {
+  readonly topic: string;
+  readonly partition: number;
+  readonly remoteTopic: string;
+  private windowStart = Date.now();
+  private records = 0;
+  private bytes = 0;
+  private totalRecords = 0;
+  private totalBytes = 0;
+  private age = new Window();
+  private latency = new Window();
+  /** Timestamp of the oldest fetched record that is not committed yet. */
+  oldestPendingTs: number | undefined;
+  sourceEnd: bigint | undefined;
+
+  constructor(topic: string, partition: number, remoteTopic: string) {
+    this.topic = topic;
+    this.partition = partition;
+    this.remoteTopic = remoteTopic;
+  }
+
+  fetched(timestampMs: number, now: number): void {
+    this.age.add(Math.max(0, now - timestampMs));
+    if (this.oldestPendingTs === undefined) this.oldestPendingTs = timestampMs;
+  }
+
+  committed(timestampsMs: number[], bytes: number, now: number): void {
+    for (const ts of timestampsMs) this.latency.add(Math.max(0, now - ts));
+    this.records += timestampsMs.length;
+    this.bytes += bytes;
+    this.totalRecords += timestampsMs.length;
+    this.totalBytes += bytes;
+    this.oldestPendingTs = undefined;
+  }
+
+  /** The window's metrics; starts a new window. */
+  take(base: { flow: string; task: number }, position: bigint | undefined, halted: boolean, now = Date.now()): PartitionMetrics {
+    const windowMs = Math.max(1, now - this.windowStart);
+    const lag = this.sourceEnd !== undefined && position !== undefined ? Number(this.sourceEnd - position) : undefined;
+    const m: PartitionMetrics = {
+      type: 'partition-metrics',
+      ...base,
+      topic: this.topic,
+      partition: this.partition,
+      remoteTopic: this.remoteTopic,
+      windowMs,
+      recordCount: this.records,
+      byteCount: this.bytes,
+      totalRecords: this.totalRecords,
+      totalBytes: this.totalBytes,
+      recordRate: (this.records * 1000) / windowMs,
+      byteRate: (this.bytes * 1000) / windowMs,
+      recordAgeMs: this.age.stats(),
+      replicationLatencyMs: this.latency.stats(),
+      halted,
+      ...(lag !== undefined ? { lagRecords: Math.max(0, lag) } : {}),
+      ...(lag !== undefined ? { lagMs: lag <= 0 ? 0 : this.oldestPendingTs !== undefined ? Math.max(0, now - this.oldestPendingTs) : undefined } : {}),
+      ...(this.sourceEnd !== undefined ? { sourceEndOffset: String(this.sourceEnd) } : {}),
+      ...(position !== undefined ? { position: String(position) } : {}),
+    };
+    if (m.lagMs === undefined) delete m.lagMs;
+    this.windowStart = now;
+    this.records = 0;
+    this.bytes = 0;
+    this.age = new Window();
+    this.latency = new Window();
+    return m;
+  }
+}

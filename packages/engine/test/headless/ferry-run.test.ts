@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@ferry/testkit';
+import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
+import { byPartition, counts, createTopic, makeRecords, produce, readTopic } from '../helpers/kafka.ts';
+
+const FERRY = resolve(import.meta.dirname, '../../../cli/bin/ferry.js');
+
+interface Proc {
+  child: ChildProcess;
+  lines: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function ferryRun(file: string): Proc {
+  const child = spawn(process.execPath, [FERRY, 'run', file, '--json', '--progress-interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean).map((l) => `stderr: ${l}`)));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  return { child, lines, exit };
+}
+
+function commits(p: Proc): number {
+  return p.lines.filter((l) => l.startsWith('{"type":"committed"')).length;
+}
+
+describe.each(REPLICATION_PAIRS)('ferry run $label ($source -> $target)', ({ source, target }) => {
+  const procs: Proc[] = [];
+  afterEach(() => {
+    for (const p of procs) p.child.kill('SIGKILL');
+    procs.length = 0;
+  });
+
+  it('killed with SIGKILL during a load and restarted: zero lost, zero duplicated; SIGTERM exits 0', async () => {
+    const topic = uniqueName('kill');
+    await createTopic(source, topic, 4);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-run-'));
+    const file = join(dir, 'mm2.properties');
+    writeFileSync(
+      file,
+      [
+        `clusters = ${source}, ${target}`,
+        `${source}.bootstrap.servers = ${testCluster(source).bootstrap}`,
+        `${target}.bootstrap.servers = ${testCluster(target).bootstrap}`,
+        `${source}->${target}.enabled = true`,
+        `${source}->${target}.topics = ${topic}`,
+        'tasks.max = 2',
+        'commit.interval.ms = 20',
+        'batch.max.bytes = 20000',
+      ].join('\n'),
+    );
+    const records = makeRecords(20_000, 4, 'kill');
+    let loaded = false;
+    const load = (async () => {
+      for (let i = 0; i < records.length; i += 500) await produce(source, topic, records.slice(i, i + 500));
+      loaded = true;
+    })();
+
+    for (let kill = 0; kill < 3; kill++) {
+      const p = ferryRun(file);
+      procs.push(p);
+      // kill in the middle of the load: after a few commits of this process (or once it runs, when the load is over)
+      await waitFor(() => commits(p) >= 3 || (loaded && p.lines.some((l) => l.startsWith('{"type":"flow-started"'))), { timeoutMs: 60_000, what: 'ferry run to commit' }).catch((e: Error) => {
+        throw new Error(`${e.message}; its output:\n${p.lines.filter((l) => !l.includes('metrics')).slice(-20).join('\n')}`);
+      });
+      p.child.kill('SIGKILL');
+      expect((await p.exit).signal).toBe('SIGKILL');
+    }
+    await load;
+    const last = ferryRun(file);
+    procs.push(last);
+    const want = byPartition(records);
+    const got = await readTopic(target, `${source}.${topic}`, counts(want), 90_000);
+    expect(got).toEqual(want);
+    await waitFor(() => last.lines.some((l) => l.startsWith('{"type":"flow-started"')), { timeoutMs: 60_000, what: 'the last ferry run to start' });
+    last.child.kill('SIGTERM');
+    const exit = await last.exit;
+    expect(exit, last.lines.filter((l) => !l.includes('metrics') && !l.includes('progress')).slice(-15).join('\n')).toEqual({ code: 0, signal: null });
+  });
+});

@@ -1,0 +1,146 @@
+import { Kafka, logLevel, CompressionTypes, type IHeaders } from 'kafkajs';
+import { kafkajsConfig, waitFor } from '@ferry/testkit';
+import { testCluster, uniqueName } from '@ferry/testkit/vitest';
+import { parseMm2Config, registerCodecs, type FlowConfig } from '../../src/index.ts';
+
+registerCodecs();
+
+export interface Rec {
+  partition: number;
+  key: string | null;
+  value: string | null;
+  headers: Array<[string, string]>;
+  timestamp: string;
+}
+
+export function kafka(cluster: string): Kafka {
+  return new Kafka({ ...kafkajsConfig(testCluster(cluster), uniqueName('test')), logLevel: logLevel.NOTHING });
+}
+
+/** A flow through the real MM2-properties path, between two test-stack clusters. */
+export function flowBetween(source: string, target: string, extra: Record<string, string> = {}): FlowConfig {
+  const props = new Map<string, string>([
+    ['clusters', `${source},${target}`],
+    [`${source}.bootstrap.servers`, testCluster(source).bootstrap],
+    [`${target}.bootstrap.servers`, testCluster(target).bootstrap],
+    [`${source}->${target}.enabled`, 'true'],
+    ['commit.interval.ms', '50'],
+    ...Object.entries(extra),
+  ]);
+  const flow = parseMm2Config(props).flows.find((f) => f.id === `${source}->${target}`);
+  if (!flow) throw new Error('flow not enabled');
+  return flow;
+}
+
+export async function createTopic(cluster: string, topic: string, partitions: number, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
+  const admin = kafka(cluster).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function addPartitions(cluster: string, topic: string, count: number): Promise<void> {
+  const admin = kafka(cluster).admin();
+  await admin.connect();
+  try {
+    await admin.createPartitions({ topicPartitions: [{ topic, count }] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function listTopics(cluster: string): Promise<string[]> {
+  const admin = kafka(cluster).admin();
+  await admin.connect();
+  try {
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function partitionCount(cluster: string, topic: string): Promise<number> {
+  const admin = kafka(cluster).admin();
+  await admin.connect();
+  try {
+    const m = await admin.fetchTopicMetadata({ topics: [topic] });
+    return m.topics[0]!.partitions.length;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function produce(cluster: string, topic: string, records: Rec[], compression = CompressionTypes.None): Promise<void> {
+  const p = kafka(cluster).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await p.connect();
+  try {
+    for (let i = 0; i < records.length; i += 500) {
+      await p.send({ topic, acks: -1, compression, messages: records.slice(i, i + 500).map(toMessage) });
+    }
+  } finally {
+    await p.disconnect();
+  }
+}
+
+export function toMessage(r: Rec) {
+  const headers: IHeaders = {};
+  for (const [k, v] of r.headers) {
+    const cur = headers[k];
+    headers[k] = cur === undefined ? Buffer.from(v) : [...(Array.isArray(cur) ? cur : [cur]), Buffer.from(v)] as Buffer[];
+  }
+  return { partition: r.partition, key: r.key, value: r.value, headers, timestamp: r.timestamp };
+}
+
+/** `n` records spread round-robin over `partitions`, with keys, headers, old timestamps and some tombstones. */
+export function makeRecords(n: number, partitions: number, tag = 'r'): Rec[] {
+  const base = Date.now() - 3_600_000;
+  return Array.from({ length: n }, (_, i) => ({
+    partition: i % partitions,
+    key: i % 7 === 3 ? null : `${tag}-k${i % 50}`,
+    value: i % 11 === 5 ? null : `${tag}-v${i}-${'x'.repeat(i % 37)}`,
+    headers: i % 3 === 0 ? [] : [['h1', `a${i}`], ['h1', `dup${i}`], ['trace', `t${i}`]],
+    timestamp: String(base + i),
+  }));
+}
+
+/**
+ * Reads a topic from the beginning with read_committed until every partition holds `expected[p]` records,
+ * then returns them per partition in offset order.
+ */
+export async function readTopic(cluster: string, topic: string, expectedPerPartition: Map<number, number>, timeoutMs = 60_000): Promise<Map<number, Rec[]>> {
+  await waitFor(async () => (await listTopics(cluster)).includes(topic), { timeoutMs, what: `${topic} to exist on ${cluster}` });
+  const c = kafka(cluster).consumer({ groupId: uniqueName('reader'), readUncommitted: false, maxWaitTimeInMs: 200 });
+  const got = new Map<number, Rec[]>();
+  await c.connect();
+  await c.subscribe({ topics: [topic], fromBeginning: true });
+  await c.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      const hs: Array<[string, string]> = [];
+      for (const [k, v] of Object.entries(message.headers ?? {})) for (const x of Array.isArray(v) ? v : [v]) hs.push([k, String(x)]);
+      got.set(partition, [...(got.get(partition) ?? []), { partition, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: hs, timestamp: message.timestamp }]);
+    },
+  });
+  try {
+    await waitFor(
+      async () => [...expectedPerPartition].every(([p, n]) => (got.get(p)?.length ?? 0) >= n),
+      { timeoutMs, intervalMs: 100, what: `${topic} on ${cluster} to hold ${[...expectedPerPartition.values()].reduce((a, b) => a + b, 0)} records` },
+    );
+  } finally {
+    await c.disconnect();
+  }
+  return got;
+}
+
+export function byPartition(records: Rec[]): Map<number, Rec[]> {
+  const m = new Map<number, Rec[]>();
+  for (const r of records) m.set(r.partition, [...(m.get(r.partition) ?? []), r]);
+  return m;
+}
+
+export function counts(m: Map<number, Rec[]>): Map<number, number> {
+  return new Map([...m].map(([p, rs]) => [p, rs.length]));
+}
