@@ -48,6 +48,7 @@ export function toEngineFlow(f: ResolvedFlow, refreshTopicsIntervalMs = 10_000):
   const c = f.config;
   return {
     id: f.id,
+    instance: f.id,
     source: toClusterConfig(f.source),
     target: toClusterConfig(f.target),
     topics: c.topics,

@@ -1,10 +1,11 @@
 import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
+import { ensureTestStack } from '@ferry/testkit/vitest';
 import type { TestProject } from 'vitest/node';
 
 const runId = `w${process.pid}`;
 
 export default async function setup(project: TestProject) {
-  await createTemplateDatabase(runId);
+  await Promise.all([createTemplateDatabase(runId), ensureTestStack()]);
   project.provide('dbRunId', runId);
   return async () => {
     await dropDatabases(`ferry_t_${runId}_`);

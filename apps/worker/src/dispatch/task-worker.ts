@@ -52,7 +52,7 @@ export class TaskWorker {
   private share = 1;
 
   constructor(opts: TaskWorkerOptions) {
-    this.opts = { lockDurationMs: 6000, stalledIntervalMs: 2000, checkIntervalMs: 1000, ...opts };
+    this.opts = { lockDurationMs: 5000, stalledIntervalMs: 1000, checkIntervalMs: 1000, ...opts };
     this.control = opts.connection();
     this.presence = new WorkerPresence(
       this.control,

@@ -19,6 +19,11 @@ export type StartPosition = 'earliest' | 'latest';
 export interface FlowConfig {
   /** `<source>-><target>` */
   id: string;
+  /**
+   * Set when several flows join the same two clusters (the control plane passes the flow's id): it goes into
+   * the transactional ids and the positions group, so such flows never fence or overwrite each other.
+   */
+  instance?: string;
   source: ClusterConfig;
   target: ClusterConfig;
   topics: string[];

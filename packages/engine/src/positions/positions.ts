@@ -18,8 +18,8 @@ import type { TopicPartition } from '../tasks/assign.ts';
  */
 export const POSITION_REFRESH_MS = 60 * 60 * 1000;
 
-export function positionsGroup(source: string, target: string): string {
-  return `ferry-positions.${source}.${target}`;
+export function positionsGroup(source: string, target: string, instance?: string): string {
+  return `ferry-positions.${source}.${target}${instance ? `.${instance}` : ''}`;
 }
 
 export interface RemotePartition extends TopicPartition {
@@ -28,13 +28,17 @@ export interface RemotePartition extends TopicPartition {
 }
 
 /** Committed positions for the given partitions (source offset as bigint); missing when none committed yet. */
-export async function loadPositions(admin: Admin, group: string, partitions: RemotePartition[]): Promise<Map<string, bigint>> {
+export async function loadPositions(
+  admin: Admin,
+  group: string,
+  partitions: RemotePartition[],
+): Promise<Map<string, bigint>> {
   const byRemote = new Map<string, RemotePartition[]>();
   for (const p of partitions) byRemote.set(p.remoteTopic, [...(byRemote.get(p.remoteTopic) ?? []), p]);
   const out = new Map<string, bigint>();
   if (byRemote.size === 0) return out;
   try {
-    const res = await admin.fetchOffsets({ groupId: group, topics: [...byRemote.keys()] });
+    const res = await fetchWithRetry(admin, group, [...byRemote.keys()]);
     for (const t of res) {
       for (const p of t.partitions) {
         if (p.offset === '-1' || p.offset === '') continue;
@@ -46,4 +50,16 @@ export async function loadPositions(admin: Admin, group: string, partitions: Rem
     throw toFerryError(e, 'POSITIONS_LOAD_FAILED', { topic: [...byRemote.keys()].join(',') });
   }
   return out;
+}
+
+/** The group coordinator answers "loading" for a while after a broker starts: wait that out (up to ~15 s). */
+async function fetchWithRetry(admin: Admin, groupId: string, topics: string[]) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchOffsets({ groupId, topics });
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable || attempt >= 30) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }

@@ -1,12 +1,18 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
+import { type FetchedBatch, Fetcher } from '../datapath/fetcher.ts';
+import {
+  BATCH_OVERHEAD,
+  type OutRecord,
+  type PositionUpdate,
+  recordSize,
+  TargetWriter,
+} from '../datapath/producer.ts';
 import { FerryError, toFerryError } from '../errors.ts';
 import type { EventListener } from '../events.ts';
-import { Fetcher, type FetchedBatch } from '../datapath/fetcher.ts';
-import { BATCH_OVERHEAD, TargetWriter, recordSize, type OutRecord, type PositionUpdate } from '../datapath/producer.ts';
 import { PartitionMeter } from '../metrics/partition-metrics.ts';
-import { POSITION_REFRESH_MS, loadPositions, positionsGroup } from '../positions/positions.ts';
-import { tpKey, type TopicPartition } from './assign.ts';
+import { loadPositions, POSITION_REFRESH_MS, positionsGroup } from '../positions/positions.ts';
+import { type TopicPartition, tpKey } from './assign.ts';
 
 /** One source partition of a task with what the data path needs about its remote topic. */
 export interface TaskPartition extends TopicPartition {
@@ -24,10 +30,14 @@ export interface TaskClients {
 
 /** Stable across restarts and processes: a restarted task fences the one it replaces. */
 export function transactionalIdFor(flow: FlowConfig, index: number): string {
-  return `ferry.${flow.source.alias}.${flow.target.alias}.task-${index}`;
+  return `ferry.${flow.source.alias}.${flow.target.alias}${flow.instance ? `.${flow.instance}` : ''}.task-${index}`;
 }
 
-const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+const FENCED = new Set([
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+]);
 
 interface PartitionState {
   tp: TaskPartition;
@@ -67,7 +77,14 @@ export class TaskRunner {
   readonly done: Promise<FerryError | undefined>;
   private finish!: (e: FerryError | undefined) => void;
 
-  constructor(flow: FlowConfig, index: number, partitions: TaskPartition[], clients: TaskClients, emit: EventListener, metricsIntervalMs = 5000) {
+  constructor(
+    flow: FlowConfig,
+    index: number,
+    partitions: TaskPartition[],
+    clients: TaskClients,
+    emit: EventListener,
+    metricsIntervalMs = 5000,
+  ) {
     this.flow = flow;
     this.index = index;
     this.partitions = partitions;
@@ -96,8 +113,11 @@ export class TaskRunner {
   async start(): Promise<void> {
     const { flow } = this;
     const txId = flow.exactlyOnce ? transactionalIdFor(flow, this.index) : undefined;
-    const group = positionsGroup(flow.source.alias, flow.target.alias);
-    this.writer = new TargetWriter(this.clients.target, { ...(txId ? { transactionalId: txId } : {}), positionsGroup: group });
+    const group = positionsGroup(flow.source.alias, flow.target.alias, flow.instance);
+    this.writer = new TargetWriter(this.clients.target, {
+      ...(txId ? { transactionalId: txId } : {}),
+      positionsGroup: group,
+    });
     try {
       await this.writer.start();
       const positions = await loadPositions(this.clients.targetAdmin, group, this.partitions);
@@ -115,7 +135,8 @@ export class TaskRunner {
         maxBytesPerPartition: flow.fetchMaxBytesPerPartition,
         groupPrefix: `ferry-task.${flow.source.alias}.${flow.target.alias}.${this.index}`,
         onBatch: (b) => this.onBatch(b),
-        onCrash: (e) => void this.fail(toFerryError(e, 'FETCH_FAILED', { cluster: flow.source.alias, task: this.index })),
+        onCrash: (e) =>
+          void this.fail(toFerryError(e, 'FETCH_FAILED', { cluster: flow.source.alias, task: this.index })),
       });
       await this.fetcher.start();
     } catch (e) {
@@ -124,12 +145,19 @@ export class TaskRunner {
     }
     this.timers.push(setInterval(() => void this.flush().catch(() => undefined), flow.commitIntervalMs));
     this.timers.push(setInterval(() => void this.reportMetrics(), this.metricsIntervalMs));
-    this.emit({ type: 'task-started', ...this.ctx(), partitions: this.partitions.map(({ topic, partition }) => ({ topic, partition })), ...(txId ? { transactionalId: txId } : {}) });
+    this.emit({
+      type: 'task-started',
+      ...this.ctx(),
+      partitions: this.partitions.map(({ topic, partition }) => ({ topic, partition })),
+      ...(txId ? { transactionalId: txId } : {}),
+    });
   }
 
   /** 'latest' start: partitions without a position begin at the current end, committed with the first batch. */
   private async resolveLatest(positions: Map<string, bigint>): Promise<void> {
-    const topics = [...new Set(this.partitions.filter((tp) => !positions.has(tpKey(tp))).map((tp) => tp.topic))];
+    const topics = [
+      ...new Set(this.partitions.filter((tp) => !positions.has(tpKey(tp))).map((tp) => tp.topic)),
+    ];
     for (const topic of topics) {
       for (const o of await this.clients.sourceAdmin.fetchTopicOffsets(topic)) {
         const k = `${topic}:${o.partition}`;
@@ -161,7 +189,8 @@ export class TaskRunner {
       st.next = r.offset + 1n;
       st.dirty = true;
     }
-    if (this.pendingBytes >= this.flow.batchMaxBytes) await this.flush();
+    // a failed write ends the run through fail(); the fetcher must not see it as a crash of its own
+    if (this.pendingBytes >= this.flow.batchMaxBytes) await this.flush().catch(() => undefined);
   }
 
   private halt(st: PartitionState, offset: bigint, bytes: number): void {
@@ -170,9 +199,23 @@ export class TaskRunner {
     const error = new FerryError(
       'RECORD_TOO_LARGE',
       `record at offset ${offset} of ${st.tp.topic}-${st.tp.partition} is about ${bytes} bytes; ${st.tp.remoteTopic} on ${this.flow.target.alias} accepts at most ${st.tp.maxMessageBytes} (max.message.bytes). The partition is halted at this offset; raise max.message.bytes on the remote topic and restart.`,
-      { retriable: false, context: { cluster: this.flow.target.alias, topic: st.tp.topic, partition: st.tp.partition, offset: String(offset) } },
+      {
+        retriable: false,
+        context: {
+          cluster: this.flow.target.alias,
+          topic: st.tp.topic,
+          partition: st.tp.partition,
+          offset: String(offset),
+        },
+      },
     );
-    this.emit({ type: 'partition-error', ...this.ctx(), topic: st.tp.topic, partition: st.tp.partition, error });
+    this.emit({
+      type: 'partition-error',
+      ...this.ctx(),
+      topic: st.tp.topic,
+      partition: st.tp.partition,
+      error,
+    });
   }
 
   /** Writes the buffered records and positions in one transaction. Serialised: one write at a time. */
@@ -181,13 +224,19 @@ export class TaskRunner {
       while (this.flushing) await this.flushing;
       if (this.failure) throw this.failure;
       const refresh = Date.now() - this.lastFullCommit > POSITION_REFRESH_MS;
-      const dirty = [...this.state.values()].filter((s) => s.next !== undefined && (s.dirty || (refresh && s.committed !== undefined)));
+      const dirty = [...this.state.values()].filter(
+        (s) => s.next !== undefined && (s.dirty || (refresh && s.committed !== undefined)),
+      );
       if (this.pending.length === 0 && dirty.length === 0) return;
       const records = this.pending;
       const bytes = this.pendingBytes;
       this.pending = [];
       this.pendingBytes = 0;
-      const positions: PositionUpdate[] = dirty.map((s) => ({ remoteTopic: s.tp.remoteTopic, partition: s.tp.partition, next: s.next! }));
+      const positions: PositionUpdate[] = dirty.map((s) => ({
+        remoteTopic: s.tp.remoteTopic,
+        partition: s.tp.partition,
+        next: s.next!,
+      }));
       const nexts = dirty.map((s) => [s, s.next!] as const);
       for (const s of dirty) s.dirty = false;
       const t0 = Date.now();
@@ -220,7 +269,15 @@ export class TaskRunner {
         const e = perPartition.get(`${s.tp.remoteTopic}:${s.tp.partition}`);
         if (e) s.meter.committed(e.ts, e.bytes, now);
       }
-      if (records.length > 0) this.emit({ type: 'committed', ...this.ctx(), records: records.length, bytes, partitions: perPartition.size, ms: now - t0 });
+      if (records.length > 0)
+        this.emit({
+          type: 'committed',
+          ...this.ctx(),
+          records: records.length,
+          bytes,
+          partitions: perPartition.size,
+          ms: now - t0,
+        });
     };
     return run();
   }
@@ -231,9 +288,18 @@ export class TaskRunner {
   }
 
   private classify(e: unknown, code: string): FerryError {
-    const err = toFerryError(e, code, { cluster: this.flow.target.alias, task: this.index, flow: this.flow.id });
-    const type = (e as { type?: string })?.type ?? ((e as { cause?: { type?: string } })?.cause?.type);
-    if (type && FENCED.has(type)) return new FerryError('TASK_FENCED', `task ${this.index} of ${this.flow.id} was fenced: another process runs it now (${type})`, { retriable: false, context: err.context, cause: e });
+    const err = toFerryError(e, code, {
+      cluster: this.flow.target.alias,
+      task: this.index,
+      flow: this.flow.id,
+    });
+    const type = (e as { type?: string })?.type ?? (e as { cause?: { type?: string } })?.cause?.type;
+    if (type && FENCED.has(type))
+      return new FerryError(
+        'TASK_FENCED',
+        `task ${this.index} of ${this.flow.id} was fenced: another process runs it now (${type})`,
+        { retriable: false, context: err.context, cause: e },
+      );
     return err;
   }
 
