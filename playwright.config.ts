@@ -14,7 +14,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: 'e2e/.reports/playwright.json' }]],
   use: {
     baseURL: `http://localhost:${port}`,
     launchOptions: {

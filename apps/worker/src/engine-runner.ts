@@ -1,20 +1,20 @@
+import type { TaskJobData } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
 import type { Db } from '@ferry/db';
 import {
   type ClusterConfig,
-  type EngineEvent,
-  FLOW_KEYS,
-  type FlowConfig,
-  type PartitionMetrics as EnginePartitionMetrics,
-  type WindowStats,
   createFlowRunner,
   defaultReplicationPolicy,
+  type EngineEvent,
+  type PartitionMetrics as EnginePartitionMetrics,
+  FLOW_KEYS,
+  type FlowConfig,
   identityReplicationPolicy,
+  type WindowStats,
 } from '@ferry/engine';
 import type pino from 'pino';
-import type { TaskJobData } from './dispatch/task-job.ts';
 import type { TaskRunner } from './dispatch/task-runner.ts';
-import { type ClusterConnection, type ResolvedFlow, loadFlow } from './flows/load-flow.ts';
+import { type ClusterConnection, loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
 import type { CheckpointMetrics, PartitionMetrics } from './metrics/partition-metrics.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
 import { describeError } from './status/flow-status.ts';
@@ -53,7 +53,10 @@ export function toEngineFlow(f: ResolvedFlow, refreshTopicsIntervalMs = 10_000):
     target: toClusterConfig(f.target),
     topics: c.topics,
     topicsExclude: c.topicsExclude,
-    policy: c.replicationPolicy === 'identity' ? identityReplicationPolicy(c.separator) : defaultReplicationPolicy(c.separator),
+    policy:
+      c.replicationPolicy === 'identity'
+        ? identityReplicationPolicy(c.separator)
+        : defaultReplicationPolicy(c.separator),
     refreshTopicsEnabled: true,
     refreshTopicsIntervalMs,
     tasksMax: c.tasksMax,
@@ -67,7 +70,9 @@ export function toEngineFlow(f: ResolvedFlow, refreshTopicsIntervalMs = 10_000):
 }
 
 const stats = (w: WindowStats) =>
-  w.count > 0 && w.min !== undefined && w.max !== undefined && w.avg !== undefined ? { min: w.min, max: w.max, avg: w.avg } : undefined;
+  w.count > 0 && w.min !== undefined && w.max !== undefined && w.avg !== undefined
+    ? { min: w.min, max: w.max, avg: w.avg }
+    : undefined;
 
 export function toPartitionMetrics(flow: ResolvedFlow, m: EnginePartitionMetrics): PartitionMetrics {
   const recordAgeMs = stats(m.recordAgeMs);
@@ -104,7 +109,9 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
       const setState = (next: typeof state, error?: string) => {
         if (next === state && !error) return;
         state = next;
-        deps.status.task(task, next, error).catch((e) => log.warn({ err: (e as Error).message }, 'status write failed'));
+        deps.status
+          .task(task, next, error)
+          .catch((e) => log.warn({ err: (e as Error).message }, 'status write failed'));
       };
       let fenced: (() => void) | undefined;
       const onEvent = (e: EngineEvent) => {

@@ -31,9 +31,15 @@ collectDefaultMetrics({ register: registry, prefix: 'ferry_worker_' });
 const replicationMetrics = createReplicationMetrics(registry);
 
 const db = createDb(env.databaseUrl, 6);
+let lastRedisWarning = 0;
 const connection = () => {
   const r = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
-  r.on('error', (e) => logs.redis.warn({ err: e.message }, 'redis connection problem (retrying)'));
+  // Every connection reports the same outage: say it once every few seconds, not once per connection and retry.
+  r.on('error', (e) => {
+    if (Date.now() - lastRedisWarning < 5000) return;
+    lastRedisWarning = Date.now();
+    logs.redis.warn({ err: e.message }, 'redis connection problem (retrying)');
+  });
   return r;
 };
 const redis = connection();

@@ -8,3 +8,4 @@ export * from './replication-policy.ts';
 export * from './topic-filter.ts';
 export * from './validate-flow.ts';
 export * from './zod-issues.ts';
+export * from './queues.ts';

@@ -1,4 +1,4 @@
-import type { TaskJobData } from './task-job.ts';
+import type { TaskJobData } from '@ferry/core';
 
 /**
  * Runs one task until `signal` aborts (then finishes its open work and resolves) or until it fails.

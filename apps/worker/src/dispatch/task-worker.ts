@@ -1,7 +1,7 @@
+import { desiredGenerationKey, TASKS_QUEUE, TaskJobData, taskJobId } from '@ferry/core';
 import { DelayedError, type Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fairShare, tasksToRelease } from './fair-share.ts';
-import { desiredGenerationKey, TASKS_QUEUE, TaskJobData, taskJobId } from './task-job.ts';
 import type { StopReason, TaskRunner } from './task-runner.ts';
 import { WorkerPresence } from './worker-presence.ts';
 

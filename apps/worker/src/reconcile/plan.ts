@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TaskJobData } from '../dispatch/task-job.ts';
+import type { TaskJobData } from '@ferry/core';
 
 export interface FlowRow {
   id: string;

@@ -1,6 +1,6 @@
+import { desiredGenerationKey, TASKS_QUEUE, type TaskJobData, taskJobId } from '@ferry/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { desiredGenerationKey, TASKS_QUEUE, type TaskJobData, taskJobId } from '../dispatch/task-job.ts';
 import { type FlowRow, planFlow } from './plan.ts';
 
 export interface FlowStore {

@@ -3,7 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { type Db, schema } from '@ferry/db';
 import { testDb } from '@ferry/db/testing';
 import { waitFor } from '@ferry/testkit';
-import { type Rec, byPartition, counts, createTopic, makeRecords, produce, readTopic } from '@ferry/testkit/records';
+import {
+  byPartition,
+  counts,
+  createTopic,
+  makeRecords,
+  produce,
+  type Rec,
+  readTopic,
+} from '@ferry/testkit/records';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { and, eq, gt, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -38,15 +46,24 @@ async function createFlow(topic: string, tasksMax: number): Promise<string> {
   return f!.id;
 }
 
-async function tasksRunning(flowId: string, tasksMax: number, opts: { notOn?: string; since?: Date } = {}): Promise<boolean> {
+async function tasksRunning(
+  flowId: string,
+  tasksMax: number,
+  opts: { notOn?: string; since?: Date } = {},
+): Promise<boolean> {
   const ft = schema.flowTasks;
   const conds = [eq(ft.flowId, flowId), eq(ft.state, 'running')];
   if (opts.notOn) conds.push(ne(ft.workerId, opts.notOn));
   if (opts.since) conds.push(gt(ft.updatedAt, opts.since));
-  const rows = await db.select().from(ft).where(and(...conds));
+  const rows = await db
+    .select()
+    .from(ft)
+    .where(and(...conds));
   if (process.env.FERRY_TEST_DEBUG) {
     const all = await db.select().from(ft).where(eq(ft.flowId, flowId));
-    console.log(JSON.stringify(all.map((r) => [r.taskIndex, r.generation, r.workerId, r.state, r.lastError])));
+    console.log(
+      JSON.stringify(all.map((r) => [r.taskIndex, r.generation, r.workerId, r.state, r.lastError])),
+    );
   }
   return rows.length >= tasksMax;
 }
@@ -77,14 +94,19 @@ function expectSameRecords(sent: Rec[], got: Map<number, Rec[]>) {
   const want = byPartition(sent);
   for (const [p, rs] of want) {
     const have = got.get(p) ?? [];
-    expect(have.length, `partition ${p}: ${have.length} records replicated, ${rs.length} sent`).toBe(rs.length);
+    expect(have.length, `partition ${p}: ${have.length} records replicated, ${rs.length} sent`).toBe(
+      rs.length,
+    );
     expect(have).toEqual(rs);
   }
 }
 
 beforeAll(async () => {
   ({ db, url: dbUrl } = await testDb(inject('dbRunId'), 'replication'));
-  const [team] = await db.insert(schema.teams).values({ name: 'T', slug: uniqueName('team') }).returning();
+  const [team] = await db
+    .insert(schema.teams)
+    .values({ name: 'T', slug: uniqueName('team') })
+    .returning();
   teamId = team!.id;
   const [a, b] = await db
     .insert(schema.clusters)
@@ -135,7 +157,9 @@ describe('managed replication across worker processes', () => {
       await fleet.start(replacement);
     }
     await load;
-    console.log(`failover after SIGKILL: ${failovers.map((ms) => `${ms} ms`).join(', ')} (tasks running again elsewhere)`);
+    console.log(
+      `failover after SIGKILL: ${failovers.map((ms) => `${ms} ms`).join(', ')} (tasks running again elsewhere)`,
+    );
 
     const got = await readTopic('west', `east.${topic}`, counts(byPartition(records)), 120_000, 1500);
     expectSameRecords(records, got);
@@ -148,7 +172,10 @@ describe('managed replication across worker processes', () => {
     await waitFor(() => tasksRunning(flowId, 2), { timeoutMs: 60_000, what: 'two tasks running' });
     const owners = await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
     const pausedWorkerId = owners[0]!.workerId!;
-    const [paused] = [...fleet.procs.entries()].filter(([, p]) => p.child.exitCode === null).map(([n]) => n).filter((n) => pausedWorkerId.includes(`-${fleet.pid(n)}-`));
+    const [paused] = [...fleet.procs.entries()]
+      .filter(([, p]) => p.child.exitCode === null)
+      .map(([n]) => n)
+      .filter((n) => pausedWorkerId.includes(`-${fleet.pid(n)}-`));
     expect(paused).toBeDefined();
 
     const records = makeRecords(3000, PARTITIONS, 'stop');
@@ -176,17 +203,27 @@ describe('managed replication across worker processes', () => {
       'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
       { stdio: 'ignore' },
     );
-    await waitFor(() => execSync('redis-cli ping').toString().trim() === 'PONG', { timeoutMs: 10_000, what: 'Redis back' });
-    execSync('pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart', { stdio: 'ignore' });
+    await waitFor(() => execSync('redis-cli ping').toString().trim() === 'PONG', {
+      timeoutMs: 10_000,
+      what: 'Redis back',
+    });
+    execSync('pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart', {
+      stdio: 'ignore',
+    });
     await load;
     const got = await readTopic('west', `east.${topic}`, counts(byPartition(records)), 120_000, 1500);
     expectSameRecords(records, got);
     // Dispatch state lost with Redis is rebuilt from Postgres: the tasks run (again) on their own.
-    await waitFor(() => tasksRunning(flowId, 2, { since: new Date(Date.now() - 30_000) }), { timeoutMs: 60_000, what: 'tasks running after restarts' });
+    await waitFor(() => tasksRunning(flowId, 2, { since: new Date(Date.now() - 30_000) }), {
+      timeoutMs: 60_000,
+      what: 'tasks running after restarts',
+    });
   });
 
   it('exposes MM2-named metrics and replication lag on /metrics while replicating', async () => {
-    const [, p] = [...fleet.procs.entries()].find(([, x]) => x.child.exitCode === null && x.child.signalCode === null)!;
+    const [, p] = [...fleet.procs.entries()].find(
+      ([, x]) => x.child.exitCode === null && x.child.signalCode === null,
+    )!;
     let text = '';
     await waitFor(
       async () => {
@@ -200,14 +237,20 @@ describe('managed replication across worker processes', () => {
             ),
         );
         text = all.join('\n');
-        return /kafka_connect_mirror_source_connector_record_count\{[^}]*topic="[^"]+"[^}]*\} [1-9]/.test(text);
+        return /kafka_connect_mirror_source_connector_record_count\{[^}]*topic="[^"]+"[^}]*\} [1-9]/.test(
+          text,
+        );
       },
       { timeoutMs: 30_000, what: 'record_count series' },
     );
     expect(p.port).toBeGreaterThan(0);
-    expect(text).toMatch(/kafka_connect_mirror_source_connector_replication_latency_ms_avg\{source="east",target="west",topic="[^"]+",partition="\d"\} \d/);
+    expect(text).toMatch(
+      /kafka_connect_mirror_source_connector_replication_latency_ms_avg\{source="east",target="west",topic="[^"]+",partition="\d"\} \d/,
+    );
     expect(text).toMatch(/kafka_connect_mirror_source_connector_record_age_ms_max\{/);
-    expect(text).toMatch(/ferry_replication_lag_records\{source="east",target="west",topic="[^"]+",partition="\d"\} \d/);
+    expect(text).toMatch(
+      /ferry_replication_lag_records\{source="east",target="west",topic="[^"]+",partition="\d"\} \d/,
+    );
     const latest = await db.select().from(schema.partitionMetricsLatest);
     expect(latest.length).toBeGreaterThan(0);
     expect(latest.every((r) => r.replicatedOffset === null || r.replicatedOffset >= 0)).toBe(true);

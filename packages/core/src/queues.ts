@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/**
+ * The queue registry: every BullMQ queue's name and job payload schema, shared by whoever enqueues (the
+ * worker's reconciler, the web app) and the processors in apps/worker (one per queue).
+ */
+
 /** The queue that carries long-running replication tasks, one job per task of a flow generation. */
 export const TASKS_QUEUE = 'ferry-tasks';
 
