@@ -18,15 +18,20 @@ if [ -z "${FERRY_SECRET_KEY:-}" ]; then
   [ -f .ferry/dev-secret-key ] || node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))" > .ferry/dev-secret-key
   export FERRY_SECRET_KEY="$(cat .ferry/dev-secret-key)" FERRY_SECRET_KEY_ID="${FERRY_SECRET_KEY_ID:-dev}"
 fi
+if [ -z "${BETTER_AUTH_SECRET:-}" ]; then
+  [ -f .ferry/dev-auth-secret ] || node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))" > .ferry/dev-auth-secret
+  export BETTER_AUTH_SECRET="$(cat .ferry/dev-auth-secret)"
+fi
+export PORT="${PORT:-3000}"
+export BETTER_AUTH_URL="${BETTER_AUTH_URL:-http://localhost:$PORT}"
 
 echo "== Kafka: east and west"
 ferry stack up --clusters east,west
 echo "== Postgres: migrate"
 ferry db migrate
-if [ -f scripts/seed-demo.ts ]; then
-  echo "== demo team and flow"
-  node scripts/seed-demo.ts
-fi
+echo "== demo team, clusters and flow"
+node apps/web/scripts/seed-demo.ts
+node scripts/seed-demo-flow.ts
 
 pids=()
 stop() {
@@ -37,15 +42,16 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-echo "== worker"
+echo "== web: build (cached by turbo)"
+NEXT_TELEMETRY_DISABLED=1 turbo run build --filter=@ferry/web --output-logs=errors-only
+echo "== worker, demo producer, web"
 (cd apps/worker && FERRY_WORKER_PORT="${FERRY_WORKER_PORT:-9464}" exec node src/main.ts) &
 pids+=($!)
-if [ -f apps/web/package.json ] && grep -q '"build"' apps/web/package.json; then
-  echo "== web: build (cached by turbo) and start"
-  turbo run build --filter=@ferry/web --output-logs=errors-only
-  (cd apps/web && PORT="${PORT:-3000}" exec npm run start --silent) &
-  pids+=($!)
-  echo
-  echo "Ferry is starting at http://localhost:${PORT:-3000}  (worker metrics: http://127.0.0.1:${FERRY_WORKER_PORT:-9464}/metrics)"
-fi
+node scripts/demo-producer.ts &
+pids+=($!)
+(cd apps/web && NEXT_TELEMETRY_DISABLED=1 exec node ../../node_modules/next/dist/bin/next start -p "$PORT") &
+pids+=($!)
+echo
+echo "Ferry is starting at http://localhost:$PORT  (worker metrics: http://127.0.0.1:${FERRY_WORKER_PORT:-9464}/metrics)"
+echo "Sign in as demo@ferry.local / ferry-demo-password; the flow 'demo east->west' replicates demo.orders."
 wait -n "${pids[@]}"

@@ -1,0 +1,53 @@
+// `npm start` step: registers the dev stack's east and west clusters in the demo team, creates the topic
+// demo.orders on east and an enabled flow east->west for demo.*, once (idempotent).
+import { defaultFlowConfig } from '@ferry/core';
+import { createDb, databaseUrl, listUserTeams, schema } from '@ferry/db';
+import { defaultStackOptions, kafkajsConfig, stackCluster } from '@ferry/testkit';
+import { and, eq } from 'drizzle-orm';
+import { Kafka } from 'kafkajs';
+
+const email = process.env.FERRY_DEMO_EMAIL ?? 'demo@ferry.local';
+const db = createDb(databaseUrl(), 2);
+try {
+  const [user] = await db.select().from(schema.users).where(eq(schema.users.email, email));
+  if (!user) throw new Error(`demo user ${email} not found: run the web seed first`);
+  const team = (await listUserTeams(db, user.id))[0];
+  if (!team) throw new Error(`demo user ${email} has no team`);
+  const stack = defaultStackOptions();
+  const ids: Record<string, string> = {};
+  for (const name of ['east', 'west']) {
+    const c = stackCluster(stack, name);
+    const [found] = await db
+      .select()
+      .from(schema.clusters)
+      .where(and(eq(schema.clusters.teamId, team.id), eq(schema.clusters.name, name)));
+    ids[name] =
+      found?.id ??
+      (await db.insert(schema.clusters).values({ teamId: team.id, name, bootstrapServers: c.bootstrap }).returning())[0]!.id;
+  }
+  const admin = new Kafka(kafkajsConfig(stackCluster(stack, 'east'), 'ferry-demo-seed')).admin();
+  await admin.connect();
+  if (!(await admin.listTopics()).includes('demo.orders')) {
+    await admin.createTopics({ topics: [{ topic: 'demo.orders', numPartitions: 6 }], waitForLeaders: true });
+  }
+  await admin.disconnect();
+  const [flow] = await db
+    .select()
+    .from(schema.flows)
+    .where(and(eq(schema.flows.teamId, team.id), eq(schema.flows.name, 'demo east->west')));
+  if (!flow) {
+    await db.insert(schema.flows).values({
+      teamId: team.id,
+      name: 'demo east->west',
+      sourceClusterId: ids.east!,
+      targetClusterId: ids.west!,
+      enabled: true,
+      config: { ...defaultFlowConfig(), topics: ['demo\\..*'], tasksMax: 2, exactlyOnce: true },
+    });
+    console.log('ferry seed: demo flow "demo east->west" created and enabled (topics demo.*)');
+  } else {
+    console.log('ferry seed: demo flow exists');
+  }
+} finally {
+  await db.$client.end();
+}
