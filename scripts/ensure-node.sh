@@ -28,3 +28,9 @@ case ":$PATH:" in
   *) export PATH="$_ferry_node_dir/bin:$PATH" ;;
 esac
 export FERRY_NODE="$_ferry_node_dir/bin/node"
+# kafkajs 2.2.4 schedules a timer with a negative delay on every connection, which Node 24 reports as a
+# TimeoutNegativeWarning (harmless: Node uses 1 ms). Keep the logs readable.
+case " ${NODE_OPTIONS:-} " in
+  *"--disable-warning=TimeoutNegativeWarning"*) ;;
+  *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning" ;;
+esac
