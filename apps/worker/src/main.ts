@@ -150,4 +150,11 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Under a supervisor that wants its workers gone with it (the test fleet does): exit when the parent does.
+if (process.env.FERRY_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 1000).unref();
+}
 process.on('SIGINT', () => void shutdown('SIGINT'));

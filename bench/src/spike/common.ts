@@ -1,7 +1,8 @@
 // Client spike (ADR 0001): seed a source topic with 1 KiB records, then time a replication loop.
-import { Kafka, logLevel } from 'kafkajs';
-import { testCluster } from '@ferry/testkit/vitest';
+
 import { kafkajsConfig } from '@ferry/testkit';
+import { testCluster } from '@ferry/testkit/vitest';
+import { Kafka, logLevel } from 'kafkajs';
 
 export const RECORDS = Number(process.env.SPIKE_RECORDS ?? 100_000);
 export const PARTITIONS = 6;
@@ -10,13 +11,24 @@ export async function seed(source: string, topic: string): Promise<void> {
   const kafka = new Kafka({ ...kafkajsConfig(testCluster(source)), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
   const p = kafka.producer();
   await p.connect();
   const value = Buffer.alloc(1024, 'x');
   for (let i = 0; i < RECORDS; i += 5000) {
-    await p.send({ topic, acks: 1, messages: Array.from({ length: 5000 }, (_, j) => ({ key: String(i + j), value, partition: (i + j) % PARTITIONS })) });
+    await p.send({
+      topic,
+      acks: 1,
+      messages: Array.from({ length: 5000 }, (_, j) => ({
+        key: String(i + j),
+        value,
+        partition: (i + j) % PARTITIONS,
+      })),
+    });
   }
   await p.disconnect();
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
+import { registerOffsetsCommands } from './commands/offsets.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerStackCommands } from './commands/stack.ts';
 
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
   registerStackCommands(program);
   registerRunCommand(program);
   registerDbCommands(program);
+  registerOffsetsCommands(program);
   return program;
 }
 

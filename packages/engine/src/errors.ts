@@ -18,7 +18,11 @@ export class FerryError extends Error {
   readonly code: string;
   readonly retriable: boolean;
   readonly context: ErrorContext;
-  constructor(code: string, message: string, opts: { retriable?: boolean; context?: ErrorContext; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { retriable?: boolean; context?: ErrorContext; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'FerryError';
     this.code = code;
@@ -40,5 +44,9 @@ export function toFerryError(e: unknown, code: string, context: ErrorContext): F
   if (e instanceof FerryError) return e;
   const err = e as Error & { retriable?: boolean; type?: string; name?: string };
   const retriable = err?.retriable ?? err?.name === 'KafkaJSConnectionError';
-  return new FerryError(code, `${err?.message ?? String(e)}${err?.type ? ` (${err.type})` : ''}`, { retriable, context, cause: e });
+  return new FerryError(code, `${err?.message ?? String(e)}${err?.type ? ` (${err.type})` : ''}`, {
+    retriable,
+    context,
+    cause: e,
+  });
 }

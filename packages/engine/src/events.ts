@@ -47,12 +47,33 @@ export type EngineEvent =
   | { type: 'topic-deleted'; flow: string; topic: string; remoteTopic: string }
   | { type: 'topic-skipped'; flow: string; topic: string; reason: string }
   | { type: 'topics-refreshed'; flow: string; topics: number; partitions: number }
-  | { type: 'task-started'; flow: string; task: number; partitions: TopicPartition[]; transactionalId?: string }
+  | {
+      type: 'task-started';
+      flow: string;
+      task: number;
+      partitions: TopicPartition[];
+      transactionalId?: string;
+    }
   | { type: 'task-stopped'; flow: string; task: number; reason: string }
   | { type: 'task-error'; flow: string; task: number; error: FerryError; restartInMs?: number }
   | { type: 'task-fenced'; flow: string; task: number; error: FerryError }
-  | { type: 'partition-error'; flow: string; task: number; topic: string; partition: number; error: FerryError }
-  | { type: 'committed'; flow: string; task: number; records: number; bytes: number; partitions: number; ms: number }
+  | {
+      type: 'partition-error';
+      flow: string;
+      task: number;
+      topic: string;
+      partition: number;
+      error: FerryError;
+    }
+  | {
+      type: 'committed';
+      flow: string;
+      task: number;
+      records: number;
+      bytes: number;
+      partitions: number;
+      ms: number;
+    }
   | { type: 'discovery-error'; flow: string; error: FerryError }
   | PartitionMetrics;
 

@@ -1,11 +1,11 @@
 import type { Admin } from 'kafkajs';
 import type { FlowConfig } from './config/flow-config.ts';
-import { FerryError, toFerryError } from './errors.ts';
+import { type SourceTopic, TopicDiscovery } from './discovery/discovery.ts';
+import { type FerryError, toFerryError } from './errors.ts';
 import type { EngineEvent, EventListener } from './events.ts';
-import { TopicDiscovery, type SourceTopic } from './discovery/discovery.ts';
 import { kafkaFor } from './kafka/client.ts';
-import { assignPartitions, tpKey, type TopicPartition } from './tasks/assign.ts';
-import { TaskRunner, type TaskClients, type TaskPartition } from './tasks/task-runner.ts';
+import { assignPartitions, type TopicPartition, tpKey } from './tasks/assign.ts';
+import { type TaskClients, type TaskPartition, TaskRunner } from './tasks/task-runner.ts';
 
 export interface FlowRunnerOptions {
   onEvent?: EventListener;
@@ -104,7 +104,13 @@ class FlowRunnerImpl implements FlowRunner {
   private scheduleRefresh(): void {
     this.refreshTimer = setTimeout(async () => {
       if (this.stopping) return;
-      await this.reconcile().catch((e) => this.emit({ type: 'discovery-error', flow: this.flow.id, error: toFerryError(e, 'DISCOVERY_FAILED', { flow: this.flow.id }) }));
+      await this.reconcile().catch((e) =>
+        this.emit({
+          type: 'discovery-error',
+          flow: this.flow.id,
+          error: toFerryError(e, 'DISCOVERY_FAILED', { flow: this.flow.id }),
+        }),
+      );
       if (!this.stopping) this.scheduleRefresh();
     }, this.flow.refreshTopicsIntervalMs);
   }
@@ -119,7 +125,9 @@ class FlowRunnerImpl implements FlowRunner {
     if (this.stopping || !this.discovery) return;
     const topics = await this.discovery.refresh();
     this.topics = new Map(topics.map((t) => [t.topic, t]));
-    const all: TopicPartition[] = topics.flatMap((t) => Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.topic, partition })));
+    const all: TopicPartition[] = topics.flatMap((t) =>
+      Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.topic, partition })),
+    );
     const next: TaskPartition[][] = assignPartitions(all, this.flow.tasksMax).map((tps) =>
       tps.map((tp) => {
         const t = this.topics.get(tp.topic)!;
@@ -127,7 +135,8 @@ class FlowRunnerImpl implements FlowRunner {
       }),
     );
     const same = (a: TaskPartition[] | undefined, b: TaskPartition[] | undefined) =>
-      (a?.map((x) => `${tpKey(x)}@${x.maxMessageBytes}`).join(',') ?? '') === (b?.map((x) => `${tpKey(x)}@${x.maxMessageBytes}`).join(',') ?? '');
+      (a?.map((x) => `${tpKey(x)}@${x.maxMessageBytes}`).join(',') ?? '') ===
+      (b?.map((x) => `${tpKey(x)}@${x.maxMessageBytes}`).join(',') ?? '');
     const changed = next.length !== this.tasks.length || next.some((t, i) => !same(t, this.tasks[i]));
     this.tasks = next;
     if (changed) this.emit({ type: 'assignment', flow: this.flow.id, tasks: this.assignment() });
@@ -140,7 +149,8 @@ class FlowRunnerImpl implements FlowRunner {
     }
     await Promise.all(stops);
     const starts: Promise<void>[] = [];
-    for (let i = 0; i < next.length; i++) if (this.wants(i) && !this.running.has(i)) starts.push(this.startTask(i));
+    for (let i = 0; i < next.length; i++)
+      if (this.wants(i) && !this.running.has(i)) starts.push(this.startTask(i));
     await Promise.all(starts);
   }
 
@@ -151,7 +161,14 @@ class FlowRunnerImpl implements FlowRunner {
   private async startTask(i: number): Promise<void> {
     const partitions = this.tasks[i];
     if (!partitions || partitions.length === 0 || this.stopping) return;
-    const runner = new TaskRunner(this.flow, i, partitions, this.clients!, (e) => this.onTaskEvent(e), this.o.metricsIntervalMs);
+    const runner = new TaskRunner(
+      this.flow,
+      i,
+      partitions,
+      this.clients!,
+      (e) => this.onTaskEvent(e),
+      this.o.metricsIntervalMs,
+    );
     this.running.set(i, runner);
     void runner.done.then((err) => this.onTaskDone(i, runner, err));
     await runner.start();
@@ -177,7 +194,13 @@ class FlowRunnerImpl implements FlowRunner {
     setTimeout(() => {
       if (this.stopping) return;
       // rediscover first: a deleted topic or new partitions are the usual reasons a task fails
-      void this.reconcile().catch((e) => this.emit({ type: 'discovery-error', flow: this.flow.id, error: toFerryError(e, 'DISCOVERY_FAILED', { flow: this.flow.id }) }));
+      void this.reconcile().catch((e) =>
+        this.emit({
+          type: 'discovery-error',
+          flow: this.flow.id,
+          error: toFerryError(e, 'DISCOVERY_FAILED', { flow: this.flow.id }),
+        }),
+      );
     }, delay).unref?.();
   }
 

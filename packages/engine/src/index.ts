@@ -1,20 +1,36 @@
-export { createFlowRunner, type FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
-export type { EngineEvent, EventListener, PartitionMetrics, WindowStats } from './events.ts';
-export { FerryError, ConfigError, type ErrorContext } from './errors.ts';
-export type { ClusterConfig, FlowConfig, SecurityProtocol, SaslMechanism, StartPosition } from './config/flow-config.ts';
+export type {
+  ClusterConfig,
+  FlowConfig,
+  SaslMechanism,
+  SecurityProtocol,
+  StartPosition,
+} from './config/flow-config.ts';
+export {
+  CLUSTER_KEYS,
+  type ConfigNotice,
+  FLOW_KEYS,
+  loadMm2PropertiesFile,
+  type Mm2Config,
+  NOT_YET_SUPPORTED,
+  parseMm2Config,
+} from './config/mm2-properties.ts';
 export { parseProperties } from './config/properties.ts';
-export { loadMm2PropertiesFile, parseMm2Config, FLOW_KEYS, CLUSTER_KEYS, NOT_YET_SUPPORTED, type Mm2Config, type ConfigNotice } from './config/mm2-properties.ts';
+export { shouldReplicate } from './discovery/discovery.ts';
+export { ConfigError, type ErrorContext, FerryError } from './errors.ts';
+export type { EngineEvent, EventListener, PartitionMetrics, WindowStats } from './events.ts';
+export { createFlowRunner, type FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
+export { registerCodecs } from './kafka/codecs.ts';
 export {
   defaultReplicationPolicy,
   identityReplicationPolicy,
-  replicationPolicyFromClass,
   isCycle,
-  upstreamChain,
   type ReplicationPolicy,
+  replicationPolicyFromClass,
+  upstreamChain,
 } from './policy/replication-policy.ts';
-export { topicFilter, DEFAULT_TOPICS_EXCLUDE, type TopicFilter } from './policy/topic-filter.ts';
-export { assignPartitions, type TopicPartition } from './tasks/assign.ts';
-export { transactionalIdFor } from './tasks/task-runner.ts';
+export { DEFAULT_TOPICS_EXCLUDE, type TopicFilter, topicFilter } from './policy/topic-filter.ts';
 export { positionsGroup } from './positions/positions.ts';
-export { shouldReplicate } from './discovery/discovery.ts';
-export { registerCodecs } from './kafka/codecs.ts';
+export { assignPartitions, type TopicPartition } from './tasks/assign.ts';
+export { fenceTasks } from './tasks/fence.ts';
+export { transactionalIdFor } from './tasks/task-runner.ts';
+export * from './translate/index.ts';

@@ -62,6 +62,7 @@ export function FlowForm({
   const [warnings, setWarnings] = useState<string[]>([]);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
 
   const config = (): FlowConfig => ({
     ...c,
@@ -113,6 +114,12 @@ export function FlowForm({
     if (!r.ok) {
       setErrors(r.error.issues);
       setMessage(r.error.message);
+      return;
+    }
+    if (r.data.warnings.length > 0) {
+      // Saved, but say what to look at before enabling it.
+      setWarnings(r.data.warnings.map((w) => w.message));
+      setSaved(r.data.flow.id);
       return;
     }
     router.push(`/flows/${r.data.flow.id}`);
@@ -279,6 +286,14 @@ export function FlowForm({
           </p>
         ) : null}
       </div>
+      {saved ? (
+        <p role="status" className="text-sm">
+          Saved with warnings.{' '}
+          <a className="text-primary underline" href={`/flows/${saved}`}>
+            Open the flow
+          </a>
+        </p>
+      ) : null}
       {warnings.map((w) => (
         <p key={w} className="rounded-md bg-warning/20 p-3 text-sm">
           ⚠ {w}

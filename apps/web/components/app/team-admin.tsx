@@ -172,3 +172,25 @@ export function RenameTeam({ teamId, name }: { teamId: string; name: string }) {
     </form>
   );
 }
+
+export function CancelInvitation({ teamId, id, email }: { teamId: string; id: string; email: string }) {
+  const router = useRouter();
+  return (
+    <ConfirmDialog
+      trigger={
+        <Button variant="ghost" size="sm">
+          Cancel
+        </Button>
+      }
+      title={`Cancel the invitation for ${email}?`}
+      description="The link stops working."
+      confirmLabel="Cancel invitation"
+      onConfirm={async () => {
+        const r = await api('DELETE', `/api/v1/teams/${teamId}/invitations/${id}`);
+        if (!r.ok) return r.error.message;
+        router.refresh();
+        return null;
+      }}
+    />
+  );
+}

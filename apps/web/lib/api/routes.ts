@@ -111,6 +111,14 @@ export const ROUTES = {
     response: s.invitationSchema,
     status: 201,
   },
+  'invitations.delete': {
+    method: 'DELETE',
+    path: `${T}/invitations/{invitationId}`,
+    permission: 'members.write',
+    tag: 'Teams',
+    summary: 'Cancel a pending invitation',
+    status: 204,
+  },
   'clusters.list': {
     method: 'GET',
     path: `${T}/clusters`,
@@ -205,6 +213,14 @@ export const ROUTES = {
     tag: 'Flows',
     summary: 'Get a flow',
     response: flowSchema,
+  },
+  'flows.tasks': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/tasks`,
+    permission: 'flows.read',
+    tag: 'Flows',
+    summary: 'Worker-reported tasks of the flow (state, worker, partitions, last error)',
+    response: list(s.flowTaskSchema),
   },
   'flows.update': {
     method: 'PATCH',

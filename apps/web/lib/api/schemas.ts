@@ -130,3 +130,14 @@ export const meSchema = z
   .meta({ id: 'Me' });
 export const okSchema = z.object({ ok: z.literal(true) });
 export { connectionReportSchema };
+export const flowTaskSchema = z
+  .object({
+    taskIndex: z.number().int(),
+    generation: z.number().int(),
+    workerId: z.string().nullable(),
+    state: z.string().describe('starting | running | stopped | failed'),
+    lastError: z.string().nullable(),
+    partitions: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'FlowTask' });

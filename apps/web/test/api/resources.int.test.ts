@@ -236,6 +236,29 @@ describe('flows', () => {
     });
   });
 
+  it('shows worker-reported tasks', async () => {
+    await db().insert(schema.flowTasks).values({
+      flowId: A.flow,
+      taskIndex: 0,
+      generation: 1,
+      workerId: 'w-1',
+      state: 'failed',
+      lastError: 'authentication failed: check the password',
+      partitions: 3,
+    });
+    const r = await call('GET', `${base()}/flows/${A.flow}/tasks`, A.people.viewer);
+    expect(r.status).toBe(200);
+    expect(r.json.items).toEqual([
+      expect.objectContaining({
+        taskIndex: 0,
+        workerId: 'w-1',
+        state: 'failed',
+        partitions: 3,
+        lastError: 'authentication failed: check the password',
+      }),
+    ]);
+  });
+
   it('exports mm2.properties without secrets', async () => {
     const { flow } = (
       await call('POST', `${base()}/flows`, owner, {
@@ -316,7 +339,16 @@ describe('teams', () => {
       expect.objectContaining({ id: A.id, role: 'operator' }),
     ]);
   });
-  it('the first user of a fresh install would own a first team; later ones create their own', async () => {
+  it('a cancelled invitation no longer works', async () => {
+    const { signUp } = await import('../helpers.ts');
+    const p = await signUp('cancelled');
+    const inv = await call('POST', `${base()}/invitations`, owner, { email: p.email, role: 'admin' });
+    expect((await call('DELETE', `${base()}/invitations/${inv.json.id}`, owner)).status).toBe(204);
+    expect((await call('POST', `/api/v1/invitations/${inv.json.id}/accept`, p)).status).toBe(404);
+    expect((await call('GET', '/api/v1/me', p)).json.teams).toEqual([]);
+  });
+
+  it('any signed-in person can create a team and owns it', async () => {
     const r = await call('POST', '/api/v1/teams', A.people.viewer, { name: 'Side project' });
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ name: 'Side project', role: 'owner' });

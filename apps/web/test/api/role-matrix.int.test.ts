@@ -42,6 +42,15 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
     params: { teamId: t.id },
     body: { email: `${unique('inv')}@example.test`, role: 'viewer' },
   }),
+  'invitations.delete': async (t) => {
+    const { createInvitation } = await import('@ferry/db');
+    const ownerId = t.people.owner.id;
+    const inv = await createInvitation(
+      { ...t.ctx, actor: { type: 'user', id: ownerId, name: 'owner', ip: null } },
+      { email: `${unique('c')}@example.test`, role: 'viewer' },
+    );
+    return { params: { teamId: t.id, invitationId: inv.id } };
+  },
   'clusters.list': async (t) => ({ params: { teamId: t.id } }),
   'clusters.create': async (t) => ({
     params: { teamId: t.id },
@@ -80,6 +89,7 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
     body: { sourceClusterId: t.east, targetClusterId: t.west },
   }),
   'flows.get': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'flows.tasks': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.update': async (t) => ({
     params: { teamId: t.id, flowId: t.flow },
     body: { config: flowConfig(['orders.*']) },

@@ -1,5 +1,14 @@
+import {
+  ConfigError,
+  createFlowRunner,
+  type EngineEvent,
+  type FerryError,
+  type FlowRunner,
+  loadMm2PropertiesFile,
+  type Mm2Config,
+  type PartitionMetrics,
+} from '@ferry/engine';
 import type { Command } from 'commander';
-import { ConfigError, FerryError, createFlowRunner, loadMm2PropertiesFile, type EngineEvent, type FlowRunner, type PartitionMetrics } from '@ferry/engine';
 
 interface RunOptions {
   progressInterval: string;
@@ -10,7 +19,9 @@ interface RunOptions {
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('replicate as an MM2 properties file describes (a drop-in for connect-mirror-maker.sh); Ctrl-C commits and exits')
+    .description(
+      'replicate as an MM2 properties file describes (a drop-in for connect-mirror-maker.sh); Ctrl-C commits and exits',
+    )
     .argument('<mm2.properties>', 'MirrorMaker 2 configuration file')
     .option('--progress-interval <seconds>', 'how often to print progress per flow', '5')
     .option('--json', 'print events and progress as JSON lines on stdout')
@@ -32,7 +43,7 @@ async function run(file: string, o: RunOptions): Promise<number> {
     console.error(`ferry: --progress-interval=${o.progressInterval}: must be a positive number of seconds`);
     return 2;
   }
-  let config;
+  let config: Mm2Config;
   try {
     config = loadMm2PropertiesFile(file);
   } catch (e) {
@@ -45,22 +56,34 @@ async function run(file: string, o: RunOptions): Promise<number> {
   for (const n of config.notices) console.error(`ferry: ${n.message}`);
   quietClientWarnings();
   if (config.flows.length === 0) {
-    console.error(`ferry: no flow enabled in ${file}: set e.g. ${config.clusters[0]}->${config.clusters[1] ?? 'B'}.enabled=true`);
+    console.error(
+      `ferry: no flow enabled in ${file}: set e.g. ${config.clusters[0]}->${config.clusters[1] ?? 'B'}.enabled=true`,
+    );
     return 2;
   }
-  const print = o.json ? (obj: unknown) => console.log(JSON.stringify(obj, (_k, v) => (typeof v === 'bigint' ? String(v) : v))) : undefined;
+  const print = o.json
+    ? (obj: unknown) => console.log(JSON.stringify(obj, (_k, v) => (typeof v === 'bigint' ? String(v) : v)))
+    : undefined;
   const progress = new Progress();
   const onEvent = (e: EngineEvent) => {
     progress.observe(e);
     if (print) {
-      if (e.type !== 'partition-metrics') print(e.type.endsWith('error') || e.type === 'task-fenced' ? { ...e, error: describe(e as never) } : e);
+      if (e.type !== 'partition-metrics')
+        print(
+          e.type.endsWith('error') || e.type === 'task-fenced' ? { ...e, error: describe(e as never) } : e,
+        );
       return;
     }
     const line = eventLine(e);
     if (line) console.error(line);
   };
-  const runners: FlowRunner[] = config.flows.map((f) => createFlowRunner(f, { onEvent, metricsIntervalMs: Math.min(5000, interval * 1000) }));
-  for (const f of config.flows) console.error(`ferry: flow ${f.id}: topics=${f.topics.join(',')} exclude=${f.topicsExclude.join(',')} policy=${f.policy.kind} tasks.max=${f.tasksMax} exactly.once=${f.exactlyOnce}`);
+  const runners: FlowRunner[] = config.flows.map((f) =>
+    createFlowRunner(f, { onEvent, metricsIntervalMs: Math.min(5000, interval * 1000) }),
+  );
+  for (const f of config.flows)
+    console.error(
+      `ferry: flow ${f.id}: topics=${f.topics.join(',')} exclude=${f.topicsExclude.join(',')} policy=${f.policy.kind} tasks.max=${f.tasksMax} exactly.once=${f.exactlyOnce}`,
+    );
 
   let stopping: Promise<void> | undefined;
   stop = (signal: string) => {
@@ -91,8 +114,18 @@ async function run(file: string, o: RunOptions): Promise<number> {
   return 0;
 }
 
-function describe(e: { error: FerryError }): { code: string; message: string; retriable: boolean; context: unknown } {
-  return { code: e.error.code, message: e.error.message, retriable: e.error.retriable, context: e.error.context };
+function describe(e: { error: FerryError }): {
+  code: string;
+  message: string;
+  retriable: boolean;
+  context: unknown;
+} {
+  return {
+    code: e.error.code,
+    message: e.error.message,
+    retriable: e.error.retriable,
+    context: e.error.context,
+  };
 }
 
 function eventLine(e: EngineEvent): string | undefined {
@@ -148,8 +181,16 @@ class Progress {
       const sum = (f: (m: PartitionMetrics) => number) => ms.reduce((s, m) => s + f(m), 0);
       const lat = ms.filter((m) => m.replicationLatencyMs.count > 0);
       const age = ms.filter((m) => m.recordAgeMs.count > 0);
-      const weighted = (xs: PartitionMetrics[], f: (m: PartitionMetrics) => { avg?: number; count: number }) =>
-        xs.length === 0 ? undefined : Math.round(xs.reduce((s, m) => s + (f(m).avg ?? 0) * f(m).count, 0) / xs.reduce((s, m) => s + f(m).count, 0));
+      const weighted = (
+        xs: PartitionMetrics[],
+        f: (m: PartitionMetrics) => { avg?: number; count: number },
+      ) =>
+        xs.length === 0
+          ? undefined
+          : Math.round(
+              xs.reduce((s, m) => s + (f(m).avg ?? 0) * f(m).count, 0) /
+                xs.reduce((s, m) => s + f(m).count, 0),
+            );
       return {
         flow,
         partitions: ms.length,
@@ -159,7 +200,12 @@ class Progress {
         totalRecords: sum((m) => m.totalRecords),
         lagRecords: sum((m) => m.lagRecords ?? 0),
         maxLagMs: Math.max(0, ...ms.map((m) => m.lagMs ?? 0)),
-        ...(lat.length > 0 ? { latencyAvgMs: weighted(lat, (m) => m.replicationLatencyMs), latencyMaxMs: Math.max(...lat.map((m) => m.replicationLatencyMs.max ?? 0)) } : {}),
+        ...(lat.length > 0
+          ? {
+              latencyAvgMs: weighted(lat, (m) => m.replicationLatencyMs),
+              latencyMaxMs: Math.max(...lat.map((m) => m.replicationLatencyMs.max ?? 0)),
+            }
+          : {}),
         ...(age.length > 0 ? { recordAgeAvgMs: weighted(age, (m) => m.recordAgeMs) } : {}),
       };
     });
@@ -167,7 +213,8 @@ class Progress {
 }
 
 function progressLine(r: ProgressRow): string {
-  const lat = r.latencyAvgMs !== undefined ? ` latency avg ${r.latencyAvgMs} ms max ${r.latencyMaxMs} ms` : '';
+  const lat =
+    r.latencyAvgMs !== undefined ? ` latency avg ${r.latencyAvgMs} ms max ${r.latencyMaxMs} ms` : '';
   const halted = r.halted > 0 ? ` HALTED ${r.halted}` : '';
   return `ferry: ${r.flow}: ${r.partitions} partitions${halted} | ${r.recordsPerSec} rec/s ${r.mbPerSec} MB/s | replicated ${r.totalRecords} | lag ${r.lagRecords} records, ${(r.maxLagMs / 1000).toFixed(1)} s${lat}`;
 }

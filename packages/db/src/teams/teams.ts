@@ -245,3 +245,26 @@ export async function acceptInvitation(
   );
   return { teamId: inv.teamId };
 }
+
+/** Cancels a pending invitation of the team (its link stops working). */
+export async function cancelInvitation(ctx: TeamContext, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ApiError('not_found', 'invitation not found');
+  const [inv] = await ctx.db
+    .update(invitations)
+    .set({ status: 'canceled' })
+    .where(
+      and(
+        eq(invitations.id, id),
+        eq(invitations.organizationId, ctx.teamId),
+        eq(invitations.status, 'pending'),
+      ),
+    )
+    .returning();
+  if (!inv) throw new ApiError('not_found', 'invitation not found');
+  await recordAudit(ctx, {
+    action: 'member.invite_cancel',
+    targetType: 'invitation',
+    targetId: id,
+    targetName: inv.email,
+  });
+}

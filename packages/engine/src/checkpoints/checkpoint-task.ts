@@ -9,10 +9,15 @@ import { offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { OffsetSyncTail } from '../offset-syncs/tail.ts';
 import { topicFilter } from '../policy/topic-filter.ts';
 import type { SyncEventListener } from './events.ts';
-import { groupFilter, type GroupFilter } from './group-filter.ts';
-import { syncGroupOffsets, type GroupSyncResult } from './group-sync.ts';
+import { type GroupFilter, groupFilter } from './group-filter.ts';
+import { type GroupSyncResult, syncGroupOffsets } from './group-sync.ts';
 import type { SyncSettings } from './settings.ts';
-import { sourceGroupOffsets, translateGroupOffsets, type GroupPartitionTranslation, type GroupTranslateOptions } from './translate-group.ts';
+import {
+  type GroupPartitionTranslation,
+  type GroupTranslateOptions,
+  sourceGroupOffsets,
+  translateGroupOffsets,
+} from './translate-group.ts';
 
 export interface SyncClients {
   source: Kafka;
@@ -47,7 +52,9 @@ export class CheckpointTask {
   private readonly seen = new Map<string, Seen>();
   private readonly lastTranslations = new Map<string, GroupPartitionTranslation[]>();
   private timers: NodeJS.Timeout[] = [];
-  private running: Promise<unknown> | undefined;
+  /** Rounds run one at a time, in order; each kind is queued at most once. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queued = new Set<string>();
 
   constructor(flow: FlowConfig, settings: SyncSettings, clients: SyncClients, emit: SyncEventListener) {
     this.flow = flow;
@@ -74,30 +81,78 @@ export class CheckpointTask {
       remoteTopicOf: (t) => f.policy.formatRemoteTopic(f.source.alias, t),
       replicates: (t) => shouldReplicate(filter, f.policy, f.target.alias, t),
       beganAtLogStart: f.startPosition === 'earliest',
+      ...(f.instance ? { instance: f.instance } : {}),
     };
   }
 
   async start(): Promise<void> {
     const { targetAdmin } = this.clients;
-    await ensureCompactedTopic(targetAdmin, offsetSyncsTopic(this.flow.source.alias), this.settings.offsetSyncsReplicationFactor);
-    await ensureCompactedTopic(targetAdmin, checkpointsTopic(this.flow.source.alias), this.settings.checkpointsReplicationFactor);
+    await ensureCompactedTopic(
+      targetAdmin,
+      offsetSyncsTopic(this.flow.source.alias),
+      this.settings.offsetSyncsReplicationFactor,
+    );
+    await ensureCompactedTopic(
+      targetAdmin,
+      checkpointsTopic(this.flow.source.alias),
+      this.settings.checkpointsReplicationFactor,
+    );
     await this.tail.start();
-    this.producer = this.clients.target.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.clients.target.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
     await this.producer.connect();
-    const tick = (what: () => Promise<unknown>) => () => {
-      if (this.running) return;
-      this.running = what().finally(() => (this.running = undefined));
+    const tick = (kind: string, what: () => Promise<unknown>) => () => {
+      if (this.queued.has(kind)) return;
+      this.queued.add(kind);
+      this.chain = this.chain
+        .then(() => {
+          this.queued.delete(kind);
+          return what();
+        })
+        .catch((e) =>
+          this.emit({
+            type: 'sync-error',
+            flow: this.flow.id,
+            what: kind === 'emit' ? 'checkpoints' : 'group-offsets',
+            error: toFerryError(e, 'CHECKPOINT_FAILED', { cluster: this.flow.target.alias }),
+          }),
+        );
     };
-    if (this.settings.emitCheckpointsEnabled) this.timers.push(setInterval(tick(() => this.emitCheckpoints()), this.settings.emitCheckpointsIntervalMs));
-    if (this.settings.syncGroupOffsetsEnabled) this.timers.push(setInterval(tick(() => this.syncGroups()), this.settings.syncGroupOffsetsIntervalMs));
+    if (this.settings.emitCheckpointsEnabled)
+      this.timers.push(
+        setInterval(
+          tick('emit', () => this.emitCheckpoints()),
+          this.settings.emitCheckpointsIntervalMs,
+        ),
+      );
+    if (this.settings.syncGroupOffsetsEnabled)
+      this.timers.push(
+        setInterval(
+          tick('sync', () => this.syncGroups()),
+          this.settings.syncGroupOffsetsIntervalMs,
+        ),
+      );
   }
 
   private async refreshGroups(): Promise<string[]> {
     const now = Date.now();
-    const due = this.lastGroupRefresh === 0 || (this.settings.refreshGroupsEnabled && now - this.lastGroupRefresh >= this.settings.refreshGroupsIntervalMs);
+    const due =
+      this.lastGroupRefresh === 0 ||
+      (this.settings.refreshGroupsEnabled &&
+        now - this.lastGroupRefresh >= this.settings.refreshGroupsIntervalMs);
     if (due) {
       const { groups } = await this.clients.sourceAdmin.listGroups();
-      this.knownGroups = groups.filter((g) => (g.protocolType === 'consumer' || g.protocolType === '') && this.groups.shouldReplicateGroup(g.groupId)).map((g) => g.groupId).sort();
+      this.knownGroups = groups
+        .filter(
+          (g) =>
+            (g.protocolType === 'consumer' || g.protocolType === '') &&
+            this.groups.shouldReplicateGroup(g.groupId),
+        )
+        .map((g) => g.groupId)
+        .sort();
       this.lastGroupRefresh = now;
     }
     return this.knownGroups;
@@ -110,7 +165,12 @@ export class CheckpointTask {
     try {
       groups = await this.refreshGroups();
     } catch (e) {
-      this.emit({ type: 'sync-error', flow: this.flow.id, what: 'checkpoints', error: toFerryError(e, 'GROUPS_LIST_FAILED', { cluster: this.flow.source.alias }) });
+      this.emit({
+        type: 'sync-error',
+        flow: this.flow.id,
+        what: 'checkpoints',
+        error: toFerryError(e, 'GROUPS_LIST_FAILED', { cluster: this.flow.source.alias }),
+      });
       return out;
     }
     // offsets first, syncs second: the store then covers everything replicated before the group's commit
@@ -119,7 +179,13 @@ export class CheckpointTask {
       try {
         offsets.set(g, await sourceGroupOffsets(this.clients.sourceAdmin, g));
       } catch (e) {
-        this.emit({ type: 'sync-error', flow: this.flow.id, what: 'checkpoints', group: g, error: toFerryError(e, 'GROUP_OFFSETS_FETCH_FAILED', { cluster: this.flow.source.alias }) });
+        this.emit({
+          type: 'sync-error',
+          flow: this.flow.id,
+          what: 'checkpoints',
+          group: g,
+          error: toFerryError(e, 'GROUP_OFFSETS_FETCH_FAILED', { cluster: this.flow.source.alias }),
+        });
       }
     }
     const now = Date.now();
@@ -137,7 +203,12 @@ export class CheckpointTask {
     try {
       await this.tail.caughtUp();
     } catch (e) {
-      this.emit({ type: 'sync-error', flow: this.flow.id, what: 'checkpoints', error: toFerryError(e, 'OFFSET_SYNCS_BEHIND', { cluster: this.flow.target.alias }) });
+      this.emit({
+        type: 'sync-error',
+        flow: this.flow.id,
+        what: 'checkpoints',
+        error: toFerryError(e, 'OFFSET_SYNCS_BEHIND', { cluster: this.flow.target.alias }),
+      });
       return out;
     }
     const topic = checkpointsTopic(this.flow.source.alias);
@@ -147,7 +218,13 @@ export class CheckpointTask {
       try {
         ts = await translateGroupOffsets(opts, g, offs);
       } catch (e) {
-        this.emit({ type: 'sync-error', flow: this.flow.id, what: 'checkpoints', group: g, error: toFerryError(e, 'CHECKPOINT_FAILED', { cluster: this.flow.target.alias }) });
+        this.emit({
+          type: 'sync-error',
+          flow: this.flow.id,
+          what: 'checkpoints',
+          group: g,
+          error: toFerryError(e, 'CHECKPOINT_FAILED', { cluster: this.flow.target.alias }),
+        });
         continue;
       }
       out.set(g, ts);
@@ -155,7 +232,16 @@ export class CheckpointTask {
       const changed: Array<{ t: GroupPartitionTranslation; s: Seen; downstream: bigint }> = [];
       for (const t of ts) {
         if (!t.translation.exact) {
-          this.emit({ type: 'checkpoint-untranslatable', flow: this.flow.id, group: g, topic: t.topic, partition: t.partition, upstreamOffset: String(t.upstreamOffset), code: t.translation.code, reason: t.translation.reason });
+          this.emit({
+            type: 'checkpoint-untranslatable',
+            flow: this.flow.id,
+            group: g,
+            topic: t.topic,
+            partition: t.partition,
+            upstreamOffset: String(t.upstreamOffset),
+            code: t.translation.code,
+            reason: t.translation.reason,
+          });
           continue;
         }
         const s = this.seen.get(`${g}\u0000${t.topic}:${t.partition}`)!;
@@ -170,11 +256,24 @@ export class CheckpointTask {
           acks: -1,
           messages: changed.map(({ t, downstream }) => ({
             partition: 0,
-            ...encodeCheckpoint({ group: g, topic: t.remoteTopic, partition: t.partition, upstreamOffset: t.upstreamOffset, downstreamOffset: downstream, metadata: t.metadata }),
+            ...encodeCheckpoint({
+              group: g,
+              topic: t.remoteTopic,
+              partition: t.partition,
+              upstreamOffset: t.upstreamOffset,
+              downstreamOffset: downstream,
+              metadata: t.metadata,
+            }),
           })),
         });
       } catch (e) {
-        this.emit({ type: 'sync-error', flow: this.flow.id, what: 'checkpoints', group: g, error: toFerryError(e, 'CHECKPOINT_WRITE_FAILED', { cluster: this.flow.target.alias, topic }) });
+        this.emit({
+          type: 'sync-error',
+          flow: this.flow.id,
+          what: 'checkpoints',
+          group: g,
+          error: toFerryError(e, 'CHECKPOINT_WRITE_FAILED', { cluster: this.flow.target.alias, topic }),
+        });
         continue;
       }
       const acked = Date.now();
@@ -200,7 +299,14 @@ export class CheckpointTask {
         count: s.latencies.length,
       };
       s.latencies = [];
-      this.emit({ type: 'checkpoint-metrics', flow: this.flow.id, group, topic: tp.slice(0, i), partition: Number(tp.slice(i + 1)), checkpointLatencyMs: stats });
+      this.emit({
+        type: 'checkpoint-metrics',
+        flow: this.flow.id,
+        group,
+        topic: tp.slice(0, i),
+        partition: Number(tp.slice(i + 1)),
+        checkpointLatencyMs: stats,
+      });
     }
   }
 
@@ -209,14 +315,43 @@ export class CheckpointTask {
     if (this.lastTranslations.size === 0) await this.emitCheckpoints();
     const results: GroupSyncResult[] = [];
     for (const [g, ts] of this.lastTranslations) {
-      const writes = ts.flatMap((t) => (t.translation.exact ? [{ remoteTopic: t.remoteTopic, partition: t.partition, offset: t.translation.downstreamOffset }] : []));
+      const writes = ts.flatMap((t) =>
+        t.translation.exact
+          ? [{ remoteTopic: t.remoteTopic, partition: t.partition, offset: t.translation.downstreamOffset }]
+          : [],
+      );
       if (writes.length === 0) continue;
-      const r = await syncGroupOffsets(this.clients.targetAdmin, g, writes, this.flow.target.alias);
+      const r = await syncGroupOffsets(
+        this.clients.target,
+        this.clients.targetAdmin,
+        g,
+        writes,
+        this.flow.target.alias,
+      );
       results.push(r);
       if (r.ok) {
-        if (r.written.length > 0) this.emit({ type: 'group-offsets-synced', flow: this.flow.id, group: g, partitions: r.written.length });
-      } else if (r.error.code === 'GROUP_ACTIVE') this.emit({ type: 'group-offset-sync-skipped', flow: this.flow.id, group: g, reason: r.error.message });
-      else this.emit({ type: 'sync-error', flow: this.flow.id, what: 'group-offsets', group: g, error: r.error });
+        if (r.written.length > 0)
+          this.emit({
+            type: 'group-offsets-synced',
+            flow: this.flow.id,
+            group: g,
+            partitions: r.written.length,
+          });
+      } else if (r.error.code === 'GROUP_ACTIVE')
+        this.emit({
+          type: 'group-offset-sync-skipped',
+          flow: this.flow.id,
+          group: g,
+          reason: r.error.message,
+        });
+      else
+        this.emit({
+          type: 'sync-error',
+          flow: this.flow.id,
+          what: 'group-offsets',
+          group: g,
+          error: r.error,
+        });
     }
     return results;
   }
@@ -224,7 +359,7 @@ export class CheckpointTask {
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.running?.catch(() => undefined);
+    await this.chain.catch(() => undefined);
     await this.tail.stop();
     await this.producer?.disconnect().catch(() => undefined);
   }

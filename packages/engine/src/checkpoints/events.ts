@@ -27,8 +27,21 @@ export type SyncEvent =
   | { type: 'group-offsets-synced'; flow: string; group: string; partitions: number }
   | { type: 'group-offset-sync-skipped'; flow: string; group: string; reason: string }
   | { type: 'heartbeat-emitted'; flow: string; timestamp: number }
-  | { type: 'topic-config-synced'; flow: string; topic: string; remoteTopic: string; configs: Array<{ name: string; value: string }> }
+  | {
+      type: 'topic-config-synced';
+      flow: string;
+      topic: string;
+      remoteTopic: string;
+      configs: Array<{ name: string; value: string }>;
+    }
   | { type: 'acls-synced'; flow: string; bindings: number }
-  | { type: 'sync-error'; flow: string; what: 'checkpoints' | 'group-offsets' | 'heartbeats' | 'topic-configs' | 'topic-acls'; topic?: string; group?: string; error: FerryError };
+  | {
+      type: 'sync-error';
+      flow: string;
+      what: 'offset-syncs' | 'checkpoints' | 'group-offsets' | 'heartbeats' | 'topic-configs' | 'topic-acls';
+      topic?: string;
+      group?: string;
+      error: FerryError;
+    };
 
 export type SyncEventListener = (e: SyncEvent) => void;

@@ -24,10 +24,14 @@ function compile(key: string, patterns: string[]): RegExp | undefined {
 }
 
 /** `groups` / `groups.exclude` with MM2 semantics: full match, exclude wins; Ferry's own groups are excluded. */
-export function groupFilter(include: string[] = DEFAULT_GROUPS_INCLUDE, exclude: string[] = DEFAULT_GROUPS_EXCLUDE): GroupFilter {
+export function groupFilter(
+  include: string[] = DEFAULT_GROUPS_INCLUDE,
+  exclude: string[] = DEFAULT_GROUPS_EXCLUDE,
+): GroupFilter {
   const inc = compile('groups', include);
   const exc = compile('groups.exclude', exclude);
   return {
-    shouldReplicateGroup: (g) => !FERRY_GROUP.test(g) && inc !== undefined && inc.test(g) && !(exc?.test(g) ?? false),
+    shouldReplicateGroup: (g) =>
+      !FERRY_GROUP.test(g) && inc !== undefined && inc.test(g) && !(exc?.test(g) ?? false),
   };
 }

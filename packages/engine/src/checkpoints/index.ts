@@ -1,6 +1,23 @@
 export { CheckpointTask, type SyncClients } from './checkpoint-task.ts';
-export { groupFilter, DEFAULT_GROUPS_EXCLUDE, DEFAULT_GROUPS_INCLUDE, type GroupFilter } from './group-filter.ts';
-export { syncGroupOffsets, activeMembers, type GroupOffsetWrite, type GroupSyncResult } from './group-sync.ts';
-export { resolveSyncSettings, SYNC_KEYS, type SyncSettings } from './settings.ts';
-export { translateGroupOffsets, sourceGroupOffsets, type GroupPartitionTranslation, type GroupTranslateOptions } from './translate-group.ts';
 export type { SyncEvent, SyncEventListener } from './events.ts';
+export {
+  DEFAULT_GROUPS_EXCLUDE,
+  DEFAULT_GROUPS_INCLUDE,
+  type GroupFilter,
+  groupFilter,
+} from './group-filter.ts';
+export {
+  activeMembers,
+  commitGroupOffsets,
+  type GroupOffsetWrite,
+  type GroupSyncResult,
+  syncGroupOffsets,
+} from './group-sync.ts';
+export { resolveSyncSettings, SYNC_KEYS, type SyncSettings } from './settings.ts';
+export { FlowSyncRunner } from './sync-runner.ts';
+export {
+  type GroupPartitionTranslation,
+  type GroupTranslateOptions,
+  sourceGroupOffsets,
+  translateGroupOffsets,
+} from './translate-group.ts';

@@ -1,7 +1,7 @@
+import { DEFAULT_CONFIG_PROPERTIES_EXCLUDE } from '../config-sync/config-filter.ts';
 import { ConfigError } from '../errors.ts';
 import { splitList } from '../policy/topic-filter.ts';
 import { DEFAULT_GROUPS_EXCLUDE, DEFAULT_GROUPS_INCLUDE } from './group-filter.ts';
-import { DEFAULT_CONFIG_PROPERTIES_EXCLUDE } from '../config-sync/config-filter.ts';
 
 /** The MM2 keys of checkpoints, group offset sync, heartbeats, config and ACL sync, with MM2's defaults. */
 export const SYNC_KEYS = {
@@ -49,6 +49,8 @@ export interface SyncSettings {
   offsetSyncsTopicLocation: 'source' | 'target';
   offsetSyncsReplicationFactor: number;
   emitOffsetSyncsEnabled: boolean;
+  /** Settings accepted but not honoured as MM2 would, in words (to print at start-up). */
+  notices: string[];
 }
 
 function bool(key: string, v: string): boolean {
@@ -60,18 +62,24 @@ function bool(key: string, v: string): boolean {
 
 function seconds(key: string, v: string): number {
   const n = Number(v.trim());
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ConfigError(key, v, 'must be a positive number of seconds');
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new ConfigError(key, v, 'must be a positive number of seconds');
   return Math.round(n * 1000);
 }
 
 function rf(key: string, v: string): number {
   const n = Number(v.trim());
-  if (!Number.isInteger(n) || (n < 1 && n !== -1) || n > 32767) throw new ConfigError(key, v, 'must be -1 (broker default) or a positive integer');
+  if (!Number.isInteger(n) || (n < 1 && n !== -1) || n > 32767)
+    throw new ConfigError(key, v, 'must be -1 (broker default) or a positive integer');
   return n;
 }
 
 /** Resolves the keys for flow `source->target` with MM2's precedence: `A->B.<key>`, then `<key>`, then the default. */
-export function resolveSyncSettings(props: Map<string, string>, source: string, target: string): SyncSettings {
+export function resolveSyncSettings(
+  props: Map<string, string>,
+  source: string,
+  target: string,
+): SyncSettings {
   const get = (k: keyof typeof SYNC_KEYS): [string, string] => {
     const fk = `${source}->${target}.${k}`;
     if (props.has(fk)) return [fk, props.get(fk)!];
@@ -105,5 +113,11 @@ export function resolveSyncSettings(props: Map<string, string>, source: string, 
     offsetSyncsTopicLocation: loc,
     offsetSyncsReplicationFactor: r('offset-syncs.topic.replication.factor'),
     emitOffsetSyncsEnabled: b('emit.offset-syncs.enabled'),
+    notices:
+      loc === 'source'
+        ? [
+            `${lk}=source: Ferry keeps its exact offset syncs on the target (${target}), inside the data's transactions, and also mirrors them as MM2 OffsetSync records into mm2-offset-syncs.${target}.internal on ${source}`,
+          ]
+        : [],
   };
 }

@@ -27,29 +27,47 @@ export interface GroupTranslateOptions {
   replicates: (topic: string) => boolean;
   /** Replication began at the source log start ('earliest'). */
   beganAtLogStart: boolean;
+  /** The flow's instance (several flows between the same clusters), for its positions group. */
+  instance?: string;
 }
 
 /** Committed offsets of a group on the source: `topic:partition` → offset and metadata. */
-export async function sourceGroupOffsets(admin: Admin, group: string): Promise<Array<{ topic: string; partition: number; offset: bigint; metadata: string }>> {
+export async function sourceGroupOffsets(
+  admin: Admin,
+  group: string,
+): Promise<Array<{ topic: string; partition: number; offset: bigint; metadata: string }>> {
   const res = await admin.fetchOffsets({ groupId: group });
   const out: Array<{ topic: string; partition: number; offset: bigint; metadata: string }> = [];
   for (const t of res) {
     for (const p of t.partitions) {
       if (p.offset === '-1' || p.offset === '') continue;
-      out.push({ topic: t.topic, partition: p.partition, offset: BigInt(p.offset), metadata: p.metadata ?? '' });
+      out.push({
+        topic: t.topic,
+        partition: p.partition,
+        offset: BigInt(p.offset),
+        metadata: p.metadata ?? '',
+      });
     }
   }
   return out;
 }
 
 /** Replication positions on the target, by source `topic:partition`. */
-async function replicationPositions(o: GroupTranslateOptions, topics: string[]): Promise<Map<string, bigint>> {
+async function replicationPositions(
+  o: GroupTranslateOptions,
+  topics: string[],
+): Promise<Map<string, bigint>> {
   const out = new Map<string, bigint>();
   if (topics.length === 0) return out;
   const byRemote = new Map(topics.map((t) => [o.remoteTopicOf(t), t]));
-  const res = await o.targetAdmin.fetchOffsets({ groupId: positionsGroup(o.sourceAlias, o.targetAlias), topics: [...byRemote.keys()] });
+  const res = await o.targetAdmin.fetchOffsets({
+    groupId: positionsGroup(o.sourceAlias, o.targetAlias, o.instance),
+    topics: [...byRemote.keys()],
+  });
   for (const t of res) {
-    for (const p of t.partitions) if (p.offset !== '-1' && p.offset !== '') out.set(`${byRemote.get(t.topic)}:${p.partition}`, BigInt(p.offset));
+    for (const p of t.partitions)
+      if (p.offset !== '-1' && p.offset !== '')
+        out.set(`${byRemote.get(t.topic)}:${p.partition}`, BigInt(p.offset));
   }
   return out;
 }
@@ -74,7 +92,8 @@ export async function translateGroupOffsets(
   }
   for (const t of topics) {
     try {
-      for (const p of await o.sourceAdmin.fetchTopicOffsets(t)) logStarts.set(`${t}:${p.partition}`, BigInt(p.low));
+      for (const p of await o.sourceAdmin.fetchTopicOffsets(t))
+        logStarts.set(`${t}:${p.partition}`, BigInt(p.low));
     } catch {
       // the source may be gone (failover): translation relies on the syncs alone
     }

@@ -17,15 +17,22 @@ export interface ConfigPropertyFilter {
   shouldReplicateConfigProperty(name: string): boolean;
 }
 
-export function configPropertyFilter(exclude: string[] = DEFAULT_CONFIG_PROPERTIES_EXCLUDE): ConfigPropertyFilter {
+export function configPropertyFilter(
+  exclude: string[] = DEFAULT_CONFIG_PROPERTIES_EXCLUDE,
+): ConfigPropertyFilter {
   for (const p of exclude) {
     try {
       new RegExp(p);
     } catch (e) {
-      throw new ConfigError('config.properties.exclude', p, `not a valid regular expression: ${(e as Error).message}`);
+      throw new ConfigError(
+        'config.properties.exclude',
+        p,
+        `not a valid regular expression: ${(e as Error).message}`,
+      );
     }
   }
-  const re = exclude.length === 0 ? undefined : new RegExp(`^(?:${exclude.map((p) => `(?:${p})`).join('|')})$`);
+  const re =
+    exclude.length === 0 ? undefined : new RegExp(`^(?:${exclude.map((p) => `(?:${p})`).join('|')})$`);
   return { shouldReplicateConfigProperty: (name) => !(re?.test(name) ?? false) };
 }
 
@@ -43,9 +50,19 @@ export interface TopicConfigEntry {
  * The configs to set on the remote topic: the source topic's own overrides that pass the filter (MM2 copies only
  * non-default values; sensitive and read-only ones never).
  */
-export function configsToSync(entries: TopicConfigEntry[], filter: ConfigPropertyFilter): Array<{ name: string; value: string }> {
+export function configsToSync(
+  entries: TopicConfigEntry[],
+  filter: ConfigPropertyFilter,
+): Array<{ name: string; value: string }> {
   return entries
-    .filter((e) => e.isTopicOverride && !e.isSensitive && !e.readOnly && e.value !== null && filter.shouldReplicateConfigProperty(e.name))
+    .filter(
+      (e) =>
+        e.isTopicOverride &&
+        !e.isSensitive &&
+        !e.readOnly &&
+        e.value !== null &&
+        filter.shouldReplicateConfigProperty(e.name),
+    )
     .map((e) => ({ name: e.name, value: e.value! }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

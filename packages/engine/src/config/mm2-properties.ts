@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.ts';
-import { replicationPolicyFromClass, DEFAULT_SEPARATOR } from '../policy/replication-policy.ts';
+import {
+  DEFAULT_SEPARATOR,
+  type ReplicationPolicy,
+  replicationPolicyFromClass,
+} from '../policy/replication-policy.ts';
 import { DEFAULT_TOPICS_EXCLUDE, splitList } from '../policy/topic-filter.ts';
-import type { ClusterConfig, FlowConfig, SaslMechanism, SecurityProtocol, StartPosition } from './flow-config.ts';
+import type {
+  ClusterConfig,
+  FlowConfig,
+  SaslMechanism,
+  SecurityProtocol,
+  StartPosition,
+} from './flow-config.ts';
 import { flowId } from './flow-config.ts';
 import { parseProperties } from './properties.ts';
 
@@ -98,7 +108,15 @@ export interface Mm2Config {
 const NOT_YET = new Set(NOT_YET_SUPPORTED);
 const CLUSTER_KEY_SET = new Set<string>(CLUSTER_KEYS);
 const FLOW_KEY_SET = new Set<string>(Object.keys(FLOW_KEYS));
-const CLIENT_PREFIXES = ['consumer.', 'producer.', 'admin.', 'source.cluster.', 'target.cluster.', 'source.admin.', 'target.admin.'];
+const CLIENT_PREFIXES = [
+  'consumer.',
+  'producer.',
+  'admin.',
+  'source.cluster.',
+  'target.cluster.',
+  'source.admin.',
+  'target.admin.',
+];
 
 export function loadMm2PropertiesFile(path: string): Mm2Config {
   let text: string;
@@ -113,14 +131,21 @@ export function loadMm2PropertiesFile(path: string): Mm2Config {
 /** Resolves an MM2 properties map into flows, applying MM2's precedence and validating every value. */
 export function parseMm2Config(props: Map<string, string>): Mm2Config {
   const clusters = splitList(props.get('clusters'));
-  if (clusters.length === 0) throw new ConfigError('clusters', props.get('clusters'), 'list at least one cluster alias');
+  if (clusters.length === 0)
+    throw new ConfigError('clusters', props.get('clusters'), 'list at least one cluster alias');
   const notices = classifyKeys(props, clusters);
   const flows: FlowConfig[] = [];
   for (const source of clusters) {
     for (const target of clusters) {
       if (source === target) continue;
       const get = (k: keyof typeof FLOW_KEYS) => flowValue(props, source, target, k);
-      if (!parseBool(`${source}->${target}.enabled`, props.get(`${source}->${target}.enabled`) ?? FLOW_KEYS.enabled)) continue;
+      if (
+        !parseBool(
+          `${source}->${target}.enabled`,
+          props.get(`${source}->${target}.enabled`) ?? FLOW_KEYS.enabled,
+        )
+      )
+        continue;
       flows.push(resolveFlow(props, source, target, get));
     }
   }
@@ -134,7 +159,12 @@ export function parseMm2Config(props: Map<string, string>): Mm2Config {
   return { clusters, flows, notices };
 }
 
-function flowValue(props: Map<string, string>, source: string, target: string, key: keyof typeof FLOW_KEYS): { key: string; value: string } {
+function flowValue(
+  props: Map<string, string>,
+  source: string,
+  target: string,
+  key: keyof typeof FLOW_KEYS,
+): { key: string; value: string } {
   const flowKey = `${source}->${target}.${key}`;
   if (props.has(flowKey)) return { key: flowKey, value: props.get(flowKey)! };
   if (props.has(key)) return { key, value: props.get(key)! };
@@ -149,16 +179,20 @@ function resolveFlow(
 ): FlowConfig {
   const sep = get('replication.policy.separator');
   const cls = get('replication.policy.class');
-  let policy;
+  let policy: ReplicationPolicy;
   try {
     policy = replicationPolicyFromClass(cls.value, sep.value);
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(cls.key, cls.value, e.message.replace(/^[^:]*: /, ''));
+    if (e instanceof ConfigError)
+      throw new ConfigError(cls.key, cls.value, e.message.replace(/^[^:]*: /, ''));
     throw e;
   }
   const topics = splitList(get('topics').value);
   const excl = get('topics.exclude');
-  for (const [k, list] of [[get('topics').key, topics], [excl.key, splitList(excl.value)]] as const) {
+  for (const [k, list] of [
+    [get('topics').key, topics],
+    [excl.key, splitList(excl.value)],
+  ] as const) {
     for (const p of list) {
       try {
         new RegExp(p);
@@ -168,9 +202,15 @@ function resolveFlow(
     }
   }
   const start = get('start.position');
-  if (start.value !== 'earliest' && start.value !== 'latest') throw new ConfigError(start.key, start.value, 'must be earliest or latest');
+  if (start.value !== 'earliest' && start.value !== 'latest')
+    throw new ConfigError(start.key, start.value, 'must be earliest or latest');
   const rf = parseIntIn(get('replication.factor'), -1, 32767);
-  if (rf === 0 || rf < -1) throw new ConfigError(get('replication.factor').key, String(rf), 'must be -1 (broker default) or at least 1');
+  if (rf === 0 || rf < -1)
+    throw new ConfigError(
+      get('replication.factor').key,
+      String(rf),
+      'must be -1 (broker default) or at least 1',
+    );
   return {
     id: flowId(source, target),
     source: resolveCluster(props, source),
@@ -190,7 +230,11 @@ function resolveFlow(
   };
 }
 
-function clusterValue(props: Map<string, string>, alias: string, key: string): { key: string; value: string | undefined } {
+function clusterValue(
+  props: Map<string, string>,
+  alias: string,
+  key: string,
+): { key: string; value: string | undefined } {
   const k = `${alias}.${key}`;
   if (props.has(k) || !props.has(key)) return { key: k, value: props.get(k) };
   return { key, value: props.get(key) };
@@ -203,18 +247,26 @@ export function resolveCluster(props: Map<string, string>, alias: string): Clust
   const cv = (k: string) => clusterValue(props, alias, k);
   const bs = cv('bootstrap.servers');
   const servers = splitList(bs.value);
-  if (servers.length === 0) throw new ConfigError(`${alias}.bootstrap.servers`, bs.value, 'required: host:port list');
+  if (servers.length === 0)
+    throw new ConfigError(`${alias}.bootstrap.servers`, bs.value, 'required: host:port list');
   for (const s of servers) {
-    if (!/^[^:\s]+:\d{1,5}$/.test(s) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(s)) throw new ConfigError(bs.key, bs.value, `"${s}" is not host:port`);
+    if (!/^[^:\s]+:\d{1,5}$/.test(s) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(s))
+      throw new ConfigError(bs.key, bs.value, `"${s}" is not host:port`);
   }
   const sp = cv('security.protocol');
   const protocol = (sp.value ?? 'PLAINTEXT').toUpperCase() as SecurityProtocol;
-  if (!PROTOCOLS.includes(protocol)) throw new ConfigError(sp.key, sp.value, `must be one of ${PROTOCOLS.join(', ')}`);
+  if (!PROTOCOLS.includes(protocol))
+    throw new ConfigError(sp.key, sp.value, `must be one of ${PROTOCOLS.join(', ')}`);
   const cluster: ClusterConfig = { alias, bootstrapServers: servers, securityProtocol: protocol };
   if (protocol.startsWith('SASL')) {
     const mech = cv('sasl.mechanism');
     const mechanism = (mech.value ?? 'GSSAPI').toUpperCase() as SaslMechanism;
-    if (!MECHANISMS.includes(mechanism)) throw new ConfigError(mech.key, mech.value ?? 'GSSAPI (MM2 default)', `supported: ${MECHANISMS.join(', ')}`);
+    if (!MECHANISMS.includes(mechanism))
+      throw new ConfigError(
+        mech.key,
+        mech.value ?? 'GSSAPI (MM2 default)',
+        `supported: ${MECHANISMS.join(', ')}`,
+      );
     const jaas = cv('sasl.jaas.config');
     cluster.sasl = { mechanism, ...parseJaas(jaas.key, jaas.value, mechanism) };
   }
@@ -223,18 +275,30 @@ export function resolveCluster(props: Map<string, string>, alias: string): Clust
 }
 
 /** `org.apache.kafka.common.security.{plain.PlainLoginModule|scram.ScramLoginModule} required username="u" password="p";` */
-export function parseJaas(key: string, value: string | undefined, mechanism: SaslMechanism): { username: string; password: string } {
+export function parseJaas(
+  key: string,
+  value: string | undefined,
+  mechanism: SaslMechanism,
+): { username: string; password: string } {
   if (!value) throw new ConfigError(key, value, `required for SASL ${mechanism}`);
   const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b(.*?);?\s*$/s.exec(value);
-  if (!m) throw new ConfigError(key, '(hidden)', 'expected "<LoginModule> required username=\\"…\\" password=\\"…\\";"');
+  if (!m)
+    throw new ConfigError(
+      key,
+      '(hidden)',
+      'expected "<LoginModule> required username=\\"…\\" password=\\"…\\";"',
+    );
   const module = m[1]!;
   const wanted = mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule';
-  if (!module.endsWith(wanted)) throw new ConfigError(key, module, `sasl.mechanism=${mechanism} needs ${wanted}`);
+  if (!module.endsWith(wanted))
+    throw new ConfigError(key, module, `sasl.mechanism=${mechanism} needs ${wanted}`);
   const opts = new Map<string, string>();
-  for (const o of m[3]!.matchAll(/([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;]+))/g)) opts.set(o[1]!, (o[2] ?? o[3] ?? '').replace(/\\(.)/g, '$1'));
+  for (const o of m[3]!.matchAll(/([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;]+))/g))
+    opts.set(o[1]!, (o[2] ?? o[3] ?? '').replace(/\\(.)/g, '$1'));
   const username = opts.get('username');
   const password = opts.get('password');
-  if (!username || password === undefined) throw new ConfigError(key, '(hidden)', 'must set username and password');
+  if (!username || password === undefined)
+    throw new ConfigError(key, '(hidden)', 'must set username and password');
   return { username, password };
 }
 
@@ -246,29 +310,46 @@ function readPem(key: string, path: string): string {
   }
 }
 
-function resolveSsl(cv: (k: string) => { key: string; value: string | undefined }): NonNullable<ClusterConfig['ssl']> {
+function resolveSsl(
+  cv: (k: string) => { key: string; value: string | undefined },
+): NonNullable<ClusterConfig['ssl']> {
   const ssl: NonNullable<ClusterConfig['ssl']> = { verifyHostname: true };
   const eia = cv('ssl.endpoint.identification.algorithm');
   if (eia.value !== undefined) {
     if (eia.value === '') ssl.verifyHostname = false;
-    else if (eia.value.toLowerCase() !== 'https') throw new ConfigError(eia.key, eia.value, 'must be https or empty');
+    else if (eia.value.toLowerCase() !== 'https')
+      throw new ConfigError(eia.key, eia.value, 'must be https or empty');
   }
   const tt = cv('ssl.truststore.type');
   const tc = cv('ssl.truststore.certificates');
   const tl = cv('ssl.truststore.location');
   if (tc.value || tl.value) {
     if ((tt.value ?? 'JKS').toUpperCase() !== 'PEM') {
-      throw new ConfigError(tt.key, tt.value ?? 'JKS (default)', 'only PEM trust stores are supported: set ssl.truststore.type=PEM');
+      throw new ConfigError(
+        tt.key,
+        tt.value ?? 'JKS (default)',
+        'only PEM trust stores are supported: set ssl.truststore.type=PEM',
+      );
     }
     ssl.ca = tc.value ? tc.value : readPem(tl.key, tl.value!);
-    if (!ssl.ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(tc.value ? tc.key : tl.key, tc.value ? '(inline)' : tl.value, 'no PEM certificate found');
+    if (!ssl.ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw new ConfigError(
+        tc.value ? tc.key : tl.key,
+        tc.value ? '(inline)' : tl.value,
+        'no PEM certificate found',
+      );
   }
   const kt = cv('ssl.keystore.type');
   const kc = cv('ssl.keystore.certificate.chain');
   const kk = cv('ssl.keystore.key');
   const kl = cv('ssl.keystore.location');
   if (kc.value || kk.value || kl.value) {
-    if ((kt.value ?? 'JKS').toUpperCase() !== 'PEM') throw new ConfigError(kt.key, kt.value ?? 'JKS (default)', 'only PEM key stores are supported: set ssl.keystore.type=PEM');
+    if ((kt.value ?? 'JKS').toUpperCase() !== 'PEM')
+      throw new ConfigError(
+        kt.key,
+        kt.value ?? 'JKS (default)',
+        'only PEM key stores are supported: set ssl.keystore.type=PEM',
+      );
     const pem = kl.value ? readPem(kl.key, kl.value) : '';
     ssl.cert = kc.value ?? pem;
     ssl.key = kk.value ?? pem;
@@ -297,8 +378,17 @@ function classifyKeys(props: Map<string, string>, clusters: string[]): ConfigNot
     }
     if (scope !== 'cluster' && FLOW_KEY_SET.has(bare)) continue;
     if (scope !== 'flow' && CLUSTER_KEY_SET.has(bare)) continue;
-    if (NOT_YET.has(bare) || CLIENT_PREFIXES.some((p) => bare.startsWith(p)) || bare.startsWith('ssl.') || bare.startsWith('sasl.')) {
-      notices.push({ key, kind: 'unsupported', message: `${key}: an MM2 setting Ferry does not support yet; ignored` });
+    if (
+      NOT_YET.has(bare) ||
+      CLIENT_PREFIXES.some((p) => bare.startsWith(p)) ||
+      bare.startsWith('ssl.') ||
+      bare.startsWith('sasl.')
+    ) {
+      notices.push({
+        key,
+        kind: 'unsupported',
+        message: `${key}: an MM2 setting Ferry does not support yet; ignored`,
+      });
     } else {
       notices.push({ key, kind: 'unknown', message: `${key}: not a known MM2 or Ferry setting; ignored` });
     }

@@ -18,10 +18,10 @@ export function parseProperties(text: string): Map<string, string> {
       else if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break;
       else k++;
     }
-    const key = unescape(line.slice(0, k));
+    const key = unescapeJava(line.slice(0, k));
     let rest = line.slice(k).replace(/^[ \t\f]*/, '');
     if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]*/, '');
-    out.set(key, unescape(rest));
+    out.set(key, unescapeJava(rest));
   }
   return out;
 }
@@ -32,7 +32,7 @@ function endsWithOddBackslashes(s: string): boolean {
   return n % 2 === 1;
 }
 
-function unescape(s: string): string {
+function unescapeJava(s: string): string {
   return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => {
     if (e.length === 5) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
     return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[e] ?? e;

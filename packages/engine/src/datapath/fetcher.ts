@@ -69,7 +69,10 @@ export class Fetcher {
         }));
       },
       protocol({ topics }: { topics: string[] }) {
-        return { name: 'FerryFixedAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+        return {
+          name: 'FerryFixedAssigner',
+          metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+        };
       },
     });
     const consumer = kafka.consumer({
@@ -88,7 +91,10 @@ export class Fetcher {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (e) => this.o.onCrash(e.payload.error));
     await consumer.connect();
-    await consumer.subscribe({ topics: [...byTopic.keys()], fromBeginning: this.o.startPosition === 'earliest' });
+    await consumer.subscribe({
+      topics: [...byTopic.keys()],
+      fromBeginning: this.o.startPosition === 'earliest',
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
@@ -127,12 +133,15 @@ export class Fetcher {
   }
 }
 
-function flattenHeaders(h: Record<string, Buffer | string | Array<Buffer | string> | undefined> | undefined): Array<[string, Buffer | null]> {
+function flattenHeaders(
+  h: Record<string, Buffer | string | Array<Buffer | string> | undefined> | undefined,
+): Array<[string, Buffer | null]> {
   const out: Array<[string, Buffer | null]> = [];
   if (!h) return out;
   for (const [k, v] of Object.entries(h)) {
     const vs = Array.isArray(v) ? v : [v];
-    for (const x of vs) out.push([k, x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(x)]);
+    for (const x of vs)
+      out.push([k, x === undefined || x === null ? null : Buffer.isBuffer(x) ? x : Buffer.from(x)]);
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import type { Admin, Kafka, Producer, Transaction, Message } from 'kafkajs';
+import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
+import { createOffsetCommitter, type OffsetCommitter } from '../kafka/offset-commit.ts';
 import type { SourceRecord } from './fetcher.ts';
 
 export interface OutRecord {
@@ -28,21 +29,32 @@ export const BATCH_OVERHEAD = 61;
  * Splits records into rounds of produce requests: in each round at most one chunk per partition (the client
  * merges a partition's records of one request into one record batch), each chunk under `maxBatchBytes(topic)`.
  */
-export function chunkRounds(records: OutRecord[], maxBatchBytes: (remoteTopic: string) => number): OutRecord[][] {
+export function chunkRounds(
+  records: OutRecord[],
+  maxBatchBytes: (remoteTopic: string) => number,
+): OutRecord[][] {
   const perPartition = new Map<string, OutRecord[][]>();
   for (const r of records) {
     const k = `${r.remoteTopic}:${r.partition}`;
     let chunks = perPartition.get(k);
-    if (!chunks) perPartition.set(k, (chunks = [[]]));
+    if (!chunks) {
+      chunks = [[]];
+      perPartition.set(k, chunks);
+    }
     let last = chunks[chunks.length - 1]!;
     const size = last.reduce((s, x) => s + x.bytes, BATCH_OVERHEAD);
-    if (last.length > 0 && size + r.bytes > maxBatchBytes(r.remoteTopic)) chunks.push((last = []));
+    if (last.length > 0 && size + r.bytes > maxBatchBytes(r.remoteTopic)) {
+      last = [];
+      chunks.push(last);
+    }
     last.push(r);
   }
   const rounds: OutRecord[][] = [];
   for (const chunks of perPartition.values()) {
     chunks.forEach((c, i) => {
-      (rounds[i] ??= []).push(...c);
+      const round = rounds[i] ?? [];
+      round.push(...c);
+      rounds[i] = round;
     });
   }
   return rounds;
@@ -52,7 +64,11 @@ function toMessages(rs: OutRecord[]): Array<{ topic: string; messages: Message[]
   const byTopic = new Map<string, Message[]>();
   for (const r of rs) {
     const headers: Record<string, Buffer[]> = {};
-    for (const [k, v] of r.record.headers) (headers[k] ??= []).push(v as Buffer);
+    for (const [k, v] of r.record.headers) {
+      const vs = headers[k] ?? [];
+      vs.push(v as Buffer);
+      headers[k] = vs;
+    }
     const m: Message = {
       partition: r.partition,
       key: r.record.key,
@@ -75,7 +91,7 @@ export class TargetWriter {
   private readonly kafka: Kafka;
   readonly transactionalId: string | undefined;
   private readonly group: string;
-  private admin: Admin | undefined;
+  private committer: OffsetCommitter | undefined;
 
   constructor(kafka: Kafka, opts: { transactionalId?: string; positionsGroup: string }) {
     this.kafka = kafka;
@@ -96,12 +112,15 @@ export class TargetWriter {
       const t = await this.producer.transaction();
       await t.abort();
     } else {
-      this.admin = this.kafka.admin();
-      await this.admin.connect();
+      this.committer = await createOffsetCommitter(this.kafka);
     }
   }
 
-  async write(records: OutRecord[], positions: PositionUpdate[], maxBatchBytes: (remoteTopic: string) => number): Promise<void> {
+  async write(
+    records: OutRecord[],
+    positions: PositionUpdate[],
+    maxBatchBytes: (remoteTopic: string) => number,
+  ): Promise<void> {
     const rounds = chunkRounds(records, maxBatchBytes);
     const offsets = positionsPayload(positions);
     if (this.transactionalId) {
@@ -118,17 +137,23 @@ export class TargetWriter {
     }
     for (const round of rounds) await this.producer.sendBatch({ topicMessages: toMessages(round), acks: -1 });
     // at-least-once: positions follow the acknowledged records; a crash in between replays them
-    for (const t of offsets) await this.admin!.setOffsets({ groupId: this.group, topic: t.topic, partitions: t.partitions });
+    if (offsets.length > 0) await this.committer!.commit(this.group, offsets);
   }
 
   async stop(): Promise<void> {
-    await this.admin?.disconnect().catch(() => undefined);
+    await this.committer?.close().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
 }
 
-function positionsPayload(ps: PositionUpdate[]): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
+function positionsPayload(
+  ps: PositionUpdate[],
+): Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }> {
   const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
-  for (const p of ps) byTopic.set(p.remoteTopic, [...(byTopic.get(p.remoteTopic) ?? []), { partition: p.partition, offset: String(p.next) }]);
+  for (const p of ps)
+    byTopic.set(p.remoteTopic, [
+      ...(byTopic.get(p.remoteTopic) ?? []),
+      { partition: p.partition, offset: String(p.next) },
+    ]);
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }

@@ -3,7 +3,7 @@ import type { FlowConfig } from '../config/flow-config.ts';
 import { FerryError, toFerryError } from '../errors.ts';
 import type { EventListener } from '../events.ts';
 import { isCycle, isMm2InternalTopic, type ReplicationPolicy } from '../policy/replication-policy.ts';
-import { topicFilter, type TopicFilter } from '../policy/topic-filter.ts';
+import { type TopicFilter, topicFilter } from '../policy/topic-filter.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -26,7 +26,12 @@ export interface SourceTopic {
 }
 
 /** Whether a source topic belongs to the flow (MM2's `shouldReplicateTopic`). */
-export function shouldReplicate(filter: TopicFilter, policy: ReplicationPolicy, targetAlias: string, topic: string): boolean {
+export function shouldReplicate(
+  filter: TopicFilter,
+  policy: ReplicationPolicy,
+  targetAlias: string,
+  topic: string,
+): boolean {
   if (isMm2InternalTopic(topic)) return false;
   if (isCycle(policy, topic, targetAlias)) return false;
   return filter.shouldReplicate(topic) || isHeartbeats(policy, topic);
@@ -69,7 +74,9 @@ export class TopicDiscovery {
     const f = this.flow;
     let names: string[];
     try {
-      names = (await this.source.listTopics()).filter((t) => shouldReplicate(this.filter, f.policy, f.target.alias, t)).sort();
+      names = (await this.source.listTopics())
+        .filter((t) => shouldReplicate(this.filter, f.policy, f.target.alias, t))
+        .sort();
     } catch (e) {
       throw toFerryError(e, 'SOURCE_UNAVAILABLE', { cluster: f.source.alias });
     }
@@ -77,8 +84,12 @@ export class TopicDiscovery {
     const sourceCounts = new Map(meta.map((t) => [t.name, t.partitions.length]));
     const remoteNames = new Set(await this.target.listTopics());
     const remoteMeta = new Map<string, number>();
-    const existing = names.map((n) => f.policy.formatRemoteTopic(f.source.alias, n)).filter((r) => remoteNames.has(r));
-    if (existing.length > 0) for (const t of (await this.target.fetchTopicMetadata({ topics: existing })).topics) remoteMeta.set(t.name, t.partitions.length);
+    const existing = names
+      .map((n) => f.policy.formatRemoteTopic(f.source.alias, n))
+      .filter((r) => remoteNames.has(r));
+    if (existing.length > 0)
+      for (const t of (await this.target.fetchTopicMetadata({ topics: existing })).topics)
+        remoteMeta.set(t.name, t.partitions.length);
 
     const toCreate: ITopicConfig[] = [];
     const next = new Map<string, SourceTopic>();
@@ -88,14 +99,36 @@ export class TopicDiscovery {
       const remoteTopic = f.policy.formatRemoteTopic(f.source.alias, topic);
       const remoteCount = remoteMeta.get(remoteTopic);
       if (remoteCount === undefined) {
-        toCreate.push({ topic: remoteTopic, numPartitions: partitions, replicationFactor: await this.replicationFactor(), configEntries: await this.copyableConfigs(topic) });
-      } else if (remoteCount < partitions) {
-        await this.target.createPartitions({ topicPartitions: [{ topic: remoteTopic, count: partitions }] }).catch((e) => {
-          throw toFerryError(e, 'CREATE_PARTITIONS_FAILED', { cluster: f.target.alias, topic: remoteTopic });
+        toCreate.push({
+          topic: remoteTopic,
+          numPartitions: partitions,
+          replicationFactor: await this.replicationFactor(),
+          configEntries: await this.copyableConfigs(topic),
         });
-        this.emit({ type: 'partitions-added', flow: f.id, topic, remoteTopic, from: remoteCount, to: partitions });
+      } else if (remoteCount < partitions) {
+        await this.target
+          .createPartitions({ topicPartitions: [{ topic: remoteTopic, count: partitions }] })
+          .catch((e) => {
+            throw toFerryError(e, 'CREATE_PARTITIONS_FAILED', {
+              cluster: f.target.alias,
+              topic: remoteTopic,
+            });
+          });
+        this.emit({
+          type: 'partitions-added',
+          flow: f.id,
+          topic,
+          remoteTopic,
+          from: remoteCount,
+          to: partitions,
+        });
       } else if (remoteCount > partitions) {
-        this.emit({ type: 'topic-skipped', flow: f.id, topic, reason: `${remoteTopic} on ${f.target.alias} has ${remoteCount} partitions, more than the source's ${partitions}; replicating the source's partitions` });
+        this.emit({
+          type: 'topic-skipped',
+          flow: f.id,
+          topic,
+          reason: `${remoteTopic} on ${f.target.alias} has ${remoteCount} partitions, more than the source's ${partitions}; replicating the source's partitions`,
+        });
       }
       next.set(topic, { topic, remoteTopic, partitions, maxMessageBytes: 0 });
     }
@@ -104,15 +137,33 @@ export class TopicDiscovery {
         await this.target.createTopics({ topics: toCreate, waitForLeaders: true });
       } catch (e) {
         const errs = (e as { errors?: Array<{ type?: string }> }).errors;
-        if (!errs || errs.some((x) => x.type !== 'TOPIC_ALREADY_EXISTS')) throw toFerryError(e, 'CREATE_TOPIC_FAILED', { cluster: f.target.alias, topic: toCreate.map((t) => t.topic).join(',') });
+        if (!errs || errs.some((x) => x.type !== 'TOPIC_ALREADY_EXISTS'))
+          throw toFerryError(e, 'CREATE_TOPIC_FAILED', {
+            cluster: f.target.alias,
+            topic: toCreate.map((t) => t.topic).join(','),
+          });
       }
-      for (const t of toCreate) this.emit({ type: 'topic-created', flow: f.id, topic: [...next.values()].find((x) => x.remoteTopic === t.topic)!.topic, remoteTopic: t.topic, partitions: t.numPartitions! });
+      for (const t of toCreate)
+        this.emit({
+          type: 'topic-created',
+          flow: f.id,
+          topic: [...next.values()].find((x) => x.remoteTopic === t.topic)!.topic,
+          remoteTopic: t.topic,
+          partitions: t.numPartitions!,
+        });
     }
     await this.fillMaxMessageBytes([...next.values()]);
-    for (const [topic, t] of this.known) if (!next.has(topic)) this.emit({ type: 'topic-deleted', flow: f.id, topic, remoteTopic: t.remoteTopic });
+    for (const [topic, t] of this.known)
+      if (!next.has(topic))
+        this.emit({ type: 'topic-deleted', flow: f.id, topic, remoteTopic: t.remoteTopic });
     this.known = next;
     const all = [...next.values()];
-    this.emit({ type: 'topics-refreshed', flow: f.id, topics: all.length, partitions: all.reduce((n, t) => n + t.partitions, 0) });
+    this.emit({
+      type: 'topics-refreshed',
+      flow: f.id,
+      topics: all.length,
+      partitions: all.reduce((n, t) => n + t.partitions, 0),
+    });
     return all;
   }
 
@@ -121,10 +172,19 @@ export class TopicDiscovery {
     if (this.defaultRf !== undefined) return this.defaultRf;
     const { brokers } = await this.target.describeCluster();
     const res = await this.target.describeConfigs({
-      resources: [{ type: ConfigResourceTypes.BROKER, name: String(brokers[0]!.nodeId), configNames: ['default.replication.factor'] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.BROKER,
+          name: String(brokers[0]!.nodeId),
+          configNames: ['default.replication.factor'],
+        },
+      ],
       includeSynonyms: false,
     });
-    const v = Number(res.resources[0]?.configEntries.find((c) => c.configName === 'default.replication.factor')?.configValue ?? 1);
+    const v = Number(
+      res.resources[0]?.configEntries.find((c) => c.configName === 'default.replication.factor')
+        ?.configValue ?? 1,
+    );
     this.defaultRf = Math.max(1, Math.min(v, brokers.length));
     return this.defaultRf;
   }
@@ -132,9 +192,19 @@ export class TopicDiscovery {
   /** Source topic configs set on the topic itself (not defaults), minus MM2's exclusions. */
   private async copyableConfigs(topic: string): Promise<Array<{ name: string; value: string }>> {
     try {
-      const res = await this.source.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false });
+      const res = await this.source.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+        includeSynonyms: false,
+      });
       return (res.resources[0]?.configEntries ?? [])
-        .filter((c) => !c.isDefault && !c.readOnly && !c.isSensitive && c.configSource === 1 && !EXCLUDED_TOPIC_CONFIGS.has(c.configName))
+        .filter(
+          (c) =>
+            !c.isDefault &&
+            !c.readOnly &&
+            !c.isSensitive &&
+            c.configSource === 1 &&
+            !EXCLUDED_TOPIC_CONFIGS.has(c.configName),
+        )
         .map((c) => ({ name: c.configName, value: c.configValue }));
     } catch {
       return [];
@@ -146,7 +216,11 @@ export class TopicDiscovery {
       const slice = topics.slice(i, i + 100);
       try {
         const res = await this.target.describeConfigs({
-          resources: slice.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.remoteTopic, configNames: ['max.message.bytes'] })),
+          resources: slice.map((t) => ({
+            type: ConfigResourceTypes.TOPIC,
+            name: t.remoteTopic,
+            configNames: ['max.message.bytes'],
+          })),
           includeSynonyms: false,
         });
         for (const r of res.resources) {
@@ -155,7 +229,11 @@ export class TopicDiscovery {
           if (t && v) t.maxMessageBytes = Number(v);
         }
       } catch (e) {
-        throw new FerryError('DESCRIBE_CONFIGS_FAILED', `cannot read max.message.bytes of remote topics: ${(e as Error).message}`, { retriable: true, context: { cluster: this.flow.target.alias } });
+        throw new FerryError(
+          'DESCRIBE_CONFIGS_FAILED',
+          `cannot read max.message.bytes of remote topics: ${(e as Error).message}`,
+          { retriable: true, context: { cluster: this.flow.target.alias } },
+        );
       }
     }
     for (const t of topics) if (!t.maxMessageBytes) t.maxMessageBytes = 1048588;

@@ -1,6 +1,7 @@
 import kafkajs, { type Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
+
 import type { ClusterConfig } from '../config/flow-config.ts';
 import { registerCodecs } from './codecs.ts';
 

@@ -3,6 +3,7 @@ import { constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib
 import kafkajs from 'kafkajs';
 
 const { CompressionCodecs, CompressionTypes } = kafkajs;
+
 import lz4 from 'lz4js';
 import lz4xxh from 'lz4js/xxh32.js';
 import snappy from 'snappyjs';
@@ -29,7 +30,8 @@ export function snappyCompress(input: Buffer): Buffer {
 }
 
 export function snappyDecompress(input: Buffer): Buffer {
-  if (input.length < 16 || !input.subarray(0, 8).equals(XERIAL_MAGIC)) return Buffer.from(snappy.uncompress(input));
+  if (input.length < 16 || !input.subarray(0, 8).equals(XERIAL_MAGIC))
+    return Buffer.from(snappy.uncompress(input));
   const parts: Buffer[] = [];
   for (let i = 16; i < input.length; ) {
     const len = input.readInt32BE(i);

@@ -1,8 +1,18 @@
 declare module 'lz4js' {
   export function compress(src: Uint8Array, maxSize?: number): Uint8Array;
   export function decompress(src: Uint8Array, maxSize?: number): Uint8Array;
-  export function compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number;
-  const _default: { compress: typeof compress; decompress: typeof decompress; compressBlock: typeof compressBlock };
+  export function compressBlock(
+    src: Uint8Array,
+    dst: Uint8Array,
+    sIndex: number,
+    sLength: number,
+    hashTable: Uint32Array,
+  ): number;
+  const _default: {
+    compress: typeof compress;
+    decompress: typeof decompress;
+    compressBlock: typeof compressBlock;
+  };
   export default _default;
 }
 declare module 'snappyjs' {

@@ -12,7 +12,9 @@ class Window {
     this.count++;
   }
   stats(): WindowStats {
-    return this.count === 0 ? { count: 0 } : { min: this.min, max: this.max, avg: Math.round(this.sum / this.count), count: this.count };
+    return this.count === 0
+      ? { count: 0 }
+      : { min: this.min, max: this.max, avg: Math.round(this.sum / this.count), count: this.count };
   }
 }
 
@@ -53,9 +55,15 @@ export class PartitionMeter {
   }
 
   /** The window's metrics; starts a new window. */
-  take(base: { flow: string; task: number }, position: bigint | undefined, halted: boolean, now = Date.now()): PartitionMetrics {
+  take(
+    base: { flow: string; task: number },
+    position: bigint | undefined,
+    halted: boolean,
+    now = Date.now(),
+  ): PartitionMetrics {
     const windowMs = Math.max(1, now - this.windowStart);
-    const lag = this.sourceEnd !== undefined && position !== undefined ? Number(this.sourceEnd - position) : undefined;
+    const lag =
+      this.sourceEnd !== undefined && position !== undefined ? Number(this.sourceEnd - position) : undefined;
     const m: PartitionMetrics = {
       type: 'partition-metrics',
       ...base,
@@ -73,7 +81,16 @@ export class PartitionMeter {
       replicationLatencyMs: this.latency.stats(),
       halted,
       ...(lag !== undefined ? { lagRecords: Math.max(0, lag) } : {}),
-      ...(lag !== undefined ? { lagMs: lag <= 0 ? 0 : this.oldestPendingTs !== undefined ? Math.max(0, now - this.oldestPendingTs) : undefined } : {}),
+      ...(lag !== undefined
+        ? {
+            lagMs:
+              lag <= 0
+                ? 0
+                : this.oldestPendingTs !== undefined
+                  ? Math.max(0, now - this.oldestPendingTs)
+                  : undefined,
+          }
+        : {}),
       ...(this.sourceEnd !== undefined ? { sourceEndOffset: String(this.sourceEnd) } : {}),
       ...(position !== undefined ? { position: String(position) } : {}),
     };

@@ -51,14 +51,22 @@ export interface RecordBytes {
 
 function checkVersion(version: number, what: string): void {
   if (version !== MM2_RECORD_VERSION) {
-    throw new FerryError('UNSUPPORTED_RECORD_VERSION', `${what}: version ${version}; only version ${MM2_RECORD_VERSION} is defined`);
+    throw new FerryError(
+      'UNSUPPORTED_RECORD_VERSION',
+      `${what}: version ${version}; only version ${MM2_RECORD_VERSION} is defined`,
+    );
   }
 }
 
 export function encodeCheckpoint(c: Checkpoint): RecordBytes {
   return {
     key: new WireWriter().string(c.group).string(c.topic).int32(c.partition).done(),
-    value: new WireWriter().int16(MM2_RECORD_VERSION).int64(c.upstreamOffset).int64(c.downstreamOffset).string(c.metadata).done(),
+    value: new WireWriter()
+      .int16(MM2_RECORD_VERSION)
+      .int64(c.upstreamOffset)
+      .int64(c.downstreamOffset)
+      .string(c.metadata)
+      .done(),
   };
 }
 
@@ -69,7 +77,14 @@ export function decodeCheckpoint(r: RecordBytes): Checkpoint {
   const downstreamOffset = v.int64();
   const metadata = v.string();
   const k = new WireReader(r.key, 'checkpoint key');
-  return { group: k.string(), topic: k.string(), partition: k.int32(), upstreamOffset, downstreamOffset, metadata };
+  return {
+    group: k.string(),
+    topic: k.string(),
+    partition: k.int32(),
+    upstreamOffset,
+    downstreamOffset,
+    metadata,
+  };
 }
 
 export function encodeHeartbeat(h: Heartbeat): RecordBytes {

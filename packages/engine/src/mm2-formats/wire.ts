@@ -33,7 +33,11 @@ export class WireWriter {
   }
   string(s: string): this {
     const bytes = Buffer.from(s, 'utf8');
-    if (bytes.length > 0x7fff) throw new FerryError('STRING_TOO_LONG', `a STRING field holds at most 32767 bytes, got ${bytes.length}`);
+    if (bytes.length > 0x7fff)
+      throw new FerryError(
+        'STRING_TOO_LONG',
+        `a STRING field holds at most 32767 bytes, got ${bytes.length}`,
+      );
     this.int16(bytes.length);
     this.parts.push(bytes);
     return this;
@@ -53,7 +57,10 @@ export class WireReader {
   }
   private need(n: number): void {
     if (this.pos + n > this.buf.length) {
-      throw new FerryError('MALFORMED_RECORD', `${this.what}: needs ${n} more bytes at position ${this.pos}, record has ${this.buf.length}`);
+      throw new FerryError(
+        'MALFORMED_RECORD',
+        `${this.what}: needs ${n} more bytes at position ${this.pos}, record has ${this.buf.length}`,
+      );
     }
   }
   int16(): number {

@@ -1,4 +1,7 @@
-import { encodeExactSync, toRuns, offsetSyncsTopic, type ExactSync } from './sync-record.ts';
+import type { Kafka } from 'kafkajs';
+import { FerryError } from '../errors.ts';
+import { ensureCompactedTopic } from './loader.ts';
+import { type ExactSync, encodeExactSync, offsetSyncsTopic, toRuns } from './sync-record.ts';
 
 /** What the data path hands over per produce round: the records of each chunk and the broker's answer. */
 export interface ProducedChunk {
@@ -9,10 +12,11 @@ export interface ProducedChunk {
   sourceOffsets: bigint[];
 }
 
+/** The broker's answer for one partition of a produce request (kafkajs `RecordMetadata`). */
 export interface ProduceAck {
   topicName: string;
   partition: number;
-  baseOffset: string;
+  baseOffset?: string;
 }
 
 export interface SyncMessages {
@@ -31,9 +35,57 @@ export interface SyncMessages {
 export class OffsetSyncEmitter {
   readonly topic: string;
   private readonly lastNext = new Map<string, bigint>();
+  private readonly sourceTopicOf: (remoteTopic: string) => string;
+  private readonly replicationFactor: number;
 
-  constructor(sourceAlias: string) {
+  /** `sourceTopicOf`: the replication policy's `upstreamTopic` (a remote topic's name on the source). */
+  constructor(
+    sourceAlias: string,
+    sourceTopicOf: (remoteTopic: string) => string = (t) => t.slice(t.indexOf('.') + 1),
+    replicationFactor = -1,
+  ) {
     this.topic = offsetSyncsTopic(sourceAlias);
+    this.sourceTopicOf = sourceTopicOf;
+    this.replicationFactor = replicationFactor;
+  }
+
+  /** Creates the syncs topic on the target when missing (call before the first transaction). */
+  async prepare(target: Kafka): Promise<void> {
+    const admin = target.admin();
+    await admin.connect();
+    try {
+      await ensureCompactedTopic(admin, this.topic, this.replicationFactor);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * The data-path hook, per produce round: the round's records (at most one chunk per remote partition, in
+   * offset order) and the acknowledgements of its produce request → the sync records to send in the same
+   * transaction, or undefined when the round was empty.
+   */
+  forRound(
+    round: ReadonlyArray<{ remoteTopic: string; partition: number; record: { offset: bigint } }>,
+    acks: ProduceAck[],
+  ): SyncMessages | undefined {
+    const chunks = new Map<string, ProducedChunk>();
+    for (const r of round) {
+      const k = `${r.remoteTopic}:${r.partition}`;
+      let c = chunks.get(k);
+      if (!c) {
+        c = {
+          sourceTopic: this.sourceTopicOf(r.remoteTopic),
+          remoteTopic: r.remoteTopic,
+          partition: r.partition,
+          sourceOffsets: [],
+        };
+        chunks.set(k, c);
+      }
+      c.sourceOffsets.push(r.record.offset);
+    }
+    const syncs = this.syncsFor([...chunks.values()], acks);
+    return syncs.length === 0 ? undefined : this.messages(syncs);
   }
 
   syncsFor(chunks: ProducedChunk[], acks: ProduceAck[]): ExactSync[] {
@@ -41,7 +93,15 @@ export class OffsetSyncEmitter {
     for (const c of chunks) {
       if (c.sourceOffsets.length === 0) continue;
       const ack = acks.find((a) => a.topicName === c.remoteTopic && a.partition === c.partition);
-      if (!ack) throw new Error(`no produce acknowledgement for ${c.remoteTopic}-${c.partition}`);
+      if (ack?.baseOffset === undefined) {
+        throw new FerryError(
+          'NO_BASE_OFFSET',
+          `the produce acknowledgement for ${c.remoteTopic}-${c.partition} has no base offset: no exact offset sync possible`,
+          {
+            context: { topic: c.remoteTopic, partition: c.partition },
+          },
+        );
+      }
       const k = `${c.sourceTopic}:${c.partition}`;
       out.push({
         sourceTopic: c.sourceTopic,

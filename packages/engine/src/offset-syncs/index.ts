@@ -1,6 +1,7 @@
-export * from './sync-record.ts';
-export * from './translate.ts';
-export { OffsetSyncStore } from './store.ts';
-export { OffsetSyncEmitter, type ProducedChunk, type ProduceAck, type SyncMessages } from './emitter.ts';
+export { OffsetSyncEmitter, type ProduceAck, type ProducedChunk, type SyncMessages } from './emitter.ts';
 export { ensureCompactedTopic } from './loader.ts';
-export { OffsetSyncTail, loadOffsetSyncs } from './tail.ts';
+export { Mm2OffsetSyncMirror } from './mm2-mirror.ts';
+export { OffsetSyncStore } from './store.ts';
+export * from './sync-record.ts';
+export { loadOffsetSyncs, OffsetSyncTail } from './tail.ts';
+export * from './translate.ts';

@@ -1,5 +1,5 @@
-import { translateExact, type TranslateContext, type Translation } from './translate.ts';
 import type { ExactSync } from './sync-record.ts';
+import { type TranslateContext, type Translation, translateExact } from './translate.ts';
 
 /**
  * All exact syncs of one flow, per source partition, in target order. Rebuilt on start by reading the syncs
@@ -11,7 +11,10 @@ export class OffsetSyncStore {
   add(s: ExactSync): void {
     const k = `${s.sourceTopic}:${s.partition}`;
     let list = this.byPartition.get(k);
-    if (!list) this.byPartition.set(k, (list = []));
+    if (!list) {
+      list = [];
+      this.byPartition.set(k, list);
+    }
     const last = list[list.length - 1];
     if (!last || last.targetBaseOffset < s.targetBaseOffset) {
       list.push(s);
@@ -28,12 +31,16 @@ export class OffsetSyncStore {
   }
 
   remoteTopic(topic: string): string | undefined {
-    for (const [k, v] of this.byPartition) if (k.slice(0, k.lastIndexOf(':')) === topic && v[0]) return v[0].remoteTopic;
+    for (const [k, v] of this.byPartition)
+      if (k.slice(0, k.lastIndexOf(':')) === topic && v[0]) return v[0].remoteTopic;
     return undefined;
   }
 
   partitions(): Array<{ topic: string; partition: number }> {
-    return [...this.byPartition.keys()].map((k) => ({ topic: k.slice(0, k.lastIndexOf(':')), partition: Number(k.slice(k.lastIndexOf(':') + 1)) }));
+    return [...this.byPartition.keys()].map((k) => ({
+      topic: k.slice(0, k.lastIndexOf(':')),
+      partition: Number(k.slice(k.lastIndexOf(':') + 1)),
+    }));
   }
 
   get size(): number {

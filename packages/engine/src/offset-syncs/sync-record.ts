@@ -47,7 +47,11 @@ export function toRuns(offsets: bigint[]): SourceRun[] {
     const last = runs[runs.length - 1];
     if (last && last.start + BigInt(last.length) === o) last.length++;
     else {
-      if (last && o < last.start + BigInt(last.length)) throw new FerryError('OFFSETS_NOT_ASCENDING', `source offset ${o} after ${last.start + BigInt(last.length) - 1n}`);
+      if (last && o < last.start + BigInt(last.length))
+        throw new FerryError(
+          'OFFSETS_NOT_ASCENDING',
+          `source offset ${o} after ${last.start + BigInt(last.length) - 1n}`,
+        );
       runs.push({ start: o, length: 1 });
     }
   }
@@ -67,7 +71,12 @@ export function encodeExactSync(s: ExactSync): { key: Buffer; value: Buffer } {
     .int32(s.runs.length);
   for (const r of s.runs) v.int64(r.start).int32(r.length);
   return {
-    key: new WireWriter().int16(SYNC_RECORD_VERSION).string(s.sourceTopic).int32(s.partition).int64(s.targetBaseOffset).done(),
+    key: new WireWriter()
+      .int16(SYNC_RECORD_VERSION)
+      .string(s.sourceTopic)
+      .int32(s.partition)
+      .int64(s.targetBaseOffset)
+      .done(),
     value: v.done(),
   };
 }
@@ -75,18 +84,28 @@ export function encodeExactSync(s: ExactSync): { key: Buffer; value: Buffer } {
 export function decodeExactSync(r: { key: Buffer; value: Buffer }): ExactSync {
   const k = new WireReader(r.key, 'offset sync key');
   const kv = k.int16();
-  if (kv !== SYNC_RECORD_VERSION) throw new FerryError('UNSUPPORTED_RECORD_VERSION', `offset sync key version ${kv}`);
+  if (kv !== SYNC_RECORD_VERSION)
+    throw new FerryError('UNSUPPORTED_RECORD_VERSION', `offset sync key version ${kv}`);
   const sourceTopic = k.string();
   const partition = k.int32();
   const targetBaseOffset = k.int64();
   const v = new WireReader(r.value, 'offset sync value');
   const vv = v.int16();
-  if (vv !== SYNC_RECORD_VERSION) throw new FerryError('UNSUPPORTED_RECORD_VERSION', `offset sync value version ${vv}`);
+  if (vv !== SYNC_RECORD_VERSION)
+    throw new FerryError('UNSUPPORTED_RECORD_VERSION', `offset sync value version ${vv}`);
   const remoteTopic = v.string();
   const from = v.int64();
   const nextSource = v.int64();
   const n = v.int32();
   const runs: SourceRun[] = [];
   for (let i = 0; i < n; i++) runs.push({ start: v.int64(), length: v.int32() });
-  return { sourceTopic, partition, remoteTopic, targetBaseOffset, fromSource: from < 0n ? undefined : from, nextSource, runs };
+  return {
+    sourceTopic,
+    partition,
+    remoteTopic,
+    targetBaseOffset,
+    fromSource: from < 0n ? undefined : from,
+    nextSource,
+    runs,
+  };
 }

@@ -1,8 +1,8 @@
-import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { FerryError, toFerryError } from '../errors.ts';
-import { decodeExactSync } from './sync-record.ts';
 import { OffsetSyncStore } from './store.ts';
+import { decodeExactSync, type ExactSync } from './sync-record.ts';
 
 /**
  * Follows the syncs topic on the target (read_committed) and keeps an `OffsetSyncStore` current. `caughtUp()`
@@ -19,6 +19,7 @@ export class OffsetSyncTail {
   private readonly position = new Map<number, bigint>();
   private waiters: Array<() => void> = [];
   private crashed: FerryError | undefined;
+  private readonly listeners: Array<(s: ExactSync) => void | Promise<void>> = [];
 
   constructor(kafka: Kafka, admin: Admin, topic: string, store = new OffsetSyncStore()) {
     this.kafka = kafka;
@@ -27,8 +28,18 @@ export class OffsetSyncTail {
     this.store = store;
   }
 
+  /** Called for every sync read (before `caughtUp` counts it as read); register before `start`. */
+  onSync(listener: (s: ExactSync) => void | Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
   async start(): Promise<void> {
-    const c = this.kafka.consumer({ groupId: `ferry-reader.${randomBytes(6).toString('hex')}`, readUncommitted: false, maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
+    const c = this.kafka.consumer({
+      groupId: `ferry-reader.${randomBytes(6).toString('hex')}`,
+      readUncommitted: false,
+      maxWaitTimeInMs: 200,
+      allowAutoTopicCreation: false,
+    });
     this.consumer = c;
     c.on(c.events.END_BATCH_PROCESS, (e) => {
       const next = BigInt(e.payload.lastOffset) + 1n;
@@ -44,7 +55,12 @@ export class OffsetSyncTail {
     await c.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) if (m.key && m.value) this.store.add(decodeExactSync({ key: m.key, value: m.value }));
+        for (const m of batch.messages) {
+          if (!m.key || !m.value) continue;
+          const sync = decodeExactSync({ key: m.key, value: m.value });
+          this.store.add(sync);
+          for (const l of this.listeners) await l(sync);
+        }
       },
     });
   }
@@ -59,11 +75,21 @@ export class OffsetSyncTail {
   async caughtUp(timeoutMs = 30_000): Promise<void> {
     const ends = await this.admin.fetchTopicOffsets(this.topic);
     const deadline = Date.now() + timeoutMs;
-    const behind = () => ends.some((o) => BigInt(o.high) > BigInt(o.low) && (this.position.get(o.partition) ?? BigInt(o.low)) < BigInt(o.high));
+    const behind = () =>
+      ends.some(
+        (o) =>
+          BigInt(o.high) > BigInt(o.low) &&
+          (this.position.get(o.partition) ?? BigInt(o.low)) < BigInt(o.high),
+      );
     while (behind()) {
       if (this.crashed) throw this.crashed;
       const left = deadline - Date.now();
-      if (left <= 0) throw new FerryError('OFFSET_SYNCS_BEHIND', `reading ${this.topic} did not catch up within ${timeoutMs} ms`, { retriable: true, context: { topic: this.topic } });
+      if (left <= 0)
+        throw new FerryError(
+          'OFFSET_SYNCS_BEHIND',
+          `reading ${this.topic} did not catch up within ${timeoutMs} ms`,
+          { retriable: true, context: { topic: this.topic } },
+        );
       await new Promise<void>((res) => {
         const t = setTimeout(res, Math.min(left, 500));
         this.waiters.push(() => {

@@ -1,4 +1,4 @@
-import { runRecords, type ExactSync } from './sync-record.ts';
+import { type ExactSync, runRecords } from './sync-record.ts';
 
 /*
  * Exact translation of a committed source offset S (the next record the group will read) to the target offset
@@ -8,7 +8,11 @@ import { runRecords, type ExactSync } from './sync-record.ts';
  */
 
 export interface TranslateContext {
-  /** Next source offset the data path will replicate (its committed position), when known. */
+  /**
+   * The data path's committed position (next source offset), when known: only quoted in reasons. It never
+   * extends exactness past the last visible sync: positions and syncs become visible independently (transaction
+   * markers are written asynchronously), so a position ahead of the syncs may hide records not yet visible.
+   */
   replicationPosition?: bigint;
   /** Source log start offset now, when known: detects records deleted before they were replicated. */
   sourceLogStart?: bigint;
@@ -20,7 +24,11 @@ export type Translation =
   | { exact: true; upstreamOffset: bigint; downstreamOffset: bigint }
   | { exact: false; upstreamOffset: bigint; reason: string; code: UntranslatableCode };
 
-export type UntranslatableCode = 'NOTHING_REPLICATED' | 'BEFORE_REPLICATION_START' | 'TRUNCATED_BEFORE_REPLICATION' | 'NOT_YET_REPLICATED';
+export type UntranslatableCode =
+  | 'NOTHING_REPLICATED'
+  | 'BEFORE_REPLICATION_START'
+  | 'TRUNCATED_BEFORE_REPLICATION'
+  | 'NOT_YET_REPLICATED';
 
 function firstSource(s: ExactSync): bigint | undefined {
   return s.runs[0]?.start;
@@ -41,17 +49,25 @@ function firstAtOrAfter(s: ExactSync, S: bigint): bigint | undefined {
   return undefined;
 }
 
-export function translateExact(syncs: readonly ExactSync[], S: bigint, ctx: TranslateContext = {}): Translation {
-  const no = (code: UntranslatableCode, reason: string): Translation => ({ exact: false, upstreamOffset: S, code, reason });
-  const nonEmpty = syncs.filter((s) => s.runs.length > 0);
+export function translateExact(
+  syncs: readonly ExactSync[],
+  S: bigint,
+  ctx: TranslateContext = {},
+): Translation {
+  const no = (code: UntranslatableCode, reason: string): Translation => ({
+    exact: false,
+    upstreamOffset: S,
+    code,
+    reason,
+  });
   const last = syncs[syncs.length - 1];
-  if (!last || nonEmpty.length === 0) {
-    if (ctx.replicationPosition !== undefined && S <= ctx.replicationPosition && last) {
-      return { exact: true, upstreamOffset: S, downstreamOffset: last.targetBaseOffset };
-    }
-    return no('NOTHING_REPLICATED', `nothing of this partition has been replicated yet, so source offset ${S} has no target offset`);
+  const first = syncs.find((s) => s.runs.length > 0);
+  if (!last || !first) {
+    return no(
+      'NOTHING_REPLICATED',
+      `nothing of this partition has been replicated yet, so source offset ${S} has no target offset`,
+    );
   }
-  const first = nonEmpty[0]!;
   const firstRec = firstSource(first)!;
   if (S < firstRec) {
     const began = first.fromSource;
@@ -82,11 +98,14 @@ export function translateExact(syncs: readonly ExactSync[], S: bigint, ctx: Tran
     const t = firstAtOrAfter(syncs[i]!, S);
     if (t !== undefined) return { exact: true, upstreamOffset: S, downstreamOffset: t };
   }
-  const replicatedTo = last.nextSource > (ctx.replicationPosition ?? -1n) ? last.nextSource : ctx.replicationPosition!;
-  if (S <= replicatedTo) return { exact: true, upstreamOffset: S, downstreamOffset: targetEnd(lastNonEmpty(syncs)) };
+  // exactly at the end of what was replicated: the next replicated record (source offset >= S) lands after it
+  if (S === last.nextSource)
+    return { exact: true, upstreamOffset: S, downstreamOffset: targetEnd(lastNonEmpty(syncs)) };
+  const position =
+    ctx.replicationPosition !== undefined ? ` (its committed position is ${ctx.replicationPosition})` : '';
   return no(
     'NOT_YET_REPLICATED',
-    `the group is at source offset ${S} but replication has only reached ${replicatedTo}: records in between are not on the target yet`,
+    `the group is at source offset ${S} but the offset syncs on the target reach source offset ${last.nextSource}${position}: records in between are not replicated (or not visible) yet, or were aborted at the end of the log; retried next round`,
   );
 }
 

@@ -26,12 +26,13 @@ export function isMm2InternalTopic(topic: string): boolean {
     topic.endsWith('.checkpoints.internal') ||
     topic.startsWith('__') ||
     topic.startsWith('.') ||
-    topic.startsWith('ferry-') && topic.endsWith('.internal')
+    (topic.startsWith('ferry-') && topic.endsWith('.internal'))
   );
 }
 
 export function defaultReplicationPolicy(separator = DEFAULT_SEPARATOR): ReplicationPolicy {
-  if (separator.length === 0) throw new ConfigError('replication.policy.separator', separator, 'must not be empty');
+  if (separator.length === 0)
+    throw new ConfigError('replication.policy.separator', separator, 'must not be empty');
   return {
     kind: 'default',
     separator,
@@ -56,9 +57,12 @@ export function identityReplicationPolicy(separator = DEFAULT_SEPARATOR): Replic
   return {
     kind: 'identity',
     separator,
-    formatRemoteTopic: (sourceAlias, topic) => (topic === HEARTBEATS ? dflt.formatRemoteTopic(sourceAlias, topic) : topic),
-    topicSource: (topic) => (topic.endsWith(`${separator}${HEARTBEATS}`) ? dflt.topicSource(topic) : undefined),
-    upstreamTopic: (topic) => (topic.endsWith(`${separator}${HEARTBEATS}`) ? dflt.upstreamTopic(topic) : topic),
+    formatRemoteTopic: (sourceAlias, topic) =>
+      topic === HEARTBEATS ? dflt.formatRemoteTopic(sourceAlias, topic) : topic,
+    topicSource: (topic) =>
+      topic.endsWith(`${separator}${HEARTBEATS}`) ? dflt.topicSource(topic) : undefined,
+    upstreamTopic: (topic) =>
+      topic.endsWith(`${separator}${HEARTBEATS}`) ? dflt.upstreamTopic(topic) : topic,
   };
 }
 
@@ -72,13 +76,18 @@ const POLICY_CLASSES: Record<string, 'default' | 'identity'> = {
 };
 
 /** A policy from MM2's `replication.policy.class` (MM2 class names or `default` / `identity`). */
-export function replicationPolicyFromClass(className: string, separator = DEFAULT_SEPARATOR): ReplicationPolicy {
+export function replicationPolicyFromClass(
+  className: string,
+  separator = DEFAULT_SEPARATOR,
+): ReplicationPolicy {
   const kind = POLICY_CLASSES[className.trim()];
   if (!kind) {
     throw new ConfigError(
       'replication.policy.class',
       className,
-      `unknown policy; supported: ${Object.keys(POLICY_CLASSES).filter((k) => k.includes('.')).join(', ')}`,
+      `unknown policy; supported: ${Object.keys(POLICY_CLASSES)
+        .filter((k) => k.includes('.'))
+        .join(', ')}`,
     );
   }
   return kind === 'default' ? defaultReplicationPolicy(separator) : identityReplicationPolicy(separator);

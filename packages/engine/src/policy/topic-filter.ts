@@ -31,10 +31,13 @@ function compile(key: string, patterns: string[]): RegExp | undefined {
 }
 
 /** Include/exclude regex lists with MM2 semantics: full match, exclude wins. */
-export function topicFilter(include: string[] = DEFAULT_TOPICS_INCLUDE, exclude: string[] = DEFAULT_TOPICS_EXCLUDE): TopicFilter {
+export function topicFilter(
+  include: string[] = DEFAULT_TOPICS_INCLUDE,
+  exclude: string[] = DEFAULT_TOPICS_EXCLUDE,
+): TopicFilter {
   const inc = compile('topics', include);
   const exc = compile('topics.exclude', exclude);
   return {
-    shouldReplicate: (topic) => inc !== undefined && inc.test(topic) && !(exc?.test(topic) ?? false),
+    shouldReplicate: (topic) => (inc?.test(topic) ?? false) && !(exc?.test(topic) ?? false),
   };
 }

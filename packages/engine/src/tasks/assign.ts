@@ -9,7 +9,9 @@ export function tpKey(tp: TopicPartition): string {
 
 /** Stable order: by topic name, then partition number. */
 export function sortPartitions(tps: TopicPartition[]): TopicPartition[] {
-  return [...tps].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  return [...tps].sort((a, b) =>
+    a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition,
+  );
 }
 
 /**
@@ -20,11 +22,14 @@ export function sortPartitions(tps: TopicPartition[]): TopicPartition[] {
  * `tasksMax` gives fewer tasks.
  */
 export function assignPartitions(tps: TopicPartition[], tasksMax: number): TopicPartition[][] {
-  if (!Number.isInteger(tasksMax) || tasksMax < 1) throw new RangeError(`tasksMax must be a positive integer, got ${tasksMax}`);
+  if (!Number.isInteger(tasksMax) || tasksMax < 1)
+    throw new RangeError(`tasksMax must be a positive integer, got ${tasksMax}`);
   const unique = new Map(tps.map((tp) => [tpKey(tp), tp]));
   const sorted = sortPartitions([...unique.values()]);
   const n = Math.min(tasksMax, sorted.length);
   const tasks: TopicPartition[][] = Array.from({ length: n }, () => []);
-  sorted.forEach((tp, i) => tasks[i % n]!.push(tp));
+  sorted.forEach((tp, i) => {
+    tasks[i % n]!.push(tp);
+  });
   return tasks;
 }

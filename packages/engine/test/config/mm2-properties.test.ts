@@ -10,7 +10,8 @@ const base = {
   'west.bootstrap.servers': 'w1:9092',
   'east->west.enabled': 'true',
 };
-const parse = (extra: Record<string, string> = {}) => parseMm2Config(new Map(Object.entries({ ...base, ...extra })));
+const parse = (extra: Record<string, string> = {}) =>
+  parseMm2Config(new Map(Object.entries({ ...base, ...extra })));
 
 describe('parseMm2Config: flows and defaults', () => {
   it('resolves an enabled flow with MM2 defaults', () => {
@@ -37,7 +38,10 @@ describe('parseMm2Config: flows and defaults', () => {
 
   it('only enabled flows run (A->B.enabled defaults to false)', () => {
     expect(parse({ 'east->west.enabled': 'false' }).flows).toEqual([]);
-    expect(parse({ 'west->east.enabled': 'true' }).flows.map((f) => f.id)).toEqual(['east->west', 'west->east']);
+    expect(parse({ 'west->east.enabled': 'true' }).flows.map((f) => f.id)).toEqual([
+      'east->west',
+      'west->east',
+    ]);
   });
 
   it.each([
@@ -57,13 +61,21 @@ describe('parseMm2Config: flows and defaults', () => {
   });
 
   it('per-flow separator and policy class', () => {
-    const f = parse({ 'east->west.replication.policy.separator': '_', 'replication.policy.class': 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy' }).flows[0]!;
+    const f = parse({
+      'east->west.replication.policy.separator': '_',
+      'replication.policy.class': 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy',
+    }).flows[0]!;
     expect(f.policy.kind).toBe('identity');
     expect(f.policy.separator).toBe('_');
   });
 
   it('per-cluster keys override top-level ones (MM2 cluster precedence)', () => {
-    const f = parse({ 'security.protocol': 'SSL', 'west.security.protocol': 'PLAINTEXT', 'ssl.truststore.type': 'PEM', 'ssl.truststore.certificates': '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----' }).flows[0]!;
+    const f = parse({
+      'security.protocol': 'SSL',
+      'west.security.protocol': 'PLAINTEXT',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.certificates': '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----',
+    }).flows[0]!;
     expect(f.source.securityProtocol).toBe('SSL');
     expect(f.source.ssl?.ca).toContain('BEGIN CERTIFICATE');
     expect(f.target.securityProtocol).toBe('PLAINTEXT');
@@ -73,10 +85,21 @@ describe('parseMm2Config: flows and defaults', () => {
 describe('parseMm2Config: security', () => {
   it.each([
     ['PLAIN', 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";'],
-    ['SCRAM-SHA-256', 'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p w\\"q";'],
-    ['SCRAM-SHA-512', 'org.apache.kafka.common.security.scram.ScramLoginModule required\n  username=u\n  password="p";'],
+    [
+      'SCRAM-SHA-256',
+      'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p w\\"q";',
+    ],
+    [
+      'SCRAM-SHA-512',
+      'org.apache.kafka.common.security.scram.ScramLoginModule required\n  username=u\n  password="p";',
+    ],
   ])('%s', (mechanism, jaas) => {
-    const f = parse({ 'east.security.protocol': 'SASL_SSL', 'east.sasl.mechanism': mechanism, 'east.sasl.jaas.config': jaas, 'east.ssl.endpoint.identification.algorithm': '' }).flows[0]!;
+    const f = parse({
+      'east.security.protocol': 'SASL_SSL',
+      'east.sasl.mechanism': mechanism,
+      'east.sasl.jaas.config': jaas,
+      'east.ssl.endpoint.identification.algorithm': '',
+    }).flows[0]!;
     expect(f.source.sasl?.mechanism).toBe(mechanism);
     expect(f.source.sasl?.username).toBe('u');
     expect(f.source.ssl?.verifyHostname).toBe(false);
@@ -85,7 +108,11 @@ describe('parseMm2Config: security', () => {
   it('reads a PEM trust store from a file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-pem-'));
     writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n');
-    const f = parse({ 'east.security.protocol': 'SSL', 'east.ssl.truststore.type': 'PEM', 'east.ssl.truststore.location': join(dir, 'ca.pem') }).flows[0]!;
+    const f = parse({
+      'east.security.protocol': 'SSL',
+      'east.ssl.truststore.type': 'PEM',
+      'east.ssl.truststore.location': join(dir, 'ca.pem'),
+    }).flows[0]!;
     expect(f.source.ssl?.ca).toContain('abc');
   });
 });
@@ -101,18 +128,38 @@ describe('parseMm2Config: invalid values stop with key, value and reason', () =>
     [{ 'refresh.topics.enabled': 'yes' }, /^refresh\.topics\.enabled=yes: must be true or false/],
     [{ 'east->west.topics': 'a,(b' }, /^east->west\.topics=\(b: not a valid regular expression/],
     [{ 'replication.policy.class': 'x.Y' }, /^replication\.policy\.class=x\.Y: unknown policy/],
-    [{ 'east.security.protocol': 'TLS' }, /^east\.security\.protocol=TLS: must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/],
-    [{ 'east.security.protocol': 'SASL_PLAINTEXT', 'east.sasl.mechanism': 'GSSAPI' }, /^east\.sasl\.mechanism=GSSAPI: supported: PLAIN/],
-    [{ 'east.security.protocol': 'SASL_PLAINTEXT', 'east.sasl.mechanism': 'PLAIN' }, /^east\.sasl\.jaas\.config=\(unset\): required for SASL PLAIN/],
     [
-      { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p";' },
+      { 'east.security.protocol': 'TLS' },
+      /^east\.security\.protocol=TLS: must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL/,
+    ],
+    [
+      { 'east.security.protocol': 'SASL_PLAINTEXT', 'east.sasl.mechanism': 'GSSAPI' },
+      /^east\.sasl\.mechanism=GSSAPI: supported: PLAIN/,
+    ],
+    [
+      { 'east.security.protocol': 'SASL_PLAINTEXT', 'east.sasl.mechanism': 'PLAIN' },
+      /^east\.sasl\.jaas\.config=\(unset\): required for SASL PLAIN/,
+    ],
+    [
+      {
+        'security.protocol': 'SASL_PLAINTEXT',
+        'sasl.mechanism': 'PLAIN',
+        'sasl.jaas.config':
+          'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p";',
+      },
       /sasl\.jaas\.config=org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule: sasl\.mechanism=PLAIN needs PlainLoginModule/,
     ],
-    [{ 'east.security.protocol': 'SSL', 'east.ssl.truststore.location': '/x.jks' }, /^east\.ssl\.truststore\.type=JKS \(default\): only PEM trust stores are supported/],
+    [
+      { 'east.security.protocol': 'SSL', 'east.ssl.truststore.location': '/x.jks' },
+      /^east\.ssl\.truststore\.type=JKS \(default\): only PEM trust stores are supported/,
+    ],
     [{ 'start.position': 'middle' }, /^start\.position=middle: must be earliest or latest/],
     [{ 'replication.factor': '0' }, /replication\.factor=0: must be -1/],
     [{ 'east->north.enabled': 'true' }, /^east->north\.enabled=true: names a cluster not listed/],
-    [{ 'west->east.enabled': 'true', 'replication.policy.class': 'IdentityReplicationPolicy' }, /both run with the identity policy: records would loop/],
+    [
+      { 'west->east.enabled': 'true', 'replication.policy.class': 'IdentityReplicationPolicy' },
+      /both run with the identity policy: records would loop/,
+    ],
   ])('%j', (extra, message) => {
     expect(() => parse(extra)).toThrow(ConfigError);
     expect(() => parse(extra)).toThrow(message);
@@ -120,7 +167,12 @@ describe('parseMm2Config: invalid values stop with key, value and reason', () =>
 
   it('never echoes a password', () => {
     try {
-      parse({ 'east.security.protocol': 'SASL_PLAINTEXT', 'east.sasl.mechanism': 'PLAIN', 'east.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule username="u" password="hunter2"' });
+      parse({
+        'east.security.protocol': 'SASL_PLAINTEXT',
+        'east.sasl.mechanism': 'PLAIN',
+        'east.sasl.jaas.config':
+          'org.apache.kafka.common.security.plain.PlainLoginModule username="u" password="hunter2"',
+      });
     } catch (e) {
       expect((e as Error).message).not.toContain('hunter2');
       return;
@@ -152,13 +204,17 @@ describe('parseMm2Config: unknown and unsupported keys are listed, never silentl
 
 describe('loadMm2PropertiesFile', () => {
   it('reads the example file', () => {
-    const cfg = loadMm2PropertiesFile(new URL('../../../../examples/east-to-west.properties', import.meta.url).pathname);
+    const cfg = loadMm2PropertiesFile(
+      new URL('../../../../examples/east-to-west.properties', import.meta.url).pathname,
+    );
     expect(cfg.flows.map((f) => f.id)).toEqual(['east->west']);
     expect(cfg.notices).toEqual([]);
     expect(cfg.flows[0]!.source.bootstrapServers).toEqual(['127.0.0.1:19092']);
   });
 
   it('names the file it cannot read', () => {
-    expect(() => loadMm2PropertiesFile('/nonexistent/mm2.properties')).toThrow(/^file=\/nonexistent\/mm2\.properties: cannot read/);
+    expect(() => loadMm2PropertiesFile('/nonexistent/mm2.properties')).toThrow(
+      /^file=\/nonexistent\/mm2\.properties: cannot read/,
+    );
   });
 });

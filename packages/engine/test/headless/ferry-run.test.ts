@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@ferry/testkit';
 import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { byPartition, counts, createTopic, makeRecords, produce, readTopic } from '../helpers/kafka.ts';
 
 const FERRY = resolve(import.meta.dirname, '../../../cli/bin/ferry.js');
@@ -16,7 +16,9 @@ interface Proc {
 }
 
 function ferryRun(file: string): Proc {
-  const child = spawn(process.execPath, [FERRY, 'run', file, '--json', '--progress-interval', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FERRY, 'run', file, '--json', '--progress-interval', '1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let buf = '';
   child.stdout!.on('data', (d: Buffer) => {
@@ -25,8 +27,18 @@ function ferryRun(file: string): Proc {
     buf = parts.pop()!;
     lines.push(...parts);
   });
-  child.stderr!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean).map((l) => `stderr: ${l}`)));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  child.stderr!.on('data', (d: Buffer) =>
+    lines.push(
+      ...d
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `stderr: ${l}`),
+    ),
+  );
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
   return { child, lines, exit };
 }
 
@@ -70,8 +82,16 @@ describe.each(REPLICATION_PAIRS)('ferry run $label ($source -> $target)', ({ sou
       const p = ferryRun(file);
       procs.push(p);
       // kill in the middle of the load: after a few commits of this process (or once it runs, when the load is over)
-      await waitFor(() => commits(p) >= 3 || (loaded && p.lines.some((l) => l.startsWith('{"type":"flow-started"'))), { timeoutMs: 60_000, what: 'ferry run to commit' }).catch((e: Error) => {
-        throw new Error(`${e.message}; its output:\n${p.lines.filter((l) => !l.includes('metrics')).slice(-20).join('\n')}`);
+      await waitFor(
+        () => commits(p) >= 3 || (loaded && p.lines.some((l) => l.startsWith('{"type":"flow-started"'))),
+        { timeoutMs: 60_000, what: 'ferry run to commit' },
+      ).catch((e: Error) => {
+        throw new Error(
+          `${e.message}; its output:\n${p.lines
+            .filter((l) => !l.includes('metrics'))
+            .slice(-20)
+            .join('\n')}`,
+        );
       });
       p.child.kill('SIGKILL');
       expect((await p.exit).signal).toBe('SIGKILL');
@@ -82,9 +102,52 @@ describe.each(REPLICATION_PAIRS)('ferry run $label ($source -> $target)', ({ sou
     const want = byPartition(records);
     const got = await readTopic(target, `${source}.${topic}`, counts(want), 90_000);
     expect(got).toEqual(want);
-    await waitFor(() => last.lines.some((l) => l.startsWith('{"type":"flow-started"')), { timeoutMs: 60_000, what: 'the last ferry run to start' });
+    await waitFor(() => last.lines.some((l) => l.startsWith('{"type":"flow-started"')), {
+      timeoutMs: 60_000,
+      what: 'the last ferry run to start',
+    });
     last.child.kill('SIGTERM');
     const exit = await last.exit;
-    expect(exit, last.lines.filter((l) => !l.includes('metrics') && !l.includes('progress')).slice(-15).join('\n')).toEqual({ code: 0, signal: null });
+    expect(
+      exit,
+      last.lines
+        .filter((l) => !l.includes('metrics') && !l.includes('progress'))
+        .slice(-15)
+        .join('\n'),
+    ).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('ferry run configuration errors', () => {
+  it.each([
+    [
+      'clusters = a, b\na.bootstrap.servers = 127.0.0.1:1\nb.bootstrap.servers = 127.0.0.1:2\na->b.enabled = true\ntasks.max = many\n',
+      /invalid configuration in .*: tasks\.max=many: must be a number/,
+    ],
+    [
+      'clusters = a, b\na.bootstrap.servers = 127.0.0.1:1\nb.bootstrap.servers = 127.0.0.1:2\n',
+      /no flow enabled/,
+    ],
+  ])('exits 2 with the key, the value and why (%#)', async (text, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-run-'));
+    const file = join(dir, 'mm2.properties');
+    writeFileSync(file, text);
+    const p = ferryRun(file);
+    expect(await p.exit).toEqual({ code: 2, signal: null });
+    expect(p.lines.join('\n')).toMatch(message);
+  });
+
+  it('lists unknown and unsupported keys at start-up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-run-'));
+    const file = join(dir, 'mm2.properties');
+    writeFileSync(
+      file,
+      'clusters = a, b\na.bootstrap.servers = 127.0.0.1:1\nb.bootstrap.servers = 127.0.0.1:2\nemit.checkpoints.enabled = true\ntopcs = x\n',
+    );
+    const p = ferryRun(file);
+    expect((await p.exit).code).toBe(2);
+    const out = p.lines.join('\n');
+    expect(out).toContain('emit.checkpoints.enabled: an MM2 setting Ferry does not support yet; ignored');
+    expect(out).toContain('topcs: not a known MM2 or Ferry setting; ignored');
   });
 });

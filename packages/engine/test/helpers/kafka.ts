@@ -1,7 +1,7 @@
-import { Kafka, logLevel, CompressionTypes, type IHeaders } from 'kafkajs';
 import { kafkajsConfig, waitFor } from '@ferry/testkit';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
-import { parseMm2Config, registerCodecs, type FlowConfig } from '../../src/index.ts';
+import { CompressionTypes, type IHeaders, Kafka, logLevel } from 'kafkajs';
+import { type FlowConfig, parseMm2Config, registerCodecs } from '../../src/index.ts';
 
 registerCodecs();
 
@@ -14,7 +14,10 @@ export interface Rec {
 }
 
 export function kafka(cluster: string): Kafka {
-  return new Kafka({ ...kafkajsConfig(testCluster(cluster), uniqueName('test')), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    ...kafkajsConfig(testCluster(cluster), uniqueName('test')),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /** A flow through the real MM2-properties path, between two test-stack clusters. */
@@ -32,11 +35,19 @@ export function flowBetween(source: string, target: string, extra: Record<string
   return flow;
 }
 
-export async function createTopic(cluster: string, topic: string, partitions: number, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
+export async function createTopic(
+  cluster: string,
+  topic: string,
+  partitions: number,
+  configEntries: Array<{ name: string; value: string }> = [],
+): Promise<void> {
   const admin = kafka(cluster).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -73,7 +84,12 @@ export async function partitionCount(cluster: string, topic: string): Promise<nu
   }
 }
 
-export async function produce(cluster: string, topic: string, records: Rec[], compression = CompressionTypes.None): Promise<void> {
+export async function produce(
+  cluster: string,
+  topic: string,
+  records: Rec[],
+  compression = CompressionTypes.None,
+): Promise<void> {
   const p = kafka(cluster).producer({ idempotent: true, maxInFlightRequests: 1 });
   await p.connect();
   try {
@@ -89,7 +105,10 @@ export function toMessage(r: Rec) {
   const headers: IHeaders = {};
   for (const [k, v] of r.headers) {
     const cur = headers[k];
-    headers[k] = cur === undefined ? Buffer.from(v) : [...(Array.isArray(cur) ? cur : [cur]), Buffer.from(v)] as Buffer[];
+    headers[k] =
+      cur === undefined
+        ? Buffer.from(v)
+        : ([...(Array.isArray(cur) ? cur : [cur]), Buffer.from(v)] as Buffer[]);
   }
   return { partition: r.partition, key: r.key, value: r.value, headers, timestamp: r.timestamp };
 }
@@ -101,7 +120,14 @@ export function makeRecords(n: number, partitions: number, tag = 'r'): Rec[] {
     partition: i % partitions,
     key: i % 7 === 3 ? null : `${tag}-k${i % 50}`,
     value: i % 11 === 5 ? null : `${tag}-v${i}-${'x'.repeat(i % 37)}`,
-    headers: i % 3 === 0 ? [] : [['h1', `a${i}`], ['h1', `dup${i}`], ['trace', `t${i}`]],
+    headers:
+      i % 3 === 0
+        ? []
+        : [
+            ['h1', `a${i}`],
+            ['h1', `dup${i}`],
+            ['trace', `t${i}`],
+          ],
     timestamp: String(base + i),
   }));
 }
@@ -110,9 +136,21 @@ export function makeRecords(n: number, partitions: number, tag = 'r'): Rec[] {
  * Reads a topic from the beginning with read_committed until every partition holds `expected[p]` records,
  * then returns them per partition in offset order.
  */
-export async function readTopic(cluster: string, topic: string, expectedPerPartition: Map<number, number>, timeoutMs = 60_000): Promise<Map<number, Rec[]>> {
-  await waitFor(async () => (await listTopics(cluster)).includes(topic), { timeoutMs, what: `${topic} to exist on ${cluster}` });
-  const c = kafka(cluster).consumer({ groupId: uniqueName('reader'), readUncommitted: false, maxWaitTimeInMs: 200 });
+export async function readTopic(
+  cluster: string,
+  topic: string,
+  expectedPerPartition: Map<number, number>,
+  timeoutMs = 60_000,
+): Promise<Map<number, Rec[]>> {
+  await waitFor(async () => (await listTopics(cluster)).includes(topic), {
+    timeoutMs,
+    what: `${topic} to exist on ${cluster}`,
+  });
+  const c = kafka(cluster).consumer({
+    groupId: uniqueName('reader'),
+    readUncommitted: false,
+    maxWaitTimeInMs: 200,
+  });
   const got = new Map<number, Rec[]>();
   await c.connect();
   await c.subscribe({ topics: [topic], fromBeginning: true });
@@ -120,15 +158,26 @@ export async function readTopic(cluster: string, topic: string, expectedPerParti
     autoCommit: false,
     eachMessage: async ({ partition, message }) => {
       const hs: Array<[string, string]> = [];
-      for (const [k, v] of Object.entries(message.headers ?? {})) for (const x of Array.isArray(v) ? v : [v]) hs.push([k, String(x)]);
-      got.set(partition, [...(got.get(partition) ?? []), { partition, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: hs, timestamp: message.timestamp }]);
+      for (const [k, v] of Object.entries(message.headers ?? {}))
+        for (const x of Array.isArray(v) ? v : [v]) hs.push([k, String(x)]);
+      got.set(partition, [
+        ...(got.get(partition) ?? []),
+        {
+          partition,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          headers: hs,
+          timestamp: message.timestamp,
+        },
+      ]);
     },
   });
   try {
-    await waitFor(
-      async () => [...expectedPerPartition].every(([p, n]) => (got.get(p)?.length ?? 0) >= n),
-      { timeoutMs, intervalMs: 100, what: `${topic} on ${cluster} to hold ${[...expectedPerPartition.values()].reduce((a, b) => a + b, 0)} records` },
-    );
+    await waitFor(async () => [...expectedPerPartition].every(([p, n]) => (got.get(p)?.length ?? 0) >= n), {
+      timeoutMs,
+      intervalMs: 100,
+      what: `${topic} on ${cluster} to hold ${[...expectedPerPartition.values()].reduce((a, b) => a + b, 0)} records`,
+    });
   } finally {
     await c.disconnect();
   }

@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { OffsetSyncEmitter, OffsetSyncStore, decodeExactSync, encodeExactSync, toRuns, translateExact, type ExactSync, type TranslateContext } from '../../src/offset-syncs/index.ts';
+import {
+  decodeExactSync,
+  type ExactSync,
+  encodeExactSync,
+  OffsetSyncEmitter,
+  OffsetSyncStore,
+  type TranslateContext,
+  toRuns,
+  translateExact,
+} from '../../src/offset-syncs/index.ts';
 
-function sync(targetBaseOffset: number, offsets: number[], fromSource?: number, nextSource?: number): ExactSync {
+function sync(
+  targetBaseOffset: number,
+  offsets: number[],
+  fromSource?: number,
+  nextSource?: number,
+): ExactSync {
   return {
     sourceTopic: 't',
     partition: 0,
@@ -24,7 +38,7 @@ describe('translateExact', () => {
     { S: 0, want: 0 },
     { S: 1, want: 1 },
     { S: 9, want: 9 },
-    { S: 10, want: 11, /* gap start: next replicated record is source 15 */ },
+    { S: 10, want: 11 /* gap start: next replicated record is source 15 */ },
     { S: 12, want: 11 },
     { S: 15, want: 11 },
     { S: 17, want: 13 },
@@ -34,7 +48,11 @@ describe('translateExact', () => {
     { S: 29, want: 20 },
     { S: 30, want: 21 /* end of what was replicated */ },
     { S: 31, want: 'NOT_YET_REPLICATED' },
-    { S: 31, want: 21, ctx: { replicationPosition: 31n } },
+    {
+      S: 31,
+      want: 'NOT_YET_REPLICATED',
+      ctx: { replicationPosition: 31n } /* positions may be visible before syncs */,
+    },
     { S: 40, want: 'NOT_YET_REPLICATED', ctx: { replicationPosition: 35n } },
     // chunks of one transaction split in rounds, with a gap inside a chunk (compaction)
     { S: 3, want: 2, syncs: [sync(0, [0, 1, 4, 5, 6], 0), sync(5, [7, 9])] },
@@ -45,15 +63,26 @@ describe('translateExact', () => {
     { S: 4, want: 100, syncs: [sync(100, range(5, 8), 4)] },
     { S: 2, want: 'BEFORE_REPLICATION_START', syncs: [sync(100, range(5, 8))] },
     { S: 2, want: 100, syncs: [sync(100, range(5, 8))], ctx: { beganAtLogStart: true } },
-    { S: 2, want: 'TRUNCATED_BEFORE_REPLICATION', syncs: [sync(100, range(5, 8))], ctx: { beganAtLogStart: true, sourceLogStart: 4n } },
-    { S: 2, want: 'TRUNCATED_BEFORE_REPLICATION', syncs: [sync(100, range(5, 8))], ctx: { beganAtLogStart: true, sourceLogStart: 5n } },
+    {
+      S: 2,
+      want: 'TRUNCATED_BEFORE_REPLICATION',
+      syncs: [sync(100, range(5, 8))],
+      ctx: { beganAtLogStart: true, sourceLogStart: 4n },
+    },
+    {
+      S: 2,
+      want: 'TRUNCATED_BEFORE_REPLICATION',
+      syncs: [sync(100, range(5, 8))],
+      ctx: { beganAtLogStart: true, sourceLogStart: 5n },
+    },
     { S: 4, want: 100, syncs: [sync(100, range(5, 8))], ctx: { beganAtLogStart: true, sourceLogStart: 4n } },
     // replicated records stay translatable after the source deleted them
     { S: 6, want: 101, syncs: [sync(100, range(5, 8), 5)], ctx: { sourceLogStart: 1000n } },
     { S: 0, want: 'NOTHING_REPLICATED', syncs: [] },
   ])('S=$S → $want', ({ S, want, ctx, syncs }) => {
     const r = translateExact(syncs ?? history, BigInt(S), ctx);
-    if (typeof want === 'number') expect(r).toEqual({ exact: true, upstreamOffset: BigInt(S), downstreamOffset: BigInt(want) });
+    if (typeof want === 'number')
+      expect(r).toEqual({ exact: true, upstreamOffset: BigInt(S), downstreamOffset: BigInt(want) });
     else {
       expect(r).toMatchObject({ exact: false, code: want, upstreamOffset: BigInt(S) });
       expect((r as { reason: string }).reason).toMatch(new RegExp(String(S)));
@@ -69,7 +98,14 @@ describe('exact sync records', () => {
   it.each([
     { offsets: [], runs: [] },
     { offsets: [3], runs: [{ start: 3n, length: 1 }] },
-    { offsets: [0, 1, 2, 5, 6, 9], runs: [{ start: 0n, length: 3 }, { start: 5n, length: 2 }, { start: 9n, length: 1 }] },
+    {
+      offsets: [0, 1, 2, 5, 6, 9],
+      runs: [
+        { start: 0n, length: 3 },
+        { start: 5n, length: 2 },
+        { start: 9n, length: 1 },
+      ],
+    },
   ])('toRuns($offsets)', ({ offsets, runs }) => {
     expect(toRuns(offsets.map(BigInt))).toEqual(runs);
   });
@@ -95,7 +131,10 @@ describe('exact sync records', () => {
       [0, 12n, undefined, 4n],
       [1, 40n, undefined, 8n],
     ]);
-    const b = em.syncsFor([{ sourceTopic: 't', remoteTopic: 'east.t', partition: 0, sourceOffsets: [6n] }], [{ topicName: 'east.t', partition: 0, baseOffset: '16' }]);
+    const b = em.syncsFor(
+      [{ sourceTopic: 't', remoteTopic: 'east.t', partition: 0, sourceOffsets: [6n] }],
+      [{ topicName: 'east.t', partition: 0, baseOffset: '16' }],
+    );
     expect(b[0]).toMatchObject({ fromSource: 4n, nextSource: 7n, targetBaseOffset: 16n });
     const msgs = em.messages(b);
     expect(msgs.topic).toBe('ferry-offset-syncs.east.internal');
@@ -109,5 +148,58 @@ describe('exact sync records', () => {
     expect(store.size).toBe(3);
     expect(store.remoteTopic('t')).toBe('east.t');
     expect(store.translate('t', 0, 12n)).toMatchObject({ exact: true, downstreamOffset: 11n });
+  });
+});
+
+describe('the data-path hook', () => {
+  it('forRound groups a produce round per remote partition, maps source topics through the policy and encodes the syncs', () => {
+    const em = new OffsetSyncEmitter('east', (t) => t.slice('east.'.length));
+    const rec = (remoteTopic: string, partition: number, offset: number) => ({
+      remoteTopic,
+      partition,
+      record: { offset: BigInt(offset) },
+    });
+    const m = em.forRound(
+      [rec('east.a', 0, 3), rec('east.b.c', 1, 10), rec('east.a', 0, 5), rec('east.b.c', 1, 11)],
+      [
+        { topicName: 'east.a', partition: 0, baseOffset: '100' },
+        { topicName: 'east.b.c', partition: 1, baseOffset: '7' },
+      ],
+    )!;
+    expect(m.topic).toBe('ferry-offset-syncs.east.internal');
+    expect(m.messages.map((x) => decodeExactSync(x))).toEqual([
+      {
+        sourceTopic: 'a',
+        partition: 0,
+        remoteTopic: 'east.a',
+        targetBaseOffset: 100n,
+        fromSource: undefined,
+        nextSource: 6n,
+        runs: [
+          { start: 3n, length: 1 },
+          { start: 5n, length: 1 },
+        ],
+      },
+      {
+        sourceTopic: 'b.c',
+        partition: 1,
+        remoteTopic: 'east.b.c',
+        targetBaseOffset: 7n,
+        fromSource: undefined,
+        nextSource: 12n,
+        runs: [{ start: 10n, length: 2 }],
+      },
+    ]);
+    expect(em.forRound([], [])).toBeUndefined();
+  });
+
+  it('refuses an acknowledgement without a base offset (no silent inexact sync)', () => {
+    const em = new OffsetSyncEmitter('east');
+    expect(() =>
+      em.forRound(
+        [{ remoteTopic: 'east.a', partition: 0, record: { offset: 1n } }],
+        [{ topicName: 'east.a', partition: 0 }],
+      ),
+    ).toThrow(expect.objectContaining({ code: 'NO_BASE_OFFSET' }));
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultReplicationPolicy, identityReplicationPolicy, isCycle, replicationPolicyFromClass, upstreamChain } from '../../src/index.ts';
+import {
+  ConfigError,
+  defaultReplicationPolicy,
+  identityReplicationPolicy,
+  isCycle,
+  replicationPolicyFromClass,
+  upstreamChain,
+} from '../../src/index.ts';
 
 const dflt = defaultReplicationPolicy();
 const dash = defaultReplicationPolicy('_');
@@ -64,7 +71,9 @@ describe('replication.policy.class', () => {
 
   it('rejects an unknown class with the key, the value and the supported names', () => {
     expect(() => replicationPolicyFromClass('com.acme.MyPolicy')).toThrow(ConfigError);
-    expect(() => replicationPolicyFromClass('com.acme.MyPolicy')).toThrow(/replication\.policy\.class=com\.acme\.MyPolicy: unknown policy; supported: org\.apache/);
+    expect(() => replicationPolicyFromClass('com.acme.MyPolicy')).toThrow(
+      /replication\.policy\.class=com\.acme\.MyPolicy: unknown policy; supported: org\.apache/,
+    );
   });
 
   it('rejects an empty separator', () => {

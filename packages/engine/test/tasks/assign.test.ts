@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { assignPartitions, type TopicPartition } from '../../src/index.ts';
 
 const tps = (spec: Record<string, number>): TopicPartition[] =>
-  Object.entries(spec).flatMap(([topic, n]) => Array.from({ length: n }, (_, partition) => ({ topic, partition })));
+  Object.entries(spec).flatMap(([topic, n]) =>
+    Array.from({ length: n }, (_, partition) => ({ topic, partition })),
+  );
 const names = (tasks: TopicPartition[][]) => tasks.map((t) => t.map((tp) => `${tp.topic}-${tp.partition}`));
 
 describe('assignPartitions', () => {
   it.each([
-    [{ a: 4 }, 2, [['a-0', 'a-2'], ['a-1', 'a-3']]],
+    [
+      { a: 4 },
+      2,
+      [
+        ['a-0', 'a-2'],
+        ['a-1', 'a-3'],
+      ],
+    ],
     [{ a: 2 }, 5, [['a-0'], ['a-1']]],
     [{ b: 1, a: 2 }, 2, [['a-0', 'b-0'], ['a-1']]],
     [{ a: 3 }, 1, [['a-0', 'a-1', 'a-2']]],

@@ -1,8 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@ferry/testkit';
 import { REPLICATION_PAIRS, uniqueName } from '@ferry/testkit/vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createFlowRunner, type EngineEvent, type FlowRunner } from '../../src/index.ts';
-import { byPartition, counts, createTopic, flowBetween, makeRecords, produce, readTopic } from '../helpers/kafka.ts';
+import {
+  byPartition,
+  counts,
+  createTopic,
+  flowBetween,
+  makeRecords,
+  produce,
+  readTopic,
+} from '../helpers/kafka.ts';
 
 describe.each(REPLICATION_PAIRS)('exactly-once tasks $label ($source -> $target)', ({ source, target }) => {
   const runners: FlowRunner[] = [];
@@ -21,7 +29,9 @@ describe.each(REPLICATION_PAIRS)('exactly-once tasks $label ($source -> $target)
     const a = createFlowRunner(flow, { onEvent: (e) => stale.push(e) });
     runners.push(a);
     await a.start();
-    expect(await readTopic(target, `${source}.${topic}`, counts(byPartition(first)))).toEqual(byPartition(first));
+    expect(await readTopic(target, `${source}.${topic}`, counts(byPartition(first)))).toEqual(
+      byPartition(first),
+    );
 
     // a second process takes task 0 over (the first one is now "stale")
     const b = createFlowRunner(flow);
@@ -31,7 +41,10 @@ describe.each(REPLICATION_PAIRS)('exactly-once tasks $label ($source -> $target)
     await produce(source, topic, second);
     const want = byPartition([...first, ...second]);
     expect(await readTopic(target, `${source}.${topic}`, counts(want))).toEqual(want);
-    await waitFor(() => stale.some((e) => e.type === 'task-fenced'), { timeoutMs: 30_000, what: 'the stale task to be fenced' });
+    await waitFor(() => stale.some((e) => e.type === 'task-fenced'), {
+      timeoutMs: 30_000,
+      what: 'the stale task to be fenced',
+    });
   });
 
   it('exactly.once=false: at-least-once without transactions resumes from its positions after a stop', async () => {
@@ -44,7 +57,9 @@ describe.each(REPLICATION_PAIRS)('exactly-once tasks $label ($source -> $target)
     const a = createFlowRunner(flow);
     runners.push(a);
     await a.start();
-    expect(await readTopic(target, `${source}.${topic}`, counts(byPartition(first)))).toEqual(byPartition(first));
+    expect(await readTopic(target, `${source}.${topic}`, counts(byPartition(first)))).toEqual(
+      byPartition(first),
+    );
     await a.stop();
     const second = makeRecords(300, 2, 'alo2');
     await produce(source, topic, second);

@@ -1,6 +1,12 @@
 import { can } from '@ferry/core';
 import { listInvitations, listMembers } from '@ferry/db';
-import { CreateTeam, InviteForm, MemberRow, RenameTeam } from '@/components/app/team-admin.tsx';
+import {
+  CancelInvitation,
+  CreateTeam,
+  InviteForm,
+  MemberRow,
+  RenameTeam,
+} from '@/components/app/team-admin.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle, Table } from '@/components/ui/card.tsx';
 import { pageContext } from '@/lib/page-context.ts';
 
@@ -57,8 +63,9 @@ export default async function TeamPage() {
             {invitations.length ? (
               <ul className="grid gap-1 text-sm">
                 {invitations.map((i) => (
-                  <li key={i.id} className="font-mono text-xs">
+                  <li key={i.id} className="flex items-center gap-2 font-mono text-xs">
                     {i.email} · {i.role} · /invite/{i.id}
+                    <CancelInvitation teamId={team.id} id={i.id} email={i.email} />
                   </li>
                 ))}
               </ul>

@@ -1,0 +1,40 @@
+import type { Admin } from 'kafkajs';
+import type { FlowConfig } from '../config/flow-config.ts';
+import { shouldReplicate } from '../discovery/discovery.ts';
+import { topicFilter } from '../policy/topic-filter.ts';
+
+/** The flow's source topics whose remote topic exists on the target. */
+export async function replicatedTopicPairs(
+  flow: FlowConfig,
+  sourceAdmin: Admin,
+  targetAdmin: Admin,
+): Promise<Array<{ topic: string; remoteTopic: string }>> {
+  const filter = topicFilter(flow.topics, flow.topicsExclude);
+  const remote = new Set(await targetAdmin.listTopics());
+  return (await sourceAdmin.listTopics())
+    .filter((t) => shouldReplicate(filter, flow.policy, flow.target.alias, t))
+    .map((topic) => ({ topic, remoteTopic: flow.policy.formatRemoteTopic(flow.source.alias, topic) }))
+    .filter((p) => remote.has(p.remoteTopic))
+    .sort((a, b) => a.topic.localeCompare(b.topic));
+}
+
+/** A client error in words, for per-topic reports. */
+export function describeSyncError(
+  e: unknown,
+  action: string,
+  cluster: string,
+  what: string,
+): { code: string; message: string } {
+  const err = e as { type?: string; message?: string };
+  const type = err?.type ?? '';
+  if (/AUTHORIZATION/.test(type) || /authoriz/i.test(err?.message ?? '')) {
+    return {
+      code: 'NOT_AUTHORIZED',
+      message: `Ferry's user on ${cluster} is not allowed to ${action} (${type || err.message}): grant it ${what}`,
+    };
+  }
+  return {
+    code: type || 'SYNC_FAILED',
+    message: `could not ${action} on ${cluster}: ${err?.message ?? String(e)}`,
+  };
+}

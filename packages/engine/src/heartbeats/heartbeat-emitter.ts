@@ -1,0 +1,89 @@
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { SyncEventListener } from '../checkpoints/events.ts';
+import { toFerryError } from '../errors.ts';
+import { encodeHeartbeat, HEARTBEATS_TOPIC } from '../mm2-formats/records.ts';
+import { ensureCompactedTopic } from '../offset-syncs/loader.ts';
+
+export interface HeartbeatEmitterOptions {
+  sourceAlias: string;
+  targetAlias: string;
+  target: Kafka;
+  targetAdmin: Admin;
+  intervalMs: number;
+  replicationFactor?: number;
+  onEvent: SyncEventListener;
+}
+
+/**
+ * MM2's heartbeat connector: every interval, one Heartbeat(source, target, now) record on the TARGET's
+ * `heartbeats` topic (one partition, compacted). The data path replicates every `heartbeats` topic along each
+ * hop (`<alias>.heartbeats`, `<a>.<b>.heartbeats`, …), never back to a cluster it passed, which is how
+ * `RemoteClusterUtils.upstreamClusters` / `replicationHops` see the topology. Like MM2, run one emitter per
+ * cluster pair, also for pairs whose replication is not enabled.
+ */
+export class HeartbeatEmitter {
+  private readonly o: HeartbeatEmitterOptions;
+  private producer: Producer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> | undefined;
+
+  constructor(o: HeartbeatEmitterOptions) {
+    this.o = o;
+  }
+
+  private get flow(): string {
+    return `${this.o.sourceAlias}->${this.o.targetAlias}`;
+  }
+
+  async start(): Promise<void> {
+    await ensureCompactedTopic(this.o.targetAdmin, HEARTBEATS_TOPIC, this.o.replicationFactor ?? -1);
+    this.producer = this.o.target.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await this.producer.connect();
+    await this.beat();
+    this.timer = setInterval(() => {
+      if (!this.beating) this.beating = this.beat().finally(() => (this.beating = undefined));
+    }, this.o.intervalMs);
+  }
+
+  /** Sends one heartbeat now; failures are reported, not thrown. */
+  async beat(): Promise<void> {
+    const timestamp = Date.now();
+    try {
+      await this.producer!.send({
+        topic: HEARTBEATS_TOPIC,
+        acks: -1,
+        messages: [
+          {
+            partition: 0,
+            timestamp: String(timestamp),
+            ...encodeHeartbeat({
+              sourceClusterAlias: this.o.sourceAlias,
+              targetClusterAlias: this.o.targetAlias,
+              timestamp: BigInt(timestamp),
+            }),
+          },
+        ],
+      });
+      this.o.onEvent({ type: 'heartbeat-emitted', flow: this.flow, timestamp });
+    } catch (e) {
+      this.o.onEvent({
+        type: 'sync-error',
+        flow: this.flow,
+        what: 'heartbeats',
+        topic: HEARTBEATS_TOPIC,
+        error: toFerryError(e, 'HEARTBEAT_FAILED', { cluster: this.o.targetAlias, topic: HEARTBEATS_TOPIC }),
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.beating;
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,1 @@
+export { HeartbeatEmitter, type HeartbeatEmitterOptions } from './heartbeat-emitter.ts';

@@ -1,0 +1,7 @@
+export {
+  type OffsetTranslationReport,
+  syncOffsets,
+  type TranslatedPartition,
+  type TranslateOffsetsOptions,
+  translateOffsets,
+} from './translate-offsets.ts';
