@@ -4,7 +4,9 @@ import { defaultStackOptions, kafkajsConfig, stackCluster } from '@ferry/testkit
 import { Kafka } from 'kafkajs';
 
 const ratePerSec = Number(process.env.FERRY_DEMO_RATE ?? 5);
-const producer = new Kafka(kafkajsConfig(stackCluster(defaultStackOptions(), 'east'), 'ferry-demo-producer')).producer({
+const producer = new Kafka(
+  kafkajsConfig(stackCluster(defaultStackOptions(), 'east'), 'ferry-demo-producer'),
+).producer({
   idempotent: true,
   maxInFlightRequests: 1,
 });

@@ -23,7 +23,12 @@ try {
       .where(and(eq(schema.clusters.teamId, team.id), eq(schema.clusters.name, name)));
     ids[name] =
       found?.id ??
-      (await db.insert(schema.clusters).values({ teamId: team.id, name, bootstrapServers: c.bootstrap }).returning())[0]!.id;
+      (
+        await db
+          .insert(schema.clusters)
+          .values({ teamId: team.id, name, bootstrapServers: c.bootstrap })
+          .returning()
+      )[0]!.id;
   }
   const admin = new Kafka(kafkajsConfig(stackCluster(stack, 'east'), 'ferry-demo-seed')).admin();
   await admin.connect();

@@ -25,6 +25,9 @@ status=0
 suite_errors=0
 rm -rf apps/*/.reports packages/*/.reports bench/.reports e2e/.reports
 
+echo "== lint and format (Biome)"
+biome check . --max-diagnostics=20 || { status=1; suite_errors=$((suite_errors + 1)); }
+
 echo "== typecheck"
 turbo run typecheck --output-logs=errors-only || { status=1; suite_errors=$((suite_errors + 1)); }
 

@@ -33,7 +33,9 @@ export async function createTemplateDatabase(runId: string): Promise<string> {
 
 export async function dropDatabases(prefix: string): Promise<void> {
   await admin(async (c) => {
-    const r = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${prefix}%`]);
+    const r = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [
+      `${prefix}%`,
+    ]);
     for (const row of r.rows) await c.query(`drop database if exists ${q(row.datname)} with (force)`);
   });
 }

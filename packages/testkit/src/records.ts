@@ -3,11 +3,11 @@
  * timestamps and tombstones, read a topic back with read_committed, compare per partition.
  * (Compressed topics need the codecs registered: the engine's registerCodecs().)
  */
-import { Kafka, logLevel, CompressionTypes, type IHeaders } from 'kafkajs';
+import { CompressionTypes, type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { kafkajsConfig } from './kafka/client-config.ts';
 import { waitFor } from './kafka/process.ts';
-import { testCluster } from './vitest/test-stack.ts';
 import { uniqueName } from './vitest/names.ts';
+import { testCluster } from './vitest/test-stack.ts';
 
 export interface Rec {
   partition: number;
@@ -18,14 +18,25 @@ export interface Rec {
 }
 
 export function kafka(cluster: string): Kafka {
-  return new Kafka({ ...kafkajsConfig(testCluster(cluster), uniqueName('test')), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    ...kafkajsConfig(testCluster(cluster), uniqueName('test')),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
-export async function createTopic(cluster: string, topic: string, partitions: number, configEntries: Array<{ name: string; value: string }> = []): Promise<void> {
+export async function createTopic(
+  cluster: string,
+  topic: string,
+  partitions: number,
+  configEntries: Array<{ name: string; value: string }> = [],
+): Promise<void> {
   const admin = kafka(cluster).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -62,7 +73,12 @@ export async function partitionCount(cluster: string, topic: string): Promise<nu
   }
 }
 
-export async function produce(cluster: string, topic: string, records: Rec[], compression = CompressionTypes.None): Promise<void> {
+export async function produce(
+  cluster: string,
+  topic: string,
+  records: Rec[],
+  compression = CompressionTypes.None,
+): Promise<void> {
   const p = kafka(cluster).producer({ idempotent: true, maxInFlightRequests: 1 });
   await p.connect();
   try {
@@ -78,7 +94,10 @@ export function toMessage(r: Rec) {
   const headers: IHeaders = {};
   for (const [k, v] of r.headers) {
     const cur = headers[k];
-    headers[k] = cur === undefined ? Buffer.from(v) : [...(Array.isArray(cur) ? cur : [cur]), Buffer.from(v)] as Buffer[];
+    headers[k] =
+      cur === undefined
+        ? Buffer.from(v)
+        : ([...(Array.isArray(cur) ? cur : [cur]), Buffer.from(v)] as Buffer[]);
   }
   return { partition: r.partition, key: r.key, value: r.value, headers, timestamp: r.timestamp };
 }
@@ -90,7 +109,14 @@ export function makeRecords(n: number, partitions: number, tag = 'r'): Rec[] {
     partition: i % partitions,
     key: i % 7 === 3 ? null : `${tag}-k${i % 50}`,
     value: i % 11 === 5 ? null : `${tag}-v${i}-${'x'.repeat(i % 37)}`,
-    headers: i % 3 === 0 ? [] : [['h1', `a${i}`], ['h1', `dup${i}`], ['trace', `t${i}`]],
+    headers:
+      i % 3 === 0
+        ? []
+        : [
+            ['h1', `a${i}`],
+            ['h1', `dup${i}`],
+            ['trace', `t${i}`],
+          ],
     timestamp: String(base + i),
   }));
 }
@@ -108,8 +134,15 @@ export async function readTopic(
   quietMs = 0,
 ): Promise<Map<number, Rec[]>> {
   let lastMessageAt = Date.now();
-  await waitFor(async () => (await listTopics(cluster)).includes(topic), { timeoutMs, what: `${topic} to exist on ${cluster}` });
-  const c = kafka(cluster).consumer({ groupId: uniqueName('reader'), readUncommitted: false, maxWaitTimeInMs: 200 });
+  await waitFor(async () => (await listTopics(cluster)).includes(topic), {
+    timeoutMs,
+    what: `${topic} to exist on ${cluster}`,
+  });
+  const c = kafka(cluster).consumer({
+    groupId: uniqueName('reader'),
+    readUncommitted: false,
+    maxWaitTimeInMs: 200,
+  });
   const got = new Map<number, Rec[]>();
   // A consumer-group rebalance can deliver a partition again from the start; keep each log entry once, by
   // offset, so the result is exactly the topic's content (a duplicated record has an offset of its own).
@@ -125,15 +158,30 @@ export async function readTopic(
       if (offsets.has(message.offset)) return;
       offsets.add(message.offset);
       const hs: Array<[string, string]> = [];
-      for (const [k, v] of Object.entries(message.headers ?? {})) for (const x of Array.isArray(v) ? v : [v]) hs.push([k, String(x)]);
-      got.set(partition, [...(got.get(partition) ?? []), { partition, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: hs, timestamp: message.timestamp }]);
+      for (const [k, v] of Object.entries(message.headers ?? {}))
+        for (const x of Array.isArray(v) ? v : [v]) hs.push([k, String(x)]);
+      got.set(partition, [
+        ...(got.get(partition) ?? []),
+        {
+          partition,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          headers: hs,
+          timestamp: message.timestamp,
+        },
+      ]);
     },
   });
   try {
     await waitFor(
       async () =>
-        [...expectedPerPartition].every(([p, n]) => (got.get(p)?.length ?? 0) >= n) && Date.now() - lastMessageAt >= quietMs,
-      { timeoutMs, intervalMs: 100, what: `${topic} on ${cluster} to hold ${[...expectedPerPartition.values()].reduce((a, b) => a + b, 0)} records` },
+        [...expectedPerPartition].every(([p, n]) => (got.get(p)?.length ?? 0) >= n) &&
+        Date.now() - lastMessageAt >= quietMs,
+      {
+        timeoutMs,
+        intervalMs: 100,
+        what: `${topic} on ${cluster} to hold ${[...expectedPerPartition.values()].reduce((a, b) => a + b, 0)} records`,
+      },
     );
   } finally {
     await c.disconnect();

@@ -98,5 +98,8 @@ export const flowMetricSamples = pgTable(
     /** How many raw samples a rollup summarises. */
     samples: integer('samples').notNull().default(1),
   },
-  (t) => [primaryKey({ columns: [t.flowId, t.resolution, t.at] }), index('flow_metric_samples_at').on(t.resolution, t.at)],
+  (t) => [
+    primaryKey({ columns: [t.flowId, t.resolution, t.at] }),
+    index('flow_metric_samples_at').on(t.resolution, t.at),
+  ],
 );
