@@ -24,7 +24,7 @@ export const flowConfigSchema = z
       .default('.'),
     checkpoints: z.boolean().default(true),
     checkpointsIntervalSeconds: interval(60),
-    syncGroupOffsets: z.boolean().default(true),
+    syncGroupOffsets: z.boolean().default(false),
     syncGroupOffsetsIntervalSeconds: interval(60),
     heartbeats: z.boolean().default(true),
     heartbeatsIntervalSeconds: interval(1),
@@ -42,7 +42,7 @@ export const flowConfigSchema = z
       .refine((n) => n !== 0, 'must be -1 (broker default) or 1..32')
       .default(-1),
     startPosition: z.enum(['earliest', 'latest']).default('earliest'),
-    exactlyOnce: z.boolean().default(false),
+    exactlyOnce: z.boolean().default(true),
   })
   .meta({ id: 'FlowConfig' });
 

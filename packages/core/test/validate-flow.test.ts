@@ -100,7 +100,8 @@ describe('flow config schema', () => {
       separator: '.',
       tasksMax: 1,
       startPosition: 'earliest',
-      exactlyOnce: false,
+      exactlyOnce: true, // exactly-once by default (ARCHITECTURE.md)
+      syncGroupOffsets: false, // MM2 default
       checkpoints: true,
     });
   });

@@ -1,7 +1,7 @@
 import { ApiError } from '@ferry/core';
 import { and, asc, eq } from 'drizzle-orm';
 import type { TeamContext } from '../context.ts';
-import { flowTasks } from '../schema/observed.ts';
+import { flowTasks, partitionMetricsLatest } from '../schema/observed.ts';
 import { clusters, flows } from '../schema/replication.ts';
 import { type FlowRow, flowView } from './flow-view.ts';
 
@@ -54,5 +54,29 @@ export async function listFlowTasks(ctx: Pick<TeamContext, 'db' | 'teamId'>, flo
     lastError: t.lastError,
     partitions: t.partitions,
     updatedAt: t.updatedAt.toISOString(),
+  }));
+}
+
+/** Latest replication metrics per partition of a flow (written by the workers), for the live table. */
+export async function listPartitionMetrics(ctx: Pick<TeamContext, 'db' | 'teamId'>, flowId: string) {
+  const flow = await getFlowRowOrThrow(ctx, flowId);
+  const m = partitionMetricsLatest;
+  const rows = await ctx.db
+    .select()
+    .from(m)
+    .where(eq(m.flowId, flow.id))
+    .orderBy(asc(m.topic), asc(m.partition));
+  return rows.map((r) => ({
+    topic: r.topic,
+    partition: r.partition,
+    sourceEndOffset: r.sourceEndOffset,
+    replicatedOffset: r.replicatedOffset,
+    lagRecords: r.lagRecords,
+    lagMs: r.lagMs,
+    recordAgeMsAvg: r.recordAgeMsAvg,
+    replicationLatencyMsAvg: r.replicationLatencyMsAvg,
+    recordsPerSec: r.recordsPerSec,
+    bytesPerSec: r.bytesPerSec,
+    updatedAt: r.updatedAt.toISOString(),
   }));
 }
