@@ -106,11 +106,12 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
       const ctx = { source: flow.source.alias, target: flow.target.alias };
       const log = deps.log.child({ flow: flow.name, task: task.taskIndex, generation: task.generation });
       let state: 'starting' | 'running' | 'failed' = 'starting';
+      let partitions: number | undefined;
       const setState = (next: typeof state, error?: string) => {
         if (next === state && !error) return;
         state = next;
         deps.status
-          .task(task, next, error)
+          .task(task, next, error, partitions)
           .catch((e) => log.warn({ err: (e as Error).message }, 'status write failed'));
       };
       let fenced: (() => void) | undefined;
@@ -120,6 +121,10 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
             deps.onPartitionMetrics(toPartitionMetrics(flow, e));
             break;
           case 'task-started':
+            partitions = e.partitions.length;
+            state = 'starting'; // always record the (new) partition count
+            setState('running');
+            break;
           case 'committed':
             setState('running');
             break;

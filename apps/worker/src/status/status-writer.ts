@@ -16,6 +16,7 @@ export class StatusWriter {
     t: { flowId: string; taskIndex: number; generation: number; tasksMax: number },
     state: TaskState,
     error?: string,
+    partitions?: number,
   ): Promise<void> {
     const ft = schema.flowTasks;
     const now = new Date();
@@ -29,6 +30,7 @@ export class StatusWriter {
         state,
         lastError: error ?? null,
         updatedAt: now,
+        ...(partitions !== undefined ? { partitions } : {}),
       })
       .onConflictDoUpdate({
         target: [ft.flowId, ft.taskIndex],
@@ -38,6 +40,7 @@ export class StatusWriter {
           state,
           lastError: error ?? null,
           updatedAt: now,
+          ...(partitions !== undefined ? { partitions } : {}),
         },
         // Never let a stale generation overwrite a newer one's state.
         setWhere: sql`${ft.generation} <= ${t.generation}`,
