@@ -1,3 +1,4 @@
+import { testCluster } from '@ferry/testkit/vitest';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { Kafka, logLevel } from 'kafkajs';
 
@@ -7,6 +8,9 @@ import { Kafka, logLevel } from 'kafkajs';
  * an mm2.properties import creates a flow. Screenshots land in e2e/artifacts/.
  */
 const run = Date.now().toString(36);
+const east = testCluster('east').bootstrap;
+const west = testCluster('west').bootstrap;
+const auth = testCluster('auth').bootstrap;
 const owner = { email: `owner-${run}@example.test`, password: 'owner-password-123' };
 const viewer = { email: `viewer-${run}@example.test`, password: 'viewer-password-123' };
 const topic = `e2e-orders-${run}`;
@@ -21,7 +25,7 @@ let page: Page;
 test.beforeAll(async ({ browser: b }) => {
   browser = b;
   page = await browser.newPage();
-  const admin = new Kafka({ brokers: ['127.0.0.1:29092'], logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({ brokers: [east], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   await admin.disconnect();
@@ -71,15 +75,15 @@ test('the first user signs in and owns the first team', async () => {
 });
 
 test('register east, west and the SCRAM cluster, and test the connection', async () => {
-  await registerCluster('east', '127.0.0.1:29092');
+  await registerCluster('east', east);
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByTestId('connection-report')).toContainText('Connected');
-  await registerCluster('west', '127.0.0.1:29102');
-  await registerCluster('auth', '127.0.0.1:29132', { username: 'ferry', password: 'ferry-secret' });
+  await registerCluster('west', west);
+  await registerCluster('auth', auth, { username: 'ferry', password: 'ferry-secret' });
   await page.getByRole('button', { name: 'Test connection' }).click();
   const report = page.getByTestId('connection-report');
   await expect(report).toContainText('Connected');
-  await expect(report).toContainText('Brokers: 1@127.0.0.1:29132');
+  await expect(report).toContainText(`Brokers: 1@${auth}`);
   await expect(report).toContainText('Version: Kafka');
   await expect(page.getByText('A password is stored (encrypted)')).toBeVisible();
   expect(await page.content()).not.toContain('ferry-secret');
@@ -106,11 +110,35 @@ test('create a flow east->west with a preview, then enable and disable it', asyn
   await page.goto('/flows');
   await page.getByRole('switch', { name: 'Enable flow east->west' }).click();
   await expect(page.getByRole('switch', { name: 'Disable flow east->west' })).toBeChecked();
-  await expect(page.getByText('Enabled — no worker has reported yet')).toBeVisible();
   await shot(page, '06-flows-enabled');
+
+  // A real worker (started beside the web server, e2e/serve.ts) picks the flow up: records produced on east
+  // show up, replicated, in the flow page's per-partition table.
+  const producer = new Kafka({ brokers: [east], logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: Array.from({ length: 25 }, (_, i) => ({ key: `k${i}`, value: `order ${i}` })),
+  });
+  await producer.disconnect();
+  await page.getByRole('link', { name: 'east->west' }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('flow-status')).toContainText('Running');
+    await expect(page.getByTestId('partition-metrics')).toContainText(topic);
+    await expect(
+      page.getByTestId('partition-metrics').locator('tbody tr').first().locator('td').nth(3),
+    ).toHaveText('25');
+  }).toPass({ timeout: 90_000, intervals: [1000] });
+  await shot(page, '07-flow-replicating');
+
+  await page.goto('/flows');
   await page.getByRole('switch', { name: 'Disable flow east->west' }).click();
   await expect(page.getByRole('switch', { name: 'Enable flow east->west' })).not.toBeChecked();
-  await expect(page.getByText('Disabled — no worker has reported yet')).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(/^Disabled/)).toBeVisible();
+  }).toPass({ timeout: 30_000, intervals: [1000] });
 
   await page.getByRole('link', { name: 'east->west' }).click();
   await expect(page.getByTestId('flow-status')).toBeVisible();
@@ -119,7 +147,7 @@ test('create a flow east->west with a preview, then enable and disable it', asyn
   await page.getByRole('button', { name: 'Save flow' }).click();
   await expect(page.getByRole('heading', { name: 'east->west', exact: true })).toBeVisible();
   await expect(page.getByRole('definition').filter({ hasText: /^3$/ })).toBeVisible();
-  await shot(page, '07-flow-detail');
+  await shot(page, '08-flow-detail');
 });
 
 test('a viewer sees the flow but cannot toggle it', async () => {
@@ -163,8 +191,8 @@ test('an mm2.properties import creates the expected flow', async () => {
     .fill(
       [
         'clusters = mm2src, mm2dst',
-        'mm2src.bootstrap.servers = 127.0.0.1:29092',
-        'mm2dst.bootstrap.servers = 127.0.0.1:29102',
+        `mm2src.bootstrap.servers = ${east}`,
+        `mm2dst.bootstrap.servers = ${west}`,
         'mm2src->mm2dst.enabled = true',
         'mm2src->mm2dst.topics = payments.*',
         'replication.policy.class = org.apache.kafka.connect.mirror.IdentityReplicationPolicy',

@@ -44,5 +44,27 @@ const child = spawn(process.execPath, [next, 'start', '-p', port], {
     FERRY_SECRET_KEY_ID: 'e2e',
   },
 });
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));
+// A real worker beside the web server, on the same database, so enabled flows replicate.
+const worker = spawn(process.execPath, [join(root, 'apps', 'worker', 'src', 'main.ts')], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    ...process.env,
+    DATABASE_URL: url,
+    FERRY_WORKER_PORT: '0',
+    FERRY_REDIS_PREFIX: `ferry-e2e-${port}-${Date.now()}`,
+    FERRY_EXIT_WITH_PARENT: '1',
+    LOG_LEVEL: 'warn',
+    FERRY_SECRET_KEY:
+      process.env.FERRY_SECRET_KEY ?? Buffer.from('e2e-only-secret-key-32-bytes-ok!').toString('base64'),
+    FERRY_SECRET_KEY_ID: 'e2e',
+  },
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    worker.kill('SIGTERM');
+    child.kill(sig);
+  });
+child.on('exit', (code) => {
+  worker.kill('SIGTERM');
+  process.exit(code ?? 0);
+});
