@@ -108,7 +108,6 @@ export function flowStatusText(enabled: boolean, status: string | null, lastErro
   const words: Record<string, string> = {
     disabled: 'Disabled — workers stopped it',
     running: 'Running: replicating',
-    disabled: 'Disabled',
     starting: 'Starting',
     paused: 'Paused',
     stopped: 'Stopped',
