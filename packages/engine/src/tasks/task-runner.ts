@@ -241,18 +241,22 @@ export class TaskRunner {
       for (const s of dirty) s.dirty = false;
       const t0 = Date.now();
       const p = this.writer!.write(records, positions, (topic) => this.maxBatchBytes(topic));
-      this.flushing = p.then(
+      const mine = p.then(
         () => undefined,
         () => undefined,
       );
+      this.flushing = mine;
       try {
         await p;
       } catch (e) {
+        // Clear before fail(): fail() may flush or stop, which waits for `flushing`; a settled promise left
+        // there would make `while (this.flushing) await this.flushing` spin forever on microtasks.
+        if (this.flushing === mine) this.flushing = undefined;
         const err = this.classify(e, 'COMMIT_FAILED');
         await this.fail(err);
         throw err;
       } finally {
-        this.flushing = undefined;
+        if (this.flushing === mine) this.flushing = undefined;
       }
       if (refresh) this.lastFullCommit = Date.now();
       const now = Date.now();
