@@ -9,7 +9,7 @@ import { defaultStackOptions, repoRoot, stackDown } from '../../src/kafka/stack.
 
 /** Drives the real CLI (`ferry stack …`) on a private state dir and port range. */
 const stateDir = mkdtempSync(join(tmpdir(), 'ferry-lifecycle-'));
-const portBase = 39092;
+const portBase = 25092; // below the ephemeral port range (32768+), where outgoing connections could hold a port
 const bin = join(repoRoot(), 'packages', 'cli', 'bin', 'ferry.js');
 
 function ferry(...args: string[]) {
