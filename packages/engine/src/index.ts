@@ -1,3 +1,6 @@
+export type { SyncEvent } from './checkpoints/events.ts';
+export { resolveSyncSettings, SYNC_KEYS, type SyncSettings } from './checkpoints/settings.ts';
+export { FlowSyncRunner } from './checkpoints/sync-runner.ts';
 export type {
   ClusterConfig,
   FlowConfig,

@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
 import {
   ConfigError,
   createFlowRunner,
   type EngineEvent,
   type FerryError,
   type FlowRunner,
+  FlowSyncRunner,
   loadMm2PropertiesFile,
   type Mm2Config,
   type PartitionMetrics,
+  parseProperties,
+  resolveSyncSettings,
+  type SyncEvent,
+  type SyncSettings,
 } from '@ferry/engine';
 import type { Command } from 'commander';
 
@@ -54,6 +60,18 @@ async function run(file: string, o: RunOptions): Promise<number> {
     throw e;
   }
   for (const n of config.notices) console.error(`ferry: ${n.message}`);
+  // Checkpoints, group offset sync, heartbeats, topic-config and ACL sync: their keys, resolved per flow.
+  const props = parseProperties(readFileSync(file, 'utf8'));
+  let syncSettings: SyncSettings[];
+  try {
+    syncSettings = config.flows.map((f) => resolveSyncSettings(props, f.source.alias, f.target.alias));
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`ferry: invalid configuration in ${file}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
   quietClientWarnings();
   if (config.flows.length === 0) {
     console.error(
@@ -80,6 +98,15 @@ async function run(file: string, o: RunOptions): Promise<number> {
   const runners: FlowRunner[] = config.flows.map((f) =>
     createFlowRunner(f, { onEvent, metricsIntervalMs: Math.min(5000, interval * 1000) }),
   );
+  const onSyncEvent = (e: SyncEvent) => {
+    if (print) {
+      print(e.type === 'sync-error' ? { ...e, error: describe(e) } : e);
+      return;
+    }
+    const line = syncEventLine(e);
+    if (line) console.error(line);
+  };
+  const syncRunners = config.flows.map((f, i) => new FlowSyncRunner(f, syncSettings[i]!, onSyncEvent));
   for (const f of config.flows)
     console.error(
       `ferry: flow ${f.id}: topics=${f.topics.join(',')} exclude=${f.topicsExclude.join(',')} policy=${f.policy.kind} tasks.max=${f.tasksMax} exactly.once=${f.exactlyOnce}`,
@@ -89,16 +116,17 @@ async function run(file: string, o: RunOptions): Promise<number> {
   stop = (signal: string) => {
     if (stopping) return;
     console.error(`ferry: ${signal}: committing open transactions and stopping`);
-    stopping = Promise.all(runners.map((r) => r.stop())).then(() => undefined);
+    stopping = Promise.all([...runners, ...syncRunners].map((r) => r.stop())).then(() => undefined);
   };
   if (signalled) stop(signalled);
 
   try {
     if (!stopping) await Promise.all(runners.map((r) => r.start()));
+    if (!stopping) await Promise.all(syncRunners.map((r) => r.start()));
   } catch (e) {
     const err = e as FerryError;
     console.error(`ferry: cannot start: ${err.message}${err.code ? ` [${err.code}]` : ''}`);
-    await Promise.all(runners.map((r) => r.stop()));
+    await Promise.all([...runners, ...syncRunners].map((r) => r.stop()));
     return 1;
   }
   const timer = setInterval(() => {
@@ -126,6 +154,23 @@ function describe(e: { error: FerryError }): {
     retriable: e.error.retriable,
     context: e.error.context,
   };
+}
+
+function syncEventLine(e: SyncEvent): string | undefined {
+  switch (e.type) {
+    case 'checkpoint-untranslatable':
+      return `ferry: ${e.flow}: group ${e.group} ${e.topic}-${e.partition} offset ${e.upstreamOffset} cannot be translated exactly: ${e.reason}`;
+    case 'group-offsets-synced':
+      return `ferry: ${e.flow}: group ${e.group}: ${e.partitions} offset(s) written on the target`;
+    case 'topic-config-synced':
+      return `ferry: ${e.flow}: ${e.remoteTopic}: config synced (${e.configs.map((c) => c.name).join(', ')})`;
+    case 'acls-synced':
+      return `ferry: ${e.flow}: ${e.bindings} ACL binding(s) synced`;
+    case 'sync-error':
+      return `ferry: ${e.flow}: ${e.what}${e.topic ? ` ${e.topic}` : ''}${e.group ? ` group ${e.group}` : ''}: ${e.error.message} [${e.error.code}]`;
+    default:
+      return undefined; // checkpoints, heartbeats and metrics are frequent: --json shows them
+  }
 }
 
 function eventLine(e: EngineEvent): string | undefined {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SYNC_KEYS } from '../checkpoints/settings.ts';
 import { ConfigError } from '../errors.ts';
 import {
   DEFAULT_SEPARATOR,
@@ -54,27 +55,7 @@ export const CLUSTER_KEYS = [
 /** MM2 keys Ferry knows but does not implement yet: reported at start-up, then ignored. */
 export const NOT_YET_SUPPORTED = [
   'topics.exclude.legacy',
-  'groups',
-  'groups.exclude',
-  'emit.heartbeats.enabled',
-  'emit.heartbeats.interval.seconds',
-  'heartbeats.topic.replication.factor',
-  'emit.checkpoints.enabled',
-  'emit.checkpoints.interval.seconds',
-  'checkpoints.topic.replication.factor',
-  'sync.group.offsets.enabled',
-  'sync.group.offsets.interval.seconds',
-  'refresh.groups.enabled',
-  'refresh.groups.interval.seconds',
-  'sync.topic.configs.enabled',
-  'sync.topic.configs.interval.seconds',
-  'sync.topic.acls.enabled',
-  'sync.topic.acls.interval.seconds',
-  'config.properties.exclude',
-  'offset-syncs.topic.replication.factor',
-  'offset-syncs.topic.location',
   'offset.lag.max',
-  'emit.offset-syncs.enabled',
   'topic.filter.class',
   'group.filter.class',
   'config.property.filter.class',
@@ -377,6 +358,7 @@ function classifyKeys(props: Map<string, string>, clusters: string[]): ConfigNot
       }
     }
     if (scope !== 'cluster' && FLOW_KEY_SET.has(bare)) continue;
+    if (scope !== 'cluster' && Object.hasOwn(SYNC_KEYS, bare)) continue;
     if (scope !== 'flow' && CLUSTER_KEY_SET.has(bare)) continue;
     if (
       NOT_YET.has(bare) ||

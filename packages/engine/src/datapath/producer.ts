@@ -1,5 +1,6 @@
 import type { Kafka, Message, Producer, Transaction } from 'kafkajs';
 import { createOffsetCommitter, type OffsetCommitter } from '../kafka/offset-commit.ts';
+import type { OffsetSyncEmitter } from '../offset-syncs/emitter.ts';
 import type { SourceRecord } from './fetcher.ts';
 
 export interface OutRecord {
@@ -92,11 +93,17 @@ export class TargetWriter {
   readonly transactionalId: string | undefined;
   private readonly group: string;
   private committer: OffsetCommitter | undefined;
+  /** Exact offset syncs (issue 4): one record per produced chunk, in the same transaction as the chunk. */
+  private readonly offsetSyncs: OffsetSyncEmitter | undefined;
 
-  constructor(kafka: Kafka, opts: { transactionalId?: string; positionsGroup: string }) {
+  constructor(
+    kafka: Kafka,
+    opts: { transactionalId?: string; positionsGroup: string; offsetSyncs?: OffsetSyncEmitter },
+  ) {
     this.kafka = kafka;
     this.transactionalId = opts.transactionalId;
     this.group = opts.positionsGroup;
+    this.offsetSyncs = opts.offsetSyncs;
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -107,6 +114,7 @@ export class TargetWriter {
 
   /** Connects; in exactly-once mode also fences any older producer with the same transactional id. */
   async start(): Promise<void> {
+    await this.offsetSyncs?.prepare(this.kafka);
     await this.producer.connect();
     if (this.transactionalId) {
       const t = await this.producer.transaction();
@@ -126,7 +134,11 @@ export class TargetWriter {
     if (this.transactionalId) {
       const txn: Transaction = await this.producer.transaction();
       try {
-        for (const round of rounds) await txn.sendBatch({ topicMessages: toMessages(round), acks: -1 });
+        for (const round of rounds) {
+          const acks = await txn.sendBatch({ topicMessages: toMessages(round), acks: -1 });
+          const syncs = this.offsetSyncs?.forRound(round, acks);
+          if (syncs) await txn.send({ ...syncs, acks: -1 });
+        }
         if (offsets.length > 0) await txn.sendOffsets({ consumerGroupId: this.group, topics: offsets });
         await txn.commit();
       } catch (e) {
@@ -135,7 +147,11 @@ export class TargetWriter {
       }
       return;
     }
-    for (const round of rounds) await this.producer.sendBatch({ topicMessages: toMessages(round), acks: -1 });
+    for (const round of rounds) {
+      const acks = await this.producer.sendBatch({ topicMessages: toMessages(round), acks: -1 });
+      const syncs = this.offsetSyncs?.forRound(round, acks);
+      if (syncs) await this.producer.send({ ...syncs, acks: -1 });
+    }
     // at-least-once: positions follow the acknowledged records; a crash in between replays them
     if (offsets.length > 0) await this.committer!.commit(this.group, offsets);
   }

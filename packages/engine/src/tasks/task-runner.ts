@@ -11,6 +11,7 @@ import {
 import { FerryError, toFerryError } from '../errors.ts';
 import type { EventListener } from '../events.ts';
 import { PartitionMeter } from '../metrics/partition-metrics.ts';
+import { OffsetSyncEmitter } from '../offset-syncs/emitter.ts';
 import { loadPositions, POSITION_REFRESH_MS, positionsGroup } from '../positions/positions.ts';
 import { type TopicPartition, tpKey } from './assign.ts';
 
@@ -117,6 +118,7 @@ export class TaskRunner {
     this.writer = new TargetWriter(this.clients.target, {
       ...(txId ? { transactionalId: txId } : {}),
       positionsGroup: group,
+      offsetSyncs: new OffsetSyncEmitter(flow.source.alias, (t) => flow.policy.upstreamTopic(t) ?? t),
     });
     try {
       await this.writer.start();

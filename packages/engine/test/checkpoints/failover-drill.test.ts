@@ -11,8 +11,8 @@ import { kafkaFor } from '../../src/kafka/client.ts';
 import { checkpointsTopic, decodeCheckpoint } from '../../src/mm2-formats/index.ts';
 import { createTopic, flowBetween, kafka } from '../helpers/kafka.ts';
 import { javaCheck } from '../java/harness.ts';
-import { copyTopics } from './copy-loop.ts';
 import { compactedWithGaps, type Rec, readToEnd, withAdmin } from './drill-helpers.ts';
+import { replicateWithDataPath } from './replicate.ts';
 
 type Commit = { topic: string; partition: number; offset: bigint };
 
@@ -130,9 +130,9 @@ describe.each(REPLICATION_PAIRS)('failover drill $label ($source -> $target)', (
       what: `${txn}: the last transaction marker`,
     });
 
-    // replicate in two runs: the second resumes from the positions with a fresh sync emitter (a restart)
+    // replicate with the engine's data path in two runs: the second resumes from the positions (a restart)
     const topics = [plain, comp, txn, trunc];
-    await copyTopics(source, target, topics);
+    await replicateWithDataPath(source, target, prefix, topics);
     await p.send({
       topic: plain,
       acks: -1,
@@ -142,7 +142,7 @@ describe.each(REPLICATION_PAIRS)('failover drill $label ($source -> $target)', (
         value: `plain-late-${j}`,
       })),
     });
-    await copyTopics(source, target, topics);
+    await replicateWithDataPath(source, target, prefix, topics);
 
     const east = new Map<string, Map<number, Rec[]>>();
     for (const t of topics) east.set(t, await readToEnd(source, t));

@@ -184,16 +184,19 @@ describe('parseMm2Config: invalid values stop with key, value and reason', () =>
 describe('parseMm2Config: unknown and unsupported keys are listed, never silently dropped', () => {
   it('classifies every key it does not use', () => {
     const { notices } = parse({
+      // checkpoint, heartbeat and sync keys are used (by the sync runner): no notice for them
       'emit.checkpoints.enabled': 'true',
       'east->west.sync.topic.acls.enabled': 'false',
+      'offset.lag.max': '100',
+      'east->west.topic.filter.class': 'x.Filter',
       'east.consumer.max.poll.records': '100',
       'ssl.truststore.password': 'x',
       'some.typo': '1',
       'east->west.also.a.typo': '2',
     });
     expect(notices.map((n) => [n.key, n.kind])).toEqual([
-      ['emit.checkpoints.enabled', 'unsupported'],
-      ['east->west.sync.topic.acls.enabled', 'unsupported'],
+      ['offset.lag.max', 'unsupported'],
+      ['east->west.topic.filter.class', 'unsupported'],
       ['east.consumer.max.poll.records', 'unsupported'],
       ['ssl.truststore.password', 'unsupported'],
       ['some.typo', 'unknown'],
