@@ -10,7 +10,6 @@ source scripts/ensure-node.sh
 export PATH="$root/node_modules/.bin:$PATH"
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 NODE_ENV=test
 export FERRY_SECRET_KEY="${FERRY_SECRET_KEY:-$(printf 'ferry-test-key-0123456789abcdef!' | base64)}"
-export FERRY_SECRET_KEY_ID="${FERRY_SECRET_KEY_ID:-test}"
 
 started=$(date +%s)
 echo "== test stack: up"

@@ -9,7 +9,10 @@ import {
   type PartitionMetrics as EnginePartitionMetrics,
   FLOW_KEYS,
   type FlowConfig,
+  FlowSyncRunner,
   identityReplicationPolicy,
+  resolveSyncSettings,
+  type SyncEvent,
   type WindowStats,
 } from '@ferry/engine';
 import type pino from 'pino';
@@ -67,6 +70,26 @@ export function toEngineFlow(f: ResolvedFlow, refreshTopicsIntervalMs = 10_000):
     batchMaxBytes: Number(FLOW_KEYS['batch.max.bytes']),
     commitIntervalMs: Number(FLOW_KEYS['commit.interval.ms']),
   };
+}
+
+/** A stored flow's checkpoint, heartbeat and sync options as the MM2 keys the engine resolves. */
+export function syncProperties(f: ResolvedFlow): Map<string, string> {
+  const c = f.config;
+  return new Map([
+    ['groups', c.groups.join(',')],
+    ['groups.exclude', c.groupsExclude.join(',')],
+    ['emit.checkpoints.enabled', String(c.checkpoints)],
+    ['emit.checkpoints.interval.seconds', String(c.checkpointsIntervalSeconds)],
+    ['refresh.groups.interval.seconds', String(Math.min(c.checkpointsIntervalSeconds, 60))],
+    ['sync.group.offsets.enabled', String(c.syncGroupOffsets)],
+    ['sync.group.offsets.interval.seconds', String(c.syncGroupOffsetsIntervalSeconds)],
+    ['emit.heartbeats.enabled', String(c.heartbeats)],
+    ['emit.heartbeats.interval.seconds', String(c.heartbeatsIntervalSeconds)],
+    ['sync.topic.configs.enabled', String(c.syncTopicConfigs)],
+    ['sync.topic.configs.interval.seconds', String(c.syncTopicConfigsIntervalSeconds)],
+    ['sync.topic.acls.enabled', String(c.syncTopicAcls)],
+    ['sync.topic.acls.interval.seconds', String(c.syncTopicAclsIntervalSeconds)],
+  ]);
 }
 
 const stats = (w: WindowStats) =>
@@ -151,15 +174,46 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
         }
       };
       await deps.status.task(task, 'starting');
-      const runner = createFlowRunner(toEngineFlow(flow, deps.refreshTopicsIntervalMs), { onEvent });
+      const engineFlow = toEngineFlow(flow, deps.refreshTopicsIntervalMs);
+      const runner = createFlowRunner(engineFlow, { onEvent });
+      // Checkpoints, group offset sync, heartbeats, config and ACL sync run once per flow: with task 0.
+      const onSyncEvent = (e: SyncEvent) => {
+        if (e.type === 'checkpoint-metrics') {
+          const l = e.checkpointLatencyMs;
+          if (l.count > 0 && l.min !== undefined && l.max !== undefined && l.avg !== undefined) {
+            deps.onCheckpointMetrics({
+              flowId: flow.id,
+              source: flow.source.alias,
+              target: flow.target.alias,
+              group: e.group,
+              topic: e.topic,
+              partition: e.partition,
+              checkpointLatencyMs: { min: l.min, max: l.max, avg: l.avg },
+            });
+          }
+        } else if (e.type === 'sync-error')
+          log.warn({ code: e.error.code, what: e.what }, describeError(e.error, ctx));
+        else if (e.type === 'checkpoint-untranslatable')
+          log.warn({ group: e.group, topic: e.topic, partition: e.partition }, e.reason);
+      };
+      const sync =
+        task.taskIndex === 0
+          ? new FlowSyncRunner(
+              engineFlow,
+              resolveSyncSettings(syncProperties(flow), flow.source.alias, flow.target.alias),
+              onSyncEvent,
+            )
+          : undefined;
       try {
         await runner.runTask(task.taskIndex);
+        await sync?.start();
         await new Promise<void>((resolve) => {
           if (signal.aborted) return resolve();
           signal.addEventListener('abort', () => resolve(), { once: true });
           fenced = resolve;
         });
       } finally {
+        await sync?.stop().catch((e) => log.warn({ err: (e as Error).message }, 'sync runner stop failed'));
         await runner.stop();
         if (signal.reason !== 'rebalance' && signal.reason !== 'shutdown') {
           await deps.status.task(task, 'stopped').catch(() => {});

@@ -14,6 +14,7 @@ import {
 } from '@ferry/testkit/records';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { and, eq, gt, ne } from 'drizzle-orm';
+import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkerFleet } from '../fixtures/worker-fleet.ts';
 
@@ -30,6 +31,7 @@ let eastId = '';
 let westId = '';
 let fleet: WorkerFleet;
 const secretKey = randomBytes(32).toString('base64');
+let firstTopic = '';
 
 async function createFlow(topic: string, tasksMax: number): Promise<string> {
   const [f] = await db
@@ -40,7 +42,7 @@ async function createFlow(topic: string, tasksMax: number): Promise<string> {
       sourceClusterId: eastId,
       targetClusterId: westId,
       enabled: true,
-      config: { topics: [topic], tasksMax, exactlyOnce: true },
+      config: { topics: [topic], tasksMax, exactlyOnce: true, checkpointsIntervalSeconds: 1 },
     })
     .returning();
   return f!.id;
@@ -134,6 +136,7 @@ afterAll(async () => {
 describe('managed replication across worker processes', () => {
   it('loses and duplicates nothing while workers are SIGKILLed during load', async () => {
     const topic = uniqueName('orders');
+    firstTopic = topic;
     await createTopic('east', topic, PARTITIONS);
     const flowId = await createFlow(topic, 3);
     await waitFor(() => tasksRunning(flowId, 3), { timeoutMs: 60_000, what: 'three tasks running' });
@@ -220,7 +223,17 @@ describe('managed replication across worker processes', () => {
     });
   });
 
-  it('exposes MM2-named metrics and replication lag on /metrics while replicating', async () => {
+  it('exposes MM2-named metrics, replication lag and checkpoint latency on /metrics while replicating', async () => {
+    // A consumer group on the source: the flow's checkpoints (every second here) measure its latency.
+    const group = uniqueName('app');
+    const admin = new Kafka({ brokers: [testCluster('east').bootstrap], logLevel: 0 }).admin();
+    await admin.connect();
+    await admin.setOffsets({
+      groupId: group,
+      topic: firstTopic,
+      partitions: [{ partition: 0, offset: '10' }],
+    });
+    await admin.disconnect();
     const [, p] = [...fleet.procs.entries()].find(
       ([, x]) => x.child.exitCode === null && x.child.signalCode === null,
     )!;
@@ -237,17 +250,23 @@ describe('managed replication across worker processes', () => {
             ),
         );
         text = all.join('\n');
-        return /kafka_connect_mirror_source_connector_record_count\{[^}]*topic="[^"]+"[^}]*\} [1-9]/.test(
-          text,
+        return (
+          /kafka_connect_mirror_source_connector_record_count\{[^}]*topic="[^"]+"[^}]*\} [1-9]/.test(text) &&
+          text.includes(`group="${group}"`)
         );
       },
-      { timeoutMs: 30_000, what: 'record_count series' },
+      { timeoutMs: 60_000, what: 'record_count and checkpoint latency series' },
     );
     expect(p.port).toBeGreaterThan(0);
     expect(text).toMatch(
       /kafka_connect_mirror_source_connector_replication_latency_ms_avg\{source="east",target="west",topic="[^"]+",partition="\d"\} \d/,
     );
     expect(text).toMatch(/kafka_connect_mirror_source_connector_record_age_ms_max\{/);
+    expect(text).toMatch(
+      new RegExp(
+        `kafka_connect_mirror_checkpoint_connector_checkpoint_latency_ms_avg\\{source="east",target="west",group="${group}",topic="${firstTopic}",partition="0"\\} \\d`,
+      ),
+    );
     expect(text).toMatch(
       /ferry_replication_lag_records\{source="east",target="west",topic="[^"]+",partition="\d"\} \d/,
     );
