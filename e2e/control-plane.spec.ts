@@ -93,6 +93,7 @@ test('register east, west and the SCRAM cluster, and test the connection', async
 });
 
 test('create a flow east->west with a preview, then enable and disable it', async () => {
+  test.setTimeout(240_000); // includes waiting for a worker to replicate
   await page.goto('/flows/new');
   await page.getByLabel('Name', { exact: true }).fill('east->west');
   await page.getByLabel('Source cluster').selectOption({ label: 'east' });
@@ -121,7 +122,8 @@ test('create a flow east->west with a preview, then enable and disable it', asyn
     messages: Array.from({ length: 25 }, (_, i) => ({ key: `k${i}`, value: `order ${i}` })),
   });
   await producer.disconnect();
-  await page.getByRole('link', { name: 'east->west' }).click();
+  const flowUrl = await page.getByRole('link', { name: 'east->west' }).getAttribute('href');
+  await page.goto(flowUrl!);
   await expect(async () => {
     await page.reload();
     await expect(page.getByTestId('flow-status')).toContainText('Running');

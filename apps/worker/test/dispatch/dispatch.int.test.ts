@@ -223,8 +223,16 @@ describe('task dispatch across worker processes', () => {
     });
     console.log(`disable applied in ${Date.now() - offAt} ms`);
     await db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
-    await waitFor(async () => (await placement(Date.now() - 400)).size === 4, {
+    const onAt = Date.now();
+    // Takes effect within 5 s (tasks run again); all four are spread over the workers soon after.
+    await waitFor(async () => (await placement(Date.now() - 400)).size > 0, {
       timeoutMs: 5000,
+      intervalMs: 100,
+      what: 'tasks running again',
+    });
+    console.log(`enable applied in ${Date.now() - onAt} ms`);
+    await waitFor(async () => (await placement(Date.now() - 400)).size === 4, {
+      timeoutMs: 15_000,
       intervalMs: 100,
       what: '4 tasks running again',
     });

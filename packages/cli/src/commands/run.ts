@@ -121,8 +121,9 @@ async function run(file: string, o: RunOptions): Promise<number> {
   if (signalled) stop(signalled);
 
   try {
-    if (!stopping) await Promise.all(runners.map((r) => r.start()));
+    // Sync runners first: the heartbeats topic they create is then there for the flows' first discovery.
     if (!stopping) await Promise.all(syncRunners.map((r) => r.start()));
+    if (!stopping) await Promise.all(runners.map((r) => r.start()));
   } catch (e) {
     const err = e as FerryError;
     console.error(`ferry: cannot start: ${err.message}${err.code ? ` [${err.code}]` : ''}`);

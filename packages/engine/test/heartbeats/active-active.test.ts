@@ -26,6 +26,8 @@ describe.each(REPLICATION_PAIRS)(
         ['topics', uniqueName('nothing')], // only heartbeats (always replicated) flow
         ['commit.interval.ms', '50'],
         ['emit.heartbeats.interval.seconds', '0.2'],
+        // on a fresh cluster the heartbeats topic appears after the flows' first discovery
+        ['refresh.topics.interval.seconds', '1'],
       ]);
       const cfg = parseMm2Config(props);
       expect(cfg.flows.map((f) => f.id).sort()).toEqual([`${A}->${B}`, `${B}->${A}`].sort());

@@ -46,8 +46,22 @@ export async function createTopic(
   try {
     await admin.createTopics({
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
+    // A fresh KRaft broker may answer Metadata for a new topic with UNKNOWN_TOPIC_OR_PARTITION for a moment
+    // (kafkajs' own wait does not retry that): wait until every partition has a leader.
+    await waitFor(
+      async () => {
+        try {
+          const m = await admin.fetchTopicMetadata({ topics: [topic] });
+          const ps = m.topics[0]?.partitions ?? [];
+          return ps.length === partitions && ps.every((p) => p.leader >= 0);
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 30_000, what: `${topic} on ${cluster} to have leaders` },
+    );
   } finally {
     await admin.disconnect();
   }
