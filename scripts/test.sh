@@ -41,8 +41,8 @@ fi
 
 echo "== summary ($(( $(date +%s) - started )) s)"
 # A failed step whose report shows no failing test (a crash, no test files) is counted as one failure.
-if [ "${test_status:-0}" = 1 ] && ! grep -qs '"numFailedTests":[1-9]' apps/*/.reports/vitest.json packages/*/.reports/vitest.json; then suite_errors=$((suite_errors + 1)); fi
-if [ "${e2e_status:-0}" = 1 ] && ! grep -qs '"unexpected":[1-9]' e2e/.reports/playwright.json; then suite_errors=$((suite_errors + 1)); fi
+if [ "${test_status:-0}" = 1 ] && ! grep -qs '"numFailedTests": *[1-9]' apps/*/.reports/vitest.json packages/*/.reports/vitest.json; then suite_errors=$((suite_errors + 1)); fi
+if [ "${e2e_status:-0}" = 1 ] && ! grep -qs '"unexpected": *[1-9]' e2e/.reports/playwright.json; then suite_errors=$((suite_errors + 1)); fi
 [ "${test_status:-0}" = 1 ] || [ "${e2e_status:-0}" = 1 ] && status=1
 FERRY_SUITE_ERRORS=$suite_errors node scripts/summarize-tests.ts || status=1
 exit $status
