@@ -142,12 +142,12 @@ describe('ferry run configuration errors', () => {
     const file = join(dir, 'mm2.properties');
     writeFileSync(
       file,
-      'clusters = a, b\na.bootstrap.servers = 127.0.0.1:1\nb.bootstrap.servers = 127.0.0.1:2\nemit.checkpoints.enabled = true\ntopcs = x\n',
+      'clusters = a, b\na.bootstrap.servers = 127.0.0.1:1\nb.bootstrap.servers = 127.0.0.1:2\noffset.lag.max = 100\ntopcs = x\n',
     );
     const p = ferryRun(file);
     expect((await p.exit).code).toBe(2);
     const out = p.lines.join('\n');
-    expect(out).toContain('emit.checkpoints.enabled: an MM2 setting Ferry does not support yet; ignored');
+    expect(out).toContain('offset.lag.max: an MM2 setting Ferry does not support yet; ignored');
     expect(out).toContain('topcs: not a known MM2 or Ferry setting; ignored');
   });
 });
