@@ -215,7 +215,7 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
       } finally {
         await sync?.stop().catch((e) => log.warn({ err: (e as Error).message }, 'sync runner stop failed'));
         await runner.stop();
-        if (signal.reason !== 'rebalance' && signal.reason !== 'shutdown') {
+        if (signal.reason !== 'rebalance' && signal.reason !== 'shutdown' && signal.reason !== 'lost') {
           await deps.status.task(task, 'stopped').catch(() => {});
         }
       }

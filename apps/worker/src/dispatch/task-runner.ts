@@ -8,4 +8,6 @@ export interface TaskRunner {
   run(task: TaskJobData, signal: AbortSignal): Promise<void>;
 }
 
-export type StopReason = 'superseded' | 'rebalance' | 'shutdown';
+/** Why a running task was asked to stop. `lost`: this worker no longer holds the job's lock (it was paused
+ * or cut off longer than the lock lasts); another worker runs the task now. */
+export type StopReason = 'superseded' | 'rebalance' | 'shutdown' | 'lost';

@@ -82,6 +82,11 @@ export class TaskWorker {
       },
     });
     this.worker.on('error', () => {});
+    // Paused (SIGSTOP, a long GC, a network cut) past the lock: the job went to another worker. Stop our copy
+    // so it does not count against our share; its writes are already fenced by the new owner.
+    this.worker.on('lockRenewalFailed', (jobIds: string[]) => {
+      for (const id of jobIds) this.running.get(id)?.controller.abort('lost');
+    });
     this.timer = setInterval(() => void this.check().catch(() => {}), this.opts.checkIntervalMs);
     await this.check();
   }
