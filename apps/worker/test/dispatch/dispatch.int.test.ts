@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postgresFlowStore } from '../../src/reconcile/postgres-flow-store.ts';
 import { Reconciler } from '../../src/reconcile/reconciler.ts';
+import { seedFlow } from '../fixtures/seed.ts';
 
 /**
  * Real Redis, real Postgres, real worker processes (the TaskWorker with a runner that only heartbeats):
@@ -64,29 +65,7 @@ const perWorker = (p: Map<string, string>) => {
 
 beforeAll(async () => {
   ({ db } = await testDb(inject('dbRunId'), 'dispatch'));
-  const [team] = await db
-    .insert(schema.teams)
-    .values({ name: 'T', slug: `t-${prefix}` })
-    .returning();
-  const [a, b] = await db
-    .insert(schema.clusters)
-    .values([
-      { teamId: team!.id, name: 'east', bootstrapServers: '127.0.0.1:1' },
-      { teamId: team!.id, name: 'west', bootstrapServers: '127.0.0.1:2' },
-    ])
-    .returning();
-  const [f] = await db
-    .insert(schema.flows)
-    .values({
-      teamId: team!.id,
-      name: 'e2w',
-      sourceClusterId: a!.id,
-      targetClusterId: b!.id,
-      enabled: true,
-      config: { topics: ['.*'], tasksMax: 6 },
-    })
-    .returning();
-  flowId = f!.id;
+  ({ flowId } = await seedFlow(db, { name: 'e2w', enabled: true, config: { topics: ['.*'], tasksMax: 6 } }));
   reconciler = new Reconciler({
     connection: () => new Redis(redisUrl, { maxRetriesPerRequest: null }),
     prefix,

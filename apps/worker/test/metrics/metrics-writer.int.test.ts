@@ -4,25 +4,14 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MetricsWriter, rollUpAndExpire } from '../../src/metrics/metrics-writer.ts';
 import type { PartitionMetrics } from '../../src/metrics/partition-metrics.ts';
+import { seedFlow } from '../fixtures/seed.ts';
 
 let db: Db;
 let flowId = '';
 
 beforeAll(async () => {
   ({ db } = await testDb(inject('dbRunId'), 'metrics'));
-  const [team] = await db.insert(schema.teams).values({ name: 'T', slug: 'metrics' }).returning();
-  const [a, b] = await db
-    .insert(schema.clusters)
-    .values([
-      { teamId: team!.id, name: 'east', bootstrapServers: '127.0.0.1:1' },
-      { teamId: team!.id, name: 'west', bootstrapServers: '127.0.0.1:2' },
-    ])
-    .returning();
-  const [f] = await db
-    .insert(schema.flows)
-    .values({ teamId: team!.id, name: 'f', sourceClusterId: a!.id, targetClusterId: b!.id })
-    .returning();
-  flowId = f!.id;
+  ({ flowId } = await seedFlow(db));
 });
 afterAll(() => db?.$client.end());
 

@@ -4,24 +4,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkerRegistry, workerIdentity } from '../../src/registry/worker-registry.ts';
 import { StatusWriter } from '../../src/status/status-writer.ts';
+import { seedFlow } from '../fixtures/seed.ts';
 
 let db: Db;
 let flowId = '';
 beforeAll(async () => {
   ({ db } = await testDb(inject('dbRunId'), 'status'));
-  const [team] = await db.insert(schema.teams).values({ name: 'T', slug: 'status' }).returning();
-  const [a, b] = await db
-    .insert(schema.clusters)
-    .values([
-      { teamId: team!.id, name: 'east', bootstrapServers: '127.0.0.1:1' },
-      { teamId: team!.id, name: 'west', bootstrapServers: '127.0.0.1:2' },
-    ])
-    .returning();
-  const [f] = await db
-    .insert(schema.flows)
-    .values({ teamId: team!.id, name: 'f', sourceClusterId: a!.id, targetClusterId: b!.id, enabled: true })
-    .returning();
-  flowId = f!.id;
+  ({ flowId } = await seedFlow(db, { enabled: true }));
 });
 afterAll(() => db?.$client.end());
 
