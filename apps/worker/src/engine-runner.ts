@@ -9,9 +9,7 @@ import {
   type PartitionMetrics as EnginePartitionMetrics,
   FLOW_KEYS,
   type FlowConfig,
-  FlowSyncRunner,
   identityReplicationPolicy,
-  resolveSyncSettings,
   type SyncEvent,
   type WindowStats,
 } from '@ferry/engine';
@@ -29,7 +27,6 @@ export interface EngineRunnerDeps {
   log: pino.Logger;
   status: StatusWriter;
   onPartitionMetrics: (m: PartitionMetrics) => void;
-  onCheckpointMetrics: (m: CheckpointMetrics) => void;
   /** How often a managed flow looks for new topics and partitions. */
   refreshTopicsIntervalMs?: number;
 }
@@ -118,6 +115,33 @@ export function toPartitionMetrics(flow: ResolvedFlow, m: EnginePartitionMetrics
   };
 }
 
+/** A flow's checkpoint, heartbeat and sync events → checkpoint-latency metrics and log lines in words. */
+export function syncEventHandler(
+  log: pino.Logger,
+  onCheckpointMetrics: (m: CheckpointMetrics) => void,
+): (flow: ResolvedFlow, e: SyncEvent) => void {
+  return (flow, e) => {
+    const ctx = { source: flow.source.alias, target: flow.target.alias };
+    if (e.type === 'checkpoint-metrics') {
+      const l = e.checkpointLatencyMs;
+      if (l.count > 0 && l.min !== undefined && l.max !== undefined && l.avg !== undefined) {
+        onCheckpointMetrics({
+          flowId: flow.id,
+          source: flow.source.alias,
+          target: flow.target.alias,
+          group: e.group,
+          topic: e.topic,
+          partition: e.partition,
+          checkpointLatencyMs: { min: l.min, max: l.max, avg: l.avg },
+        });
+      }
+    } else if (e.type === 'sync-error')
+      log.warn({ flow: flow.name, code: e.error.code, what: e.what }, describeError(e.error, ctx));
+    else if (e.type === 'checkpoint-untranslatable')
+      log.warn({ flow: flow.name, group: e.group, topic: e.topic, partition: e.partition }, e.reason);
+  };
+}
+
 /**
  * Runs one replication task of a stored flow with the engine until the dispatcher aborts it.
  * The engine restarts a failing task itself (with back-off) and says why; the status shows it in words.
@@ -174,46 +198,24 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
         }
       };
       await deps.status.task(task, 'starting');
-      const engineFlow = toEngineFlow(flow, deps.refreshTopicsIntervalMs);
+      // A generation's partitions are pinned by discovery (the discovery queue); without them (a job from
+      // before pinning), the task discovers and refreshes itself.
+      const engineFlow: FlowConfig = task.topics
+        ? { ...toEngineFlow(flow), pinnedTopics: task.topics, refreshTopicsEnabled: false }
+        : toEngineFlow(flow, deps.refreshTopicsIntervalMs);
       const runner = createFlowRunner(engineFlow, { onEvent });
-      // Checkpoints, group offset sync, heartbeats, config and ACL sync run once per flow: with task 0.
-      const onSyncEvent = (e: SyncEvent) => {
-        if (e.type === 'checkpoint-metrics') {
-          const l = e.checkpointLatencyMs;
-          if (l.count > 0 && l.min !== undefined && l.max !== undefined && l.avg !== undefined) {
-            deps.onCheckpointMetrics({
-              flowId: flow.id,
-              source: flow.source.alias,
-              target: flow.target.alias,
-              group: e.group,
-              topic: e.topic,
-              partition: e.partition,
-              checkpointLatencyMs: { min: l.min, max: l.max, avg: l.avg },
-            });
-          }
-        } else if (e.type === 'sync-error')
-          log.warn({ code: e.error.code, what: e.what }, describeError(e.error, ctx));
-        else if (e.type === 'checkpoint-untranslatable')
-          log.warn({ group: e.group, topic: e.topic, partition: e.partition }, e.reason);
-      };
-      const sync =
-        task.taskIndex === 0
-          ? new FlowSyncRunner(
-              engineFlow,
-              resolveSyncSettings(syncProperties(flow), flow.source.alias, flow.target.alias),
-              onSyncEvent,
-            )
-          : undefined;
       try {
         await runner.runTask(task.taskIndex);
-        await sync?.start();
+        if ((runner.assignment()[task.taskIndex]?.length ?? 0) === 0) {
+          partitions = 0; // nothing to replicate yet (no matching topic): idle, and say so
+          setState('running');
+        }
         await new Promise<void>((resolve) => {
           if (signal.aborted) return resolve();
           signal.addEventListener('abort', () => resolve(), { once: true });
           fenced = resolve;
         });
       } finally {
-        await sync?.stop().catch((e) => log.warn({ err: (e as Error).message }, 'sync runner stop failed'));
         await runner.stop();
         if (signal.reason !== 'rebalance' && signal.reason !== 'shutdown' && signal.reason !== 'lost') {
           await deps.status.task(task, 'stopped').catch(() => {});

@@ -12,6 +12,10 @@ export interface WorkerEnv {
   keyring: SecretKey[];
   /** BullMQ/Redis key prefix of this installation. */
   redisPrefix: string;
+  /** How often desired state is reconciled (a repeating job on the reconcile queue). */
+  reconcileIntervalMs: number;
+  /** How often each enabled flow's topics, partitions and groups are discovered again. */
+  discoveryIntervalMs: number;
 }
 
 export class WorkerEnvError extends Error {
@@ -33,7 +37,20 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     logLevel: env.LOG_LEVEL ?? 'info',
     keyring: readKeyring(env),
     redisPrefix: env.FERRY_REDIS_PREFIX ?? 'ferry',
+    reconcileIntervalMs: intervalMs(env, 'FERRY_RECONCILE_INTERVAL_MS', 1000),
+    discoveryIntervalMs: intervalMs(env, 'FERRY_DISCOVERY_INTERVAL_MS', 10_000),
   };
+}
+
+function intervalMs(env: NodeJS.ProcessEnv, name: string, def: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 100 || n > 86_400_000)
+    throw new WorkerEnvError(
+      `${name} must be a whole number of milliseconds from 100 to 86400000, got "${raw}"`,
+    );
+  return n;
 }
 
 function readKeyring(env: NodeJS.ProcessEnv): SecretKey[] {

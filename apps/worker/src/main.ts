@@ -1,13 +1,22 @@
+import { RECONCILE_QUEUE, type ReconcileJobData } from '@ferry/core';
 import { createDb } from '@ferry/db';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { FlowSessions } from './control/flow-sessions.ts';
 import { TaskWorker } from './dispatch/task-worker.ts';
-import { createEngineRunner, engineFencer } from './engine-runner.ts';
+import { createEngineRunner, engineFencer, syncEventHandler } from './engine-runner.ts';
 import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
 import { MetricsWriter, rollUpAndExpire } from './metrics/metrics-writer.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
+import { checkpointsProcessor } from './processors/checkpoints.ts';
+import { configSyncProcessor } from './processors/config-sync.ts';
+import { discoveryProcessor } from './processors/discovery.ts';
+import { heartbeatsProcessor } from './processors/heartbeats.ts';
+import { closeProcessors, startProcessors } from './processors/index.ts';
+import { reconcileProcessor } from './processors/reconcile.ts';
 import { postgresFlowStore } from './reconcile/postgres-flow-store.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { WorkerRegistry, workerIdentity } from './registry/worker-registry.ts';
@@ -24,6 +33,7 @@ const logs = {
   reconcile: log.child({ component: 'reconcile' }),
   metrics: log.child({ component: 'metrics' }),
   registry: log.child({ component: 'registry' }),
+  control: log.child({ component: 'control' }),
 };
 
 const registry = new Registry();
@@ -55,7 +65,6 @@ const runner = createEngineRunner({
     replicationMetrics.observePartition(m);
     metricsWriter.record(m);
   },
-  onCheckpointMetrics: (m) => replicationMetrics.observeCheckpoint(m),
   status,
 });
 
@@ -81,11 +90,38 @@ const reconciler = new Reconciler({
   prefix: env.redisPrefix,
   store: postgresFlowStore(db),
   fence: engineFencer(db, env.keyring),
+  discoveryIntervalMs: env.discoveryIntervalMs,
   onEvent: (e) => {
     if (e.type === 'error') logs.reconcile.warn({ err: e.error.message }, 'reconcile failed; retrying');
     else logs.reconcile.info(e, e.type);
   },
 });
+// Control work: one BullMQ queue per kind, one processor file per queue (src/processors/).
+const reconcileQueue = new Queue<ReconcileJobData>(RECONCILE_QUEUE, {
+  connection: connection(),
+  prefix: env.redisPrefix,
+});
+const sessions = new FlowSessions({
+  db,
+  keyring: env.keyring,
+  onSyncEvent: syncEventHandler(logs.control, (m) => replicationMetrics.observeCheckpoint(m)),
+});
+const processors = [
+  reconcileProcessor(reconciler),
+  discoveryProcessor({ db, keyring: env.keyring, status, log: logs.control, reconcileQueue }),
+  checkpointsProcessor(sessions),
+  heartbeatsProcessor(sessions),
+  configSyncProcessor(sessions),
+];
+/** The repeating reconcile pass; upserted again whenever Redis has lost it (a restart keeps nothing). */
+async function ensureReconcileSchedule(force = false): Promise<void> {
+  if (!force && (await reconcileQueue.getJobScheduler('reconcile'))) return;
+  await reconcileQueue.upsertJobScheduler(
+    'reconcile',
+    { every: env.reconcileIntervalMs },
+    { name: 'reconcile', data: { reason: 'schedule' }, opts: { removeOnComplete: true, removeOnFail: 20 } },
+  );
+}
 
 const { server, port } = await startHttpServer({
   host: env.httpHost,
@@ -114,8 +150,23 @@ const { server, port } = await startHttpServer({
 logs.http.info({ port }, `worker listening on http://${env.httpHost}:${port} (/healthz, /readyz, /metrics)`);
 
 await taskWorker.start();
-reconciler.start();
+await ensureReconcileSchedule(true);
+const controlWorkers = startProcessors(processors, {
+  connection,
+  prefix: env.redisPrefix,
+  name: me.id,
+  onEvent: (e) =>
+    e.type === 'invalid'
+      ? logs.control.error({ queue: e.queue, job: e.jobId }, e.reason)
+      : logs.control.warn({ queue: e.queue, job: e.jobId, err: e.error.message }, 'control job failed'),
+});
 const timers = [
+  setInterval(() => {
+    ensureReconcileSchedule().catch(() => {});
+  }, 2000),
+  setInterval(() => {
+    sessions.sweep().catch(() => {});
+  }, 30_000),
   setInterval(() => {
     workerRegistry
       .heartbeat([...taskWorker.running.keys()])
@@ -140,7 +191,10 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'draining: finishing open transactions, releasing tasks');
   for (const t of timers) clearInterval(t);
   await workerRegistry.heartbeat([...taskWorker.running.keys()], 'draining').catch(() => {});
+  await closeProcessors(controlWorkers);
   await reconciler.close().catch(() => {});
+  await reconcileQueue.close().catch(() => {});
+  await sessions.closeAll().catch(() => {});
   await taskWorker.close().catch((e) => log.warn({ err: (e as Error).message }, 'close failed'));
   await metricsWriter.flush().catch(() => {});
   await workerRegistry.leave().catch(() => {});

@@ -125,11 +125,14 @@ class FlowRunnerImpl implements FlowRunner {
     if (this.stopping || !this.discovery) return;
     const topics = await this.discovery.refresh();
     this.topics = new Map(topics.map((t) => [t.topic, t]));
-    const all: TopicPartition[] = topics.flatMap((t) =>
-      Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.topic, partition })),
+    const counts = this.flow.pinnedTopics ?? Object.fromEntries(topics.map((t) => [t.topic, t.partitions]));
+    const all: TopicPartition[] = Object.entries(counts).flatMap(([topic, n]) =>
+      Array.from({ length: n }, (_, partition) => ({ topic, partition })),
     );
+    // Assign over the pinned set, then drop what does not exist (now): the split never depends on timing.
+    const exists = (tp: TopicPartition) => tp.partition < (this.topics.get(tp.topic)?.partitions ?? 0);
     const next: TaskPartition[][] = assignPartitions(all, this.flow.tasksMax).map((tps) =>
-      tps.map((tp) => {
+      tps.filter(exists).map((tp) => {
         const t = this.topics.get(tp.topic)!;
         return { ...tp, remoteTopic: t.remoteTopic, maxMessageBytes: t.maxMessageBytes };
       }),

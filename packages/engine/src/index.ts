@@ -1,3 +1,5 @@
+export { TopicAclSync } from './acl-sync/acl-sync.ts';
+export { CheckpointTask, type SyncClients } from './checkpoints/checkpoint-task.ts';
 export type { SyncEvent } from './checkpoints/events.ts';
 export { resolveSyncSettings, SYNC_KEYS, type SyncSettings } from './checkpoints/settings.ts';
 export { FlowSyncRunner } from './checkpoints/sync-runner.ts';
@@ -18,10 +20,14 @@ export {
   parseMm2Config,
 } from './config/mm2-properties.ts';
 export { parseProperties } from './config/properties.ts';
+export { TopicConfigSync } from './config-sync/topic-config-sync.ts';
+export { discoverFlow, type FlowDiscovery } from './discovery/discover-flow.ts';
 export { shouldReplicate } from './discovery/discovery.ts';
 export { ConfigError, type ErrorContext, FerryError } from './errors.ts';
 export type { EngineEvent, EventListener, PartitionMetrics, WindowStats } from './events.ts';
 export { createFlowRunner, type FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
+export { HeartbeatEmitter } from './heartbeats/heartbeat-emitter.ts';
+export { kafkaFor } from './kafka/client.ts';
 export { registerCodecs } from './kafka/codecs.ts';
 export {
   defaultReplicationPolicy,

@@ -13,7 +13,7 @@ export class StatusWriter {
   }
 
   async task(
-    t: { flowId: string; taskIndex: number; generation: number; tasksMax: number },
+    t: { flowId: string; taskIndex: number; generation: number; tasksMax: number; taskCount?: number },
     state: TaskState,
     error?: string,
     partitions?: number,
@@ -45,12 +45,13 @@ export class StatusWriter {
         // Never let a stale generation overwrite a newer one's state.
         setWhere: sql`${ft.generation} <= ${t.generation}`,
       });
-    await this.refreshFlow(t.flowId, t.generation, t.tasksMax, error);
+    await this.refreshFlow(t.flowId, t.generation, t.taskCount ?? t.tasksMax, error);
   }
 
+  /** `tasksMax`: how many tasks the generation has. */
   async refreshFlow(flowId: string, generation: number, tasksMax: number, error?: string): Promise<void> {
     const ft = schema.flowTasks;
-    // Tasks beyond tasksMax belong to an older assignment.
+    // Tasks beyond the count belong to an older assignment.
     await this.db.delete(ft).where(and(eq(ft.flowId, flowId), gte(ft.taskIndex, tasksMax)));
     const tasks = await this.db
       .select({ state: ft.state })
@@ -70,5 +71,18 @@ export class StatusWriter {
         ...(error !== undefined ? { lastError: error } : state === 'running' ? { lastError: null } : {}),
       })
       .where(eq(schema.flows.id, flowId));
+  }
+
+  /** A flow-level problem (discovery failed): the sentence, and the state unless tasks already say worse. */
+  async flowProblem(flowId: string, sentence: string): Promise<void> {
+    const f = schema.flows;
+    await this.db
+      .update(f)
+      .set({
+        lastError: sentence,
+        status: sql`case when ${f.status} = 'running' then 'degraded' when ${f.enabled} then 'failed' else ${f.status} end`,
+        statusUpdatedAt: new Date(),
+      })
+      .where(eq(f.id, flowId));
   }
 }

@@ -7,7 +7,8 @@ import { waitFor } from '@ferry/testkit';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { postgresFlowStore } from '../../src/reconcile/postgres-flow-store.ts';
+import { discoveryFingerprint } from '../../src/reconcile/plan.ts';
+import { postgresFlowStore, saveTopology } from '../../src/reconcile/postgres-flow-store.ts';
 import { Reconciler } from '../../src/reconcile/reconciler.ts';
 import { seedFlow } from '../fixtures/seed.ts';
 
@@ -22,6 +23,11 @@ const procs = new Map<string, ChildProcess>();
 let db: Db;
 let flowId = '';
 let reconciler: Reconciler;
+let reconcileTimer: NodeJS.Timeout;
+
+/** Stands in for the discovery job (these flows' clusters do not exist): what discovery would record. */
+const discovered = (config: Record<string, unknown>, partitions: Record<string, number>) =>
+  saveTopology(db, flowId, { discoveredFor: discoveryFingerprint(config), partitions, groups: [] });
 const fences: Array<{ generation: number; tasksMax: number; at: number }> = [];
 
 function startWorker(id: string): Promise<void> {
@@ -66,18 +72,20 @@ const perWorker = (p: Map<string, string>) => {
 beforeAll(async () => {
   ({ db } = await testDb(inject('dbRunId'), 'dispatch'));
   ({ flowId } = await seedFlow(db, { name: 'e2w', enabled: true, config: { topics: ['.*'], tasksMax: 6 } }));
+  await discovered({ topics: ['.*'], tasksMax: 6 }, { orders: 8, payments: 4 });
   reconciler = new Reconciler({
     connection: () => new Redis(redisUrl, { maxRetriesPerRequest: null }),
     prefix,
     store: postgresFlowStore(db),
-    intervalMs: 300,
+    scheduleControl: false,
     fence: async (_flow, generation, tasksMax) => void fences.push({ generation, tasksMax, at: Date.now() }),
   });
-  reconciler.start();
+  reconcileTimer = setInterval(() => void reconciler.reconcileOnce().catch(() => {}), 300);
 });
 
 afterAll(async () => {
   for (const p of procs.values()) if (p.exitCode === null) p.kill('SIGKILL');
+  clearInterval(reconcileTimer);
   await reconciler?.close();
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length) await redis.del(...keys);
@@ -171,6 +179,7 @@ describe('task dispatch across worker processes', () => {
       .update(schema.flows)
       .set({ config: { topics: ['orders'], tasksMax: 4 } })
       .where(eq(schema.flows.id, flowId));
+    await discovered({ topics: ['orders'], tasksMax: 4 }, { orders: 8 });
     await waitFor(
       async () => {
         const p = await placement(Date.now() - 500);

@@ -103,3 +103,23 @@ export const flowMetricSamples = pgTable(
     index('flow_metric_samples_at').on(t.resolution, t.at),
   ],
 );
+
+/**
+ * What topic discovery last found for a flow (written by the discovery control job): the source topics its
+ * filters select with their partition counts, and the consumer groups its group filters select. The
+ * reconciler pins a generation's task assignment to these partitions, so every task of one generation splits
+ * the same set and a new partition starts a new generation instead of two tasks sharing it.
+ */
+export const flowTopology = pgTable('flow_topology', {
+  flowId: uuid('flow_id')
+    .primaryKey()
+    .references(() => flows.id, { onDelete: 'cascade' }),
+  /** Fingerprint of the flow options discovery depends on (filters, policy) when it ran. */
+  discoveredFor: text('discovered_for').notNull(),
+  /** Source topic → partition count. */
+  partitions: jsonb('partitions').$type<Record<string, number>>().notNull(),
+  groups: jsonb('groups').$type<string[]>().notNull().default([]),
+  discoveredAt: timestamp('discovered_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The last discovery failure in words, cleared by the next success. */
+  lastError: text('last_error'),
+});

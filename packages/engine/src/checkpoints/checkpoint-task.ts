@@ -85,7 +85,15 @@ export class CheckpointTask {
     };
   }
 
+  /** Starts the rounds on their intervals (MM2's checkpoint connector). */
   async start(): Promise<void> {
+    await this.open();
+    this.startTimers();
+  }
+
+  /** Creates the internal topics, reads the offset syncs and connects the producer; rounds are then run by
+   * calling emitCheckpoints() / syncGroups() (a managed flow does so from its control jobs). */
+  async open(): Promise<void> {
     const { targetAdmin } = this.clients;
     await ensureCompactedTopic(
       targetAdmin,
@@ -104,6 +112,9 @@ export class CheckpointTask {
       allowAutoTopicCreation: false,
     });
     await this.producer.connect();
+  }
+
+  private startTimers(): void {
     const tick = (kind: string, what: () => Promise<unknown>) => () => {
       if (this.queued.has(kind)) return;
       this.queued.add(kind);

@@ -32,6 +32,12 @@ export interface FlowConfig {
   refreshTopicsEnabled: boolean;
   refreshTopicsIntervalMs: number;
   tasksMax: number;
+  /**
+   * Source topic → partition count that the tasks split between them (a managed flow's generation pins what
+   * discovery found, so every task of the generation splits the same set). Partitions beyond these wait for
+   * the next generation; a pinned topic that no longer exists is dropped. Unset: whatever discovery finds now.
+   */
+  pinnedTopics?: Record<string, number>;
   /** -1: the target's `default.replication.factor`. */
   replicationFactor: number;
   exactlyOnce: boolean;

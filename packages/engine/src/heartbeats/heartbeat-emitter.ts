@@ -36,6 +36,15 @@ export class HeartbeatEmitter {
   }
 
   async start(): Promise<void> {
+    await this.open();
+    await this.beat();
+    this.timer = setInterval(() => {
+      if (!this.beating) this.beating = this.beat().finally(() => (this.beating = undefined));
+    }, this.o.intervalMs);
+  }
+
+  /** Creates the `heartbeats` topic and connects; beat() then sends one (a managed flow's control job does). */
+  async open(): Promise<void> {
     await ensureCompactedTopic(this.o.targetAdmin, HEARTBEATS_TOPIC, this.o.replicationFactor ?? -1);
     this.producer = this.o.target.producer({
       idempotent: true,
@@ -43,10 +52,6 @@ export class HeartbeatEmitter {
       allowAutoTopicCreation: false,
     });
     await this.producer.connect();
-    await this.beat();
-    this.timer = setInterval(() => {
-      if (!this.beating) this.beating = this.beat().finally(() => (this.beating = undefined));
-    }, this.o.intervalMs);
   }
 
   /** Sends one heartbeat now; failures are reported, not thrown. */
