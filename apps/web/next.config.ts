@@ -3,7 +3,7 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   transpilePackages: ['@ferry/core', '@ferry/db'],
-  serverExternalPackages: ['pg', 'kafkajs'],
+  serverExternalPackages: ['pg', 'kafkajs', 'bullmq', 'ioredis'],
   poweredByHeader: false,
   async headers() {
     return [

@@ -10,6 +10,8 @@ import { z } from 'zod';
  *   FERRY_SECRET_KEY_PREVIOUS  optional "id:base64" of the previous key, still used to open (rotation)
  *   BETTER_AUTH_SECRET    32+ characters; signs session cookies
  *   BETTER_AUTH_URL       public URL of the app (default http://localhost:3000)
+ *   REDIS_URL             Redis of the workers' queues (default redis://127.0.0.1:6379)
+ *   FERRY_REDIS_PREFIX    key prefix of this installation's queues (default "ferry", as the worker's)
  */
 const DEV_SECRET_KEY = Buffer.from('ferry-dev-only-key-not-for-prod!').toString('base64'); // 32 bytes
 const DEV_AUTH_SECRET = 'ferry-dev-only-auth-secret-not-for-production';
@@ -21,6 +23,8 @@ const schema = z.object({
   FERRY_SECRET_KEY_PREVIOUS: z.string().optional(),
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters'),
   BETTER_AUTH_URL: z.string().url().default('http://localhost:3000'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  FERRY_REDIS_PREFIX: z.string().min(1).default('ferry'),
 });
 
 export interface Env {
@@ -28,6 +32,8 @@ export interface Env {
   keyring: SecretKey[];
   authSecret: string;
   baseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
 }
 
 let cached: Env | undefined;
@@ -61,6 +67,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     keyring,
     authSecret: e.BETTER_AUTH_SECRET,
     baseUrl: e.BETTER_AUTH_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.FERRY_REDIS_PREFIX,
   };
 }
 

@@ -1,0 +1,93 @@
+import { QUEUES, type QueueName } from '@ferry/core';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { env } from './env.ts';
+
+/**
+ * The web app's side of the control queues (packages/core/src/queues.ts): it enqueues control jobs that
+ * workers run (connection tests from the workers' network, verification) and, for the short ones, waits for
+ * the answer. One Redis connection set per process, created on first use.
+ */
+let connections:
+  | { redis: Redis; queues: Map<QueueName, Queue>; events: Map<QueueName, QueueEvents> }
+  | undefined;
+
+function state() {
+  connections ??= {
+    redis: new Redis(env().redisUrl, { maxRetriesPerRequest: null, lazyConnect: false }),
+    queues: new Map(),
+    events: new Map(),
+  };
+  connections.redis.on('error', () => {}); // reported per request below, never as an unhandled event
+  return connections;
+}
+
+export function controlQueue<Q extends QueueName>(name: Q): Queue<z.input<(typeof QUEUES)[Q]>> {
+  const s = state();
+  let q = s.queues.get(name);
+  if (!q) {
+    q = new Queue(name, { connection: s.redis.duplicate(), prefix: env().redisPrefix });
+    q.on('error', () => {});
+    s.queues.set(name, q);
+  }
+  return q as Queue<z.input<(typeof QUEUES)[Q]>>;
+}
+
+function queueEvents(name: QueueName): QueueEvents {
+  const s = state();
+  let e = s.events.get(name);
+  if (!e) {
+    e = new QueueEvents(name, { connection: s.redis.duplicate(), prefix: env().redisPrefix });
+    e.on('error', () => {});
+    s.events.set(name, e);
+  }
+  return e;
+}
+
+/** Ids of the workers that beat within the last few seconds (the workers' presence set). */
+export async function liveWorkers(now = Date.now()): Promise<string[]> {
+  return state().redis.zrangebyscore(`${env().redisPrefix}:workers:live`, now - 5000, '+inf');
+}
+
+export class ControlJobError extends Error {
+  readonly code: 'NO_WORKER' | 'TIMEOUT' | 'FAILED' | 'REDIS_UNAVAILABLE';
+  constructor(code: ControlJobError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * Enqueues a control job and waits up to `timeoutMs` for a worker's answer (the processor's return value).
+ * Throws ControlJobError: NO_WORKER when no worker is alive, TIMEOUT, FAILED (the processor threw),
+ * REDIS_UNAVAILABLE.
+ */
+export async function runControlJob<Q extends QueueName>(
+  name: Q,
+  data: z.input<(typeof QUEUES)[Q]>,
+  timeoutMs = 20_000,
+): Promise<unknown> {
+  QUEUES[name].parse(data);
+  let live: string[];
+  try {
+    live = await liveWorkers();
+  } catch (e) {
+    throw new ControlJobError('REDIS_UNAVAILABLE', `cannot reach Redis: ${(e as Error).message}`);
+  }
+  if (live.length === 0) throw new ControlJobError('NO_WORKER', 'no Ferry worker is running');
+  const events = queueEvents(name);
+  await events.waitUntilReady();
+  const job = await controlQueue(name).add(name, data as never, {
+    removeOnComplete: { age: 3600 },
+    removeOnFail: { age: 3600 },
+  });
+  try {
+    return await job.waitUntilFinished(events, timeoutMs);
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/timed out|timeout/i.test(msg))
+      throw new ControlJobError('TIMEOUT', `no worker answered within ${Math.round(timeoutMs / 1000)} s`);
+    throw new ControlJobError('FAILED', msg);
+  }
+}
