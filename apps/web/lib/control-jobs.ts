@@ -78,7 +78,7 @@ export async function runControlJob<Q extends QueueName>(
   if (live.length === 0) throw new ControlJobError('NO_WORKER', 'no Ferry worker is running');
   const events = queueEvents(name);
   await events.waitUntilReady();
-  const job = await controlQueue(name).add(name, data as never, {
+  const job = await (controlQueue(name) as Queue).add(name, data, {
     removeOnComplete: { age: 3600 },
     removeOnFail: { age: 3600 },
   });
