@@ -1,22 +1,21 @@
 import { execSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { type Db, schema } from '@ferry/db';
-import { testDb } from '@ferry/db/testing';
 import { waitFor } from '@ferry/testkit';
-import {
-  byPartition,
-  counts,
-  createTopic,
-  makeRecords,
-  produce,
-  type Rec,
-  readTopic,
-} from '@ferry/testkit/records';
+import { byPartition, counts, createTopic, makeRecords, readTopic } from '@ferry/testkit/records';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
-import { and, eq, gt, ne } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WorkerFleet } from '../fixtures/worker-fleet.ts';
+import {
+  createFlow as createManagedFlow,
+  expectSameRecords,
+  type Managed,
+  managedSetup,
+  tasksRunning as managedTasksRunning,
+  workerIdOf as managedWorkerIdOf,
+  produceOverTime,
+} from '../fixtures/managed.ts';
+import type { WorkerFleet } from '../fixtures/worker-fleet.ts';
 
 /**
  * Replication through the whole managed path: a flow in Postgres, tasks dispatched through Redis to worker
@@ -24,108 +23,19 @@ import { WorkerFleet } from '../fixtures/worker-fleet.ts';
  * Redis and Postgres restarts. Verified record by record: nothing lost, nothing duplicated.
  */
 const PARTITIONS = 6;
+let m: Managed;
 let db: Db;
-let dbUrl = '';
-let teamId = '';
-let eastId = '';
-let westId = '';
 let fleet: WorkerFleet;
-const secretKey = randomBytes(32).toString('base64');
 let firstTopic = '';
 
-async function createFlow(topic: string, tasksMax: number): Promise<string> {
-  const [f] = await db
-    .insert(schema.flows)
-    .values({
-      teamId,
-      name: uniqueName('flow'),
-      sourceClusterId: eastId,
-      targetClusterId: westId,
-      enabled: true,
-      config: { topics: [topic], tasksMax, exactlyOnce: true, checkpointsIntervalSeconds: 1 },
-    })
-    .returning();
-  return f!.id;
-}
-
-async function tasksRunning(
-  flowId: string,
-  tasksMax: number,
-  opts: { notOn?: string; since?: Date } = {},
-): Promise<boolean> {
-  const ft = schema.flowTasks;
-  const conds = [eq(ft.flowId, flowId), eq(ft.state, 'running')];
-  if (opts.notOn) conds.push(ne(ft.workerId, opts.notOn));
-  if (opts.since) conds.push(gt(ft.updatedAt, opts.since));
-  const rows = await db
-    .select()
-    .from(ft)
-    .where(and(...conds));
-  if (process.env.FERRY_TEST_DEBUG) {
-    const all = await db.select().from(ft).where(eq(ft.flowId, flowId));
-    console.log(
-      JSON.stringify(all.map((r) => [r.taskIndex, r.generation, r.workerId, r.state, r.lastError])),
-    );
-  }
-  return rows.length >= tasksMax;
-}
-
-async function workerIdOf(pid: number): Promise<string> {
-  let id = '';
-  await waitFor(
-    async () => {
-      const rows = await db.select().from(schema.workers).where(eq(schema.workers.pid, pid));
-      id = rows[0]?.id ?? '';
-      return id !== '';
-    },
-    { timeoutMs: 15_000, what: `worker pid ${pid} in the registry` },
-  );
-  return id;
-}
-
-/** Produces `records` in slices over time, so faults land in the middle of the load. */
-async function produceOverTime(topic: string, records: Rec[], slices: number, gapMs: number): Promise<void> {
-  const size = Math.ceil(records.length / slices);
-  for (let i = 0; i < records.length; i += size) {
-    await produce('east', topic, records.slice(i, i + size));
-    await new Promise((r) => setTimeout(r, gapMs));
-  }
-}
-
-function expectSameRecords(sent: Rec[], got: Map<number, Rec[]>) {
-  const want = byPartition(sent);
-  for (const [p, rs] of want) {
-    const have = got.get(p) ?? [];
-    expect(have.length, `partition ${p}: ${have.length} records replicated, ${rs.length} sent`).toBe(
-      rs.length,
-    );
-    expect(have).toEqual(rs);
-  }
-}
+const createFlow = (topic: string, tasksMax: number) => createManagedFlow(m, { topics: [topic], tasksMax });
+const tasksRunning = (flowId: string, n: number, opts: { notOn?: string } = {}) =>
+  managedTasksRunning(db, flowId, n, opts);
+const workerIdOf = (pid: number) => managedWorkerIdOf(db, pid);
 
 beforeAll(async () => {
-  ({ db, url: dbUrl } = await testDb(inject('dbRunId'), 'replication'));
-  const [team] = await db
-    .insert(schema.teams)
-    .values({ name: 'T', slug: uniqueName('team') })
-    .returning();
-  teamId = team!.id;
-  const [a, b] = await db
-    .insert(schema.clusters)
-    .values([
-      { teamId, name: 'east', bootstrapServers: testCluster('east').bootstrap },
-      { teamId, name: 'west', bootstrapServers: testCluster('west').bootstrap },
-    ])
-    .returning();
-  eastId = a!.id;
-  westId = b!.id;
-  fleet = new WorkerFleet({
-    DATABASE_URL: dbUrl,
-    FERRY_REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
-    FERRY_SECRET_KEY: secretKey,
-    FERRY_SECRET_KEY_ID: 'test',
-  });
-  await Promise.all(['w1', 'w2', 'w3'].map((n) => fleet.start(n)));
+  m = await managedSetup(inject('dbRunId'), 'replication', ['w1', 'w2', 'w3']);
+  ({ db, fleet } = m);
 });
 
 afterAll(async () => {
