@@ -21,13 +21,14 @@ export {
 } from './config/mm2-properties.ts';
 export { parseProperties } from './config/properties.ts';
 export { TopicConfigSync } from './config-sync/topic-config-sync.ts';
+export * from './connection-test/index.ts';
 export { discoverFlow, type FlowDiscovery } from './discovery/discover-flow.ts';
 export { shouldReplicate } from './discovery/discovery.ts';
 export { ConfigError, type ErrorContext, FerryError } from './errors.ts';
 export type { EngineEvent, EventListener, PartitionMetrics, WindowStats } from './events.ts';
 export { createFlowRunner, type FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
 export { HeartbeatEmitter } from './heartbeats/heartbeat-emitter.ts';
-export { kafkaFor } from './kafka/client.ts';
+export { type ClientTuning, kafkaFor } from './kafka/client.ts';
 export { registerCodecs } from './kafka/codecs.ts';
 export {
   defaultReplicationPolicy,
@@ -43,3 +44,17 @@ export { assignPartitions, type TopicPartition } from './tasks/assign.ts';
 export { fenceTasks } from './tasks/fence.ts';
 export { transactionalIdFor } from './tasks/task-runner.ts';
 export * from './translate/index.ts';
+export {
+  compareDigests,
+  digestRecord,
+  type FieldDifference,
+  type RecordDigest,
+} from './verify/compare.ts';
+export type {
+  DifferenceFieldName,
+  FirstDifference,
+  PartitionVerification,
+  VerificationReport,
+  VerificationTotals,
+} from './verify/report.ts';
+export { MAX_RECORDS_PER_PARTITION, type VerifyFlowOptions, verifyFlow } from './verify/verify-flow.ts';

@@ -1,0 +1,308 @@
+import { hash } from 'node:crypto';
+
+/*
+ * Record-by-record comparison of a source partition with its remote partition. Pure: no I/O. The reader hands
+ * over records of both sides (in any order), this module keeps a fingerprint of each (never its bytes: memory
+ * stays bounded by the number of records and no record content ever reaches a report) and counts, per
+ * replicated record, whether the target holds the same key, value, headers and timestamp at the target offset
+ * the exact offset syncs give for it.
+ *
+ * Headers: the Kafka client groups a record's headers by key, so the order BETWEEN different keys does not
+ * survive a round trip through it. Headers are compared as a multiset per key: the same keys, and for each key
+ * the same values in the same order.
+ */
+
+export type RecordHeaders = ReadonlyArray<readonly [string, Buffer | null]>;
+
+/** A record as read from either cluster. */
+export interface RecordView {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeaders;
+  timestampMs: number;
+}
+
+/** What is kept of a record: a fingerprint and the size of each field. */
+export interface RecordDigest {
+  /** Fingerprint of the key; null for a null key. */
+  key: string | null;
+  keySize: number;
+  /** Fingerprint of the value; null for a null value (a tombstone). */
+  value: string | null;
+  valueSize: number;
+  /** Fingerprint of the headers grouped by key ('' when there are none). */
+  headers: string;
+  headerCount: number;
+  /** The header keys with their counts, sorted ("h1×2, trace"), for the words of a difference. */
+  headerKeys: string;
+  timestampMs: number;
+}
+
+export type DifferenceField = 'key' | 'value' | 'headers' | 'timestamp';
+
+export interface FieldDifference {
+  field: DifferenceField;
+  /** The difference in words (sizes and header keys, never record content). */
+  detail: string;
+}
+
+/** 128 bits of SHA-256: collisions are not a practical concern for telling records apart. */
+function fingerprint(b: Buffer): string {
+  return hash('sha256', b, 'base64').slice(0, 22);
+}
+
+/** Headers grouped by key, keys sorted; each key's values keep their order. */
+export function groupHeaders(headers: RecordHeaders): Array<[string, Array<Buffer | null>]> {
+  const byKey = new Map<string, Array<Buffer | null>>();
+  for (const [k, v] of headers) {
+    const vs = byKey.get(k);
+    if (vs) vs.push(v);
+    else byKey.set(k, [v]);
+  }
+  return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function headerDigest(headers: RecordHeaders): { headers: string; headerKeys: string } {
+  if (headers.length === 0) return { headers: '', headerKeys: '' };
+  const parts: Buffer[] = [];
+  const keys: string[] = [];
+  const len = (n: number) => {
+    const b = Buffer.allocUnsafe(4);
+    b.writeInt32BE(n);
+    return b;
+  };
+  for (const [k, vs] of groupHeaders(headers)) {
+    const kb = Buffer.from(k);
+    parts.push(len(kb.length), kb, len(vs.length));
+    for (const v of vs) parts.push(len(v === null ? -1 : v.length), ...(v ? [v] : []));
+    keys.push(vs.length > 1 ? `${k}×${vs.length}` : k);
+  }
+  const headerKeys = keys.join(', ');
+  return {
+    headers: fingerprint(Buffer.concat(parts)),
+    headerKeys: headerKeys.length > 200 ? `${headerKeys.slice(0, 199)}…` : headerKeys,
+  };
+}
+
+export function digestRecord(r: RecordView): RecordDigest {
+  return {
+    key: r.key === null ? null : fingerprint(r.key),
+    keySize: r.key?.length ?? -1,
+    value: r.value === null ? null : fingerprint(r.value),
+    valueSize: r.value?.length ?? -1,
+    ...headerDigest(r.headers),
+    headerCount: r.headers.length,
+    timestampMs: r.timestampMs,
+  };
+}
+
+const size = (n: number, what: string) =>
+  n < 0 ? `null${what === 'value' ? ' (a tombstone)' : ''}` : `${n} byte${n === 1 ? '' : 's'}`;
+
+function bytesDifference(what: 'key' | 'value', s: string | null, ss: number, t: string | null, ts: number) {
+  if (s === t) return undefined;
+  if (ss === ts && s !== null && t !== null)
+    return `${what} differs: same size (${size(ss, what)}), different bytes`;
+  return `${what} differs: source ${what} is ${size(ss, what)}, target ${what} is ${size(ts, what)}`;
+}
+
+function iso(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+/** The first field (key, value, headers, timestamp) in which two records differ, or undefined when identical. */
+export function compareDigests(source: RecordDigest, target: RecordDigest): FieldDifference | undefined {
+  const key = bytesDifference('key', source.key, source.keySize, target.key, target.keySize);
+  if (key) return { field: 'key', detail: key };
+  const value = bytesDifference('value', source.value, source.valueSize, target.value, target.valueSize);
+  if (value) return { field: 'value', detail: value };
+  if (source.headers !== target.headers) {
+    const words = (d: RecordDigest) => (d.headerCount === 0 ? 'none' : `${d.headerCount} (${d.headerKeys})`);
+    return {
+      field: 'headers',
+      detail:
+        source.headerKeys === target.headerKeys
+          ? `headers differ: same keys (${source.headerKeys}), a value differs`
+          : `headers differ: source has ${words(source)}, target has ${words(target)}`,
+    };
+  }
+  if (source.timestampMs !== target.timestampMs) {
+    const delta = target.timestampMs - source.timestampMs;
+    return {
+      field: 'timestamp',
+      detail: `timestamp differs: source ${iso(source.timestampMs)}, target ${iso(target.timestampMs)} (${delta > 0 ? '+' : ''}${delta} ms; a remote topic with message.timestamp.type=LogAppendTime rewrites timestamps)`,
+    };
+  }
+  return undefined;
+}
+
+/** Where one replicated source record must be on the target (from the exact offset syncs). */
+export interface ExpectedPair {
+  sourceOffset: bigint;
+  targetOffset: bigint;
+}
+
+/** A half-open range of target offsets [start, end) the offset syncs account for. */
+export interface TargetRange {
+  start: bigint;
+  end: bigint;
+}
+
+type Lazy<T> = T | (() => T);
+
+export interface Difference {
+  /** The replicated source record concerned; for an extra target record, the source record whose copy follows it (or the position). */
+  sourceOffset: bigint;
+  targetOffset?: bigint;
+  field: DifferenceField | 'missing' | 'extra';
+  detail: string;
+}
+
+export interface PartitionCounts {
+  /** Replicated records compared (those whose source record still exists), plus source records never replicated. */
+  checked: number;
+  matched: number;
+  /** On the source, absent from the target (no record at the synced target offset, or never replicated). */
+  missing: number;
+  /** Present on both sides, different in key, value, headers or timestamp. */
+  mismatched: number;
+  /** On the target inside the compared range, accounted for by no offset sync (not written by this flow). */
+  extra: number;
+  /** Replicated records the source no longer holds (compacted or deleted by retention since): not compared. */
+  sourceGone: number;
+  firstDifference?: Difference;
+}
+
+/**
+ * The comparison of one partition. Built from the plan (expected pairs, target ranges the syncs account for,
+ * the replicated position); fed with the source records of [sourceFrom, position) and the target records of
+ * the scanned target range, in any order; `result()` compares.
+ */
+export class PartitionCheck {
+  private readonly pairs: readonly ExpectedPair[];
+  private readonly bySource = new Map<bigint, number>();
+  private readonly byTarget = new Map<bigint, number>();
+  private readonly source: Array<RecordDigest | undefined>;
+  private readonly target: Array<RecordDigest | undefined>;
+  private readonly covered: readonly TargetRange[];
+  private readonly position: bigint;
+  private readonly sourceFrom: bigint;
+  private notReplicated = 0;
+  private firstNotReplicated: bigint | undefined;
+  private extras = 0;
+  private firstExtra: bigint | undefined;
+
+  constructor(plan: { pairs: readonly ExpectedPair[]; covered: readonly TargetRange[]; position: bigint }) {
+    this.pairs = plan.pairs;
+    this.covered = plan.covered;
+    this.position = plan.position;
+    this.sourceFrom = plan.pairs[0]?.sourceOffset ?? plan.position;
+    plan.pairs.forEach((p, i) => {
+      this.bySource.set(p.sourceOffset, i);
+      this.byTarget.set(p.targetOffset, i);
+    });
+    this.source = new Array(plan.pairs.length);
+    this.target = new Array(plan.pairs.length);
+  }
+
+  /** A source record read in [sourceFrom, position); others are ignored. The digest may be given lazily. */
+  addSource(offset: bigint, r: Lazy<RecordDigest>): void {
+    if (offset < this.sourceFrom || offset >= this.position) return;
+    const i = this.bySource.get(offset);
+    if (i !== undefined) {
+      this.source[i] = typeof r === 'function' ? r() : r;
+      return;
+    }
+    // a visible source record inside the compared range that no offset sync lists: it was never copied
+    this.notReplicated++;
+    if (this.firstNotReplicated === undefined || offset < this.firstNotReplicated)
+      this.firstNotReplicated = offset;
+  }
+
+  /** A target record read in the scanned range. The digest may be given lazily (only compared ones need it). */
+  addTarget(offset: bigint, r: Lazy<RecordDigest>): void {
+    const i = this.byTarget.get(offset);
+    if (i !== undefined) {
+      this.target[i] = typeof r === 'function' ? r() : r;
+      return;
+    }
+    if (this.isCovered(offset)) return; // written by the flow, outside the compared window (or a duplicate)
+    this.extras++;
+    if (this.firstExtra === undefined || offset < this.firstExtra) this.firstExtra = offset;
+  }
+
+  private isCovered(offset: bigint): boolean {
+    let lo = 0;
+    let hi = this.covered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.covered[mid]!.end <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = this.covered[lo];
+    return r !== undefined && r.start <= offset && offset < r.end;
+  }
+
+  result(): PartitionCounts {
+    const c: PartitionCounts = { checked: 0, matched: 0, missing: 0, mismatched: 0, extra: 0, sourceGone: 0 };
+    const diffs: Difference[] = [];
+    this.pairs.forEach((p, i) => {
+      const s = this.source[i];
+      if (!s) {
+        c.sourceGone++;
+        return;
+      }
+      c.checked++;
+      const t = this.target[i];
+      if (!t) {
+        c.missing++;
+        if (c.missing === 1)
+          diffs.push({
+            sourceOffset: p.sourceOffset,
+            targetOffset: p.targetOffset,
+            field: 'missing',
+            detail: `source offset ${p.sourceOffset} was replicated to target offset ${p.targetOffset}, which holds no record now (deleted on the target, or the remote topic was recreated)`,
+          });
+        return;
+      }
+      const d = compareDigests(s, t);
+      if (!d) {
+        c.matched++;
+        return;
+      }
+      c.mismatched++;
+      if (c.mismatched === 1)
+        diffs.push({ sourceOffset: p.sourceOffset, targetOffset: p.targetOffset, ...d });
+    });
+    if (this.notReplicated > 0) {
+      c.checked += this.notReplicated;
+      c.missing += this.notReplicated;
+      diffs.push({
+        sourceOffset: this.firstNotReplicated!,
+        field: 'missing',
+        detail: `source offset ${this.firstNotReplicated} holds a committed record that no offset sync lists: it was never copied to the target`,
+      });
+    }
+    if (this.extras > 0) {
+      c.extra = this.extras;
+      const t = this.firstExtra!;
+      const next = this.pairs.find((p) => p.targetOffset > t);
+      diffs.push({
+        sourceOffset: next?.sourceOffset ?? this.position,
+        targetOffset: t,
+        field: 'extra',
+        detail: `target offset ${t} holds a record that no offset sync accounts for: it was not written by this flow (produced directly into the remote topic, or left by a retried write)${next ? `; it sits before the copy of source offset ${next.sourceOffset}` : '; it sits after the last replicated record'}`,
+      });
+    }
+    diffs.sort((a, b) =>
+      a.sourceOffset !== b.sourceOffset
+        ? a.sourceOffset < b.sourceOffset
+          ? -1
+          : 1
+        : Number((a.targetOffset ?? -1n) - (b.targetOffset ?? -1n)),
+    );
+    if (diffs[0]) c.firstDifference = diffs[0];
+    return c;
+  }
+}
