@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { NextConfig } from 'next';
 
 const config: NextConfig = {
-  transpilePackages: ['@ferry/core', '@ferry/db'],
+  // Workspace packages ship TypeScript sources (no build step), so Next compiles them.
+  transpilePackages: ['@ferry/core', '@ferry/db', '@ferry/engine'],
   serverExternalPackages: ['pg', 'kafkajs', 'bullmq', 'ioredis'],
   poweredByHeader: false,
   async headers() {

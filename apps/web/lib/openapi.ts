@@ -1,3 +1,4 @@
+import { ERROR_STATUS } from '@ferry/core';
 import { z } from 'zod';
 import { allRoutes } from './api/routes.ts';
 
@@ -61,14 +62,20 @@ export function openApiDocument() {
       responses['403'] = { description: `Your role lacks \`${r.permission}\``, ...err };
       responses['404'] = { description: 'Not found (or another team’s resource)', ...err };
     }
+    for (const [code, description] of Object.entries(r.errors ?? {}))
+      responses[String(ERROR_STATUS[code as keyof typeof ERROR_STATUS])] = {
+        description: `\`${code}\`: ${description}`,
+        ...err,
+      };
     paths[r.path] ??= {};
     (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = {
       operationId: r.id,
       summary: r.summary,
       tags: [r.tag],
-      ...(r.permission
-        ? { description: `Requires permission \`${r.permission}\`.` }
-        : { description: 'Any signed-in person.' }),
+      description: [
+        r.permission ? `Requires permission \`${r.permission}\`.` : 'Any signed-in person.',
+        ...(r.description ? [r.description] : []),
+      ].join(' '),
       parameters: [...params, ...query],
       ...(r.body
         ? {

@@ -1,8 +1,12 @@
 import { type FlowConfig, previewTopics, validateFlow } from '@ferry/core';
 import { type FlowRow, getClusterOrThrow, schema, type TeamContext } from '@ferry/db';
+import {
+  explainKafkaError,
+  listTopicNames,
+  openClusterSecrets,
+  storedClusterConfig,
+} from '@ferry/engine/connection-test';
 import { eq } from 'drizzle-orm';
-import { explainKafkaError } from './kafka/kafka-client.ts';
-import { listTopics } from './kafka/test-connection.ts';
 
 /** Validates a would-be flow and lists the source topics it would replicate with their remote names. */
 export async function previewFlow(
@@ -34,7 +38,7 @@ export async function previewFlow(
     ),
   );
   try {
-    const topics = await listTopics(source, ctx.keyring);
+    const topics = await listTopicNames(storedClusterConfig(source, openClusterSecrets(source, ctx.keyring)));
     return {
       topics: previewTopics(topics, input.config, source.name, target.name),
       sourceTopicCount: topics.length,

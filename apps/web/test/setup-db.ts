@@ -7,3 +7,5 @@ process.env.DATABASE_URL = await cloneTemplate(
   inject('dbRunId'),
   `${process.env.VITEST_POOL_ID ?? '0'}_${randomBytes(3).toString('hex')}`,
 );
+// A Redis key prefix per test file: control jobs of one file never reach workers of another, or a dev stack's.
+process.env.FERRY_REDIS_PREFIX = `test-web-${randomBytes(4).toString('hex')}`;

@@ -13,6 +13,7 @@ import { MetricsWriter, rollUpAndExpire } from './metrics/metrics-writer.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
 import { checkpointsProcessor } from './processors/checkpoints.ts';
 import { configSyncProcessor } from './processors/config-sync.ts';
+import { connectionTestProcessor } from './processors/connection-test.ts';
 import { discoveryProcessor } from './processors/discovery.ts';
 import { heartbeatsProcessor } from './processors/heartbeats.ts';
 import { closeProcessors, startProcessors } from './processors/index.ts';
@@ -112,6 +113,7 @@ const processors = [
   checkpointsProcessor(sessions),
   heartbeatsProcessor(sessions),
   configSyncProcessor(sessions),
+  connectionTestProcessor({ db, keyring: env.keyring, workerId: me.id }),
 ];
 /** The repeating reconcile pass; upserted again whenever Redis has lost it (a restart keeps nothing). */
 async function ensureReconcileSchedule(force = false): Promise<void> {

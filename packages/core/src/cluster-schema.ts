@@ -128,6 +128,11 @@ export const connectionReportSchema = z
       .array(z.string())
       .describe('Plain-words problems (authentication, authorisation, reachability)'),
     elapsedMs: z.number(),
+    testedBy: z
+      .string()
+      .optional()
+      .describe('Where the test ran: the id of the worker that ran it, or "web" for the web server'),
+    note: z.string().optional().describe('Why the test ran where it did, when that is not a worker'),
   })
   .meta({ id: 'ConnectionReport' });
 export type ConnectionReport = z.infer<typeof connectionReportSchema>;

@@ -8,6 +8,12 @@ export const ERROR_STATUS = {
   conflict: 409,
   rate_limited: 429,
   internal_error: 500,
+  /** A worker ran the job and it failed (the message says why). */
+  worker_failed: 502,
+  /** Something the request needs (Redis, a worker) is not available now; try again later. */
+  unavailable: 503,
+  /** No worker answered in time. */
+  timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

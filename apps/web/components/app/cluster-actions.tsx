@@ -20,6 +20,7 @@ export function ClusterActions({
 }) {
   const router = useRouter();
   const [report, setReport] = useState<ConnectionReport | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
     <div className="grid gap-3">
@@ -31,12 +32,14 @@ export function ClusterActions({
             onClick={async () => {
               setBusy(true);
               setReport(null);
+              setFailure(null);
               const r = await api<ConnectionReport>(
                 'POST',
                 `/api/v1/teams/${teamId}/clusters/${cluster.id}/test`,
               );
               setBusy(false);
               if (r.ok) setReport(r.data);
+              else setFailure(r.error.message);
             }}
           >
             {busy ? 'Testing…' : 'Test connection'}
@@ -58,6 +61,11 @@ export function ClusterActions({
         ) : null}
       </div>
       {report ? <ConnectionReportCard report={report} /> : null}
+      {failure ? (
+        <p role="alert" className="text-sm text-destructive">
+          The test did not run: {failure}
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -75,6 +83,13 @@ export function ConnectionReportCard({ report }: { report: ConnectionReport }) {
         ) : null}
         {report.kafkaVersion ? <div>Version: {report.kafkaVersion}</div> : null}
         {report.topicCount !== null ? <div>Topics: {report.topicCount}</div> : null}
+        {report.testedBy ? (
+          <div className="text-muted-foreground">
+            {report.note
+              ? `Note: ${report.note}`
+              : `Tested from ${report.testedBy === 'web' ? 'the web server' : `worker ${report.testedBy}`}`}
+          </div>
+        ) : null}
         {report.problems.map((p) => (
           <p key={p} role="alert" className="text-destructive">
             {p}

@@ -1,4 +1,4 @@
-import type { Permission } from '@ferry/core';
+import type { ErrorCode, Permission } from '@ferry/core';
 import type { z } from 'zod';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -14,6 +14,8 @@ export interface RouteSpec {
   path: string;
   permission: Permission | null;
   summary: string;
+  /** More than the summary, when the behaviour needs explaining (OpenAPI `description`). */
+  description?: string;
   tag: string;
   body?: z.ZodType;
   query?: z.ZodType;
@@ -22,4 +24,6 @@ export interface RouteSpec {
   status?: number;
   /** Plain-text response (e.g. mm2.properties). */
   text?: boolean;
+  /** Errors particular to this route (beyond validation, authentication and permission), with when they happen. */
+  errors?: Partial<Record<ErrorCode, string>>;
 }

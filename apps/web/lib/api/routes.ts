@@ -177,7 +177,14 @@ export const ROUTES = {
     permission: 'clusters.test',
     tag: 'Clusters',
     summary: 'Test the connection: brokers, version, topic count, problems in words',
+    description:
+      'Runs on a worker (the machines that replicate must reach the cluster); `testedBy` names it. With no ' +
+      'worker running, or Redis unreachable, the web server tests it and says so in `note` (`testedBy: "web"`).',
     response: connectionReportSchema,
+    errors: {
+      timeout: 'no worker answered within 20 s',
+      worker_failed: 'the worker could not run the test (the message says why)',
+    },
   },
   'flows.list': {
     method: 'GET',

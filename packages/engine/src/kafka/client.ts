@@ -5,18 +5,30 @@ const { Kafka: KafkaClient, logLevel } = kafkajs;
 import type { ClusterConfig } from '../config/flow-config.ts';
 import { registerCodecs } from './codecs.ts';
 
+/** Timeouts and retries of a client; the defaults suit replication, short ones suit interactive checks. */
+export interface ClientTuning {
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  retries?: number;
+  maxRetryTimeMs?: number;
+}
+
 /**
  * The only place that builds a kafkajs client (ADR 0001): everything else in the engine goes through the
- * engine's own modules (datapath, discovery, positions), so the client can change.
+ * engine's own modules (datapath, discovery, positions, connection-test), so the client can change.
  */
-export function kafkaFor(cluster: ClusterConfig, clientId: string): Kafka {
+export function kafkaFor(cluster: ClusterConfig, clientId: string, tuning: ClientTuning = {}): Kafka {
   registerCodecs();
   const cfg: KafkaConfig = {
     clientId,
     brokers: cluster.bootstrapServers,
-    connectionTimeout: 5000,
-    requestTimeout: 30000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
+    connectionTimeout: tuning.connectionTimeoutMs ?? 5000,
+    requestTimeout: tuning.requestTimeoutMs ?? 30000,
+    retry: {
+      retries: tuning.retries ?? 5,
+      initialRetryTime: 200,
+      maxRetryTime: tuning.maxRetryTimeMs ?? 5000,
+    },
     logLevel: logLevel.NOTHING,
   };
   if (cluster.sasl) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explainKafkaError } from '@/lib/kafka/kafka-client.ts';
-import { guessKafkaVersion } from '@/lib/kafka/test-connection.ts';
+import { explainKafkaError } from '../../src/connection-test/explain-kafka-error.ts';
+import { guessKafkaVersion } from '../../src/connection-test/kafka-version.ts';
 
 describe('explainKafkaError', () => {
   it.each([

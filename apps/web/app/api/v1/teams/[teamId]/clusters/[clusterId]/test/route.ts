@@ -1,11 +1,11 @@
 import { getClusterOrThrow, recordAudit } from '@ferry/db';
 import { route } from '@/lib/api/routes.ts';
 import { withTeam } from '@/lib/api/with-team.ts';
-import { testConnection } from '@/lib/kafka/test-connection.ts';
+import { testClusterConnection } from '@/lib/test-cluster-connection.ts';
 
 export const POST = withTeam(route('clusters.test'), async ({ ctx, params }) => {
   const row = await getClusterOrThrow(ctx, params.clusterId ?? '');
-  const report = await testConnection(row, ctx.keyring);
+  const report = await testClusterConnection(ctx, row);
   await recordAudit(ctx, {
     action: 'cluster.test',
     targetType: 'cluster',

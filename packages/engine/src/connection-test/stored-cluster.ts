@@ -1,0 +1,90 @@
+import type { ClusterCreate, ClusterSecrets, ClusterSettings, SecurityProtocol } from '@ferry/core';
+import { open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
+import type { ClusterConfig } from '../config/flow-config.ts';
+import { FerryError } from '../errors.ts';
+
+/**
+ * The columns of a control-plane cluster row (packages/db `clusters`) that say how to reach the cluster:
+ * non-secret settings in the clear, secrets sealed with the installation's key (@ferry/core/secret-box).
+ */
+export interface StoredCluster {
+  name: string;
+  bootstrapServers: string;
+  securityProtocol: SecurityProtocol;
+  /** ClusterSettings (plus bookkeeping such as `stored` flags, ignored here). */
+  settings: unknown;
+  /** A SecretEnvelope of ClusterSecrets, or null when none are stored. */
+  secrets: unknown;
+}
+
+/**
+ * Opens a stored cluster's secrets with a keyring (current key first, then previous ones). The result lives
+ * in memory only: never put it in a log, a response or a queue payload.
+ * Throws FerryError SECRETS_UNREADABLE (not retriable) when no key of the keyring opens them.
+ */
+export function openClusterSecrets(row: StoredCluster, keyring: readonly SecretKey[]): ClusterSecrets {
+  if (!row.secrets) return {};
+  if (keyring.length === 0)
+    throw new FerryError(
+      'SECRETS_UNREADABLE',
+      `cluster ${row.name} has stored secrets but this process has no FERRY_SECRET_KEY to open them`,
+      { context: { cluster: row.name } },
+    );
+  try {
+    return open<ClusterSecrets>(row.secrets as SecretEnvelope, keyring);
+  } catch (e) {
+    throw new FerryError('SECRETS_UNREADABLE', (e as Error).message, {
+      context: { cluster: row.name },
+      cause: e,
+    });
+  }
+}
+
+/**
+ * How the engine reaches a stored cluster. SASL applies only to SASL_* protocols and TLS only to SSL and
+ * SASL_SSL (a row that switched protocol may still carry the other settings); hostnames are verified.
+ */
+export function storedClusterConfig(row: StoredCluster, secrets: ClusterSecrets): ClusterConfig {
+  const settings = (row.settings ?? {}) as ClusterSettings;
+  const config: ClusterConfig = {
+    alias: row.name,
+    bootstrapServers: row.bootstrapServers
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    securityProtocol: row.securityProtocol,
+  };
+  if (row.securityProtocol.startsWith('SASL_') && settings.sasl)
+    config.sasl = {
+      mechanism: settings.sasl.mechanism,
+      username: settings.sasl.username,
+      password: secrets.saslPassword ?? '',
+    };
+  if (row.securityProtocol === 'SSL' || row.securityProtocol === 'SASL_SSL')
+    config.ssl = {
+      ...(settings.tls?.caPem ? { ca: settings.tls.caPem } : {}),
+      ...(settings.tls?.certPem ? { cert: settings.tls.certPem } : {}),
+      ...(secrets.tlsKeyPem ? { key: secrets.tlsKeyPem } : {}),
+      verifyHostname: true,
+    };
+  return config;
+}
+
+/** Settings typed into the cluster form and not saved yet (secrets in the clear, from the request). */
+export function draftClusterConfig(input: ClusterCreate): ClusterConfig {
+  return storedClusterConfig(
+    {
+      name: input.name,
+      bootstrapServers: input.bootstrapServers,
+      securityProtocol: input.securityProtocol,
+      settings: {
+        ...(input.sasl ? { sasl: { mechanism: input.sasl.mechanism, username: input.sasl.username } } : {}),
+        ...(input.tls
+          ? { tls: { caPem: input.tls.caPem || undefined, certPem: input.tls.certPem || undefined } }
+          : {}),
+      } satisfies ClusterSettings,
+      secrets: null,
+    },
+    { saslPassword: input.sasl?.password, tlsKeyPem: input.tls?.keyPem || undefined },
+  );
+}
