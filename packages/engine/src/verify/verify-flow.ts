@@ -56,6 +56,16 @@ async function connect(admin: Admin, code: string, cluster: string): Promise<voi
   }
 }
 
+function bigMax(a: bigint, b: bigint): bigint {
+  if (a >= b) return a;
+  return b;
+}
+
+function bigMin(a: bigint, b: bigint): bigint {
+  if (a <= b) return a;
+  return b;
+}
+
 type Offsets = Map<number, { low: bigint; high: bigint }>;
 
 async function topicOffsets(admin: Admin, topic: string, cluster: string): Promise<Offsets> {
@@ -115,7 +125,7 @@ async function readSyncWindows(
     const starts = ranges.map(([partition, o]) => ({
       topic,
       partition,
-      from: o.high - back > o.low ? o.high - back : o.low,
+      from: bigMax(o.high - back, o.low),
       to: o.high,
     }));
     await readRanges(
@@ -254,20 +264,20 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
       if (plan.pairs.length < n)
         job.note = `${plan.pairs.length.toLocaleString('en')} replicated records exist before position ${job.position}`;
       const src = sourceOffsets.get(tp.topic)?.get(tp.partition);
-      const sourceFrom = src && src.low > plan.sourceFrom ? src.low : plan.sourceFrom;
-      const sourceTo = src && src.high < job.position ? src.high : job.position;
+      const sourceFrom = src ? bigMax(src.low, plan.sourceFrom) : plan.sourceFrom;
+      const sourceTo = src ? bigMin(src.high, job.position) : job.position;
       job.sourceRange = { topic: tp.topic, partition: tp.partition, from: sourceFrom, to: sourceTo };
       const tgt = targetEnds.get(tp.remoteTopic)?.get(tp.partition);
       if (tgt && plan.targetFrom !== undefined) {
-        const from = tgt.low > plan.targetFrom ? tgt.low : plan.targetFrom;
-        const lastPair = plan.pairs.reduce((m, p) => (p.targetOffset > m ? p.targetOffset : m), -1n) + 1n;
+        const from = bigMax(tgt.low, plan.targetFrom);
+        const lastPair = plan.pairs.reduce((m, p) => bigMax(m, p.targetOffset), -1n) + 1n;
         const coveredEnd = plan.targetCoveredEnd ?? lastPair;
-        const scanEnd = (coveredEnd > lastPair ? coveredEnd : lastPair) + BigInt(n);
+        const scanEnd = bigMax(coveredEnd, lastPair) + BigInt(n);
         job.targetRange = {
           topic: tp.remoteTopic,
           partition: tp.partition,
           from,
-          to: tgt.high < scanEnd ? tgt.high : scanEnd,
+          to: bigMin(tgt.high, scanEnd),
         };
       }
       return job;
