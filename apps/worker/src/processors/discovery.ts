@@ -66,10 +66,7 @@ export function discoveryProcessor(deps: DiscoveryDeps): Processor<typeof DISCOV
         return { changed, topics: Object.keys(found.topics).length, groups: found.groups.length };
       } catch (e) {
         const err = e as Error & { code?: string };
-        const sentence = `topic discovery failed: ${describeError(err, {
-          source: flow.source.alias,
-          target: flow.target.alias,
-        })}`;
+        const sentence = describeError(err, { source: flow.source.alias, target: flow.target.alias });
         log.warn({ code: err.code }, sentence);
         await saveDiscoveryError(deps.db, flow.id, sentence).catch(() => {});
         await deps.status.flowProblem(flow.id, sentence).catch(() => {});

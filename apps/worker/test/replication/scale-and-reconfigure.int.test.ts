@@ -249,4 +249,27 @@ describe('scale-out and reconfiguration with the real engine', () => {
       .where(eq(schema.flowTopology.flowId, flowId));
     expect(topo!.partitions).toEqual({ [topic]: 4 });
   });
+
+  it('says in words why a flow cannot start (a replication factor larger than the target has brokers)', async () => {
+    const topic = uniqueName('rf');
+    await createTopic('east', topic, 1);
+    const flowId = await createFlow(m, { topics: [topic], replicationFactor: 3 });
+    let row: typeof schema.flows.$inferSelect | undefined;
+    await waitFor(
+      async () => {
+        [row] = await m.db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
+        return row?.status === 'failed' && row.lastError !== null;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the flow failed with a reason' },
+    );
+    expect(row!.lastError).toBe(
+      "target cluster west rejected topic creation: replication factor 3 is larger than its 1 broker. Lower the flow's replication factor to at most the number of brokers.",
+    );
+    const [topo] = await m.db
+      .select()
+      .from(schema.flowTopology)
+      .where(eq(schema.flowTopology.flowId, flowId));
+    expect(topo).toBeUndefined(); // nothing was discovered, so no task started
+    await disable(flowId);
+  });
 });

@@ -136,12 +136,26 @@ export class TopicDiscovery {
       try {
         await this.target.createTopics({ topics: toCreate, waitForLeaders: true });
       } catch (e) {
-        const errs = (e as { errors?: Array<{ type?: string }> }).errors;
-        if (!errs || errs.some((x) => x.type !== 'TOPIC_ALREADY_EXISTS'))
-          throw toFerryError(e, 'CREATE_TOPIC_FAILED', {
-            cluster: f.target.alias,
-            topic: toCreate.map((t) => t.topic).join(','),
-          });
+        const errs = (e as { errors?: Array<{ type?: string; message?: string }> }).errors;
+        const context = { cluster: f.target.alias, topic: toCreate.map((t) => t.topic).join(',') };
+        const real = errs?.find((x) => x.type !== 'TOPIC_ALREADY_EXISTS');
+        if (real?.type === 'INVALID_REPLICATION_FACTOR') {
+          const { brokers } = await this.target.describeCluster().catch(() => ({ brokers: [] }));
+          const rf = toCreate[0]!.replicationFactor;
+          throw new FerryError(
+            'INVALID_REPLICATION_FACTOR',
+            brokers.length > 0
+              ? `replication factor ${rf} is larger than its ${brokers.length} broker${brokers.length === 1 ? '' : 's'}`
+              : `replication factor ${rf} is larger than its number of brokers`,
+            { context, cause: e },
+          );
+        }
+        if (!errs || real)
+          throw toFerryError(
+            real ? Object.assign(new Error(real.message ?? real.type), real) : e,
+            'CREATE_TOPIC_FAILED',
+            context,
+          );
       }
       for (const t of toCreate)
         this.emit({
