@@ -8,4 +8,5 @@ export * from './queues.ts';
 export * from './replication-policy.ts';
 export * from './topic-filter.ts';
 export * from './validate-flow.ts';
+export * from './verification.ts';
 export * from './zod-issues.ts';

@@ -84,6 +84,8 @@ export const VERIFICATION_QUEUE = 'ferry-verification';
 export const VerificationJobData = z.object({
   flowId,
   teamId: z.string().min(1),
+  /** The flow_verifications row the worker fills in (created by whoever enqueued the job). */
+  verificationId: z.string().min(1),
   /** Records compared per partition, ending at the replicated position. */
   recordsPerPartition: z.number().int().positive().max(100_000).default(1000),
 });

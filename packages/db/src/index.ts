@@ -6,6 +6,7 @@ export * from './clusters/get-cluster.ts';
 export * from './clusters/save-cluster.ts';
 export * from './context.ts';
 export * from './env.ts';
+export * from './flows/flow-verifications.ts';
 export * from './flows/flow-view.ts';
 export * from './flows/get-flow.ts';
 export * from './flows/save-flow.ts';

@@ -11,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { flows } from './replication.ts';
+import { teams } from './teams.ts';
 
 /**
  * Observed state, written by workers: who is alive, which task runs where, and replication metrics.
@@ -123,3 +124,38 @@ export const flowTopology = pgTable('flow_topology', {
   /** The last discovery failure in words, cleared by the next success. */
   lastError: text('last_error'),
 });
+
+/**
+ * Verification runs of a flow: an operator asks (API or dashboard), a worker compares the last N replicated
+ * records of every partition with the target record by record (`verifyFlow` in the engine) and stores the
+ * report. State: queued → running → passed | failed (differences found) | error (could not verify).
+ */
+export const flowVerifications = pgTable(
+  'flow_verifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    /** Who asked: 'user' or 'token'. */
+    requestedByType: text('requested_by_type').notNull(),
+    /** The user's or the API token's id. */
+    requestedById: text('requested_by_id'),
+    /** Words for the UI: the person's email or `token <name>`. */
+    requestedBy: text('requested_by').notNull(),
+    recordsPerPartition: integer('records_per_partition').notNull(),
+    /** queued | running | passed | failed | error */
+    state: text('state').notNull().default('queued'),
+    /** The engine's VerificationReport (offsets as strings), once finished. */
+    report: jsonb('report').$type<Record<string, unknown>>(),
+    /** Why the verification could not run (state error), in words. */
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('flow_verifications_flow_created').on(t.flowId, t.createdAt)],
+);
