@@ -45,9 +45,31 @@ function queueEvents(name: QueueName): QueueEvents {
   return e;
 }
 
-/** Ids of the workers that beat within the last few seconds (the workers' presence set). */
-export async function liveWorkers(now = Date.now()): Promise<string[]> {
-  return state().redis.zrangebyscore(`${env().redisPrefix}:workers:live`, now - 5000, '+inf');
+/**
+ * Waits until the shared connection is up. Commands on a connection that is down wait in ioredis' offline
+ * queue until Redis is back (maxRetriesPerRequest: null), so a request would hang; this bounds that wait.
+ */
+async function connected(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`no connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    redis.once('ready', onReady);
+  });
+}
+
+/** Ids of the workers that beat within the last few seconds (the workers' presence set). Rejects when Redis
+ * cannot be reached within `connectTimeoutMs`. */
+export async function liveWorkers(now = Date.now(), connectTimeoutMs = 3000): Promise<string[]> {
+  const { redis } = state();
+  await connected(redis, connectTimeoutMs);
+  return redis.zrangebyscore(`${env().redisPrefix}:workers:live`, now - 5000, '+inf');
 }
 
 export class ControlJobError extends Error {
