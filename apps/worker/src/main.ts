@@ -18,6 +18,7 @@ import { discoveryProcessor } from './processors/discovery.ts';
 import { heartbeatsProcessor } from './processors/heartbeats.ts';
 import { closeProcessors, startProcessors } from './processors/index.ts';
 import { reconcileProcessor } from './processors/reconcile.ts';
+import { verificationProcessor } from './processors/verification.ts';
 import { postgresFlowStore } from './reconcile/postgres-flow-store.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { WorkerRegistry, workerIdentity } from './registry/worker-registry.ts';
@@ -114,6 +115,7 @@ const processors = [
   heartbeatsProcessor(sessions),
   configSyncProcessor(sessions),
   connectionTestProcessor({ db, keyring: env.keyring, workerId: me.id }),
+  verificationProcessor({ db, keyring: env.keyring, log: logs.control }),
 ];
 /** The repeating reconcile pass; upserted again whenever Redis has lost it (a restart keeps nothing). */
 async function ensureReconcileSchedule(force = false): Promise<void> {

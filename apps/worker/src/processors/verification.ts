@@ -1,0 +1,102 @@
+import { VERIFICATION_QUEUE } from '@ferry/core';
+import type { SecretKey } from '@ferry/core/secret-box';
+import { type Db, finishVerification, schema, startVerification } from '@ferry/db';
+import { type VerificationReport, type VerifyFlowOptions, verifyFlow } from '@ferry/engine';
+import { eq } from 'drizzle-orm';
+import type pino from 'pino';
+import { toEngineFlow } from '../engine-runner.ts';
+import { loadFlow, type ResolvedFlow } from '../flows/load-flow.ts';
+import { describeError } from '../status/flow-status.ts';
+import type { Processor } from './processor.ts';
+
+export interface VerificationDeps {
+  db: Db;
+  keyring: SecretKey[];
+  log?: pino.Logger;
+  /** The engine's verifyFlow (tests may slow it down or count calls). */
+  verify?: typeof verifyFlow;
+}
+
+/** A job naming a run, flow or team that do not belong together (deleted since, or another team's): never run. */
+export class VerificationRefused extends Error {
+  readonly code = 'VERIFICATION_NOT_IN_TEAM';
+  readonly retriable = false;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Why a verification could not run, in words for the run's `error`. */
+export function verificationErrorWords(e: unknown, flow?: Pick<ResolvedFlow, 'source' | 'target'>): string {
+  const err = e as { code?: string; message?: string };
+  const msg = (err?.message ?? String(e)).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  const source = flow?.source.alias ?? 'source';
+  const target = flow?.target.alias ?? 'target';
+  switch (err?.code) {
+    case 'SOURCE_UNAVAILABLE':
+      return `cannot reach the source cluster ${source}: ${msg}. Check that it is up and its bootstrap servers are right.`;
+    case 'TARGET_UNAVAILABLE':
+      return `cannot reach the target cluster ${target}: ${msg}. Check that it is up and its bootstrap servers are right.`;
+    case 'VERIFY_READ_STALLED':
+      return `${msg}. A cluster stopped answering during the comparison; run the verification again.`;
+    default:
+      return describeError({ code: err?.code, message: msg }, { source, target });
+  }
+}
+
+/**
+ * The verification queue: compares a flow's source and target record by record (the engine's verifyFlow) and
+ * stores the report in flow_verifications. The payload carries ids only; the run is loaded by id, flow *and*
+ * team, so a job can never verify another team's flow. Cluster problems end the run in state `error` with
+ * the reason in words; differences end it in `failed`.
+ */
+export function verificationProcessor(deps: VerificationDeps): Processor<typeof VERIFICATION_QUEUE> {
+  const verify = deps.verify ?? verifyFlow;
+  return {
+    queue: VERIFICATION_QUEUE,
+    concurrency: 1,
+    async process(data) {
+      const refused = new VerificationRefused(
+        `verification ${data.verificationId} of flow ${data.flowId} is not a run of team ${data.teamId} (deleted, or another team's); not run`,
+      );
+      if (![data.teamId, data.flowId, data.verificationId].every((id) => UUID.test(id))) throw refused;
+      const { flows, flowVerifications, flowTopology } = schema;
+      const [run] = await deps.db
+        .select({
+          teamId: flowVerifications.teamId,
+          flowId: flowVerifications.flowId,
+          flowTeam: flows.teamId,
+        })
+        .from(flowVerifications)
+        .innerJoin(flows, eq(flows.id, flowVerifications.flowId))
+        .where(eq(flowVerifications.id, data.verificationId));
+      if (!run || run.teamId !== data.teamId || run.flowTeam !== data.teamId || run.flowId !== data.flowId)
+        throw refused;
+      const row = await startVerification(deps.db, data.verificationId);
+      if (!row) return { skipped: 'already finished' };
+      const log = deps.log?.child({ flow: data.flowId, verification: data.verificationId });
+      let flow: ResolvedFlow | undefined;
+      try {
+        flow = await loadFlow(deps.db, data.flowId, deps.keyring);
+        const [topology] = await deps.db
+          .select({ partitions: flowTopology.partitions })
+          .from(flowTopology)
+          .where(eq(flowTopology.flowId, data.flowId));
+        const opts: VerifyFlowOptions = {
+          recordsPerPartition: row.recordsPerPartition,
+          ...(topology ? { topics: topology.partitions } : {}),
+        };
+        log?.info({ recordsPerPartition: opts.recordsPerPartition }, 'verifying');
+        const report: VerificationReport = await verify(toEngineFlow(flow), opts);
+        const state = report.ok ? 'passed' : 'failed';
+        await finishVerification(deps.db, data.verificationId, { state, report });
+        log?.info({ state, ...report.totals, ms: report.durationMs }, 'verification finished');
+        return { state, totals: report.totals };
+      } catch (e) {
+        const error = verificationErrorWords(e, flow);
+        log?.warn({ code: (e as { code?: string }).code }, `verification could not run: ${error}`);
+        await finishVerification(deps.db, data.verificationId, { state: 'error', error });
+        return { state: 'error', error };
+      }
+    },
+  };
+}
