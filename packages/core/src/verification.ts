@@ -127,3 +127,29 @@ export function verificationSummary(run: {
     }
   }
 }
+
+/** A verification run as the API returns it. */
+export const verificationRunSchema = z
+  .object({
+    id: z.uuid(),
+    flowId: z.uuid(),
+    state: z.enum(VERIFICATION_STATES),
+    recordsPerPartition: z.number().int(),
+    requestedBy: z.string().describe("The person's email or `token <name>`"),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    summary: z.string().describe('The result (or the state) in one sentence'),
+    report: verificationReportSchema.nullable(),
+    error: z.string().nullable().describe('Why the verification could not run (state error)'),
+  })
+  .meta({ id: 'Verification' });
+
+export const verificationQueuedSchema = verificationRunSchema
+  .extend({
+    notice: z
+      .string()
+      .optional()
+      .describe('Set when no worker is running: the run stays queued until one starts'),
+  })
+  .meta({ id: 'VerificationQueued' });

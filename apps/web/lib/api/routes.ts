@@ -7,6 +7,9 @@ import {
   flowSchema,
   flowToggleSchema,
   flowUpdateSchema,
+  verificationQueuedSchema,
+  verificationRequestSchema,
+  verificationRunSchema,
 } from '@ferry/core';
 import { z } from 'zod';
 import type { RouteSpec } from './route-spec.ts';
@@ -254,6 +257,33 @@ export const ROUTES = {
     summary: 'Enable or disable a flow',
     body: flowToggleSchema,
     response: flowSchema,
+  },
+  'verifications.create': {
+    method: 'POST',
+    path: `${T}/flows/{flowId}/verifications`,
+    permission: 'flows.verify',
+    tag: 'Verification',
+    summary:
+      'Verify the flow: compare the last N replicated records of every partition with the target, record by record (queued; a worker runs it)',
+    body: verificationRequestSchema,
+    response: verificationQueuedSchema,
+    status: 202,
+  },
+  'verifications.list': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/verifications`,
+    permission: 'flows.read',
+    tag: 'Verification',
+    summary: "The flow's verification runs, newest first",
+    response: list(verificationRunSchema),
+  },
+  'verifications.get': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/verifications/{verificationId}`,
+    permission: 'flows.read',
+    tag: 'Verification',
+    summary: 'One verification run with its report',
+    response: verificationRunSchema,
   },
   'flows.export': {
     method: 'GET',

@@ -106,6 +106,16 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
   },
   'flows.toggle': async (t) => ({ params: { teamId: t.id, flowId: t.flow }, body: { enabled: false } }),
   'flows.export': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'verifications.create': async (t) => ({
+    params: { teamId: t.id, flowId: t.flow },
+    body: { recordsPerPartition: 10 },
+  }),
+  'verifications.list': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'verifications.get': async (t) => {
+    const { createVerification } = await import('@ferry/db');
+    const { view } = await createVerification(t.ctx, t.flow, { recordsPerPartition: 10 });
+    return { params: { teamId: t.id, flowId: t.flow, verificationId: view.id } };
+  },
   'mm2.preview': async (t) => ({
     params: { teamId: t.id },
     body: {
