@@ -1,9 +1,8 @@
-import type { Admin } from 'kafkajs';
 import type { FlowConfig } from './config/flow-config.ts';
 import { type SourceTopic, TopicDiscovery } from './discovery/discovery.ts';
 import { type FerryError, toFerryError } from './errors.ts';
 import type { EngineEvent, EventListener } from './events.ts';
-import { kafkaFor } from './kafka/client.ts';
+import { connectFlowClients } from './kafka/flow-clients.ts';
 import { assignPartitions, type TopicPartition, tpKey } from './tasks/assign.ts';
 import { type TaskClients, type TaskPartition, TaskRunner } from './tasks/task-runner.ts';
 
@@ -78,22 +77,9 @@ class FlowRunnerImpl implements FlowRunner {
 
   private async boot(): Promise<void> {
     const f = this.flow;
-    const source = kafkaFor(f.source, `ferry-${f.source.alias}-${f.target.alias}`);
-    const target = kafkaFor(f.target, `ferry-${f.source.alias}-${f.target.alias}`);
-    const sourceAdmin: Admin = source.admin();
-    const targetAdmin: Admin = target.admin();
-    try {
-      await sourceAdmin.connect();
-    } catch (e) {
-      throw toFerryError(e, 'SOURCE_UNAVAILABLE', { cluster: f.source.alias });
-    }
-    try {
-      await targetAdmin.connect();
-    } catch (e) {
-      await sourceAdmin.disconnect();
-      throw toFerryError(e, 'TARGET_UNAVAILABLE', { cluster: f.target.alias });
-    }
-    this.clients = { source, target, sourceAdmin, targetAdmin };
+    const clients = await connectFlowClients(f, `ferry-${f.source.alias}-${f.target.alias}`);
+    const { sourceAdmin, targetAdmin } = clients;
+    this.clients = clients;
     this.discovery = new TopicDiscovery(f, sourceAdmin, targetAdmin, (e) => this.emit(e));
     await this.reconcile();
     const total = this.tasks.reduce((n, t) => n + t.length, 0);

@@ -2,7 +2,7 @@ import { groupFilter } from '../checkpoints/group-filter.ts';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { toFerryError } from '../errors.ts';
 import type { EventListener } from '../events.ts';
-import { kafkaFor } from '../kafka/client.ts';
+import { connectFlowClients, disconnectFlowClients } from '../kafka/flow-clients.ts';
 import { TopicDiscovery } from './discovery.ts';
 
 export interface FlowDiscovery {
@@ -22,21 +22,9 @@ export async function discoverFlow(
   groups: { include: string[]; exclude: string[] },
   emit: EventListener = () => {},
 ): Promise<FlowDiscovery> {
-  const source = kafkaFor(flow.source, `ferry-discovery.${flow.source.alias}.${flow.target.alias}`);
-  const target = kafkaFor(flow.target, `ferry-discovery.${flow.source.alias}.${flow.target.alias}`);
-  const sourceAdmin = source.admin();
-  const targetAdmin = target.admin();
+  const clients = await connectFlowClients(flow, `ferry-discovery.${flow.source.alias}.${flow.target.alias}`);
+  const { sourceAdmin, targetAdmin } = clients;
   try {
-    try {
-      await sourceAdmin.connect();
-    } catch (e) {
-      throw toFerryError(e, 'SOURCE_UNAVAILABLE', { cluster: flow.source.alias });
-    }
-    try {
-      await targetAdmin.connect();
-    } catch (e) {
-      throw toFerryError(e, 'TARGET_UNAVAILABLE', { cluster: flow.target.alias });
-    }
     const found = await new TopicDiscovery(flow, sourceAdmin, targetAdmin, emit).refresh();
     const filter = groupFilter(groups.include, groups.exclude);
     let listed: Array<{ groupId: string; protocolType: string }>;
@@ -57,7 +45,6 @@ export async function discoverFlow(
         .sort(),
     };
   } finally {
-    await sourceAdmin.disconnect().catch(() => undefined);
-    await targetAdmin.disconnect().catch(() => undefined);
+    await disconnectFlowClients(clients);
   }
 }
