@@ -1,8 +1,9 @@
-import { getFlow, listFlowTasks, listPartitionMetrics } from '@ferry/db';
+import { getFlow, listFlowTasks, listPartitionMetrics, listVerifications } from '@ferry/db';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { FlowDelete } from '@/components/app/flow-delete.tsx';
 import { FlowToggle } from '@/components/app/flow-toggle.tsx';
+import { FlowVerification } from '@/components/app/flow-verification.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { Card, CardContent, CardHeader, CardTitle, Table } from '@/components/ui/card.tsx';
 import { teamPage } from '@/lib/page-context.ts';
@@ -12,9 +13,10 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   const { ctx, team, can } = await teamPage('flows.read');
   const flow = await getFlow(ctx, flowId).catch(() => null);
   if (!flow) notFound();
-  const [tasks, partitions] = await Promise.all([
+  const [tasks, partitions, [latestVerification]] = await Promise.all([
     listFlowTasks(ctx, flow.id),
     listPartitionMetrics(ctx, flow.id),
+    listVerifications(ctx, flow.id, 1),
   ]);
   const num = (v: number | null, digits = 0) =>
     v === null ? '—' : v.toLocaleString('en', { maximumFractionDigits: digits });
@@ -153,6 +155,12 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
           )}
         </CardContent>
       </Card>
+      <FlowVerification
+        teamId={team.id}
+        flowId={flow.id}
+        canVerify={can('flows.verify')}
+        latest={latestVerification ?? null}
+      />
       <Card>
         <CardHeader>
           <CardTitle>Configuration</CardTitle>
