@@ -41,6 +41,7 @@ describe('test connection of a stored cluster', () => {
   it('with a worker running, the worker tests it (secrets opened with its own key) and the report names it', async () => {
     const [current] = env().keyring;
     fleet = new WorkerFleet({
+      ...process.env,
       DATABASE_URL: env().databaseUrl,
       REDIS_URL: env().redisUrl,
       FERRY_REDIS_PREFIX: env().redisPrefix,
