@@ -134,6 +134,12 @@ test('create a flow east->west with a preview, then enable and disable it', asyn
   }).toPass({ timeout: 90_000, intervals: [1000] });
   await shot(page, '07-flow-replicating');
 
+  // Verify: the worker compares source and target record by record; the panel says the result in words.
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(page.getByTestId('verification-state')).toHaveText('passed', { timeout: 60_000 });
+  await expect(page.getByTestId('verification-summary')).toContainText('records compared, all identical');
+  await shot(page, '07b-flow-verified');
+
   await page.goto('/flows');
   await page.getByRole('switch', { name: 'Disable flow east->west' }).click();
   await expect(page.getByRole('switch', { name: 'Enable flow east->west' })).not.toBeChecked();

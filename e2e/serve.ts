@@ -20,6 +20,9 @@ await admin.query(`drop database if exists "${name}" with (force)`);
 await admin.end();
 await migrateDatabase(url);
 
+// The web server and the worker share one Redis key prefix of their own: the control jobs the web app
+// enqueues (connection tests, verification) reach this worker, never a dev stack's.
+const redisPrefix = `ferry-e2e-${port}-${Date.now()}`;
 const next = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 if (process.env.FERRY_E2E_SKIP_BUILD !== '1' || !existsSync(join(web, '.next', 'BUILD_ID'))) {
   const b = spawnSync(process.execPath, [next, 'build'], {
@@ -42,6 +45,7 @@ const child = spawn(process.execPath, [next, 'start', '-p', port], {
     FERRY_SECRET_KEY:
       process.env.FERRY_SECRET_KEY ?? Buffer.from('e2e-only-secret-key-32-bytes-ok!').toString('base64'),
     FERRY_SECRET_KEY_ID: 'e2e',
+    FERRY_REDIS_PREFIX: redisPrefix,
   },
 });
 // A real worker beside the web server, on the same database, so enabled flows replicate.
@@ -51,7 +55,7 @@ const worker = spawn(process.execPath, [join(root, 'apps', 'worker', 'src', 'mai
     ...process.env,
     DATABASE_URL: url,
     FERRY_WORKER_PORT: '0',
-    FERRY_REDIS_PREFIX: `ferry-e2e-${port}-${Date.now()}`,
+    FERRY_REDIS_PREFIX: redisPrefix,
     FERRY_EXIT_WITH_PARENT: '1',
     LOG_LEVEL: 'warn',
     FERRY_SECRET_KEY:
