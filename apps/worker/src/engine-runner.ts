@@ -2,7 +2,6 @@ import type { TaskJobData } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
 import type { Db } from '@ferry/db';
 import {
-  type ClusterConfig,
   createFlowRunner,
   defaultReplicationPolicy,
   type EngineEvent,
@@ -15,7 +14,7 @@ import {
 } from '@ferry/engine';
 import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
-import { type ClusterConnection, loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
+import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
 import type { CheckpointMetrics, PartitionMetrics } from './metrics/partition-metrics.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
 import { describeError } from './status/flow-status.ts';
@@ -31,26 +30,14 @@ export interface EngineRunnerDeps {
   refreshTopicsIntervalMs?: number;
 }
 
-export function toClusterConfig(c: ClusterConnection): ClusterConfig {
-  return {
-    alias: c.alias,
-    bootstrapServers: c.bootstrapServers,
-    securityProtocol: c.securityProtocol,
-    ...(c.sasl ? { sasl: c.sasl } : {}),
-    ...(c.securityProtocol === 'SSL' || c.securityProtocol === 'SASL_SSL'
-      ? { ssl: { ca: c.tls?.caPem, cert: c.tls?.certPem, key: c.tls?.keyPem, verifyHostname: true } }
-      : {}),
-  };
-}
-
 /** The engine's view of a flow stored in Postgres. Flow id = the row's id, so two flows between the same pair never share a transactional id. */
 export function toEngineFlow(f: ResolvedFlow, refreshTopicsIntervalMs = 10_000): FlowConfig {
   const c = f.config;
   return {
     id: f.id,
     instance: f.id,
-    source: toClusterConfig(f.source),
-    target: toClusterConfig(f.target),
+    source: f.source,
+    target: f.target,
     topics: c.topics,
     topicsExclude: c.topicsExclude,
     policy:

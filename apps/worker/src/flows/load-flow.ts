@@ -1,18 +1,12 @@
-import { type ClusterSecrets, type ClusterSettings, type FlowConfig, flowConfigSchema } from '@ferry/core';
-import { open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
+import { type FlowConfig, flowConfigSchema } from '@ferry/core';
+import type { SecretKey } from '@ferry/core/secret-box';
 import { type Db, schema } from '@ferry/db';
+import { type ClusterConfig, openClusterSecrets, storedClusterConfig } from '@ferry/engine';
 import { eq, inArray } from 'drizzle-orm';
 
-/** How to reach one cluster, secrets opened. Lives only in the worker's memory; never logged. */
-export interface ClusterConnection {
-  id: string;
-  /** The cluster's name: its MM2 alias, the prefix of remote topics. */
-  alias: string;
-  bootstrapServers: string[];
-  securityProtocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
-  sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string };
-  tls?: { caPem?: string; certPem?: string; keyPem?: string };
-}
+/** How to reach one cluster, secrets opened (the engine's ClusterConfig, alias = the cluster's name) and its
+ * row id. Lives only in the worker's memory; never logged. */
+export type ClusterConnection = ClusterConfig & { id: string };
 
 export interface ResolvedFlow {
   id: string;
@@ -25,42 +19,19 @@ export interface ResolvedFlow {
 }
 
 export class FlowLoadError extends Error {
-  readonly code: 'FLOW_NOT_FOUND' | 'SECRET_KEY_MISSING' | 'INVALID_FLOW_CONFIG';
-  readonly retriable: boolean;
-  constructor(code: FlowLoadError['code'], message: string, retriable = false) {
+  readonly code: 'FLOW_NOT_FOUND' | 'INVALID_FLOW_CONFIG';
+  readonly retriable = false;
+  constructor(code: FlowLoadError['code'], message: string) {
     super(message);
     this.code = code;
-    this.retriable = retriable;
   }
 }
 
 type ClusterRow = typeof schema.clusters.$inferSelect;
 
+/** Secrets opened with the keyring (SECRETS_UNREADABLE, in words, when no key opens them). */
 export function toConnection(row: ClusterRow, keyring: readonly SecretKey[]): ClusterConnection {
-  const settings = (row.settings ?? {}) as ClusterSettings;
-  let secrets: ClusterSecrets = {};
-  if (row.secrets) {
-    if (keyring.length === 0) {
-      throw new FlowLoadError(
-        'SECRET_KEY_MISSING',
-        `cluster ${row.name} has stored secrets but this worker has no FERRY_SECRET_KEY to open them`,
-      );
-    }
-    secrets = open<ClusterSecrets>(row.secrets as unknown as SecretEnvelope, keyring);
-  }
-  const conn: ClusterConnection = {
-    id: row.id,
-    alias: row.name,
-    bootstrapServers: row.bootstrapServers
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    securityProtocol: row.securityProtocol,
-  };
-  if (settings.sasl) conn.sasl = { ...settings.sasl, password: secrets.saslPassword ?? '' };
-  if (settings.tls || secrets.tlsKeyPem)
-    conn.tls = { ...settings.tls, ...(secrets.tlsKeyPem ? { keyPem: secrets.tlsKeyPem } : {}) };
-  return conn;
+  return { id: row.id, ...storedClusterConfig(row, openClusterSecrets(row, keyring)) };
 }
 
 /** A flow with its clusters, validated options (MM2 defaults filled in) and opened secrets. */

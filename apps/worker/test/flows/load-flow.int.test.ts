@@ -64,7 +64,7 @@ describe('loadFlow', () => {
 
   it('says what is missing when the worker has no key or the flow is gone', async () => {
     await expect(loadFlow(db, flowId, [])).rejects.toMatchObject({
-      code: 'SECRET_KEY_MISSING',
+      code: 'SECRETS_UNREADABLE',
       message: expect.stringContaining('cluster auth'),
     });
     const other = parseSecretKey('k2', randomBytes(32).toString('base64'));
