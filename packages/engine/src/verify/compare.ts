@@ -22,16 +22,20 @@ export interface RecordView {
   timestampMs: number;
 }
 
-/** What is kept of a record: a fingerprint and the size of each field. */
+/**
+ * What is kept of a record: a fingerprint and the size of each field. Compact on purpose (about 150 bytes a
+ * record): a verification holds one per compared record on each side.
+ */
 export interface RecordDigest {
-  /** Fingerprint of the key; null for a null key. */
-  key: string | null;
+  /**
+   * Fingerprints of the key, the value and the headers (grouped by key), FP_BYTES each, as one latin1 string;
+   * a null key or value, and no headers, fingerprint as zeros (the sizes tell null from empty).
+   */
+  fp: string;
+  /** -1 for a null key. */
   keySize: number;
-  /** Fingerprint of the value; null for a null value (a tombstone). */
-  value: string | null;
+  /** -1 for a null value (a tombstone). */
   valueSize: number;
-  /** Fingerprint of the headers grouped by key ('' when there are none). */
-  headers: string;
   headerCount: number;
   /** The header keys with their counts, sorted ("h1×2, trace"), for the words of a difference. */
   headerKeys: string;
@@ -46,10 +50,8 @@ export interface FieldDifference {
   detail: string;
 }
 
-/** 128 bits of SHA-256: collisions are not a practical concern for telling records apart. */
-function fingerprint(b: Buffer): string {
-  return hash('sha256', b, 'base64').slice(0, 22);
-}
+/** 128 bits of SHA-256 per field: collisions are not a practical concern for telling records apart. */
+const FP_BYTES = 16;
 
 /** Headers grouped by key, keys sorted; each key's values keep their order. */
 export function groupHeaders(headers: RecordHeaders): Array<[string, Array<Buffer | null>]> {
@@ -62,8 +64,18 @@ export function groupHeaders(headers: RecordHeaders): Array<[string, Array<Buffe
   return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function headerDigest(headers: RecordHeaders): { headers: string; headerKeys: string } {
-  if (headers.length === 0) return { headers: '', headerKeys: '' };
+/** Records of one topic mostly share their header keys: one string per distinct set, not one per record. */
+const headerKeyStrings = new Map<string, string>();
+function intern(s: string): string {
+  const have = headerKeyStrings.get(s);
+  if (have !== undefined) return have;
+  if (headerKeyStrings.size >= 10_000) headerKeyStrings.clear();
+  headerKeyStrings.set(s, s);
+  return s;
+}
+
+/** The canonical bytes of a record's headers (grouped by key, keys sorted) and the words for its keys. */
+function canonicalHeaders(headers: RecordHeaders): { bytes: Buffer; keys: string } {
   const parts: Buffer[] = [];
   const keys: string[] = [];
   const len = (n: number) => {
@@ -77,32 +89,41 @@ function headerDigest(headers: RecordHeaders): { headers: string; headerKeys: st
     for (const v of vs) parts.push(len(v === null ? -1 : v.length), ...(v ? [v] : []));
     keys.push(vs.length > 1 ? `${k}×${vs.length}` : k);
   }
-  const headerKeys = keys.join(', ');
-  return {
-    headers: fingerprint(Buffer.concat(parts)),
-    headerKeys: headerKeys.length > 200 ? `${headerKeys.slice(0, 199)}…` : headerKeys,
-  };
+  const words = keys.join(', ');
+  return { bytes: Buffer.concat(parts), keys: words.length > 200 ? `${words.slice(0, 199)}…` : words };
 }
 
 export function digestRecord(r: RecordView): RecordDigest {
+  const fp = Buffer.alloc(3 * FP_BYTES);
+  if (r.key) hash('sha256', r.key, 'buffer').copy(fp, 0, 0, FP_BYTES);
+  if (r.value) hash('sha256', r.value, 'buffer').copy(fp, FP_BYTES, 0, FP_BYTES);
+  let headerKeys = '';
+  if (r.headers.length > 0) {
+    const h = canonicalHeaders(r.headers);
+    hash('sha256', h.bytes, 'buffer').copy(fp, 2 * FP_BYTES, 0, FP_BYTES);
+    headerKeys = intern(h.keys);
+  }
   return {
-    key: r.key === null ? null : fingerprint(r.key),
+    fp: fp.toString('latin1'),
     keySize: r.key?.length ?? -1,
-    value: r.value === null ? null : fingerprint(r.value),
     valueSize: r.value?.length ?? -1,
-    ...headerDigest(r.headers),
     headerCount: r.headers.length,
+    headerKeys,
     timestampMs: r.timestampMs,
   };
 }
 
+const part = (d: RecordDigest, i: number) => d.fp.slice(i * FP_BYTES, (i + 1) * FP_BYTES);
+
 const size = (n: number, what: string) =>
   n < 0 ? `null${what === 'value' ? ' (a tombstone)' : ''}` : `${n} byte${n === 1 ? '' : 's'}`;
 
-function bytesDifference(what: 'key' | 'value', s: string | null, ss: number, t: string | null, ts: number) {
-  if (s === t) return undefined;
-  if (ss === ts && s !== null && t !== null)
-    return `${what} differs: same size (${size(ss, what)}), different bytes`;
+function bytesDifference(what: 'key' | 'value', s: RecordDigest, t: RecordDigest): string | undefined {
+  const i = what === 'key' ? 0 : 1;
+  const ss = what === 'key' ? s.keySize : s.valueSize;
+  const ts = what === 'key' ? t.keySize : t.valueSize;
+  if (ss === ts && part(s, i) === part(t, i)) return undefined;
+  if (ss === ts) return `${what} differs: same size (${size(ss, what)}), different bytes`;
   return `${what} differs: source ${what} is ${size(ss, what)}, target ${what} is ${size(ts, what)}`;
 }
 
@@ -113,11 +134,19 @@ function iso(ms: number): string {
 
 /** The first field (key, value, headers, timestamp) in which two records differ, or undefined when identical. */
 export function compareDigests(source: RecordDigest, target: RecordDigest): FieldDifference | undefined {
-  const key = bytesDifference('key', source.key, source.keySize, target.key, target.keySize);
+  if (
+    source.fp === target.fp &&
+    source.keySize === target.keySize &&
+    source.valueSize === target.valueSize &&
+    source.headerCount === target.headerCount &&
+    source.timestampMs === target.timestampMs
+  )
+    return undefined;
+  const key = bytesDifference('key', source, target);
   if (key) return { field: 'key', detail: key };
-  const value = bytesDifference('value', source.value, source.valueSize, target.value, target.valueSize);
+  const value = bytesDifference('value', source, target);
   if (value) return { field: 'value', detail: value };
-  if (source.headers !== target.headers) {
+  if (source.headerCount !== target.headerCount || part(source, 2) !== part(target, 2)) {
     const words = (d: RecordDigest) => (d.headerCount === 0 ? 'none' : `${d.headerCount} (${d.headerKeys})`);
     return {
       field: 'headers',
@@ -127,14 +156,11 @@ export function compareDigests(source: RecordDigest, target: RecordDigest): Fiel
           : `headers differ: source has ${words(source)}, target has ${words(target)}`,
     };
   }
-  if (source.timestampMs !== target.timestampMs) {
-    const delta = target.timestampMs - source.timestampMs;
-    return {
-      field: 'timestamp',
-      detail: `timestamp differs: source ${iso(source.timestampMs)}, target ${iso(target.timestampMs)} (${delta > 0 ? '+' : ''}${delta} ms; a remote topic with message.timestamp.type=LogAppendTime rewrites timestamps)`,
-    };
-  }
-  return undefined;
+  const delta = target.timestampMs - source.timestampMs;
+  return {
+    field: 'timestamp',
+    detail: `timestamp differs: source ${iso(source.timestampMs)}, target ${iso(target.timestampMs)} (${delta > 0 ? '+' : ''}${delta} ms; a remote topic with message.timestamp.type=LogAppendTime rewrites timestamps)`,
+  };
 }
 
 /** Where one replicated source record must be on the target (from the exact offset syncs). */
@@ -181,8 +207,9 @@ export interface PartitionCounts {
  */
 export class PartitionCheck {
   private readonly pairs: readonly ExpectedPair[];
-  private readonly bySource = new Map<bigint, number>();
-  private readonly byTarget = new Map<bigint, number>();
+  /** Offset (as a number: exact below 2^53) → index of its pair. */
+  private readonly bySource = new Map<number, number>();
+  private readonly byTarget = new Map<number, number>();
   private readonly source: Array<RecordDigest | undefined>;
   private readonly target: Array<RecordDigest | undefined>;
   private readonly covered: readonly TargetRange[];
@@ -199,8 +226,8 @@ export class PartitionCheck {
     this.position = plan.position;
     this.sourceFrom = plan.pairs[0]?.sourceOffset ?? plan.position;
     plan.pairs.forEach((p, i) => {
-      this.bySource.set(p.sourceOffset, i);
-      this.byTarget.set(p.targetOffset, i);
+      this.bySource.set(Number(p.sourceOffset), i);
+      this.byTarget.set(Number(p.targetOffset), i);
     });
     this.source = new Array(plan.pairs.length);
     this.target = new Array(plan.pairs.length);
@@ -209,7 +236,7 @@ export class PartitionCheck {
   /** A source record read in [sourceFrom, position); others are ignored. The digest may be given lazily. */
   addSource(offset: bigint, r: Lazy<RecordDigest>): void {
     if (offset < this.sourceFrom || offset >= this.position) return;
-    const i = this.bySource.get(offset);
+    const i = this.bySource.get(Number(offset));
     if (i !== undefined) {
       this.source[i] = typeof r === 'function' ? r() : r;
       return;
@@ -222,7 +249,7 @@ export class PartitionCheck {
 
   /** A target record read in the scanned range. The digest may be given lazily (only compared ones need it). */
   addTarget(offset: bigint, r: Lazy<RecordDigest>): void {
-    const i = this.byTarget.get(offset);
+    const i = this.byTarget.get(Number(offset));
     if (i !== undefined) {
       this.target[i] = typeof r === 'function' ? r() : r;
       return;

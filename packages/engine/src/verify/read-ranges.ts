@@ -78,8 +78,9 @@ export async function readRanges(
     partitionAssigners: [fixedAssigner as never],
     readUncommitted: false,
     allowAutoTopicCreation: false,
-    maxBytesPerPartition: 2 << 20,
-    maxBytes: 32 << 20,
+    // moderate fetches: a 32 MB response decodes into ~100 MB of message objects, held beside the digests
+    maxBytesPerPartition: 1 << 20,
+    maxBytes: 8 << 20,
     maxWaitTimeInMs: 100,
     sessionTimeout: 30000,
     heartbeatInterval: 3000,

@@ -32,7 +32,10 @@ export interface VerifyFlowOptions {
   recordsPerPartition: number;
   /** Source topic → partition count to verify (a managed flow's pinned topics); default: the flow's. */
   topics?: Record<string, number>;
-  /** Records whose fingerprints are held at once (partitions are compared in rounds under it). Default 200,000. */
+  /**
+   * Records compared at once: partitions are compared in rounds of at most this many records (each record's
+   * fingerprints take about 160 bytes per side, so 100,000 records hold about 33 MB). Default 100,000.
+   */
   roundRecords?: number;
   /** A read that makes no progress for this long fails (VERIFY_READ_STALLED). Default 60 s. */
   stallTimeoutMs?: number;
@@ -172,7 +175,7 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
       `recordsPerPartition must be an integer from 1 to ${MAX_RECORDS_PER_PARTITION}, got ${n}`,
       { context: { flow: flow.id } },
     );
-  const roundRecords = Math.max(1, opts.roundRecords ?? 200_000);
+  const roundRecords = Math.max(1, opts.roundRecords ?? 100_000);
   const stallTimeoutMs = opts.stallTimeoutMs ?? 60_000;
   const startedAt = new Date();
   const clientId = `ferry-verify.${flow.source.alias}.${flow.target.alias}`;
