@@ -57,7 +57,7 @@ describe('verifyFlow (east -> west)', () => {
             ([p, end]) => BigInt(t?.partitions.find((x) => x.partition === p)?.offset ?? -1) >= end,
           );
         },
-        { timeoutMs: 60_000, what: `positions of ${remote} to reach the source end` },
+        { timeoutMs: 120_000, what: `positions of ${remote} to reach the source end` },
       );
     } finally {
       await a.disconnect();
@@ -112,12 +112,19 @@ describe('verifyFlow (east -> west)', () => {
   });
 
   it('a faithful copy: every record compared is identical, with exact counts', async () => {
-    const all = await verifyFlow(flow, { recordsPerPartition: 1000 });
+    const all = await verifyFlow(flow, { recordsPerPartition: 1000, topics: { [topic]: 3 } });
     expect(all.ok).toBe(true);
     expect(all.partitions.map((p) => [p.partition, p.checked, p.matched])).toEqual(
       [0, 1, 2].map((p) => [p, perPartition.get(p), perPartition.get(p)]),
     );
     expect(all.totals).toMatchObject({ partitions: 3, checked: 660, matched: 660, missing: 0, extra: 0 });
+    // without `topics`: every topic the flow replicates (east's heartbeats too, when it has them)
+    const flowWide = await verifyFlow(flow, { recordsPerPartition: 1000 });
+    expect(flowWide.ok).toBe(true);
+    expect(flowWide.partitions.filter((p) => p.topic === topic).map((p) => p.checked)).toEqual(
+      all.partitions.map((p) => p.checked),
+    );
+    expect(flowWide.partitions.every((p) => p.topic === topic || p.topic === 'heartbeats')).toBe(true);
     const ends = await sourceEnds();
     for (const p of all.partitions) {
       expect(p.remoteTopic).toBe(remote);
@@ -125,7 +132,7 @@ describe('verifyFlow (east -> west)', () => {
       expect(p.sourceTo).toBe(String(ends.get(p.partition)));
       expect(p.firstDifference).toBeUndefined();
     }
-    const last50 = await verifyFlow(flow, { recordsPerPartition: 50 });
+    const last50 = await verifyFlow(flow, { recordsPerPartition: 50, topics: { [topic]: 3 } });
     expect(last50.ok).toBe(true);
     expect(last50.totals).toMatchObject({ checked: 150, matched: 150 });
     expect(last50.partitions.every((p) => p.checked === 50)).toBe(true);
@@ -142,7 +149,7 @@ describe('verifyFlow (east -> west)', () => {
         add(recs);
       }
     })();
-    const r = await verifyFlow(flow, { recordsPerPartition: 200 });
+    const r = await verifyFlow(flow, { recordsPerPartition: 200, topics: { [topic]: 3 } });
     producing = false;
     await more;
     expect(r.totals.missing + r.totals.mismatched + r.totals.extra, JSON.stringify(r.partitions)).toBe(0);
@@ -166,7 +173,7 @@ describe('verifyFlow (east -> west)', () => {
         timestamp: String(Date.now()),
       },
     ]);
-    const atEnd = await verifyFlow(flow, { recordsPerPartition: 1000 });
+    const atEnd = await verifyFlow(flow, { recordsPerPartition: 1000, topics: { [topic]: 3 } });
     expect(atEnd.ok).toBe(false);
     const p1 = atEnd.partitions.find((p) => p.partition === 1)!;
     expect(p1).toMatchObject({ extra: 1, missing: 0, mismatched: 0 });
@@ -185,7 +192,7 @@ describe('verifyFlow (east -> west)', () => {
     add(recs);
     await replicated();
     await stop();
-    const between = await verifyFlow(flow, { recordsPerPartition: 1000 });
+    const between = await verifyFlow(flow, { recordsPerPartition: 1000, topics: { [topic]: 3 } });
     const q1 = between.partitions.find((p) => p.partition === 1)!;
     expect(q1).toMatchObject({ extra: 1, missing: 0, mismatched: 0, matched: q1.checked });
     expect(q1.firstDifference).toMatchObject({
@@ -202,7 +209,7 @@ describe('verifyFlow (east -> west)', () => {
     await a.fetchTopicMetadata({ topics: [remote] }); // kafkajs needs the leaders loaded first
     await a.deleteTopicRecords({ topic: remote, partitions: [{ partition: 2, offset: '5' }] });
     await a.disconnect();
-    const r = await verifyFlow(flow, { recordsPerPartition: 1000 });
+    const r = await verifyFlow(flow, { recordsPerPartition: 1000, topics: { [topic]: 3 } });
     const p2 = r.partitions.find((p) => p.partition === 2)!;
     expect(r.ok).toBe(false);
     expect(p2.missing).toBeGreaterThanOrEqual(1);
