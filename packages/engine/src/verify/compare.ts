@@ -177,6 +177,33 @@ export interface TargetRange {
 
 type Lazy<T> = T | (() => T);
 
+/** Ranges sorted by start, overlapping and adjacent ones merged. */
+export function mergeRanges(ranges: readonly TargetRange[]): TargetRange[] {
+  const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const out: TargetRange[] = [];
+  for (const r of sorted) {
+    if (r.end <= r.start) continue;
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) {
+      if (r.end > last.end) last.end = r.end;
+    } else out.push({ ...r });
+  }
+  return out;
+}
+
+/** Whether `offset` lies in one of the merged, sorted ranges. */
+function within(ranges: readonly TargetRange[], offset: bigint): boolean {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const r = ranges[lo];
+  return r !== undefined && r.start <= offset && offset < r.end;
+}
+
 export interface Difference {
   /** The replicated source record concerned; for an extra target record, the source record whose copy follows it (or the position). */
   sourceOffset: bigint;
@@ -219,10 +246,25 @@ export class PartitionCheck {
   private firstNotReplicated: bigint | undefined;
   private extras = 0;
   private firstExtra: bigint | undefined;
+  /** Target records past the last range the syncs account for: extra unless a sync read later covers them. */
+  private readonly tailFrom: bigint | undefined;
+  private tail: bigint[] = [];
+  private late: TargetRange[] = [];
 
-  constructor(plan: { pairs: readonly ExpectedPair[]; covered: readonly TargetRange[]; position: bigint }) {
+  /**
+   * `tailFrom`: where the syncs read so far end on the target. A record past it may belong to a transaction
+   * whose sync was not visible yet when the syncs were read (Kafka writes a transaction's markers to its
+   * partitions one by one): it stays a candidate until `addCovered` (a later read of the syncs) or `result`.
+   */
+  constructor(plan: {
+    pairs: readonly ExpectedPair[];
+    covered: readonly TargetRange[];
+    position: bigint;
+    tailFrom?: bigint;
+  }) {
     this.pairs = plan.pairs;
     this.covered = plan.covered;
+    this.tailFrom = plan.tailFrom;
     this.position = plan.position;
     this.sourceFrom = plan.pairs[0]?.sourceOffset ?? plan.position;
     plan.pairs.forEach((p, i) => {
@@ -255,23 +297,36 @@ export class PartitionCheck {
       return;
     }
     if (this.isCovered(offset)) return; // written by the flow, outside the compared window (or a duplicate)
+    if (this.tailFrom !== undefined && offset >= this.tailFrom && this.tail.length < 100_000) {
+      this.tail.push(offset);
+      return;
+    }
+    this.extra(offset);
+  }
+
+  private extra(offset: bigint): void {
     this.extras++;
     if (this.firstExtra === undefined || offset < this.firstExtra) this.firstExtra = offset;
   }
 
+  /** Target records past the syncs read so far, not yet known to be the flow's. */
+  hasTailCandidates(): boolean {
+    return this.tail.length > 0;
+  }
+
+  /** A target range a sync read later accounts for. */
+  addCovered(r: TargetRange): void {
+    this.late.push(r);
+  }
+
   private isCovered(offset: bigint): boolean {
-    let lo = 0;
-    let hi = this.covered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.covered[mid]!.end <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    const r = this.covered[lo];
-    return r !== undefined && r.start <= offset && offset < r.end;
+    return within(this.covered, offset);
   }
 
   result(): PartitionCounts {
+    const late = mergeRanges(this.late);
+    for (const o of this.tail) if (!within(late, o)) this.extra(o);
+    this.tail = [];
     const c: PartitionCounts = { checked: 0, matched: 0, missing: 0, mismatched: 0, extra: 0, sourceGone: 0 };
     const diffs: Difference[] = [];
     this.pairs.forEach((p, i) => {

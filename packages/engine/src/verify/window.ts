@@ -1,5 +1,5 @@
 import type { ExactSync } from '../offset-syncs/sync-record.ts';
-import type { ExpectedPair, TargetRange } from './compare.ts';
+import { type ExpectedPair, mergeRanges, type TargetRange } from './compare.ts';
 
 /*
  * Which records of a partition a verification compares: the last N replicated records before the partition's
@@ -73,6 +73,8 @@ export interface WindowPlan {
   targetFrom: bigint | undefined;
   /** End of the last target range the syncs account for. */
   targetCoveredEnd: bigint | undefined;
+  /** The source offset the syncs reach (after their last record); undefined without syncs. */
+  syncedUpTo: bigint | undefined;
 }
 
 /**
@@ -104,17 +106,11 @@ export function planWindow(syncs: readonly ExactSync[], position: bigint, n: num
   let targetFrom: bigint | undefined;
   for (const p of pairs)
     if (targetFrom === undefined || p.targetOffset < targetFrom) targetFrom = p.targetOffset;
-  const ranges: TargetRange[] = syncs
-    .map((s) => ({ start: s.targetBaseOffset, end: s.targetBaseOffset + BigInt(recordsOf(s)) }))
-    .filter((r) => r.end > r.start && (targetFrom === undefined || r.end > targetFrom))
-    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  const covered: TargetRange[] = [];
-  for (const r of ranges) {
-    const last = covered[covered.length - 1];
-    if (last && r.start <= last.end) {
-      if (r.end > last.end) last.end = r.end;
-    } else covered.push({ ...r });
-  }
+  const covered = mergeRanges(
+    syncs
+      .map((s) => ({ start: s.targetBaseOffset, end: s.targetBaseOffset + BigInt(recordsOf(s)) }))
+      .filter((r) => targetFrom === undefined || r.end > targetFrom),
+  );
   return {
     pairs,
     covered,
@@ -122,6 +118,10 @@ export function planWindow(syncs: readonly ExactSync[], position: bigint, n: num
     sourceFrom: pairs[0]?.sourceOffset ?? position,
     targetFrom,
     targetCoveredEnd: covered[covered.length - 1]?.end,
+    syncedUpTo: syncs.reduce<bigint | undefined>(
+      (m, s) => (m === undefined || s.nextSource > m ? s.nextSource : m),
+      undefined,
+    ),
   };
 }
 

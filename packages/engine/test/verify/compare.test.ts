@@ -387,3 +387,31 @@ describe('PartitionCheck', () => {
     expect(res.matched + res.missing + res.mismatched).toBe(res.checked);
   });
 });
+
+describe('PartitionCheck: records past the syncs read so far', () => {
+  const d = digestRecord(rec());
+  const plan = {
+    pairs: [{ sourceOffset: 10n, targetOffset: 100n }],
+    covered: [{ start: 100n, end: 101n }],
+    position: 11n,
+    tailFrom: 101n,
+  };
+  it('are the flow’s when a sync read later covers them (markers reach partitions one by one)', () => {
+    const check = new PartitionCheck(plan);
+    check.addSource(10n, d);
+    for (const o of [100n, 101n, 102n]) check.addTarget(o, d);
+    expect(check.hasTailCandidates()).toBe(true);
+    check.addCovered({ start: 101n, end: 103n });
+    expect(check.result()).toMatchObject({ checked: 1, matched: 1, extra: 0 });
+  });
+  it('are extra when no sync covers them', () => {
+    const check = new PartitionCheck(plan);
+    check.addSource(10n, d);
+    for (const o of [100n, 101n, 102n]) check.addTarget(o, d);
+    check.addCovered({ start: 102n, end: 103n });
+    expect(check.result()).toMatchObject({
+      extra: 1,
+      firstDifference: { field: 'extra', targetOffset: 101n, sourceOffset: 11n },
+    });
+  });
+});
