@@ -98,7 +98,7 @@ describe('planWindow', () => {
     if (c.covered) expect(p.covered.map((r) => [Number(r.start), Number(r.end)])).toEqual(c.covered);
     expect(p.sourceFrom).toBe(c.pairs[0] ? BigInt(c.pairs[0][0]!) : BigInt(c.position));
     const ends = c.syncs.map((s) => s.nextSource);
-    expect(p.syncedUpTo).toBe(ends.length ? ends.reduce((a, b) => (a > b ? a : b)) : undefined);
+    expect(p.syncedUpTo).toBe(ends.sort((a, b) => Number(a - b)).at(-1));
   });
 });
 
