@@ -126,6 +126,9 @@ export class TaskWorker {
       await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 600), token);
       throw new DelayedError();
     }
+    // A job released (rebalance) just before its flow was disabled or edited: nothing to run any more.
+    const desired = await this.control!.get(desiredGenerationKey(this.opts.prefix, task.flowId));
+    if (desired !== null && desired !== String(task.generation)) return { stopped: 'superseded' };
     const controller = new AbortController();
     this.running.set(jobId, { job, controller, startedAt: Date.now() });
     this.opts.onEvent?.({ type: 'task-started', jobId, task });

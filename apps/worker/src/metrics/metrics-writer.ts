@@ -14,6 +14,9 @@ export interface MetricsWriterOptions {
   maxLatestRowsPerFlush?: number;
 }
 
+/** Rows per upsert statement, well under Postgres's bind-parameter limit (65,535 / 12 columns = 5,461). */
+export const LATEST_ROWS_PER_STATEMENT = 2000;
+
 const key = (p: PartitionMetrics) => `${p.flowId}\u0000${p.topic}\u0000${p.partition}`;
 
 /**
@@ -58,12 +61,14 @@ export class MetricsWriter {
   async flush(now = Date.now()): Promise<number> {
     let rows = 0;
     const batch = [...this.pending.values()].slice(0, this.maxLatestRowsPerFlush);
-    if (batch.length) {
+    // One statement per chunk: Postgres takes at most 65,535 bind parameters (12 a row here).
+    for (let i = 0; i < batch.length; i += LATEST_ROWS_PER_STATEMENT) {
+      const chunk = batch.slice(i, i + LATEST_ROWS_PER_STATEMENT);
       const t = schema.partitionMetricsLatest;
       await this.db
         .insert(t)
         .values(
-          batch.map((p) => ({
+          chunk.map((p) => ({
             flowId: p.flowId,
             topic: p.topic,
             partition: p.partition,
@@ -92,8 +97,8 @@ export class MetricsWriter {
             updatedAt: sql`excluded.updated_at`,
           },
         });
-      for (const p of batch) if (this.pending.get(key(p)) === p) this.pending.delete(key(p));
-      rows += batch.length;
+      for (const p of chunk) if (this.pending.get(key(p)) === p) this.pending.delete(key(p));
+      rows += chunk.length;
     }
     const flows = new Set([...this.latest.values()].map((p) => p.flowId));
     if (flows.size) {

@@ -24,6 +24,18 @@ export function postgresFlowStore(db: Db): FlowStore {
         topology: discoveredFor && partitions ? { discoveredFor, partitions } : null,
       }));
     },
+    async settleDisabledFlows(): Promise<void> {
+      // A task stopped by a rebalance just as its flow was disabled never reports again: once it has been
+      // silent for a while (a stopping task reports within seconds), say it stopped.
+      await db.execute(sql`
+        update flow_tasks set state = 'stopped', updated_at = now()
+        from flows
+        where flows.id = flow_tasks.flow_id and not flows.enabled and flow_tasks.state <> 'stopped'
+          and flow_tasks.updated_at < now() - interval '15 seconds'`);
+      await db.execute(sql`
+        update flows set status = 'disabled', status_updated_at = now()
+        where not enabled and status is distinct from 'disabled'`);
+    },
     async bumpGeneration(flowId: string, expected: number): Promise<number | null> {
       const rows = await db
         .update(flows)

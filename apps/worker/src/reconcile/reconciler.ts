@@ -19,6 +19,8 @@ export interface FlowStore {
   listFlows(): Promise<FlowRow[]>;
   /** Sets generation = expected + 1 if it is still `expected`; returns the new generation or null (raced). */
   bumpGeneration(flowId: string, expected: number): Promise<number | null>;
+  /** Marks the tasks of disabled flows stopped and the flows disabled (observed state catching up). */
+  settleDisabledFlows?(): Promise<void>;
 }
 
 /** Fences every transactional id of a flow's generation so a stale task of it can never commit again. */
@@ -103,6 +105,7 @@ export class Reconciler {
       }
       if (desired.size) await this.redis.sadd(knownKey, ...desired.keys());
       await this.removeStaleJobs(desired);
+      await this.opts.store.settleDisabledFlows?.();
       return true;
     } finally {
       if ((await this.redis.get(lockKey).catch(() => null)) === token)

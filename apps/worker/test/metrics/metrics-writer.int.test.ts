@@ -96,4 +96,16 @@ describe('MetricsWriter against Postgres', () => {
     );
     expect(rawLeft.rows[0]).toEqual({ n: 0 });
   });
+
+  it("writes a cap above Postgres's bind-parameter limit in several statements", async () => {
+    const { flowId: bigFlow } = await seedFlow(db);
+    const w = new MetricsWriter(db, { maxLatestRowsPerFlush: 10_000 });
+    for (let i = 0; i < 10_000; i++) w.record(metrics(i, { flowId: bigFlow }));
+    expect(await w.flush(Date.UTC(2026, 10, 23, 12, 0, 0))).toBe(10_001);
+    const rows = await db
+      .select()
+      .from(schema.partitionMetricsLatest)
+      .where(eq(schema.partitionMetricsLatest.flowId, bigFlow));
+    expect(rows).toHaveLength(10_000);
+  });
 });

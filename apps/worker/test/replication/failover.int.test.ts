@@ -5,9 +5,10 @@ import { byPartition, counts, createTopic, makeRecords, readTopic } from '@ferry
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { eq } from 'drizzle-orm';
 import { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createFlow as createManagedFlow,
+  dumpOnFailure,
   expectSameRecords,
   type Managed,
   managedSetup,
@@ -37,6 +38,8 @@ beforeAll(async () => {
   m = await managedSetup(inject('dbRunId'), 'replication', ['w1', 'w2', 'w3']);
   ({ db, fleet } = m);
 });
+
+afterEach((ctx) => dumpOnFailure(m, ctx.task.result?.state));
 
 afterAll(async () => {
   await fleet?.stopAll();

@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createFlow,
+  dumpOnFailure,
   expectSameRecords,
   type Managed,
   managedSetup,
@@ -36,14 +37,21 @@ afterAll(async () => {
 const disable = (flowId: string) =>
   m.db.update(schema.flows).set({ enabled: false }).where(eq(schema.flows.id, flowId));
 
-afterEach((ctx) => {
-  // On failure, say what the workers did (dispatch, reconcile and discovery lines).
-  if (ctx.task.result?.state !== 'fail') return;
-  for (const { worker, line } of m.fleet.lines.slice(-120))
-    console.log(
-      `[${worker}] ${new Date(Number(line.time)).toISOString()} ${line.component} ${line.msg} ${line.job ?? line.flowId ?? ''} ${line.reason ?? line.err ?? ''}`,
-    );
-});
+afterEach((ctx) => dumpOnFailure(m, ctx.task.result?.state));
+
+/** Jobs of a flow whose last word in the workers' logs is 'task-started' (the dispatcher runs them now). */
+function runningJobs(flowId: string): string[] {
+  const last = new Map<string, string>();
+  for (const { line } of m.fleet.lines)
+    if (
+      String(line.job ?? '').includes(flowId) &&
+      (line.msg === 'task-started' ||
+        line.msg === 'task-stopped' ||
+        line.msg === 'task failed; it will be retried')
+    )
+      last.set(String(line.job), String(line.msg));
+  return [...last].filter(([, msg]) => msg === 'task-started').map(([job]) => job);
+}
 
 const flowJobs = (flowId: string, msg: string) =>
   m.fleet.logged(msg).filter((l) => String(l.line.job).includes(flowId));
@@ -195,10 +203,10 @@ describe('scale-out and reconfiguration with the real engine', () => {
     // 3. off, then on again
     at = Date.now();
     await m.db.update(schema.flows).set({ enabled: false }).where(eq(schema.flows.id, flowId));
-    await waitFor(async () => (await runningTasks(m.db, flowId)).length === 0, {
+    await waitFor(() => runningJobs(flowId).length === 0, {
       timeoutMs: 30_000,
       intervalMs: 100,
-      what: 'no task running after disable',
+      what: 'every task stopped after disable',
     });
     timings.push(`disable ${Date.now() - at} ms`);
     await new Promise((r) => setTimeout(r, 1500)); // records keep arriving on the source meanwhile
@@ -247,7 +255,7 @@ describe('scale-out and reconfiguration with the real engine', () => {
       .select()
       .from(schema.flowTopology)
       .where(eq(schema.flowTopology.flowId, flowId));
-    expect(topo!.partitions).toEqual({ [topic]: 4 });
+    expect(topo!.partitions[topic]).toBe(4); // (east's `heartbeats` topic, when it has one, replicates too)
   });
 
   it('says in words why a flow cannot start (a replication factor larger than the target has brokers)', async () => {
