@@ -1,5 +1,5 @@
 import { type Db, schema } from '@ferry/db';
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import { flowState, type TaskState } from './flow-status.ts';
 
 /** Writes per-task state and the flow's state in words (flows.status / last_error) for the dashboard. */
@@ -51,8 +51,10 @@ export class StatusWriter {
   /** `tasksMax`: how many tasks the generation has. */
   async refreshFlow(flowId: string, generation: number, tasksMax: number, error?: string): Promise<void> {
     const ft = schema.flowTasks;
-    // Tasks beyond the count belong to an older assignment.
-    await this.db.delete(ft).where(and(eq(ft.flowId, flowId), gte(ft.taskIndex, tasksMax)));
+    // Tasks beyond the count belong to an older assignment; a stale generation never deletes a newer one's.
+    await this.db
+      .delete(ft)
+      .where(and(eq(ft.flowId, flowId), gte(ft.taskIndex, tasksMax), lte(ft.generation, generation)));
     const tasks = await this.db
       .select({ state: ft.state })
       .from(ft)

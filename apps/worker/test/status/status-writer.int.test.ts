@@ -34,6 +34,11 @@ describe('StatusWriter', () => {
     await s.task(task(0, 0), 'failed', 'stale');
     const rows = await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
     expect(rows.find((r) => r.taskIndex === 0)).toMatchObject({ generation: 1, state: 'running' });
+    // A task of the old generation (two tasks) stopping late never deletes the new generation's third task.
+    await s.task({ flowId, taskIndex: 2, generation: 1, tasksMax: 4, taskCount: 3 }, 'running');
+    await s.task({ flowId, taskIndex: 1, generation: 0, tasksMax: 2 }, 'stopped');
+    const after = await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
+    expect(after.find((r) => r.taskIndex === 2)).toMatchObject({ generation: 1, state: 'running' });
   });
 });
 
