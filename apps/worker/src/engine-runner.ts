@@ -149,6 +149,7 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
           .catch((e) => log.warn({ err: (e as Error).message }, 'status write failed'));
       };
       let fenced: (() => void) | undefined;
+      let wasFenced = false;
       const onEvent = (e: EngineEvent) => {
         switch (e.type) {
           case 'partition-metrics':
@@ -172,6 +173,7 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
           }
           case 'task-fenced':
             log.warn('fenced by a newer owner of this task; stopping');
+            wasFenced = true; // the newer owner reports this task's state from now on
             fenced?.();
             break;
           case 'topic-created':
@@ -204,7 +206,12 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
         });
       } finally {
         await runner.stop();
-        if (signal.reason !== 'rebalance' && signal.reason !== 'shutdown' && signal.reason !== 'lost') {
+        if (
+          !wasFenced &&
+          signal.reason !== 'rebalance' &&
+          signal.reason !== 'shutdown' &&
+          signal.reason !== 'lost'
+        ) {
           await deps.status.task(task, 'stopped').catch(() => {});
         }
       }

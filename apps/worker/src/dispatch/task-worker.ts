@@ -130,7 +130,11 @@ export class TaskWorker {
     const desired = await this.control!.get(desiredGenerationKey(this.opts.prefix, task.flowId));
     if (desired !== null && desired !== String(task.generation)) return { stopped: 'superseded' };
     const controller = new AbortController();
-    this.running.set(jobId, { job, controller, startedAt: Date.now() });
+    const entry = { job, controller, startedAt: Date.now() };
+    // A copy of this job may still run here (Redis lost its jobs and the reconciler re-added them): the new
+    // copy fences the old one through the task's transactional id; the old one must not stay uncontrolled.
+    this.running.get(jobId)?.controller.abort('lost');
+    this.running.set(jobId, entry);
     this.opts.onEvent?.({ type: 'task-started', jobId, task });
     try {
       await this.opts.runner.run(task, controller.signal);
@@ -138,7 +142,7 @@ export class TaskWorker {
       this.opts.onEvent?.({ type: 'task-failed', jobId, task, error: e as Error });
       throw e;
     } finally {
-      this.running.delete(jobId);
+      if (this.running.get(jobId) === entry) this.running.delete(jobId);
     }
     const reason = (controller.signal.reason as StopReason | undefined) ?? 'finished';
     this.opts.onEvent?.({ type: 'task-stopped', jobId, task, reason });
