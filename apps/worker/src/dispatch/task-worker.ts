@@ -111,11 +111,16 @@ export class TaskWorker {
       this.opts.onEvent?.({ type: 'rebalance', share, liveWorkers: live.length, released: release });
     await Promise.all(
       [...this.running.values()].map(async (r) => {
-        const desired = await this.control!.get(desiredGenerationKey(this.opts.prefix, r.job.data.flowId));
-        // No key yet (Redis restarted): keep running; the reconciler writes it again within a tick.
-        if (desired !== null && desired !== String(r.job.data.generation)) r.controller.abort('superseded');
+        if (await this.superseded(r.job.data)) r.controller.abort('superseded');
       }),
     );
+  }
+
+  /** The flow wants another generation, or none. No key yet (Redis restarted): not superseded; the
+   * reconciler writes it again within a tick. */
+  private async superseded(task: TaskJobData): Promise<boolean> {
+    const desired = await this.control!.get(desiredGenerationKey(this.opts.prefix, task.flowId));
+    return desired !== null && desired !== String(task.generation);
   }
 
   private async process(job: Job<TaskJobData>, token?: string): Promise<unknown> {
@@ -127,8 +132,7 @@ export class TaskWorker {
       throw new DelayedError();
     }
     // A job released (rebalance) just before its flow was disabled or edited: nothing to run any more.
-    const desired = await this.control!.get(desiredGenerationKey(this.opts.prefix, task.flowId));
-    if (desired !== null && desired !== String(task.generation)) return { stopped: 'superseded' };
+    if (await this.superseded(task)) return { stopped: 'superseded' };
     const controller = new AbortController();
     const entry = { job, controller, startedAt: Date.now() };
     // A copy of this job may still run here (Redis lost its jobs and the reconciler re-added them): the new

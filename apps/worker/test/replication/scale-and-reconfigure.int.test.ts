@@ -56,6 +56,19 @@ function runningJobs(flowId: string): string[] {
 const flowJobs = (flowId: string, msg: string) =>
   m.fleet.logged(msg).filter((l) => String(l.line.job).includes(flowId));
 
+/** Sum of a topic's end offsets on a cluster. */
+async function endOffsets(cluster: string, topic: string): Promise<number> {
+  const admin = kafka(cluster).admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, o) => n + Number(o.high), 0);
+  } catch {
+    return 0; // not created yet
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Samples the remote topic's end offsets while `during` runs: per partition, did it advance, and the longest stall. */
 async function watchEndOffsets(topic: string, during: Promise<unknown>) {
   const admin = kafka('west').admin();
@@ -97,7 +110,12 @@ describe('scale-out and reconfiguration with the real engine', () => {
     const records = makeRecords(12_000, partitions, 'scale');
     const load = produceOverTime(topic, records, 40, 300);
     const changes = (async () => {
-      await new Promise((r) => setTimeout(r, 1500));
+      // Change the fleet once replication is flowing (records on the target), in the middle of the load.
+      await waitFor(async () => (await endOffsets('west', `east.${topic}`)) > 0, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'records arriving on the target',
+      });
       const spawnAt = Date.now();
       await m.fleet.start('w4');
       const addAt = Date.now(); // listening: from here on it is the rebalance, not Node starting up
@@ -177,6 +195,8 @@ describe('scale-out and reconfiguration with the real engine', () => {
     const recordsA = makeRecords(6000, 6, 'cfga');
     const recordsB = makeRecords(1500, 3, 'cfgb');
     const load = Promise.all([produceOverTime(a, recordsA, 30, 300), produceOverTime(b, recordsB, 10, 300)]);
+    let loadDone = false;
+    void load.finally(() => (loadDone = true));
 
     // 1. topic filter: b joins (discovery, a new generation, the old one fenced)
     let g = await generation();
@@ -209,7 +229,13 @@ describe('scale-out and reconfiguration with the real engine', () => {
       what: 'every task stopped after disable',
     });
     timings.push(`disable ${Date.now() - at} ms`);
-    await new Promise((r) => setTimeout(r, 1500)); // records keep arriving on the source meanwhile
+    // Records keep arriving on the source while the flow is off: wait until some have (or the load ended).
+    const whileOff = await endOffsets('east', a);
+    await waitFor(async () => loadDone || (await endOffsets('east', a)) >= whileOff + 200, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: 'records produced while the flow is off',
+    });
     at = Date.now();
     await m.db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
     await waitFor(() => tasksRunning(m.db, flowId, 3), {
