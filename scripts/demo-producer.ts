@@ -4,8 +4,12 @@ import { defaultStackOptions, kafkajsConfig, stackCluster } from '@ferry/testkit
 import { Kafka } from 'kafkajs';
 
 const ratePerSec = Number(process.env.FERRY_DEMO_RATE ?? 5);
+// docker-compose.yml names its own east broker; npm start uses the local stack's.
+const eastOverride = process.env.FERRY_DEMO_EAST_BOOTSTRAP;
 const producer = new Kafka(
-  kafkajsConfig(stackCluster(defaultStackOptions(), 'east'), 'ferry-demo-producer'),
+  eastOverride
+    ? { clientId: 'ferry-demo-producer', brokers: [eastOverride], logLevel: 0 }
+    : kafkajsConfig(stackCluster(defaultStackOptions(), 'east'), 'ferry-demo-producer'),
 ).producer({
   idempotent: true,
   maxInFlightRequests: 1,

@@ -1,5 +1,6 @@
 // `npm start` step: registers the dev stack's east and west clusters in the demo team, creates the topic
-// demo.orders on east and an enabled flow east->west for demo.*, once (idempotent).
+// demo.orders on east and an enabled flow east->west for demo.*, once (idempotent). docker-compose.yml runs it
+// with FERRY_DEMO_EAST_BOOTSTRAP / FERRY_DEMO_WEST_BOOTSTRAP naming its own brokers instead of the stack's.
 import { defaultFlowConfig } from '@ferry/core';
 import { createDb, databaseUrl, listUserTeams, schema } from '@ferry/db';
 import { defaultStackOptions, kafkajsConfig, stackCluster } from '@ferry/testkit';
@@ -14,9 +15,10 @@ try {
   const team = (await listUserTeams(db, user.id))[0];
   if (!team) throw new Error(`demo user ${email} has no team`);
   const stack = defaultStackOptions();
+  const override = (name: string) => process.env[`FERRY_DEMO_${name.toUpperCase()}_BOOTSTRAP`];
+  const bootstrapOf = (name: string) => override(name) ?? stackCluster(stack, name).bootstrap;
   const ids: Record<string, string> = {};
   for (const name of ['east', 'west']) {
-    const c = stackCluster(stack, name);
     const [found] = await db
       .select()
       .from(schema.clusters)
@@ -26,11 +28,16 @@ try {
       (
         await db
           .insert(schema.clusters)
-          .values({ teamId: team.id, name, bootstrapServers: c.bootstrap })
+          .values({ teamId: team.id, name, bootstrapServers: bootstrapOf(name) })
           .returning()
       )[0]!.id;
   }
-  const admin = new Kafka(kafkajsConfig(stackCluster(stack, 'east'), 'ferry-demo-seed')).admin();
+  const eastOverride = override('east');
+  const admin = new Kafka(
+    eastOverride
+      ? { clientId: 'ferry-demo-seed', brokers: [eastOverride], logLevel: 0 }
+      : kafkajsConfig(stackCluster(stack, 'east'), 'ferry-demo-seed'),
+  ).admin();
   await admin.connect();
   if (!(await admin.listTopics()).includes('demo.orders')) {
     await admin.createTopics({ topics: [{ topic: 'demo.orders', numPartitions: 6 }], waitForLeaders: true });

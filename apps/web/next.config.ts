@@ -6,6 +6,11 @@ const config: NextConfig = {
   transpilePackages: ['@ferry/core', '@ferry/db', '@ferry/engine'],
   serverExternalPackages: ['pg', 'kafkajs', 'bullmq', 'ioredis'],
   poweredByHeader: false,
+  // The container image (Dockerfile, FERRY_NEXT_STANDALONE=1) runs .next/standalone/apps/web/server.js; other
+  // builds keep the plain output, which `next start` (npm start, the e2e server) serves without a warning.
+  ...(process.env.FERRY_NEXT_STANDALONE === '1'
+    ? { output: 'standalone' as const, outputFileTracingRoot: join(import.meta.dirname, '..', '..') }
+    : {}),
   async headers() {
     return [
       {

@@ -1,0 +1,3 @@
+module ferry.local/helm-render
+
+go 1.19
