@@ -12,7 +12,12 @@ const failures: string[] = [];
 const rows: string[] = [];
 
 for (const file of globSync(
-  ['apps/*/.reports/vitest.json', 'packages/*/.reports/vitest.json', 'bench/.reports/vitest.json'],
+  [
+    'apps/*/.reports/vitest.json',
+    'packages/*/.reports/vitest.json',
+    'bench/.reports/vitest.json',
+    'deploy/.reports/vitest.json',
+  ],
   { cwd: root },
 )) {
   const r = JSON.parse(readFileSync(join(root, file), 'utf8')) as {

@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 status=0
 suite_errors=0
-rm -rf apps/*/.reports packages/*/.reports bench/.reports e2e/.reports
+rm -rf apps/*/.reports packages/*/.reports bench/.reports deploy/.reports e2e/.reports
 
 echo "== lint and format (Biome)"
 biome check . --max-diagnostics=20 || { status=1; suite_errors=$((suite_errors + 1)); }
@@ -41,7 +41,7 @@ fi
 
 echo "== summary ($(( $(date +%s) - started )) s)"
 # A failed step whose report shows no failing test (a crash, no test files) is counted as one failure.
-if [ "${test_status:-0}" = 1 ] && ! grep -qs '"numFailedTests": *[1-9]' apps/*/.reports/vitest.json packages/*/.reports/vitest.json; then suite_errors=$((suite_errors + 1)); fi
+if [ "${test_status:-0}" = 1 ] && ! grep -qs '"numFailedTests": *[1-9]' apps/*/.reports/vitest.json packages/*/.reports/vitest.json bench/.reports/vitest.json deploy/.reports/vitest.json; then suite_errors=$((suite_errors + 1)); fi
 if [ "${e2e_status:-0}" = 1 ] && ! grep -qs '"unexpected": *[1-9]' e2e/.reports/playwright.json; then suite_errors=$((suite_errors + 1)); fi
 [ "${test_status:-0}" = 1 ] || [ "${e2e_status:-0}" = 1 ] && status=1
 FERRY_SUITE_ERRORS=$suite_errors node scripts/summarize-tests.ts || status=1

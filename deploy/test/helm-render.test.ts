@@ -1,10 +1,10 @@
 // The renderer itself (deploy/helm-render/main.go on Go's text/template): each function of the documented
 // subset gives what Helm gives for the same template, and what it does not implement fails loudly.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DeployCheckError } from '../src/errors.ts';
+import type { DeployCheckError } from '../src/errors.ts';
 import { renderChart } from '../src/helm/render-chart.ts';
 
 function chartWith(template: string, values = 'a: b\n'): string {
@@ -46,9 +46,14 @@ describe('helm-render (Go text/template with the chart function subset)', () => 
     ['dict and index into it', 'v: {{ (dict "k" "w").k }}', undefined, { v: 'w' }],
     ['trunc and trimSuffix', 'v: {{ "abcdef-" | trunc 7 | trimSuffix "-" }}', undefined, { v: 'abcdef' }],
     ['empty and ternary', 'v: {{ ternary "yes" "no" (empty .Values.nope) }}', undefined, { v: 'yes' }],
-    ['sha256sum', 'v: {{ "abc" | sha256sum }}', undefined, {
-      v: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    }],
+    [
+      'sha256sum',
+      'v: {{ "abc" | sha256sum }}',
+      undefined,
+      {
+        v: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+      },
+    ],
   ];
   for (const [name, template, values, expected] of cases)
     it(name, () => {
@@ -56,9 +61,9 @@ describe('helm-render (Go text/template with the chart function subset)', () => 
     });
 
   it('required fails with its message', () => {
-    expect(() => renderChart({ chartDir: chartWith('v: {{ required "v is needed" .Values.nope }}') })).toThrow(
-      /v is needed/,
-    );
+    expect(() =>
+      renderChart({ chartDir: chartWith('v: {{ required "v is needed" .Values.nope }}') }),
+    ).toThrow(/v is needed/);
   });
 
   it('a function outside the subset is a parse error, not a silent pass', () => {
@@ -72,6 +77,8 @@ describe('helm-render (Go text/template with the chart function subset)', () => 
   });
 
   it('a template that renders broken YAML is reported with its source', () => {
-    expect(() => renderChart({ chartDir: chartWith('a: 1\na: 2\n') })).toThrow(/t\/templates\/x\.yaml.*invalid YAML/s);
+    expect(() => renderChart({ chartDir: chartWith('a: 1\na: 2\n') })).toThrow(
+      /t\/templates\/x\.yaml.*invalid YAML/s,
+    );
   });
 });

@@ -12,13 +12,16 @@ const repo = join(import.meta.dirname, '..', '..');
 const chartDir = join(repo, 'deploy', 'helm', 'ferry');
 const testValues = join(chartDir, 'ci', 'test-values.yaml');
 
+// biome-ignore lint/suspicious/noExplicitAny: rendered manifests are walked as plain data
 type Obj = Record<string, any>;
 
 function render(extra: Partial<RenderOptions> = {}): RenderedChart {
   return renderChart({ chartDir, valueFiles: [testValues], ...extra });
 }
 const find = (r: RenderedChart, kind: string, nameSuffix = '') =>
-  r.documents.map((d) => d.doc as Obj).filter((d) => d.kind === kind && String(d.metadata.name).endsWith(nameSuffix));
+  r.documents
+    .map((d) => d.doc as Obj)
+    .filter((d) => d.kind === kind && String(d.metadata.name).endsWith(nameSuffix));
 const one = (r: RenderedChart, kind: string, nameSuffix = ''): Obj => {
   const hits = find(r, kind, nameSuffix);
   expect(hits, `${kind} *${nameSuffix}`).toHaveLength(1);
@@ -51,7 +54,10 @@ const MATRIX: Array<[string, Partial<RenderOptions>]> = [
         },
         worker: { replicas: 6, podDisruptionBudget: { maxUnavailable: '25%' } },
         metrics: { serviceMonitor: { enabled: true, labels: { release: 'prometheus' } } },
-        image: { registry: 'registry.example.com/platform', worker: { repository: 'ferry-worker', tag: '0.2.0' } },
+        image: {
+          registry: 'registry.example.com/platform',
+          worker: { repository: 'ferry-worker', tag: '0.2.0' },
+        },
         extraEnv: [{ name: 'FERRY_DISCOVERY_INTERVAL_MS', value: '30000' }],
         imagePullSecrets: [{ name: 'regcred' }],
       },
@@ -74,10 +80,11 @@ describe('Helm chart deploy/helm/ferry', () => {
   for (const [name, opts] of MATRIX)
     it(`renders and every manifest meets its Kubernetes schema: ${name}`, () => {
       const r = render(opts);
-      expect(find(r, 'Deployment').map((d) => d.metadata.labels['app.kubernetes.io/component']).sort()).toEqual([
-        'web',
-        'worker',
-      ]);
+      expect(
+        find(r, 'Deployment')
+          .map((d) => d.metadata.labels['app.kubernetes.io/component'])
+          .sort(),
+      ).toEqual(['web', 'worker']);
       for (const { source, doc } of r.documents) {
         validateManifest(doc, source);
         expect((doc.metadata as Obj).name, source).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
@@ -97,9 +104,9 @@ describe('Helm chart deploy/helm/ferry', () => {
         for (const port of svc.spec.ports) expect(picked[0]!.ports).toContain(port.targetPort);
       }
       for (const pdb of find(r, 'PodDisruptionBudget'))
-        expect(pods.filter((p) => matches(pdb.spec.selector.matchLabels, p.labels)).map((p) => p.component)).toEqual([
-          'worker',
-        ]);
+        expect(
+          pods.filter((p) => matches(pdb.spec.selector.matchLabels, p.labels)).map((p) => p.component),
+        ).toEqual(['worker']);
       // Every required secret reference resolves to a key of a Secret this chart renders (or the existing one).
       const secrets = new Map(find(r, 'Secret').map((s) => [s.metadata.name, Object.keys(s.stringData)]));
       const existing = (r.values.secrets as Obj).existingSecret as string;
@@ -120,7 +127,9 @@ describe('Helm chart deploy/helm/ferry', () => {
     expect(c.ports).toEqual([{ name: 'metrics', containerPort: 9464, protocol: 'TCP' }]);
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
-    const env = Object.fromEntries((c.env as Obj[]).filter((e) => 'value' in e).map((e) => [e.name, e.value]));
+    const env = Object.fromEntries(
+      (c.env as Obj[]).filter((e) => 'value' in e).map((e) => [e.name, e.value]),
+    );
     expect(env).toMatchObject({ FERRY_WORKER_HOST: '0.0.0.0', FERRY_WORKER_PORT: '9464' });
     expect(pod.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
@@ -134,7 +143,10 @@ describe('Helm chart deploy/helm/ferry', () => {
     expect(main).toMatch(/process\.on\('SIGTERM'/);
     // Non-root as the image's `node` user (uid 1000), read-only root filesystem.
     expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-    expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(c.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
   });
 
   it('the web app: Service, readiness on /api/healthz (a real route), liveness that survives a database outage', () => {
@@ -146,7 +158,13 @@ describe('Helm chart deploy/helm/ferry', () => {
     expect(existsSync(join(repo, 'apps', 'web', 'app', 'api', 'healthz', 'route.ts'))).toBe(true);
     const env = Object.fromEntries((c.env as Obj[]).map((e) => [e.name, e.value ?? e.valueFrom]));
     expect(Object.keys(env)).toEqual(
-      expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'FERRY_SECRET_KEY', 'BETTER_AUTH_SECRET', 'BETTER_AUTH_URL']),
+      expect.arrayContaining([
+        'DATABASE_URL',
+        'REDIS_URL',
+        'FERRY_SECRET_KEY',
+        'BETTER_AUTH_SECRET',
+        'BETTER_AUTH_URL',
+      ]),
     );
     expect(one(r, 'Service', '-web').spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
     expect(find(r, 'Ingress')).toHaveLength(0);
@@ -180,8 +198,11 @@ describe('Helm chart deploy/helm/ferry', () => {
 
   it('secret values change the pods (checksum annotation), so a new key rolls web and workers', () => {
     const a = one(render(), 'Deployment', '-worker').spec.template.metadata.annotations['checksum/secret'];
-    const b = one(render({ values: { secrets: { secretKeyPrevious: `k0:${'A'.repeat(43)}=` } } }), 'Deployment', '-worker')
-      .spec.template.metadata.annotations['checksum/secret'];
+    const b = one(
+      render({ values: { secrets: { secretKeyPrevious: `k0:${'A'.repeat(43)}=` } } }),
+      'Deployment',
+      '-worker',
+    ).spec.template.metadata.annotations['checksum/secret'];
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(b).not.toBe(a);
   });
@@ -197,8 +218,12 @@ describe('Helm chart deploy/helm/ferry', () => {
     const sm = one(r, 'ServiceMonitor');
     expect(sm.metadata.labels.release).toBe('prometheus');
     expect(sm.spec.endpoints[0]).toMatchObject({ port: 'metrics', path: '/metrics' });
-    expect(matches(sm.spec.selector.matchLabels, one(r, 'Service', '-worker-metrics').metadata.labels)).toBe(true);
-    expect(containerOf(one(r, 'Deployment', '-worker')).image).toBe('registry.example.com/platform/ferry-worker:0.2.0');
+    expect(matches(sm.spec.selector.matchLabels, one(r, 'Service', '-worker-metrics').metadata.labels)).toBe(
+      true,
+    );
+    expect(containerOf(one(r, 'Deployment', '-worker')).image).toBe(
+      'registry.example.com/platform/ferry-worker:0.2.0',
+    );
   });
 
   it('NOTES.txt renders', () => {
@@ -208,11 +233,31 @@ describe('Helm chart deploy/helm/ferry', () => {
   describe('refuses values an operator could get wrong', () => {
     const bad: Array<[string, Partial<RenderOptions>, RegExp]> = [
       ['no secrets at all', { valueFiles: [] }, /secrets\.databaseUrl is required/],
-      ['a drain grace period Kubernetes would cut short', { values: { worker: { terminationGracePeriodSeconds: 5 } } }, /terminationGracePeriodSeconds: must be >= 30/],
-      ['a key that is not 32 bytes of base64', { values: { secrets: { secretKey: 'c2hvcnQ=' } } }, /secrets\/secretKey: must match/],
-      ['a misspelt key', { values: { worker: { replica: 3 } } }, /\/worker: must NOT have additional properties \(replica\)/],
-      ['an unknown log level', { values: { config: { logLevel: 'verbose' } } }, /\/config\/logLevel: must be equal to one of the allowed values/],
-      ['an Ingress without a host', { values: { web: { ingress: { enabled: true, host: '' } } } }, /web\.ingress\.host is required/],
+      [
+        'a drain grace period Kubernetes would cut short',
+        { values: { worker: { terminationGracePeriodSeconds: 5 } } },
+        /terminationGracePeriodSeconds: must be >= 30/,
+      ],
+      [
+        'a key that is not 32 bytes of base64',
+        { values: { secrets: { secretKey: 'c2hvcnQ=' } } },
+        /secrets\/secretKey: must match/,
+      ],
+      [
+        'a misspelt key',
+        { values: { worker: { replica: 3 } } },
+        /\/worker: must NOT have additional properties \(replica\)/,
+      ],
+      [
+        'an unknown log level',
+        { values: { config: { logLevel: 'verbose' } } },
+        /\/config\/logLevel: must be equal to one of the allowed values/,
+      ],
+      [
+        'an Ingress without a host',
+        { values: { web: { ingress: { enabled: true, host: '' } } } },
+        /web\.ingress\.host is required/,
+      ],
     ];
     for (const [name, opts, message] of bad)
       it(name, () => {

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { DeployCheckError } from '../errors.ts';
 import { goBinary } from '../tools.ts';
 import { mergeValues, type Values } from './values.ts';
@@ -92,7 +92,10 @@ export function validateValues(chartDir: string, values: Values): void {
       (e) =>
         `  ${e.instancePath || '(root)'}: ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`,
     );
-    throw new DeployCheckError('INVALID_VALUES', `values don't meet values.schema.json:\n${lines.join('\n')}`);
+    throw new DeployCheckError(
+      'INVALID_VALUES',
+      `values don't meet values.schema.json:\n${lines.join('\n')}`,
+    );
   }
 }
 
