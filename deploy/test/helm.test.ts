@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployCheckError } from '../src/errors.ts';
 import { type RenderedChart, type RenderOptions, renderChart } from '../src/helm/render-chart.ts';
+import { strictFieldProblems } from '../src/k8s/strict-fields.ts';
 import { validateManifest } from '../src/k8s/validate-manifest.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -116,6 +117,26 @@ describe('Helm chart deploy/helm/ferry', () => {
           else if (!ref.optional) expect(secrets.get(ref.name), `${ref.name}/${ref.key}`).toContain(ref.key);
         }
     });
+
+  it('no manifest of any of those renders has a field the Kubernetes API does not define (strict validation)', () => {
+    const objects = MATRIX.flatMap(([name, opts]) =>
+      render(opts).documents.map(({ source, doc }) => ({ label: `${name}: ${source}`, doc })),
+    );
+    // Two broken copies in the same compiler run show the check bites: a misspelt field, a mistyped value.
+    const worker = one(render(), 'Deployment', '-worker');
+    const typo = structuredClone(worker);
+    typo.spec.template.spec.terminationGracePeriod = 60;
+    const mistyped = structuredClone(worker);
+    mistyped.spec.replicas = 'two';
+    const problems = strictFieldProblems([
+      ...objects,
+      { label: 'typo', doc: typo },
+      { label: 'mistyped', doc: mistyped },
+    ]);
+    expect(problems.map((p) => p.object)).toEqual(['typo', 'mistyped']);
+    expect(problems[0]!.message).toMatch(/terminationGracePeriod.* does not exist in type 'IPodSpec'/);
+    expect(problems[1]!.message).toMatch(/Type 'string' is not assignable to type 'number'/);
+  });
 
   it('the worker: replicas, drain grace period, probes on the real endpoints, Prometheus annotations', () => {
     const r = render({ values: { worker: { replicas: 5, terminationGracePeriodSeconds: 90 } } });
