@@ -16,8 +16,12 @@ const testValues = join(chartDir, 'ci', 'test-values.yaml');
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are walked as plain data
 type Obj = Record<string, any>;
 
+// Renders are pure: the same options give the same chart, so each distinct one is rendered once.
+const rendered = new Map<string, RenderedChart>();
 function render(extra: Partial<RenderOptions> = {}): RenderedChart {
-  return renderChart({ chartDir, valueFiles: [testValues], ...extra });
+  const key = JSON.stringify(extra);
+  if (!rendered.has(key)) rendered.set(key, renderChart({ chartDir, valueFiles: [testValues], ...extra }));
+  return structuredClone(rendered.get(key)!);
 }
 const find = (r: RenderedChart, kind: string, nameSuffix = '') =>
   r.documents
