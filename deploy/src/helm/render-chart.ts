@@ -5,7 +5,8 @@
  * into YAML documents. The template functions available are the subset main.go documents.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
@@ -48,7 +49,10 @@ export function buildRenderer(): string {
   const source = join(rendererDir, 'main.go');
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) return out;
   mkdirSync(cacheDir, { recursive: true });
-  const r = spawnSync(goBinary(), ['build', '-o', out, '.'], {
+  // Built under a name of its own and renamed into place, so test files building at once never run a half-written
+  // binary.
+  const tmp = `${out}.${randomUUID()}.tmp`;
+  const r = spawnSync(goBinary(), ['build', '-o', tmp, '.'], {
     cwd: rendererDir,
     encoding: 'utf8',
     env: {
@@ -63,6 +67,7 @@ export function buildRenderer(): string {
   });
   if (r.status !== 0)
     throw new DeployCheckError('RENDER_FAILED', `building deploy/helm-render failed:\n${r.stderr}`);
+  renameSync(tmp, out);
   return out;
 }
 

@@ -4,7 +4,8 @@
  * TypeScript compiler reports any property the Kubernetes API does not define (excess property checks) and any
  * value of the wrong type. One program for all objects; nothing is emitted.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
@@ -41,7 +42,7 @@ export function strictFieldProblems(
 ): FieldProblem[] {
   const dir = join(import.meta.dirname, '..', '..', '.cache');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `strict-fields-${process.pid}.ts`);
+  const file = join(dir, `strict-fields-${randomUUID()}.ts`);
   const imports = new Map<string, Set<string>>();
   const lines: string[] = [];
   const labels: string[] = [];
@@ -69,7 +70,9 @@ export function strictFieldProblems(
   });
   const source = program.getSourceFile(file)!;
   const starts = lines.map((_, i) => text.indexOf(`export const o${i}:`));
-  return ts.getPreEmitDiagnostics(program, source).map((d) => {
+  const diagnostics = ts.getPreEmitDiagnostics(program, source);
+  rmSync(file, { force: true });
+  return diagnostics.map((d) => {
     const at = d.start ?? 0;
     let index = 0;
     for (let i = 0; i < starts.length; i++) if (starts[i]! <= at) index = i;
