@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { variablesReadByFerry } from '../src/app-env.ts';
 import {
   type ComposeConfig,
   composeConfig,
@@ -141,6 +142,14 @@ describe('docker-compose.yml', () => {
     expect(Buffer.from(web.FERRY_SECRET_KEY!, 'base64')).toHaveLength(32);
     expect(web.BETTER_AUTH_SECRET!.length).toBeGreaterThanOrEqual(32);
     expect(web.BETTER_AUTH_URL).toBe('http://localhost:3000');
+  });
+
+  it('sets no variable on a Ferry container that Ferry does not read (a typo would be silently ignored)', () => {
+    const known = variablesReadByFerry(repo);
+    const ferryServices = Object.entries(config.services).filter(([, s]) => s.build);
+    expect(ferryServices.length).toBe(6);
+    for (const [name, s] of ferryServices)
+      for (const key of Object.keys(s.environment ?? {})) expect(known, `${name}: ${key}`).toContain(key);
   });
 
   it('publishes ports on loopback only', () => {

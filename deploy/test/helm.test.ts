@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { variablesReadByFerry } from '../src/app-env.ts';
 import type { DeployCheckError } from '../src/errors.ts';
 import { type RenderedChart, type RenderOptions, renderChart } from '../src/helm/render-chart.ts';
 import { strictFieldProblems } from '../src/k8s/strict-fields.ts';
@@ -112,6 +113,11 @@ describe('Helm chart deploy/helm/ferry', () => {
         expect(
           pods.filter((p) => matches(pdb.spec.selector.matchLabels, p.labels)).map((p) => p.component),
         ).toEqual(['worker']);
+      // Every variable the chart sets is one Ferry reads (a misspelt name would be silently ignored).
+      const known = variablesReadByFerry(repo);
+      for (const w of [...find(r, 'Deployment'), ...find(r, 'Job')])
+        for (const e of containerOf(w).env as Obj[])
+          expect(known, `${w.metadata.name}: ${e.name}`).toContain(e.name);
       // Every required secret reference resolves to a key of a Secret this chart renders (or the existing one).
       const secrets = new Map(find(r, 'Secret').map((s) => [s.metadata.name, Object.keys(s.stringData)]));
       const existing = (r.values.secrets as Obj).existingSecret as string;
