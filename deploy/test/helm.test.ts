@@ -197,6 +197,8 @@ describe('Helm chart deploy/helm/ferry', () => {
         'BETTER_AUTH_URL',
       ]),
     );
+    expect(env.HOSTNAME).toBe('0.0.0.0');
+    expect(env.PORT).toBe('3000');
     expect(one(r, 'Service', '-web').spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
     expect(find(r, 'Ingress')).toHaveLength(0);
   });
