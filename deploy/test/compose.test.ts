@@ -142,6 +142,7 @@ describe('docker-compose.yml', () => {
     expect(Buffer.from(web.FERRY_SECRET_KEY!, 'base64')).toHaveLength(32);
     expect(web.BETTER_AUTH_SECRET!.length).toBeGreaterThanOrEqual(32);
     expect(web.BETTER_AUTH_URL).toBe('http://localhost:3000');
+    expect(web.HOSTNAME).toBe('0.0.0.0');
   });
 
   it('sets no variable on a Ferry container that Ferry does not read (a typo would be silently ignored)', () => {
