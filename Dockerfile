@@ -4,7 +4,8 @@
 #   docker build --target web    -t ferry-web .      # dashboard + REST API (Next.js standalone server, :3000)
 #   docker build --target worker -t ferry-worker .   # replication worker (/healthz /readyz /metrics on :9464)
 #
-# Both images carry the `ferry` CLI (`ferry db migrate`, `ferry run mm2.properties`, `ferry offsets …`), run as
+# Both images carry the `ferry` CLI (`ferry db migrate`, `ferry run mm2.properties`, `ferry offsets …`); the web
+# image also the demo seed docker-compose.yml runs. Both run as
 # the unprivileged `node` user (uid 1000) and start Node directly in exec form, so SIGTERM reaches Node (PID 1,
 # which installs its own handler): the worker drains (finishes open transactions, hands its tasks back) and
 # exits 0. Checked without Docker by deploy/test/dockerfile.test.ts (see README "Deploying").
@@ -33,8 +34,12 @@ COPY bench/package.json bench/
 COPY deploy/package.json deploy/
 COPY e2e/package.json e2e/
 
-# Production dependencies only: what the runtime images get. Install scripts stay off, as in the repository
-# (nothing Ferry uses needs one; bullmq's msgpackr falls back to JavaScript).
+# Production dependencies only. The worker image gets what the worker and the CLI import (about 100 MB); the web
+# image every workspace's, because the demo seed it also runs uses the web app's auth library. Install scripts
+# stay off, as in the repository (nothing Ferry uses needs one; bullmq's msgpackr falls back to JavaScript).
+FROM manifests AS worker-deps
+RUN npm ci --omit=dev --ignore-scripts --workspace @ferry/worker --workspace @ferry/cli
+
 FROM manifests AS prod-deps
 RUN npm ci --omit=dev --ignore-scripts
 
@@ -47,21 +52,18 @@ COPY apps/web apps/web
 WORKDIR /app/apps/web
 RUN FERRY_NEXT_STANDALONE=1 node ../../node_modules/next/dist/bin/next build
 
-# What both images run from: production node_modules, the TypeScript sources Node 24 runs by type stripping
-# (no build step), the CLI on PATH, the demo seed scripts (docker-compose.yml) and the health check.
+# What both images run from: the TypeScript sources Node 24 runs by type stripping (no build step), the CLI on
+# PATH and the health check. Each image adds its own node_modules.
 FROM base AS runtime
-COPY --from=prod-deps /app /app
 COPY packages packages
 COPY apps/worker apps/worker
-COPY apps/web/lib apps/web/lib
-COPY apps/web/scripts apps/web/scripts
-COPY scripts/seed-demo-flow.ts scripts/demo-producer.ts scripts/
 COPY deploy/docker deploy/docker
 RUN ln -s /app/packages/cli/bin/ferry.js /usr/local/bin/ferry && chmod 0755 packages/cli/bin/ferry.js
-USER node
 STOPSIGNAL SIGTERM
 
 FROM runtime AS worker
+COPY --from=worker-deps /app /app
+USER node
 # Bind the health and metrics server to every interface of the container (the default is loopback).
 ENV FERRY_WORKER_HOST=0.0.0.0 \
     FERRY_WORKER_PORT=9464
@@ -71,8 +73,14 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 CMD ["node", "apps/worker/src/main.ts"]
 
 FROM runtime AS web
+COPY --from=prod-deps /app /app
+# The demo seed (docker-compose.yml's demo profile runs it from this image).
+COPY apps/web/lib apps/web/lib
+COPY apps/web/scripts apps/web/scripts
+COPY scripts/seed-demo-flow.ts scripts/demo-producer.ts scripts/
 COPY --from=build /app/apps/web/.next/standalone /app/web
 COPY --from=build /app/apps/web/.next/static /app/web/apps/web/.next/static
+USER node
 ENV PORT=3000 \
     HOSTNAME=0.0.0.0
 EXPOSE 3000

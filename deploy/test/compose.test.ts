@@ -117,6 +117,9 @@ describe('docker-compose.yml', () => {
       expect(targets, name).toContain(s.build!.target);
     }
     expect(svc('web').build!.target).toBe('web');
+    // The demo runs from the web image, which has every workspace's dependencies (the seed uses the web app's auth).
+    for (const name of ['demo-seed', 'demo-producer']) expect(svc(name).build!.target).toBe('web');
+    expect(svc('migrate').build!.target).toBe('worker');
     for (const name of ['worker-1', 'worker-2']) {
       const w = svc(name);
       expect(w.build!.target).toBe('worker');

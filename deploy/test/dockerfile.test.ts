@@ -36,6 +36,7 @@ describe('Dockerfile', () => {
     expect(stages.map((s) => s.name)).toEqual([
       'base',
       'manifests',
+      'worker-deps',
       'prod-deps',
       'build',
       'runtime',
@@ -53,11 +54,22 @@ describe('Dockerfile', () => {
     expect(steps(stage('prod-deps'), 'RUN').map((r) => r.args)).toEqual([
       'npm ci --omit=dev --ignore-scripts',
     ]);
+    // The worker image: only the worker's and the CLI's production dependencies.
+    expect(steps(stage('worker-deps'), 'RUN').map((r) => r.args)).toEqual([
+      'npm ci --omit=dev --ignore-scripts --workspace @ferry/worker --workspace @ferry/cli',
+    ]);
+    const depsOf = (target: string) =>
+      lineage(stages, target)
+        .flatMap((s) => steps(s, 'COPY'))
+        .filter((c) => c.flags.from && c.flags.from !== 'build')
+        .map((c) => `${c.flags.from} ${c.args}`);
+    expect(depsOf('worker')).toEqual(['worker-deps /app /app']);
+    expect(depsOf('web')).toEqual(['prod-deps /app /app']);
     expect(steps(stage('build'), 'RUN')[0]!.args).toMatch(/^npm ci --include=dev/);
     for (const name of ['runtime', 'worker', 'web']) {
       for (const r of steps(stage(name), 'RUN')) expect(r.args).not.toMatch(/npm (ci|install)/);
       for (const c of steps(stage(name), 'COPY').filter((x) => x.flags.from))
-        expect(['prod-deps', 'build']).toContain(c.flags.from);
+        expect(['worker-deps', 'prod-deps', 'build']).toContain(c.flags.from);
     }
     // From the build stage only the Next.js standalone server and its static files.
     const fromBuild = [...steps(stage('web'), 'COPY'), ...steps(stage('runtime'), 'COPY')].filter(
@@ -120,9 +132,10 @@ describe('Dockerfile', () => {
     expect(link.args).toMatch(/ln -s \/app\/packages\/cli\/bin\/ferry\.js \/usr\/local\/bin\/ferry/);
     const cli = JSON.parse(readFileSync(join(repo, 'packages', 'cli', 'package.json'), 'utf8'));
     expect(cli.bin.ferry).toBe('bin/ferry.js');
-    // The link is made before USER node, as root.
-    const runtime = stage('runtime');
-    expect(runtime.steps.indexOf(link)).toBeLessThan(runtime.steps.indexOf(steps(runtime, 'USER')[0]!));
+    // The link is made as root: no USER before it (the images switch to node after it).
+    for (const name of ['base', 'runtime']) expect(steps(stage(name), 'USER'), name).toEqual([]);
+    // The CLI's dependencies are in both images' node_modules (the worker's install names @ferry/cli).
+    expect(steps(stage('worker-deps'), 'RUN')[0]!.args).toContain('--workspace @ferry/cli');
   });
 
   it("copies every workspace's package.json before npm ci, so the lock file's workspace tree matches", () => {
