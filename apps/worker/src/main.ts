@@ -1,4 +1,4 @@
-import { RECONCILE_QUEUE, type ReconcileJobData } from '@ferry/core';
+import { RECONCILE_QUEUE, type ReconcileJobData, VERIFICATION_QUEUE } from '@ferry/core';
 import { createDb } from '@ferry/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -18,7 +18,7 @@ import { discoveryProcessor } from './processors/discovery.ts';
 import { heartbeatsProcessor } from './processors/heartbeats.ts';
 import { closeProcessors, startProcessors } from './processors/index.ts';
 import { reconcileProcessor } from './processors/reconcile.ts';
-import { verificationProcessor } from './processors/verification.ts';
+import { endStuckVerifications, verificationProcessor } from './processors/verification.ts';
 import { postgresFlowStore } from './reconcile/postgres-flow-store.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { WorkerRegistry, workerIdentity } from './registry/worker-registry.ts';
@@ -103,6 +103,10 @@ const reconcileQueue = new Queue<ReconcileJobData>(RECONCILE_QUEUE, {
   connection: connection(),
   prefix: env.redisPrefix,
 });
+const verificationQueue = new Queue(VERIFICATION_QUEUE, {
+  connection: connection(),
+  prefix: env.redisPrefix,
+});
 const sessions = new FlowSessions({
   db,
   keyring: env.keyring,
@@ -172,6 +176,13 @@ const timers = [
     sessions.sweep().catch(() => {});
   }, 30_000),
   setInterval(() => {
+    endStuckVerifications(db, { jobState: (id) => verificationQueue.getJobState(id) })
+      .then((ended) => {
+        for (const e of ended) logs.control.warn({ verification: e.id }, `verification ended: ${e.error}`);
+      })
+      .catch(() => {});
+  }, 30_000),
+  setInterval(() => {
     workerRegistry
       .heartbeat([...taskWorker.running.keys()])
       .catch((e) => logs.registry.warn({ err: e.message }, 'heartbeat to Postgres failed'));
@@ -198,6 +209,7 @@ async function shutdown(signal: string): Promise<void> {
   await closeProcessors(controlWorkers);
   await reconciler.close().catch(() => {});
   await reconcileQueue.close().catch(() => {});
+  await verificationQueue.close().catch(() => {});
   await sessions.closeAll().catch(() => {});
   await taskWorker.close().catch((e) => log.warn({ err: (e as Error).message }, 'close failed'));
   await metricsWriter.flush().catch(() => {});
