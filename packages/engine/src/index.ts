@@ -65,3 +65,11 @@ export type {
   VerificationTotals,
 } from './verify/report.ts';
 export { MAX_RECORDS_PER_PARTITION, type VerifyFlowOptions, verifyFlow } from './verify/verify-flow.ts';
+export {
+  type PartitionRangeVerification,
+  type RangeDifference,
+  type RangeVerificationReport,
+  type VerifyRangeOptions,
+  type VerifyRangeProgress,
+  verifyFlowRange,
+} from './verify/verify-range.ts';
