@@ -3,7 +3,7 @@ import type { TaskJobData } from '@ferry/core';
 import { parseSecretKey } from '@ferry/core/secret-box';
 import { type Db, schema } from '@ferry/db';
 import { testDb } from '@ferry/db/testing';
-import { createFlowRunner, type EngineEvent, type TaskGuardPhase } from '@ferry/engine';
+import { createFlowRunner, type EngineEvent, type TaskGuardPhase, verifyFlowRange } from '@ferry/engine';
 import { waitFor } from '@ferry/testkit';
 import { byPartition, counts, createTopic, makeRecords, produce, readTopic } from '@ferry/testkit/records';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
@@ -176,6 +176,11 @@ describe('a stale-generation task that initialises its producer after the fence'
     oldAbort.abort('shutdown');
     await Promise.all(news);
     expectSameRecords(all, got);
+    // ferry verify's engine function agrees over the whole range.
+    const flow = await loadFlow(db, flowId, keyring);
+    const report = await verifyFlowRange(toEngineFlow(flow), { topics: { [topic]: partitions } });
+    expect(report.ok, JSON.stringify(report.partitions)).toBe(true);
+    expect(report.totals.records).toBe(all.length);
     // The stale task never claimed its row: generation 1's tasks own the status.
     const rows = await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
     expect(rows.every((r) => r.generation === 1)).toBe(true);
@@ -227,5 +232,20 @@ describe('a stale-generation task that initialises its producer after the fence'
     await Promise.all(news);
     const extra = [...got].reduce((n, [p, rs]) => n + rs.length - (want.get(p) ?? 0), 0);
     expect(extra).toBeGreaterThan(0);
+    // ferry verify's engine function finds them: the partitions the stale task shared with another
+    // index of the new generation (3 and 5), each at its first doubled record.
+    const report = await verifyFlowRange(toEngineFlow(flow), { topics: { [topic]: partitions } });
+    expect(report.ok).toBe(false);
+    const differing = report.partitions.filter((p) => !p.ok);
+    expect(differing.map((p) => p.partition).sort()).toEqual(
+      [...got]
+        .filter(([p, rs]) => rs.length > (want.get(p) ?? 0))
+        .map(([p]) => p)
+        .sort(),
+    );
+    for (const p of differing) {
+      expect(p.targetRecords).toBeGreaterThan(p.sourceRecords);
+      expect(p.firstDifference?.field).toBe('extra');
+    }
   });
 });

@@ -89,6 +89,11 @@ export interface RangeVerificationReport {
 
 type Offsets = Map<number, { low: bigint; high: bigint }>;
 
+function bigMax(a: bigint, b: bigint): bigint {
+  if (a >= b) return a;
+  return b;
+}
+
 async function offsetsOf(admin: Admin, topic: string, cluster: string, code: string): Promise<Offsets> {
   try {
     const res = await admin.fetchTopicOffsets(topic);
@@ -287,7 +292,7 @@ export async function verifyFlowRange(
             const runEnd = run.start + BigInt(run.length);
             // first source offset of this run ≥ sourceFrom
             if (runEnd > j.sourceFrom && run.start < j.sourceTo) {
-              const first = run.start > j.sourceFrom ? run.start : j.sourceFrom; // bigint: no Math.max
+              const first = bigMax(run.start, j.sourceFrom);
               const tFirst = t + (first - run.start);
               if (j.targetFrom === undefined || tFirst < j.targetFrom) j.targetFrom = tFirst;
               const last = (runEnd <= j.sourceTo ? runEnd : j.sourceTo) - 1n;
@@ -490,10 +495,30 @@ export async function firstDivergence(
     }),
   ]);
   const same = (a?: RecordDigest, b?: RecordDigest) => !!a && !!b && compareDigests(a, b) === undefined;
+  const id = (d: RecordDigest) => `${d.fp}|${d.keySize}|${d.valueSize}|${d.headerCount}|${d.timestampMs}`;
+  const sourceAt = new Map<string, { index: number; offset: bigint }>();
+  ss.forEach((x, index) => {
+    if (!sourceAt.has(id(x.d))) sourceAt.set(id(x.d), { index, offset: x.offset });
+  });
   for (let k = 0; k < Math.max(ss.length, ts.length); k++) {
     const a = ss[k];
     const b = ts[k];
     if (a && b && same(a.d, b.d)) continue;
+    const earlier = b ? sourceAt.get(id(b.d)) : undefined;
+    if (a && b && earlier && earlier.index < k)
+      return {
+        sourceOffset: String(a.offset),
+        targetOffset: String(b.offset),
+        field: 'extra',
+        detail: `target offset ${b.offset} is a second copy of source offset ${earlier.offset} (a duplicate); source offset ${a.offset} was expected there`,
+      };
+    if (a && b && earlier && earlier.index > k)
+      return {
+        sourceOffset: String(a.offset),
+        targetOffset: String(b.offset),
+        field: 'missing',
+        detail: `source offsets ${a.offset} to ${ss[earlier.index - 1]!.offset} are missing on the target (target offset ${b.offset} holds source offset ${earlier.offset})`,
+      };
     if (a && !b)
       return {
         sourceOffset: String(a.offset),
