@@ -4,6 +4,7 @@ import type { FlowConfig } from '../config/flow-config.ts';
 import { shouldReplicate } from '../discovery/discovery.ts';
 import { FerryError, toFerryError } from '../errors.ts';
 import { kafkaFor } from '../kafka/client.ts';
+import { HEARTBEATS_TOPIC } from '../mm2-formats/records.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { topicFilter } from '../policy/topic-filter.ts';
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
@@ -193,9 +194,16 @@ export async function verifyFlowRange(
     try {
       const all = await sourceAdmin.listTopics();
       const filter = topicFilter(flow.topics, flow.topicsExclude);
+      // Heartbeats topics are written by every flow between the same clusters (and MM2's): their remote
+      // copies hold several flows' records, so they are compared only when asked for by name.
       const names = wanted
         ? Object.keys(wanted).filter((t) => all.includes(t))
-        : all.filter((t) => shouldReplicate(filter, flow.policy, flow.target.alias, t));
+        : all.filter(
+            (t) =>
+              shouldReplicate(filter, flow.policy, flow.target.alias, t) &&
+              t !== HEARTBEATS_TOPIC &&
+              !t.endsWith(`.${HEARTBEATS_TOPIC}`),
+          );
       const meta = names.length ? await sourceAdmin.fetchTopicMetadata({ topics: names }) : { topics: [] };
       counts = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
     } catch (e) {
