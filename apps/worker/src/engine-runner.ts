@@ -1,6 +1,6 @@
 import type { TaskJobData } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import type { Db } from '@ferry/db';
+import { type Db, schema } from '@ferry/db';
 import {
   createFlowRunner,
   defaultReplicationPolicy,
@@ -10,8 +10,11 @@ import {
   type FlowConfig,
   identityReplicationPolicy,
   type SyncEvent,
+  type TaskGuardPhase,
+  taskSuperseded,
   type WindowStats,
 } from '@ferry/engine';
+import { eq, sql } from 'drizzle-orm';
 import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
 import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
@@ -28,6 +31,31 @@ export interface EngineRunnerDeps {
   onPartitionMetrics: (m: PartitionMetrics) => void;
   /** How often a managed flow looks for new topics and partitions. */
   refreshTopicsIntervalMs?: number;
+  /**
+   * Called at each guard point of a task start, after the generation check passed (before-producer) or
+   * before it runs (after-producer). Tests pause here to force an interleaving with a reconfiguration.
+   */
+  atTaskPhase?: (task: TaskJobData, phase: TaskGuardPhase) => Promise<void>;
+}
+
+/**
+ * Throws TASK_SUPERSEDED unless `task.generation` is its flow's current generation in Postgres (the
+ * reconciler bumps it there before it fences the older generation's transactional ids) and the flow is enabled.
+ */
+export async function assertCurrentGeneration(db: Db, task: TaskJobData): Promise<void> {
+  const [row] = await db
+    .select({ generation: schema.flows.generation, enabled: schema.flows.enabled })
+    .from(schema.flows)
+    .where(eq(schema.flows.id, task.flowId));
+  const flow = `flow ${task.flowId}`;
+  if (!row) throw taskSuperseded(flow, task.taskIndex, 'the flow was deleted');
+  if (!row.enabled) throw taskSuperseded(flow, task.taskIndex, 'the flow is disabled');
+  if (row.generation !== task.generation)
+    throw taskSuperseded(
+      flow,
+      task.taskIndex,
+      `generation ${task.generation} was replaced by generation ${row.generation}`,
+    );
 }
 
 /** The engine's view of a flow stored in Postgres. Flow id = the row's id, so two flows between the same pair never share a transactional id. */
@@ -130,8 +158,12 @@ export function syncEventHandler(
 }
 
 /**
- * Runs one replication task of a stored flow with the engine until the dispatcher aborts it.
- * The engine restarts a failing task itself (with back-off) and says why; the status shows it in words.
+ * Runs one replication task of a stored flow with the engine until the dispatcher aborts it, the task
+ * fails (the run rejects: the dispatcher retries the job with back-off, after checking the generation is
+ * still wanted) or it turns out to be superseded. The engine never restarts a managed task itself: a
+ * self-restart 1 s after a failure could initialise the producer of an older generation after the
+ * reconciler's fence. Every start checks the generation in Postgres before the producer is created and
+ * again once it is initialised, before anything is read or written (see docs/reliability.md).
  */
 export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
   return {
@@ -149,7 +181,10 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
           .catch((e) => log.warn({ err: (e as Error).message }, 'status write failed'));
       };
       let fenced: (() => void) | undefined;
+      let failed: ((e: Error) => void) | undefined;
+      let failure: Error | undefined;
       let wasFenced = false;
+      let superseded = false;
       const onEvent = (e: EngineEvent) => {
         switch (e.type) {
           case 'partition-metrics':
@@ -163,7 +198,15 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
           case 'committed':
             setState('running');
             break;
-          case 'task-error':
+          case 'task-error': {
+            // restartFailedTasks is off: the run ends here and the dispatcher retries the job.
+            const sentence = describeError(e.error, ctx);
+            log.warn({ code: e.error.code }, `${sentence} (the dispatcher retries the task)`);
+            setState('failed', sentence);
+            failure = e.error;
+            failed?.(e.error);
+            break;
+          }
           case 'partition-error':
           case 'discovery-error': {
             const sentence = describeError(e.error, ctx);
@@ -171,10 +214,29 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
             setState('failed', sentence);
             break;
           }
-          case 'task-fenced':
-            log.warn('fenced by a newer owner of this task; stopping');
-            wasFenced = true; // the newer owner reports this task's state from now on
+          case 'task-superseded':
+            log.info({ reason: e.error.message }, 'task superseded before it wrote; ending');
+            superseded = true;
+            wasFenced = true; // the current generation's task reports this index's state
             fenced?.();
+            break;
+          case 'task-fenced':
+            // A newer owner of this task (same generation, another worker) or a stale task of an older
+            // generation that initialised its producer late and was then refused by its after-producer
+            // check. The dispatcher can tell: while this job is still ours the generation is current and
+            // the run fails (BullMQ retries it); a job taken over by another worker is not retried here.
+            void assertCurrentGeneration(deps.db, task).then(
+              () => {
+                log.warn('fenced while this generation is current; the dispatcher retries the task');
+                failure = e.error;
+                failed?.(e.error);
+              },
+              () => {
+                log.warn('fenced by a newer owner of this task; stopping');
+                wasFenced = true; // the newer owner reports this task's state from now on
+                fenced?.();
+              },
+            );
             break;
           case 'topic-created':
           case 'partitions-added':
@@ -192,22 +254,33 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
       const engineFlow: FlowConfig = task.topics
         ? { ...toEngineFlow(flow), pinnedTopics: task.topics, refreshTopicsEnabled: false }
         : toEngineFlow(flow, deps.refreshTopicsIntervalMs);
-      const runner = createFlowRunner(engineFlow, { onEvent });
+      const runner = createFlowRunner(engineFlow, {
+        onEvent,
+        restartFailedTasks: false,
+        guard: async (_i, phase) => {
+          if (phase === 'before-producer') await assertCurrentGeneration(deps.db, task);
+          await deps.atTaskPhase?.(task, phase);
+          if (phase === 'after-producer') await assertCurrentGeneration(deps.db, task);
+        },
+      });
       try {
         await runner.runTask(task.taskIndex);
-        if ((runner.assignment()[task.taskIndex]?.length ?? 0) === 0) {
+        if ((runner.assignment()[task.taskIndex]?.length ?? 0) === 0 && !superseded && !failure) {
           partitions = 0; // nothing to replicate yet (no matching topic): idle, and say so
           setState('running');
         }
-        await new Promise<void>((resolve) => {
-          if (signal.aborted) return resolve();
+        await new Promise<void>((resolve, reject) => {
+          if (failure) return reject(failure);
+          if (signal.aborted || superseded || wasFenced) return resolve();
           signal.addEventListener('abort', () => resolve(), { once: true });
           fenced = resolve;
+          failed = reject;
         });
       } finally {
         await runner.stop();
         if (
           !wasFenced &&
+          !failure &&
           signal.reason !== 'rebalance' &&
           signal.reason !== 'shutdown' &&
           signal.reason !== 'lost'
@@ -219,11 +292,19 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
   };
 }
 
-/** Fences every transactional id of a flow generation: a stale task of it can never commit again. */
+/**
+ * Fences every transactional id of a flow generation: a stale task of it can never commit again. Fences at
+ * least as many ids as the flow has task rows: the reconciler's count of the old generation lives in Redis,
+ * which a restart may have emptied, and a shrinking tasksMax must still fence the ids that disappear.
+ */
 export function engineFencer(db: Db, keyring: SecretKey[]): Fencer {
   return async (row, _generation, tasksMax) => {
     const flow = await loadFlow(db, row.id, keyring);
+    const [rows] = await db
+      .select({ n: sql<number>`coalesce(max(${schema.flowTasks.taskIndex}) + 1, 0)::int` })
+      .from(schema.flowTasks)
+      .where(eq(schema.flowTasks.flowId, row.id));
     const { fenceTasks } = await import('@ferry/engine');
-    await fenceTasks(toEngineFlow(flow), tasksMax);
+    await fenceTasks(toEngineFlow(flow), Math.max(tasksMax, rows?.n ?? 0));
   };
 }

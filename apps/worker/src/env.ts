@@ -16,6 +16,9 @@ export interface WorkerEnv {
   reconcileIntervalMs: number;
   /** How often each enabled flow's topics, partitions and groups are discovered again. */
   discoveryIntervalMs: number;
+  /** SIGTERM: the drain gets this long; then what is not committed is abandoned (its transactions abort)
+   * and the process exits 1. Unreachable brokers, Redis or Postgres never keep a worker alive longer. */
+  shutdownTimeoutMs: number;
 }
 
 export class WorkerEnvError extends Error {
@@ -39,6 +42,7 @@ export function readWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
     redisPrefix: env.FERRY_REDIS_PREFIX ?? 'ferry',
     reconcileIntervalMs: intervalMs(env, 'FERRY_RECONCILE_INTERVAL_MS', 1000),
     discoveryIntervalMs: intervalMs(env, 'FERRY_DISCOVERY_INTERVAL_MS', 10_000),
+    shutdownTimeoutMs: intervalMs(env, 'FERRY_SHUTDOWN_TIMEOUT_MS', 30_000),
   };
 }
 

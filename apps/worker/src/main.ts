@@ -1,4 +1,4 @@
-import { RECONCILE_QUEUE, type ReconcileJobData } from '@ferry/core';
+import { RECONCILE_QUEUE, type ReconcileJobData, VERIFICATION_QUEUE } from '@ferry/core';
 import { createDb } from '@ferry/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -18,7 +18,7 @@ import { discoveryProcessor } from './processors/discovery.ts';
 import { heartbeatsProcessor } from './processors/heartbeats.ts';
 import { closeProcessors, startProcessors } from './processors/index.ts';
 import { reconcileProcessor } from './processors/reconcile.ts';
-import { verificationProcessor } from './processors/verification.ts';
+import { endStuckVerifications, verificationProcessor } from './processors/verification.ts';
 import { postgresFlowStore } from './reconcile/postgres-flow-store.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { WorkerRegistry, workerIdentity } from './registry/worker-registry.ts';
@@ -103,6 +103,10 @@ const reconcileQueue = new Queue<ReconcileJobData>(RECONCILE_QUEUE, {
   connection: connection(),
   prefix: env.redisPrefix,
 });
+const verificationQueue = new Queue(VERIFICATION_QUEUE, {
+  connection: connection(),
+  prefix: env.redisPrefix,
+});
 const sessions = new FlowSessions({
   db,
   keyring: env.keyring,
@@ -127,7 +131,57 @@ async function ensureReconcileSchedule(force = false): Promise<void> {
   );
 }
 
-const { server, port } = await startHttpServer({
+// Signals are handled from here on, also while start-up still waits for Redis or Postgres.
+let stopping = false;
+let controlWorkers: ReturnType<typeof startProcessors> = [];
+const timers: NodeJS.Timeout[] = [];
+let server: Awaited<ReturnType<typeof startHttpServer>>['server'] | undefined;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) {
+    if (signal !== 'SIGTERM' && signal !== 'SIGINT') return;
+    log.warn({ signal }, 'second signal: exiting now; open transactions abort');
+    process.exit(1);
+  }
+  stopping = true;
+  log.info(
+    { signal, timeoutMs: env.shutdownTimeoutMs },
+    'draining: finishing open transactions, releasing tasks',
+  );
+  // Bounded: brokers, Redis or Postgres that do not answer never hold the process. Transactions not
+  // committed by then are abandoned: the brokers abort them (transaction timeout, or the next owner's fence).
+  setTimeout(() => {
+    log.warn(
+      { timeoutMs: env.shutdownTimeoutMs },
+      'drain did not finish in time (a cluster, Redis or Postgres does not answer); exiting, uncommitted work aborts',
+    );
+    process.exit(1);
+  }, env.shutdownTimeoutMs);
+  for (const t of timers) clearInterval(t);
+  await workerRegistry.heartbeat([...taskWorker.running.keys()], 'draining').catch(() => {});
+  await closeProcessors(controlWorkers);
+  await reconciler.close().catch(() => {});
+  await reconcileQueue.close().catch(() => {});
+  await verificationQueue.close().catch(() => {});
+  await sessions.closeAll().catch(() => {});
+  await taskWorker.close().catch((e) => log.warn({ err: (e as Error).message }, 'close failed'));
+  await metricsWriter.flush().catch(() => {});
+  await workerRegistry.leave().catch(() => {});
+  server?.close();
+  await Promise.allSettled([redis.quit(), db.$client.end()]);
+  log.info('drained; exiting');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Under a supervisor that wants its workers gone with it (the test fleet does): exit when the parent does.
+if (process.env.FERRY_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 1000).unref();
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+const http = await startHttpServer({
   host: env.httpHost,
   port: env.httpPort,
   registry,
@@ -151,11 +205,14 @@ const { server, port } = await startHttpServer({
     },
   },
 });
+server = http.server;
+const port = http.port;
 logs.http.info({ port }, `worker listening on http://${env.httpHost}:${port} (/healthz, /readyz, /metrics)`);
 
 await taskWorker.start();
 await ensureReconcileSchedule(true);
-const controlWorkers = startProcessors(processors, {
+if (stopping) await new Promise(() => {}); // a signal came during start-up: the drain exits
+controlWorkers = startProcessors(processors, {
   connection,
   prefix: env.redisPrefix,
   name: me.id,
@@ -164,12 +221,19 @@ const controlWorkers = startProcessors(processors, {
       ? logs.control.error({ queue: e.queue, job: e.jobId }, e.reason)
       : logs.control.warn({ queue: e.queue, job: e.jobId, err: e.error.message }, 'control job failed'),
 });
-const timers = [
+timers.push(
   setInterval(() => {
     ensureReconcileSchedule().catch(() => {});
   }, 2000),
   setInterval(() => {
     sessions.sweep().catch(() => {});
+  }, 30_000),
+  setInterval(() => {
+    endStuckVerifications(db, { jobState: (id) => verificationQueue.getJobState(id) })
+      .then((ended) => {
+        for (const e of ended) logs.control.warn({ verification: e.id }, `verification ended: ${e.error}`);
+      })
+      .catch(() => {});
   }, 30_000),
   setInterval(() => {
     workerRegistry
@@ -185,34 +249,5 @@ const timers = [
   setInterval(() => {
     rollUpAndExpire(db).catch((e) => logs.metrics.warn({ err: e.message }, 'metrics rollup failed'));
   }, 60_000),
-];
+);
 workerRegistry.heartbeat([]).catch(() => {});
-
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'draining: finishing open transactions, releasing tasks');
-  for (const t of timers) clearInterval(t);
-  await workerRegistry.heartbeat([...taskWorker.running.keys()], 'draining').catch(() => {});
-  await closeProcessors(controlWorkers);
-  await reconciler.close().catch(() => {});
-  await reconcileQueue.close().catch(() => {});
-  await sessions.closeAll().catch(() => {});
-  await taskWorker.close().catch((e) => log.warn({ err: (e as Error).message }, 'close failed'));
-  await metricsWriter.flush().catch(() => {});
-  await workerRegistry.leave().catch(() => {});
-  server.close();
-  await Promise.allSettled([redis.quit(), db.$client.end()]);
-  log.info('drained; exiting');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-// Under a supervisor that wants its workers gone with it (the test fleet does): exit when the parent does.
-if (process.env.FERRY_EXIT_WITH_PARENT === '1') {
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) void shutdown('parent exited');
-  }, 1000).unref();
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));

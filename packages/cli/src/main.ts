@@ -3,6 +3,7 @@ import { registerDbCommands } from './commands/db.ts';
 import { registerOffsetsCommands } from './commands/offsets.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerStackCommands } from './commands/stack.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
 
 export function buildProgram(): Command {
   const program = new Command('ferry')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStackCommands(program);
   registerRunCommand(program);
+  registerVerifyCommand(program);
   registerDbCommands(program);
   registerOffsetsCommands(program);
   return program;

@@ -55,8 +55,11 @@ export type EngineEvent =
       transactionalId?: string;
     }
   | { type: 'task-stopped'; flow: string; task: number; reason: string }
+  /** A task failed; `restartInMs` when the runner restarts it, absent when its owner decides. */
   | { type: 'task-error'; flow: string; task: number; error: FerryError; restartInMs?: number }
   | { type: 'task-fenced'; flow: string; task: number; error: FerryError }
+  /** The runner's guard says the task is no longer current (an older generation): it ended, no restart. */
+  | { type: 'task-superseded'; flow: string; task: number; error: FerryError }
   | {
       type: 'partition-error';
       flow: string;

@@ -1,6 +1,6 @@
 import type { FlowConfig } from './config/flow-config.ts';
 import { type SourceTopic, TopicDiscovery } from './discovery/discovery.ts';
-import { type FerryError, toFerryError } from './errors.ts';
+import { FerryError, toFerryError } from './errors.ts';
 import type { EngineEvent, EventListener } from './events.ts';
 import { connectFlowClients } from './kafka/flow-clients.ts';
 import { assignPartitions, type TopicPartition, tpKey } from './tasks/assign.ts';
@@ -12,6 +12,32 @@ export interface FlowRunnerOptions {
   metricsIntervalMs?: number;
   /** Delay before a failed task restarts. Default 1000, doubling up to 30000. */
   restartBackoffMs?: number;
+  /**
+   * Restart a failed task after the back-off (default true, `ferry run`). A control plane that restarts
+   * tasks itself (the worker's dispatcher) sets false: a failed task then ends with a `task-error` without
+   * `restartInMs`, and only the owner decides whether it runs again, after checking it is still current.
+   */
+  restartFailedTasks?: boolean;
+  /**
+   * Asked whether a task may still run, twice per start: just before its producer is created
+   * (`before-producer`), and once it is initialised (`after-producer`: its InitProducerId has fenced every
+   * older producer of its transactional id) before it reads positions or writes anything. Throwing a
+   * FerryError `TASK_SUPERSEDED` ends the task without a restart. The `after-producer` check is what makes
+   * a fence final: a control plane that bumps its generation, then fences, can never be followed by a task
+   * of the older generation that initialised its producer after the fence and still passed the check.
+   */
+  guard?: TaskGuard;
+}
+
+export type TaskGuardPhase = 'before-producer' | 'after-producer';
+export type TaskGuard = (task: number, phase: TaskGuardPhase) => Promise<void>;
+
+/** The error a guard throws for a task whose generation is no longer current. */
+export function taskSuperseded(flow: string, task: number, reason: string): FerryError {
+  return new FerryError('TASK_SUPERSEDED', `task ${task} of ${flow} no longer runs here: ${reason}`, {
+    retriable: false,
+    context: { flow, task },
+  });
 }
 
 export interface FlowRunner {
@@ -150,6 +176,16 @@ class FlowRunnerImpl implements FlowRunner {
   private async startTask(i: number): Promise<void> {
     const partitions = this.tasks[i];
     if (!partitions || partitions.length === 0 || this.stopping) return;
+    const guard = this.o.guard;
+    if (guard) {
+      try {
+        await guard(i, 'before-producer');
+      } catch (e) {
+        this.superseded(i, toFerryError(e, 'TASK_SUPERSEDED', { flow: this.flow.id, task: i }));
+        return;
+      }
+      if (this.stopping) return;
+    }
     const runner = new TaskRunner(
       this.flow,
       i,
@@ -157,10 +193,15 @@ class FlowRunnerImpl implements FlowRunner {
       this.clients!,
       (e) => this.onTaskEvent(e),
       this.o.metricsIntervalMs,
+      guard ? { afterProducerStart: () => guard(i, 'after-producer') } : {},
     );
     this.running.set(i, runner);
     void runner.done.then((err) => this.onTaskDone(i, runner, err));
     await runner.start();
+  }
+
+  private superseded(i: number, error: FerryError): void {
+    this.emit({ type: 'task-superseded', flow: this.flow.id, task: i, error });
   }
 
   private onTaskEvent(e: EngineEvent): void {
@@ -174,6 +215,14 @@ class FlowRunnerImpl implements FlowRunner {
     if (!err || this.stopping) return;
     if (err.code === 'TASK_FENCED') {
       this.emit({ type: 'task-fenced', flow: this.flow.id, task: i, error: err });
+      return;
+    }
+    if (err.code === 'TASK_SUPERSEDED') {
+      this.superseded(i, err);
+      return;
+    }
+    if (this.o.restartFailedTasks === false) {
+      this.emit({ type: 'task-error', flow: this.flow.id, task: i, error: err });
       return;
     }
     const base = this.o.restartBackoffMs ?? 1000;

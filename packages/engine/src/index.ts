@@ -26,7 +26,14 @@ export { discoverFlow, type FlowDiscovery } from './discovery/discover-flow.ts';
 export { shouldReplicate } from './discovery/discovery.ts';
 export { ConfigError, type ErrorContext, FerryError } from './errors.ts';
 export type { EngineEvent, EventListener, PartitionMetrics, WindowStats } from './events.ts';
-export { createFlowRunner, type FlowRunner, type FlowRunnerOptions } from './flow-runner.ts';
+export {
+  createFlowRunner,
+  type FlowRunner,
+  type FlowRunnerOptions,
+  type TaskGuard,
+  type TaskGuardPhase,
+  taskSuperseded,
+} from './flow-runner.ts';
 export { HeartbeatEmitter } from './heartbeats/heartbeat-emitter.ts';
 export { type ClientTuning, kafkaFor } from './kafka/client.ts';
 export { registerCodecs } from './kafka/codecs.ts';
@@ -58,3 +65,11 @@ export type {
   VerificationTotals,
 } from './verify/report.ts';
 export { MAX_RECORDS_PER_PARTITION, type VerifyFlowOptions, verifyFlow } from './verify/verify-flow.ts';
+export {
+  type PartitionRangeVerification,
+  type RangeDifference,
+  type RangeVerificationReport,
+  type VerifyRangeOptions,
+  type VerifyRangeProgress,
+  verifyFlowRange,
+} from './verify/verify-range.ts';

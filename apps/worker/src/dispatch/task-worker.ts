@@ -1,6 +1,7 @@
 import { desiredGenerationKey, TASKS_QUEUE, TaskJobData, taskJobId } from '@ferry/core';
 import { DelayedError, type Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { failuresSinceHealthy, type TaskJobProgress, taskRetryDelayMs } from './backoff.ts';
 import { fairShare, tasksToRelease } from './fair-share.ts';
 import type { StopReason, TaskRunner } from './task-runner.ts';
 import { WorkerPresence } from './worker-presence.ts';
@@ -23,6 +24,8 @@ export interface TaskWorkerOptions {
   stalledIntervalMs?: number;
   /** How often a running task checks its generation and the fair share. */
   checkIntervalMs?: number;
+  /** A run this long counts as healthy: the retry back-off of its job starts again from the shortest. */
+  healthyAfterMs?: number;
   onEvent?: (e: TaskWorkerEvent) => void;
 }
 
@@ -52,7 +55,13 @@ export class TaskWorker {
   private share = 1;
 
   constructor(opts: TaskWorkerOptions) {
-    this.opts = { lockDurationMs: 5000, stalledIntervalMs: 1000, checkIntervalMs: 1000, ...opts };
+    this.opts = {
+      lockDurationMs: 5000,
+      stalledIntervalMs: 1000,
+      checkIntervalMs: 1000,
+      healthyAfterMs: 60_000,
+      ...opts,
+    };
     this.control = opts.connection();
     this.presence = new WorkerPresence(
       this.control,
@@ -78,7 +87,8 @@ export class TaskWorker {
       maxStalledCount: Number.MAX_SAFE_INTEGER,
       name: this.opts.workerId,
       settings: {
-        backoffStrategy: (attempts: number) => Math.min(30_000, 500 * 2 ** Math.min(attempts, 10)),
+        backoffStrategy: (attempts: number, _type?: string, _err?: Error, job?: { progress?: unknown }) =>
+          taskRetryDelayMs(failuresSinceHealthy(attempts, job?.progress)),
       },
     });
     this.worker.on('error', () => {});
@@ -140,12 +150,18 @@ export class TaskWorker {
     this.running.get(jobId)?.controller.abort('lost');
     this.running.set(jobId, entry);
     this.opts.onEvent?.({ type: 'task-started', jobId, task });
+    // Healthy for a while: failures before now no longer lengthen the next retry's back-off.
+    const healthy = setTimeout(() => {
+      const progress: TaskJobProgress = { backoffFrom: job.attemptsMade };
+      job.updateProgress(progress as object).catch(() => {});
+    }, this.opts.healthyAfterMs);
     try {
       await this.opts.runner.run(task, controller.signal);
     } catch (e) {
       this.opts.onEvent?.({ type: 'task-failed', jobId, task, error: e as Error });
       throw e;
     } finally {
+      clearTimeout(healthy);
       if (this.running.get(jobId) === entry) this.running.delete(jobId);
     }
     const reason = (controller.signal.reason as StopReason | undefined) ?? 'finished';

@@ -2,7 +2,7 @@ import { VERIFICATION_QUEUE } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
 import { type Db, finishVerification, schema, startVerification } from '@ferry/db';
 import { type VerificationReport, type VerifyFlowOptions, verifyFlow } from '@ferry/engine';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type pino from 'pino';
 import { toEngineFlow } from '../engine-runner.ts';
 import { loadFlow, type ResolvedFlow } from '../flows/load-flow.ts';
@@ -99,4 +99,60 @@ export function verificationProcessor(deps: VerificationDeps): Processor<typeof 
       }
     },
   };
+}
+
+export interface StuckVerificationOptions {
+  /** A run whose job is gone from Redis (restart, cleared queue) is ended once it is this old. */
+  lostAfterMs?: number;
+  /** A run still running after this long is ended (a cluster or the worker running it stalled). */
+  maxRunMs?: number;
+  now?: number;
+}
+
+/** What the sweep needs of the verification queue: the state of a run's job (its id is the run's id). */
+export interface VerificationJobs {
+  jobState(id: string): Promise<string | undefined>;
+}
+
+/**
+ * Ends verification runs that can no longer end by themselves, with the reason in words: their job is
+ * gone (Redis lost it), failed outside the processor (the worker died twice during it: BullMQ's stalled
+ * limit) or completed without storing a result, or they have been running longer than `maxRunMs`.
+ * Any worker may run it; the conditional update makes a race with the run's own ending harmless.
+ */
+export async function endStuckVerifications(
+  db: Db,
+  jobs: VerificationJobs,
+  o: StuckVerificationOptions = {},
+): Promise<Array<{ id: string; error: string }>> {
+  const now = o.now ?? Date.now();
+  const lostAfterMs = o.lostAfterMs ?? 60_000;
+  const maxRunMs = o.maxRunMs ?? 30 * 60_000;
+  const v = schema.flowVerifications;
+  const open = await db
+    .select({ id: v.id, state: v.state, createdAt: v.createdAt, startedAt: v.startedAt })
+    .from(v)
+    .where(inArray(v.state, ['queued', 'running']));
+  const ended: Array<{ id: string; error: string }> = [];
+  for (const run of open) {
+    const since = (run.startedAt ?? run.createdAt).getTime();
+    let error: string | undefined;
+    if (run.state === 'running' && now - since > maxRunMs)
+      error = `the verification did not finish within ${Math.round(maxRunMs / 60_000)} minutes and was ended; a cluster or the worker running it stalled. Run it again.`;
+    else if (now - since > lostAfterMs) {
+      const state = await jobs.jobState(run.id);
+      if (state === undefined || state === 'unknown')
+        error = `the verification's job was lost (Redis restarted or its queue was cleared) before a worker ${run.state === 'running' ? 'finished' : 'started'} it. Run it again.`;
+      else if (state === 'failed' || state === 'completed')
+        error = `the worker running the verification stopped before it stored a result (job ${state}). Run it again.`;
+    }
+    if (!error) continue;
+    const [row] = await db
+      .update(v)
+      .set({ state: 'error', error, finishedAt: new Date(now) })
+      .where(and(eq(v.id, run.id), eq(v.state, run.state)))
+      .returning({ id: v.id });
+    if (row) ended.push({ id: run.id, error });
+  }
+  return ended;
 }

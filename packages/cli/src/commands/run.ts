@@ -19,6 +19,19 @@ import type { Command } from 'commander';
 interface RunOptions {
   progressInterval: string;
   json?: boolean;
+  shutdownTimeout?: string;
+}
+
+/** --shutdown-timeout, else FERRY_SHUTDOWN_TIMEOUT_MS, else 30 s; undefined when invalid. */
+export function shutdownTimeoutMs(option: string | undefined, env = process.env): number | undefined {
+  if (option !== undefined) {
+    const s = Number(option);
+    return Number.isFinite(s) && s > 0 && s <= 86_400 ? Math.round(s * 1000) : undefined;
+  }
+  const raw = env.FERRY_SHUTDOWN_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 30_000;
+  const ms = Number(raw);
+  return Number.isInteger(ms) && ms > 0 && ms <= 86_400_000 ? ms : undefined;
 }
 
 /** `ferry run <mm2.properties>`: headless replication from an MM2 configuration file. */
@@ -31,6 +44,10 @@ export function registerRunCommand(program: Command): void {
     .argument('<mm2.properties>', 'MirrorMaker 2 configuration file')
     .option('--progress-interval <seconds>', 'how often to print progress per flow', '5')
     .option('--json', 'print events and progress as JSON lines on stdout')
+    .option(
+      '--shutdown-timeout <seconds>',
+      'on SIGTERM/SIGINT, how long to wait for open transactions to commit before exiting anyway (default: FERRY_SHUTDOWN_TIMEOUT_MS or 30)',
+    )
     .action(async (file: string, o: RunOptions) => {
       process.exitCode = await run(file, o);
     });
@@ -40,10 +57,28 @@ async function run(file: string, o: RunOptions): Promise<number> {
   // signals first: a SIGTERM during start-up still ends in a clean stop
   let signalled: string | undefined;
   let stop = (signal: string) => {
+    if (signalled) process.exit(1); // twice before start-up got anywhere
     signalled = signal;
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const timeoutMs = shutdownTimeoutMs(o.shutdownTimeout);
+  if (timeoutMs === undefined) {
+    console.error(
+      o.shutdownTimeout !== undefined
+        ? `ferry: --shutdown-timeout=${o.shutdownTimeout}: must be a positive number of seconds (at most 86400)`
+        : `ferry: FERRY_SHUTDOWN_TIMEOUT_MS=${process.env.FERRY_SHUTDOWN_TIMEOUT_MS}: must be a whole number of milliseconds from 1 to 86400000`,
+    );
+    return 2;
+  }
+  /** Bounded: whatever the clusters do, the process is gone this long after the first signal. */
+  const deadline = (signal: string) =>
+    setTimeout(() => {
+      console.error(
+        `ferry: ${signal}: could not commit and stop within ${timeoutMs / 1000} s (a cluster does not answer); exiting, uncommitted transactions abort`,
+      );
+      process.exit(1);
+    }, timeoutMs);
   const interval = Number(o.progressInterval);
   if (!Number.isFinite(interval) || interval <= 0) {
     console.error(`ferry: --progress-interval=${o.progressInterval}: must be a positive number of seconds`);
@@ -114,7 +149,11 @@ async function run(file: string, o: RunOptions): Promise<number> {
 
   let stopping: Promise<void> | undefined;
   stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.error(`ferry: ${signal} again: exiting now, uncommitted transactions abort`);
+      process.exit(1);
+    }
+    deadline(signal);
     console.error(`ferry: ${signal}: committing open transactions and stopping`);
     stopping = Promise.all([...runners, ...syncRunners].map((r) => r.stop())).then(() => undefined);
   };
@@ -127,7 +166,9 @@ async function run(file: string, o: RunOptions): Promise<number> {
   } catch (e) {
     const err = e as FerryError;
     console.error(`ferry: cannot start: ${err.message}${err.code ? ` [${err.code}]` : ''}`);
+    const bound = stopping ? undefined : deadline('stopping after a failed start');
     await Promise.all([...runners, ...syncRunners].map((r) => r.stop()));
+    if (bound) clearTimeout(bound);
     return 1;
   }
   const timer = setInterval(() => {

@@ -132,5 +132,6 @@ export async function finishVerification(
       error: o.state === 'error' ? o.error : null,
       finishedAt: new Date(),
     })
-    .where(eq(flowVerifications.id, id));
+    // A run already ended (by the stuck-run sweep, with its reason) keeps that ending.
+    .where(and(eq(flowVerifications.id, id), inArray(flowVerifications.state, ['queued', 'running'])));
 }

@@ -1,8 +1,9 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { shouldReplicate } from '../discovery/discovery.ts';
 import { toFerryError } from '../errors.ts';
 import type { WindowStats } from '../events.ts';
+import { RenewingProducer } from '../kafka/renewing-producer.ts';
 import { checkpointsTopic, encodeCheckpoint } from '../mm2-formats/records.ts';
 import { ensureCompactedTopic } from '../offset-syncs/loader.ts';
 import { offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
@@ -46,7 +47,7 @@ export class CheckpointTask {
   private readonly emit: SyncEventListener;
   private readonly groups: GroupFilter;
   private readonly tail: OffsetSyncTail;
-  private producer: Producer | undefined;
+  private producer: RenewingProducer | undefined;
   private knownGroups: string[] = [];
   private lastGroupRefresh = 0;
   private readonly seen = new Map<string, Seen>();
@@ -106,11 +107,19 @@ export class CheckpointTask {
       this.settings.checkpointsReplicationFactor,
     );
     await this.tail.start();
-    this.producer = this.clients.target.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
+    // A failed checkpoint write replaces the producer: the next round writes with a new one.
+    this.producer = new RenewingProducer(
+      this.clients.target,
+      { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false },
+      {
+        beforeRenew: () =>
+          ensureCompactedTopic(
+            targetAdmin,
+            checkpointsTopic(this.flow.source.alias),
+            this.settings.checkpointsReplicationFactor,
+          ),
+      },
+    );
     await this.producer.connect();
   }
 

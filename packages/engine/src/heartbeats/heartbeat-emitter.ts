@@ -1,6 +1,7 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { SyncEventListener } from '../checkpoints/events.ts';
 import { toFerryError } from '../errors.ts';
+import { RenewingProducer } from '../kafka/renewing-producer.ts';
 import { encodeHeartbeat, HEARTBEATS_TOPIC } from '../mm2-formats/records.ts';
 import { ensureCompactedTopic } from '../offset-syncs/loader.ts';
 
@@ -23,7 +24,7 @@ export interface HeartbeatEmitterOptions {
  */
 export class HeartbeatEmitter {
   private readonly o: HeartbeatEmitterOptions;
-  private producer: Producer | undefined;
+  private producer: RenewingProducer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
 
@@ -43,15 +44,23 @@ export class HeartbeatEmitter {
     }, this.o.intervalMs);
   }
 
-  /** Creates the `heartbeats` topic and connects; beat() then sends one (a managed flow's control job does). */
+  /** Creates the `heartbeats` topic and connects; beat() then sends one (a managed flow's control job does).
+   * After a failed beat the next one uses a new producer (and re-creates the topic if it was deleted). */
   async open(): Promise<void> {
-    await ensureCompactedTopic(this.o.targetAdmin, HEARTBEATS_TOPIC, this.o.replicationFactor ?? -1);
-    this.producer = this.o.target.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
+    const ensureTopic = () =>
+      ensureCompactedTopic(this.o.targetAdmin, HEARTBEATS_TOPIC, this.o.replicationFactor ?? -1);
+    await ensureTopic();
+    this.producer = new RenewingProducer(
+      this.o.target,
+      { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false },
+      { beforeRenew: ensureTopic },
+    );
     await this.producer.connect();
+  }
+
+  /** Producers replaced after a failed beat. */
+  get renewals(): number {
+    return this.producer?.renewals ?? 0;
   }
 
   /** Sends one heartbeat now; failures are reported, not thrown. */

@@ -1,6 +1,7 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { SyncEventListener } from '../checkpoints/events.ts';
 import { toFerryError } from '../errors.ts';
+import { RenewingProducer } from '../kafka/renewing-producer.ts';
 import { encodeOffsetSync, mm2OffsetSyncsTopic } from '../mm2-formats/records.ts';
 import { ensureCompactedTopic } from './loader.ts';
 import { type ExactSync, offsetSyncsTopic, runRecords } from './sync-record.ts';
@@ -18,7 +19,7 @@ export class Mm2OffsetSyncMirror {
   private readonly topic: string;
   private readonly flow: string;
   private readonly emit: SyncEventListener;
-  private producer: Producer | undefined;
+  private producer: RenewingProducer | undefined;
   private readonly replicationFactor: number;
 
   constructor(
@@ -44,11 +45,12 @@ export class Mm2OffsetSyncMirror {
 
   async start(): Promise<void> {
     await ensureCompactedTopic(this.sourceAdmin, this.topic, this.replicationFactor);
-    this.producer = this.sourceKafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
+    // A failed mirror write replaces the producer: the next sync is written with a new one.
+    this.producer = new RenewingProducer(
+      this.sourceKafka,
+      { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false },
+      { beforeRenew: () => ensureCompactedTopic(this.sourceAdmin, this.topic, this.replicationFactor) },
+    );
     await this.producer.connect();
     this.tail.onSync((s) => this.mirror(s));
     await this.tail.start();

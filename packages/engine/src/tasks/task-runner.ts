@@ -40,6 +40,12 @@ const FENCED = new Set([
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
 ]);
 
+/** Called by the runner at fixed points of a start (FlowRunnerOptions.guard). Throwing ends the run. */
+export interface TaskHooks {
+  /** After the producer is initialised, before positions are read and anything is written. */
+  afterProducerStart?: () => Promise<void>;
+}
+
 interface PartitionState {
   tp: TaskPartition;
   /** Next source offset committed on the target. */
@@ -77,6 +83,7 @@ export class TaskRunner {
   /** Resolves when the run ends: stopped (undefined) or failed (the error). */
   readonly done: Promise<FerryError | undefined>;
   private finish!: (e: FerryError | undefined) => void;
+  private readonly hooks: TaskHooks;
 
   constructor(
     flow: FlowConfig,
@@ -85,7 +92,9 @@ export class TaskRunner {
     clients: TaskClients,
     emit: EventListener,
     metricsIntervalMs = 5000,
+    hooks: TaskHooks = {},
   ) {
+    this.hooks = hooks;
     this.flow = flow;
     this.index = index;
     this.partitions = partitions;
@@ -122,6 +131,8 @@ export class TaskRunner {
     });
     try {
       await this.writer.start();
+      // The producer is initialised (older producers of this id are fenced): last chance to refuse.
+      await this.hooks.afterProducerStart?.();
       const positions = await loadPositions(this.clients.targetAdmin, group, this.partitions);
       if (flow.startPosition === 'latest') await this.resolveLatest(positions);
       for (const [k, st] of this.state) {
