@@ -1,5 +1,6 @@
 export * from './audit/list-audit.ts';
 export * from './audit/record-audit.ts';
+export * from './auth/sign-in-throttle.ts';
 export * from './client.ts';
 export * from './clusters/cluster-view.ts';
 export * from './clusters/get-cluster.ts';
@@ -10,6 +11,7 @@ export * from './flows/flow-verifications.ts';
 export * from './flows/flow-view.ts';
 export * from './flows/get-flow.ts';
 export * from './flows/save-flow.ts';
+export * from './instance/instance.ts';
 export * from './migrate.ts';
 export * as schema from './schema/index.ts';
 export * from './teams/teams.ts';

@@ -124,10 +124,25 @@ export const mm2ImportedSchema = z
   .meta({ id: 'Mm2Imported' });
 export const meSchema = z
   .object({
-    user: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+    user: z.object({
+      id: z.uuid(),
+      name: z.string(),
+      email: z.string(),
+      instanceAdmin: z.boolean().optional(),
+    }),
     teams: z.array(teamSchema),
   })
   .meta({ id: 'Me' });
+export const instanceSettingsSchema = z
+  .object({
+    allowSignup: z.boolean().describe('anyone may create an account (otherwise invite-only)'),
+    allowTeamCreation: z.boolean().describe('anyone signed in may create a team (otherwise instance admins)'),
+  })
+  .meta({ id: 'InstanceSettings' });
+export const instanceSettingsUpdateSchema = z
+  .object({ allowSignup: z.boolean().optional(), allowTeamCreation: z.boolean().optional() })
+  .strict()
+  .meta({ id: 'InstanceSettingsUpdate' });
 export const okSchema = z.object({ ok: z.literal(true) });
 export { connectionReportSchema };
 export const flowTaskSchema = z

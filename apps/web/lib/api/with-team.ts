@@ -1,6 +1,7 @@
 import { ApiError, can, fieldIssues, type Role } from '@ferry/core';
-import { type Actor, getMemberRole, resolveApiToken, type TeamContext } from '@ferry/db';
+import { type Actor, getMemberRole, isInstanceAdmin, resolveApiToken, type TeamContext } from '@ferry/db';
 import { auth } from '../auth.ts';
+import { resolveClientIp } from '../client-ip.ts';
 import { db } from '../db.ts';
 import { env } from '../env.ts';
 import { errorResponse } from './errors.ts';
@@ -20,9 +21,9 @@ export type Principal =
   | { kind: 'user'; user: { id: string; name: string; email: string } }
   | { kind: 'token'; token: { id: string; name: string; teamId: string; role: Role } };
 
+/** The client's address for the audit log: X-Forwarded-For only through trusted proxies (client-ip.ts). */
 export function clientIp(req: Request): string | null {
-  const fwd = req.headers.get('x-forwarded-for');
-  return fwd?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || null;
+  return resolveClientIp(req.headers.get('x-forwarded-for'), env().trustedProxies);
 }
 
 async function authenticate(req: Request): Promise<Principal> {
@@ -139,6 +140,8 @@ export function withUser<B = any>(spec: RouteSpec, handler: (a: UserArgs<B>) => 
       const principal = await authenticate(req);
       if (principal.kind !== 'user')
         throw new ApiError('forbidden', 'this route needs a signed-in person, not an API token');
+      if (spec.instanceAdmin && !(await isInstanceAdmin(db(), principal.user.id)))
+        throw new ApiError('forbidden', 'only instance administrators may do this');
       const body = (await parseBody(spec, req)) as B;
       return respond(spec, await handler({ user: principal.user, body, params, req }));
     } catch (e) {

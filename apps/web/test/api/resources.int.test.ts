@@ -1,4 +1,4 @@
-import { schema } from '@ferry/db';
+import { schema, setInstanceSetting } from '@ferry/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db.ts';
@@ -348,10 +348,18 @@ describe('teams', () => {
     expect((await call('GET', '/api/v1/me', p)).json.teams).toEqual([]);
   });
 
-  it('any signed-in person can create a team and owns it', async () => {
-    const r = await call('POST', '/api/v1/teams', A.people.viewer, { name: 'Side project' });
-    expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ name: 'Side project', role: 'owner' });
+  // Was "any signed-in person can create a team": that is finding 1 of the security review (issue #13).
+  it('creating a team needs the instance admin role or the allowTeamCreation setting; the creator owns it', async () => {
+    const refused = await call('POST', '/api/v1/teams', A.people.viewer, { name: 'Side project' });
+    expect(refused.status).toBe(403);
+    await setInstanceSetting(db(), 'allowTeamCreation', true);
+    try {
+      const r = await call('POST', '/api/v1/teams', A.people.viewer, { name: 'Side project' });
+      expect(r.status).toBe(201);
+      expect(r.json).toMatchObject({ name: 'Side project', role: 'owner' });
+    } finally {
+      await setInstanceSetting(db(), 'allowTeamCreation', false);
+    }
   });
 });
 
