@@ -80,7 +80,7 @@ describe('clusters', () => {
     expect(r.json.sasl).toEqual({ mechanism: 'SCRAM-SHA-512', username: 'ferry', hasPassword: true });
     const [row] = await db().select().from(schema.clusters).where(eq(schema.clusters.id, A.auth));
     expect(JSON.stringify(row)).not.toContain(SASL_SECRET);
-    expect(row?.secrets).toMatchObject({ keyId: 'k1', v: 1 });
+    expect(row?.secrets).toMatchObject({ keyId: 'k1', v: 2 }); // v2: bound to the cluster's endpoint (issue #13)
   });
 
   it('keeps the stored password when an edit leaves it out', async () => {
