@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
 import { registerOffsetsCommands } from './commands/offsets.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerSecretsCommands } from './commands/secrets.ts';
 import { registerStackCommands } from './commands/stack.ts';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerDbCommands(program);
   registerOffsetsCommands(program);
+  registerSecretsCommands(program);
   return program;
 }
 

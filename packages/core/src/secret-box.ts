@@ -92,3 +92,14 @@ export function open<T>(envelope: SecretEnvelope, keyring: readonly SecretKey[],
   }
   return JSON.parse(plain.toString('utf8')) as T;
 }
+
+/** The keyring from FERRY_SECRET_KEY (+ _ID, default "k1") and FERRY_SECRET_KEY_PREVIOUS ("id:base64", comma-separated). */
+export function keyringFromEnv(source: NodeJS.ProcessEnv = process.env): SecretKey[] {
+  if (!source.FERRY_SECRET_KEY) throw new Error('FERRY_SECRET_KEY is not set');
+  const ring = [parseSecretKey(source.FERRY_SECRET_KEY_ID ?? 'k1', source.FERRY_SECRET_KEY)];
+  for (const entry of (source.FERRY_SECRET_KEY_PREVIOUS ?? '').split(',').filter(Boolean)) {
+    const [id, key] = entry.split(':');
+    ring.push(parseSecretKey(id ?? '', key ?? ''));
+  }
+  return ring;
+}

@@ -4,6 +4,7 @@ export * from './auth/sign-in-throttle.ts';
 export * from './client.ts';
 export * from './clusters/cluster-view.ts';
 export * from './clusters/get-cluster.ts';
+export * from './clusters/rotate-secrets.ts';
 export * from './clusters/save-cluster.ts';
 export * from './context.ts';
 export * from './env.ts';
