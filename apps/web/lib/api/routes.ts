@@ -69,10 +69,10 @@ export const ROUTES = {
   },
   'invitations.accept': {
     method: 'POST',
-    path: '/api/v1/invitations/{invitationId}/accept',
+    path: '/api/v1/invitations/{token}/accept',
     permission: null,
     tag: 'Teams',
-    summary: 'Accept an invitation',
+    summary: 'Accept an invitation (the token from its link; signed in with the invited email)',
     response: z.object({ teamId: z.uuid() }),
   },
   'team.get': {
@@ -130,9 +130,9 @@ export const ROUTES = {
     path: `${T}/invitations`,
     permission: 'members.write',
     tag: 'Teams',
-    summary: 'Invite by link with a role',
+    summary: 'Invite by link with a role (the link token is in this answer only)',
     body: s.invitationCreateSchema,
-    response: s.invitationSchema,
+    response: s.invitationCreatedSchema,
     status: 201,
   },
   'invitations.delete': {

@@ -25,6 +25,9 @@ export const invitationCreateSchema = z
 export const invitationSchema = z
   .object({ id: z.uuid(), email: z.string(), role: roleSchema, status: z.string(), expiresAt: z.string() })
   .meta({ id: 'Invitation' });
+export const invitationCreatedSchema = invitationSchema
+  .extend({ token: z.string().describe('The secret of the invite link /invite/{token}; shown once') })
+  .meta({ id: 'InvitationCreated' });
 export const tokenCreateSchema = z
   .object({ name: z.string().trim().min(1, 'required').max(80), role: roleSchema })
   .meta({ id: 'ApiTokenCreate' });

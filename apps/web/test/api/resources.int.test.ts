@@ -331,9 +331,9 @@ describe('teams', () => {
     const p = await signUp('invitee');
     const inv = await call('POST', `${base()}/invitations`, owner, { email: p.email, role: 'operator' });
     expect(inv.status).toBe(201);
-    const other = await call('POST', `/api/v1/invitations/${inv.json.id}/accept`, A.people.viewer);
+    const other = await call('POST', `/api/v1/invitations/${inv.json.token}/accept`, A.people.viewer);
     expect(other.status).toBe(403);
-    const ok = await call('POST', `/api/v1/invitations/${inv.json.id}/accept`, p);
+    const ok = await call('POST', `/api/v1/invitations/${inv.json.token}/accept`, p);
     expect(ok.status, ok.text).toBe(200);
     expect((await call('GET', '/api/v1/me', p)).json.teams).toEqual([
       expect.objectContaining({ id: A.id, role: 'operator' }),
@@ -344,7 +344,7 @@ describe('teams', () => {
     const p = await signUp('cancelled');
     const inv = await call('POST', `${base()}/invitations`, owner, { email: p.email, role: 'admin' });
     expect((await call('DELETE', `${base()}/invitations/${inv.json.id}`, owner)).status).toBe(204);
-    expect((await call('POST', `/api/v1/invitations/${inv.json.id}/accept`, p)).status).toBe(404);
+    expect((await call('POST', `/api/v1/invitations/${inv.json.token}/accept`, p)).status).toBe(404);
     expect((await call('GET', '/api/v1/me', p)).json.teams).toEqual([]);
   });
 

@@ -210,7 +210,7 @@ describe('role × endpoint matrix', () => {
       it(`${id}: 401 when signed out`, async () => {
         const r = await call(
           route(id).method,
-          path(id, { invitationId: '00000000-0000-4000-8000-000000000000' }),
+          path(id, { token: 'fin_00000000000000000000' }),
           {},
           id === 'teams.create' ? { name: 'x' } : id === 'instance.settings.update' ? {} : undefined,
         );

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, canGrant, type Role } from '@ferry/core';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
@@ -150,18 +151,26 @@ export async function removeMember(ctx: TeamContext, memberId: string) {
   });
 }
 
-/** An invite link (the invitation id) for an email with a role; valid 7 days. */
+export const INVITE_PREFIX = 'fin_';
+const hashInvite = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * An invitation for an email with a role, valid 7 days. Its link carries a random token, returned this once
+ * and stored only as a SHA-256 hash: the invitation id (which the audit log shows) opens nothing.
+ */
 export async function createInvitation(ctx: TeamContext, input: { email: string; role: Role }) {
   if (!canGrant(ctx.role, input.role))
     throw new ApiError('forbidden', `a ${ctx.role} cannot invite an ${input.role}`);
   if (ctx.actor.type !== 'user' || !ctx.actor.id)
     throw new ApiError('forbidden', 'invitations are created by people, not API tokens');
+  const token = `${INVITE_PREFIX}${randomBytes(32).toString('base64url')}`;
   const [inv] = await ctx.db
     .insert(invitations)
     .values({
       organizationId: ctx.teamId,
       email: input.email.toLowerCase(),
       role: input.role,
+      tokenHash: hashInvite(token),
       inviterId: ctx.actor.id,
       expiresAt: new Date(Date.now() + 7 * 86_400_000),
     })
@@ -179,6 +188,7 @@ export async function createInvitation(ctx: TeamContext, input: { email: string;
     role: inv!.role,
     status: inv!.status,
     expiresAt: inv!.expiresAt.toISOString(),
+    token,
   };
 }
 
@@ -196,8 +206,9 @@ export async function listInvitations(ctx: Pick<TeamContext, 'db' | 'teamId'>) {
   }));
 }
 
-export async function getInvitation(db: Db, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+/** The invitation behind an invite token (from the link), or null. */
+export async function getInvitation(db: Db, token: string) {
+  if (!token.startsWith(INVITE_PREFIX) || token.length > 100) return null;
   const [row] = await db
     .select({
       id: invitations.id,
@@ -210,28 +221,34 @@ export async function getInvitation(db: Db, id: string) {
     })
     .from(invitations)
     .innerJoin(teams, eq(teams.id, invitations.organizationId))
-    .where(eq(invitations.id, id));
+    .where(eq(invitations.tokenHash, hashInvite(token)));
   return row ?? null;
 }
 
-/** Joins the signed-in user to the invitation's team with its role. */
+/** Joins the signed-in user to the invitation's team with its role; the token works once. */
 export async function acceptInvitation(
   db: Db,
   user: { id: string; email: string; name: string },
-  id: string,
+  token: string,
   ip: string | null,
 ) {
-  const inv = await getInvitation(db, id);
+  const inv = await getInvitation(db, token);
   if (inv?.status !== 'pending' || inv.expiresAt < new Date())
     throw new ApiError('not_found', 'invitation not found or expired');
   if (inv.email !== user.email.toLowerCase())
     throw new ApiError('forbidden', `this invitation is for ${inv.email}`);
   await db.transaction(async (tx) => {
+    // Claim it first: of two concurrent accepts only one finds it pending.
+    const claimed = await tx
+      .update(invitations)
+      .set({ status: 'accepted' })
+      .where(and(eq(invitations.id, inv.id), eq(invitations.status, 'pending')))
+      .returning({ id: invitations.id });
+    if (claimed.length === 0) throw new ApiError('not_found', 'invitation not found or expired');
     await tx
       .insert(members)
       .values({ organizationId: inv.teamId, userId: user.id, role: inv.role })
       .onConflictDoNothing();
-    await tx.update(invitations).set({ status: 'accepted' }).where(eq(invitations.id, id));
   });
   await recordAudit(
     { db, teamId: inv.teamId, actor: { type: 'user', id: user.id, name: user.email, ip } },
