@@ -29,7 +29,11 @@ export const invitationCreatedSchema = invitationSchema
   .extend({ token: z.string().describe('The secret of the invite link /invite/{token}; shown once') })
   .meta({ id: 'InvitationCreated' });
 export const tokenCreateSchema = z
-  .object({ name: z.string().trim().min(1, 'required').max(80), role: roleSchema })
+  .object({
+    name: z.string().trim().min(1, 'required').max(80),
+    role: roleSchema,
+    expiresInDays: z.number().int().min(1).max(3650).optional().describe('the token stops working after'),
+  })
   .meta({ id: 'ApiTokenCreate' });
 export const tokenSchema = z
   .object({
@@ -40,6 +44,7 @@ export const tokenSchema = z
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
   })
   .meta({ id: 'ApiToken' });
 export const tokenCreatedSchema = tokenSchema

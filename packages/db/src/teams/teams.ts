@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, canGrant, type Role } from '@ferry/core';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Db } from '../client.ts';
 import type { TeamContext } from '../context.ts';
+import { apiTokens } from '../schema/access.ts';
 import { invitations, members, teams, users } from '../schema/teams.ts';
 
 const slugify = (name: string) =>
@@ -101,14 +102,6 @@ export async function listMembers(ctx: Pick<TeamContext, 'db' | 'teamId'>) {
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }
 
-async function ownerCount(db: Db, teamId: string) {
-  const [r] = await db
-    .select({ n: count() })
-    .from(members)
-    .where(and(eq(members.organizationId, teamId), eq(members.role, 'owner')));
-  return r?.n ?? 0;
-}
-
 async function getMemberOrThrow(ctx: Pick<TeamContext, 'db' | 'teamId'>, memberId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(memberId)) throw new ApiError('not_found', 'member not found');
   const [m] = await ctx.db
@@ -120,12 +113,36 @@ async function getMemberOrThrow(ctx: Pick<TeamContext, 'db' | 'teamId'>, memberI
   return m;
 }
 
-/** The last owner cannot be demoted. */
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Locks the team's owner rows and the member's row (SELECT … FOR UPDATE), so two owners demoting or removing
+ * each other at the same moment cannot both succeed and leave the team without an owner.
+ */
+async function lockForOwnerChange(tx: Tx, teamId: string, memberId: string) {
+  const owners = await tx
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.organizationId, teamId), eq(members.role, 'owner')))
+    .for('update');
+  const [m] = await tx
+    .select({ id: members.id, role: members.role, userId: members.userId })
+    .from(members)
+    .where(and(eq(members.id, memberId), eq(members.organizationId, teamId)))
+    .for('update');
+  if (!m) throw new ApiError('not_found', 'member not found');
+  return { member: m, owners: owners.length };
+}
+
+/** The last owner cannot be demoted. A demoted member's tokens fall to the new role (resolveApiToken). */
 export async function updateMemberRole(ctx: TeamContext, memberId: string, role: Role) {
   const m = await getMemberOrThrow(ctx, memberId);
-  if (m.role === 'owner' && role !== 'owner' && (await ownerCount(ctx.db, ctx.teamId)) <= 1)
-    throw new ApiError('conflict', 'the last owner cannot be demoted; make someone else owner first');
-  await ctx.db.update(members).set({ role }).where(eq(members.id, memberId));
+  await ctx.db.transaction(async (tx) => {
+    const { member, owners } = await lockForOwnerChange(tx, ctx.teamId, memberId);
+    if (member.role === 'owner' && role !== 'owner' && owners <= 1)
+      throw new ApiError('conflict', 'the last owner cannot be demoted; make someone else owner first');
+    await tx.update(members).set({ role }).where(eq(members.id, memberId));
+  });
   await recordAudit(ctx, {
     action: 'member.update_role',
     targetType: 'member',
@@ -136,18 +153,34 @@ export async function updateMemberRole(ctx: TeamContext, memberId: string, role:
   });
 }
 
-/** The last owner cannot leave or be removed. */
+/** The last owner cannot leave or be removed. The API tokens the member created in the team are revoked. */
 export async function removeMember(ctx: TeamContext, memberId: string) {
   const m = await getMemberOrThrow(ctx, memberId);
-  if (m.role === 'owner' && (await ownerCount(ctx.db, ctx.teamId)) <= 1)
-    throw new ApiError('conflict', 'the last owner cannot leave the team');
-  await ctx.db.delete(members).where(eq(members.id, memberId));
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const { member, owners } = await lockForOwnerChange(tx, ctx.teamId, memberId);
+    if (member.role === 'owner' && owners <= 1)
+      throw new ApiError('conflict', 'the last owner cannot leave the team');
+    await tx.delete(members).where(eq(members.id, memberId));
+    const rows = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(apiTokens.teamId, ctx.teamId),
+          eq(apiTokens.createdById, member.userId),
+          isNull(apiTokens.revokedAt),
+        ),
+      )
+      .returning({ id: apiTokens.id });
+    return rows.length;
+  });
   await recordAudit(ctx, {
     action: 'member.remove',
     targetType: 'member',
     targetId: memberId,
     targetName: m.email,
     before: { role: m.role },
+    after: { tokensRevoked: revoked },
   });
 }
 
