@@ -131,6 +131,7 @@ const { server, port } = await startHttpServer({
   host: env.httpHost,
   port: env.httpPort,
   registry,
+  onCheckFailed: (check, reason) => logs.http.warn({ check }, reason),
   checks: {
     postgres: async () => {
       try {

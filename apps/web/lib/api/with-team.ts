@@ -51,11 +51,38 @@ function checkSameOrigin(req: Request) {
     throw new ApiError('forbidden', 'cross-site request refused (Origin does not match)');
 }
 
+/** Largest request body any route accepts (an mm2.properties is at most 200,000 characters). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads the body as text, refusing (413) past `limit` bytes without reading further. */
+export async function readBodyLimited(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const tooLarge = () =>
+    new ApiError('payload_too_large', `the request body is larger than ${limit / 1024} KiB`);
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > limit) throw tooLarge();
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function parseBody(spec: RouteSpec, req: Request): Promise<unknown> {
   if (!spec.body) return undefined;
+  const text = await readBodyLimited(req);
   let raw: unknown;
   try {
-    raw = await req.json();
+    raw = JSON.parse(text);
   } catch {
     throw new ApiError('bad_request', 'the request body must be JSON');
   }
