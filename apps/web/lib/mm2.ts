@@ -22,6 +22,7 @@ import {
   listClusters,
   type TeamContext,
 } from '@ferry/db';
+import { assertBrokersAllowed } from './broker-policy.ts';
 
 export async function exportFlowMm2(ctx: TeamContext, flowId: string) {
   const flow = await getFlowRowOrThrow(ctx, flowId);
@@ -82,8 +83,15 @@ export async function importMm2Properties(ctx: TeamContext, properties: string) 
       securityProtocol: c.securityProtocol,
       ...(c.sasl ? { sasl: c.sasl } : {}),
     });
-    if (r.success) newClusters.push(r.data);
-    else for (const i of fieldIssues(r.error)) issues.push({ ...i, path: `clusters.${c.name}.${i.path}` });
+    if (r.success) {
+      try {
+        await assertBrokersAllowed(r.data.bootstrapServers, `clusters.${c.name}.bootstrapServers`);
+        newClusters.push(r.data);
+      } catch (e) {
+        if (e instanceof ApiError && e.issues) issues.push(...e.issues);
+        else throw e;
+      }
+    } else for (const i of fieldIssues(r.error)) issues.push({ ...i, path: `clusters.${c.name}.${i.path}` });
   }
   const placeholder = '00000000-0000-4000-8000-000000000000';
   for (const f of parsed.flows) {

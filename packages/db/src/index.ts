@@ -1,5 +1,6 @@
 export * from './audit/list-audit.ts';
 export * from './audit/record-audit.ts';
+export * from './auth/rate-limit.ts';
 export * from './auth/sign-in-throttle.ts';
 export * from './client.ts';
 export * from './clusters/cluster-view.ts';

@@ -167,6 +167,7 @@ export const ROUTES = {
     permission: 'clusters.write',
     tag: 'Clusters',
     summary: 'Test connection settings before saving them (nothing is stored)',
+    errors: { rate_limited: 'more than 20 connection tests in a minute for this team' },
     body: clusterCreateSchema,
     response: connectionReportSchema,
   },
@@ -207,6 +208,7 @@ export const ROUTES = {
     response: connectionReportSchema,
     errors: {
       timeout: 'no worker answered within 20 s',
+      rate_limited: 'more than 20 connection tests in a minute for this team',
       worker_failed: 'the worker could not run the test (the message says why)',
     },
   },
