@@ -7,6 +7,12 @@ import { defaultStackOptions, kafkajsConfig, stackCluster } from '@ferry/testkit
 import { and, eq } from 'drizzle-orm';
 import { Kafka } from 'kafkajs';
 
+if (process.env.NODE_ENV === 'production' && process.env.FERRY_DEMO_SEED !== '1') {
+  console.error(
+    'ferry seed: refusing to seed the demo flow with NODE_ENV=production (FERRY_DEMO_SEED=1 forces it)',
+  );
+  process.exit(2);
+}
 const email = process.env.FERRY_DEMO_EMAIL ?? 'demo@ferry.local';
 const db = createDb(databaseUrl(), 2);
 try {

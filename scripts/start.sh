@@ -23,15 +23,23 @@ if [ -z "${BETTER_AUTH_SECRET:-}" ]; then
   export BETTER_AUTH_SECRET="$(cat .ferry/dev-auth-secret)"
 fi
 export PORT="${PORT:-3000}"
+# Loopback only by default: the dashboard holds Kafka credentials. FERRY_WEB_HOST=0.0.0.0 exposes it.
+export FERRY_WEB_HOST="${FERRY_WEB_HOST:-127.0.0.1}"
 export BETTER_AUTH_URL="${BETTER_AUTH_URL:-http://localhost:$PORT}"
 
 echo "== Kafka: east and west"
 ferry stack up --clusters east,west
 echo "== Postgres: migrate"
 ferry db migrate
-echo "== demo team, clusters and flow"
-node apps/web/scripts/seed-demo.ts
-node scripts/seed-demo-flow.ts
+seeded=0
+if [ "${NODE_ENV:-}" = "production" ] && [ "${FERRY_DEMO_SEED:-}" != "1" ]; then
+  echo "== NODE_ENV=production: no demo user or flow (FERRY_DEMO_SEED=1 seeds them anyway)"
+else
+  echo "== demo team, clusters and flow"
+  node apps/web/scripts/seed-demo.ts
+  node scripts/seed-demo-flow.ts
+  seeded=1
+fi
 
 pids=()
 stop() {
@@ -49,9 +57,13 @@ echo "== worker, demo producer, web"
 pids+=($!)
 node scripts/demo-producer.ts &
 pids+=($!)
-(cd apps/web && NEXT_TELEMETRY_DISABLED=1 exec node ../../node_modules/next/dist/bin/next start -p "$PORT") &
+(cd apps/web && NEXT_TELEMETRY_DISABLED=1 exec node ../../node_modules/next/dist/bin/next start -p "$PORT" -H "$FERRY_WEB_HOST") &
 pids+=($!)
 echo
 echo "Ferry is starting at http://localhost:$PORT  (worker metrics: http://127.0.0.1:${FERRY_WORKER_PORT:-9464}/metrics)"
-echo "Sign in as demo@ferry.local / ferry-demo-password; the flow 'demo east->west' replicates demo.orders."
+if [ "$seeded" = 1 ]; then
+  echo "Sign in as demo@ferry.local / ferry-demo-password; the flow 'demo east->west' replicates demo.orders."
+else
+  echo "Create the first account at http://localhost:$PORT/sign-in: it administers this installation."
+fi
 wait -n "${pids[@]}"

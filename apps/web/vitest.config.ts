@@ -12,6 +12,8 @@ export default defineConfig({
     env: {
       NODE_ENV: 'test',
       BETTER_AUTH_URL: 'http://localhost:3000',
+      // The tests play the reverse proxy: each request's X-Forwarded-For is the client address they choose.
+      FERRY_TRUSTED_PROXIES: '127.0.0.1/32',
       FERRY_MIGRATIONS_DIR: join(import.meta.dirname, '..', '..', 'packages', 'db', 'drizzle'),
     },
   },

@@ -1,31 +1,30 @@
-import { createTeam, isFreshInstall, schema } from '@ferry/db';
+import {
+  claimFirstAdmin,
+  clearSignInFailures,
+  createTeam,
+  recordSignInFailure,
+  schema,
+  signInLockedFor,
+  signupDecision,
+} from '@ferry/db';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { nextCookies } from 'better-auth/next-js';
-import { organization } from 'better-auth/plugins';
-import { createAccessControl } from 'better-auth/plugins/access';
-import { defaultStatements } from 'better-auth/plugins/organization/access';
 import { db } from './db.ts';
 import { env } from './env.ts';
 
 /**
- * better-auth: email + password, sessions in Postgres, rate-limited sign-in, and the organization plugin
- * mapped onto Ferry's teams/members/invitations. Ferry's own permission table (@ferry/core) decides what a
- * member may do; the plugin's roles mirror it (only owners manage members, roles and the team).
+ * better-auth: email + password, sessions in Postgres, rate-limited sign-in. Teams, members and invitations
+ * are Ferry's own (/api/v1, one permission table, audited): better-auth's organization plugin is not loaded,
+ * so none of its endpoints (list-invitations, get-full-organization, …) exist.
+ *
+ * Sign-up is invite-only after the first account, which becomes instance admin and owns the first team
+ * (@ferry/db `decideSignup`). Sign-in is throttled per IP (only through trusted proxies, see client-ip.ts)
+ * and per account, whatever the address.
  */
-const ac = createAccessControl(defaultStatements);
-const roles = {
-  owner: ac.newRole({
-    organization: ['update', 'delete'],
-    member: ['create', 'update', 'delete'],
-    invitation: ['create', 'cancel'],
-    team: ['create', 'update', 'delete'],
-    ac: ['create', 'read', 'update', 'delete'],
-  }),
-  admin: ac.newRole({}),
-  operator: ac.newRole({}),
-  viewer: ac.newRole({}),
-};
+const emailOf = (body: unknown) =>
+  typeof (body as { email?: unknown })?.email === 'string' ? (body as { email: string }).email : '';
 
 function build() {
   const e = env();
@@ -41,9 +40,6 @@ function build() {
         session: schema.sessions,
         account: schema.accounts,
         verification: schema.verifications,
-        organization: schema.teams,
-        member: schema.members,
-        invitation: schema.invitations,
         rateLimit: schema.rateLimits,
       },
     }),
@@ -63,36 +59,50 @@ function build() {
       disableOriginCheck: false,
       disableCSRFCheck: false,
       cookiePrefix: 'ferry',
+      // X-Forwarded-For is client-controlled unless a proxy the operator trusts appends to it.
+      ipAddress:
+        e.trustedProxies.length > 0
+          ? { ipAddressHeaders: ['x-forwarded-for'], trustedProxies: e.trustedProxies }
+          : { disableIpTracking: true },
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email') return;
+        const wait = await signInLockedFor(db(), emailOf(ctx.body));
+        if (wait > 0)
+          throw new APIError('TOO_MANY_REQUESTS', {
+            message: `too many failed sign-ins for this account; try again in ${Math.ceil(wait / 60)} min`,
+          });
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email') return;
+        const email = emailOf(ctx.body);
+        const returned = ctx.context.returned;
+        if (returned instanceof APIError && returned.statusCode === 401)
+          await recordSignInFailure(db(), email);
+        else if (ctx.context.newSession) await clearSignInFailures(db(), email);
+      }),
     },
     databaseHooks: {
       user: {
         create: {
-          // The first person to sign up on a fresh install owns its first team.
+          // Every way an account is made (sign-up, SSO) passes this gate.
+          before: async (user) => {
+            const d = await signupDecision(db(), user.email);
+            if (!d.ok)
+              throw new APIError('FORBIDDEN', {
+                message: 'sign-up is by invitation only: ask a team owner for an invite link',
+              });
+          },
+          // The first account of a fresh install administers it and owns its first team.
           after: async (user) => {
-            if (await isFreshInstall(db())) await createTeam(db(), user.id, 'My team');
+            if (await claimFirstAdmin(db(), user.id)) await createTeam(db(), user.id, 'My team');
           },
         },
       },
     },
-    // Team changes go through /api/v1 (one permission table, audited); the plugin's own write endpoints are off.
-    disabledPaths: [
-      '/organization/create',
-      '/organization/update',
-      '/organization/delete',
-      '/organization/invite-member',
-      '/organization/cancel-invitation',
-      '/organization/accept-invitation',
-      '/organization/reject-invitation',
-      '/organization/update-member-role',
-      '/organization/remove-member',
-      '/organization/add-member',
-      '/organization/leave',
-    ],
-    plugins: [
-      organization({ ac, roles, creatorRole: 'owner', allowUserToCreateOrganization: true }),
-      nextCookies(),
-    ],
+    plugins: [nextCookies()],
   });
 }
 

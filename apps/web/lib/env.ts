@@ -1,5 +1,6 @@
 import { parseSecretKey, type SecretKey } from '@ferry/core/secret-box';
 import { z } from 'zod';
+import { cidrBlockList, parseCidrList } from './client-ip.ts';
 
 /**
  * The app's configuration, read once and validated (STYLE.md habit 9). Development and test get documented
@@ -12,6 +13,9 @@ import { z } from 'zod';
  *   BETTER_AUTH_URL       public URL of the app (default http://localhost:3000)
  *   REDIS_URL             Redis of the workers' queues (default redis://127.0.0.1:6379)
  *   FERRY_REDIS_PREFIX    key prefix of this installation's queues (default "ferry", as the worker's)
+ *   FERRY_TRUSTED_PROXIES CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none, the
+ *                         header is ignored)
+ *   FERRY_ALLOW_SIGNUP, FERRY_ALLOW_TEAM_CREATION  "1" opens sign-up / team creation (read by @ferry/db)
  */
 const DEV_SECRET_KEY = Buffer.from('ferry-dev-only-key-not-for-prod!').toString('base64'); // 32 bytes
 const DEV_AUTH_SECRET = 'ferry-dev-only-auth-secret-not-for-production';
@@ -25,6 +29,17 @@ const schema = z.object({
   BETTER_AUTH_URL: z.string().url().default('http://localhost:3000'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   FERRY_REDIS_PREFIX: z.string().min(1).default('ferry'),
+  FERRY_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .refine((v) => {
+      try {
+        cidrBlockList(parseCidrList(v));
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'a comma-separated list of IP addresses or CIDRs'),
 });
 
 export interface Env {
@@ -34,6 +49,7 @@ export interface Env {
   baseUrl: string;
   redisUrl: string;
   redisPrefix: string;
+  trustedProxies: string[];
 }
 
 let cached: Env | undefined;
@@ -69,6 +85,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     baseUrl: e.BETTER_AUTH_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.FERRY_REDIS_PREFIX,
+    trustedProxies: parseCidrList(e.FERRY_TRUSTED_PROXIES),
   };
 }
 

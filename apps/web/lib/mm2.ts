@@ -1,21 +1,28 @@
 import {
   ApiError,
+  type ClusterCreate,
   type ClusterSettings,
   type ClusterView,
+  clusterCreateSchema,
   exportMm2,
+  type FieldIssue,
   type FlowConfig,
   type FlowView,
+  fieldIssues,
+  flowCreateSchema,
   importMm2,
   type SecurityProtocol,
 } from '@ferry/core';
 import {
   createCluster,
   createFlow,
+  type Db,
   getClusterOrThrow,
   getFlowRowOrThrow,
   listClusters,
   type TeamContext,
 } from '@ferry/db';
+import { assertBrokersAllowed } from './broker-policy.ts';
 
 export async function exportFlowMm2(ctx: TeamContext, flowId: string) {
   const flow = await getFlowRowOrThrow(ctx, flowId);
@@ -54,35 +61,73 @@ export async function previewMm2(ctx: TeamContext, properties: string) {
   };
 }
 
+/**
+ * Creates the clusters and flows of an mm2.properties: each cluster and flow is validated with the same
+ * schemas as the API's own create routes (every problem reported at once, 400), then all are written in one
+ * transaction, so a failure leaves nothing half-imported behind.
+ */
 export async function importMm2Properties(ctx: TeamContext, properties: string) {
   const parsed = importMm2(properties);
   if (parsed.flows.length === 0 && parsed.clusters.length === 0)
     throw new ApiError('validation_failed', 'properties: nothing to import (no clusters or flows found)', [
       { path: 'properties', message: 'no clusters or flows found' },
     ]);
-  const byName = new Map((await listClusters(ctx)).map((c) => [c.name, c.id]));
-  const clusters: ClusterView[] = [];
+  const existing = new Map((await listClusters(ctx)).map((c) => [c.name, c.id]));
+  const issues: FieldIssue[] = [];
+  const newClusters: ClusterCreate[] = [];
   for (const c of parsed.clusters) {
-    if (byName.has(c.name)) continue;
-    const view = await createCluster(ctx, {
+    if (existing.has(c.name)) continue;
+    const r = clusterCreateSchema.safeParse({
       name: c.name,
       bootstrapServers: c.bootstrapServers,
       securityProtocol: c.securityProtocol,
       ...(c.sasl ? { sasl: c.sasl } : {}),
     });
-    byName.set(c.name, view.id);
-    clusters.push(view);
+    if (r.success) {
+      try {
+        await assertBrokersAllowed(r.data.bootstrapServers, `clusters.${c.name}.bootstrapServers`);
+        newClusters.push(r.data);
+      } catch (e) {
+        if (e instanceof ApiError && e.issues) issues.push(...e.issues);
+        else throw e;
+      }
+    } else for (const i of fieldIssues(r.error)) issues.push({ ...i, path: `clusters.${c.name}.${i.path}` });
   }
-  const flows: FlowView[] = [];
+  const placeholder = '00000000-0000-4000-8000-000000000000';
   for (const f of parsed.flows) {
-    const { flow } = await createFlow(ctx, {
+    const r = flowCreateSchema.safeParse({
       name: f.name,
-      sourceClusterId: byName.get(f.source) as string,
-      targetClusterId: byName.get(f.target) as string,
+      sourceClusterId: placeholder,
+      targetClusterId: placeholder,
       enabled: false,
       config: f.config,
     });
-    flows.push(flow);
+    if (!r.success)
+      for (const i of fieldIssues(r.error)) issues.push({ ...i, path: `flows.${f.name}.${i.path}` });
   }
-  return { clusters, flows, unmapped: parsed.unmapped };
+  if (issues.length > 0)
+    throw new ApiError('validation_failed', `${issues[0]!.path}: ${issues[0]!.message}`, issues);
+
+  return ctx.db.transaction(async (tx) => {
+    const txCtx: TeamContext = { ...ctx, db: tx as unknown as Db };
+    const byName = new Map(existing);
+    const clusters: ClusterView[] = [];
+    for (const c of newClusters) {
+      const view = await createCluster(txCtx, c);
+      byName.set(c.name, view.id);
+      clusters.push(view);
+    }
+    const flows: FlowView[] = [];
+    for (const f of parsed.flows) {
+      const { flow } = await createFlow(txCtx, {
+        name: f.name,
+        sourceClusterId: byName.get(f.source) as string,
+        targetClusterId: byName.get(f.target) as string,
+        enabled: false,
+        config: f.config,
+      });
+      flows.push(flow);
+    }
+    return { clusters, flows, unmapped: parsed.unmapped };
+  });
 }

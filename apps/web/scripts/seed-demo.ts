@@ -6,7 +6,17 @@
 import { createDb, listUserTeams, migrateDatabase, schema } from '@ferry/db';
 import { eq } from 'drizzle-orm';
 
+// A demo owner with a well-known password is a back door on a real installation: refused under
+// NODE_ENV=production unless FERRY_DEMO_SEED=1 says it is wanted (finding 8 of docs/security.md).
+if (process.env.NODE_ENV === 'production' && process.env.FERRY_DEMO_SEED !== '1') {
+  console.error(
+    'ferry seed: refusing to create the demo user with NODE_ENV=production (set FERRY_DEMO_SEED=1 to force it)',
+  );
+  process.exit(2);
+}
 (process.env as Record<string, string | undefined>).NODE_ENV ??= 'development';
+// The seed is the operator's own script: it may create the demo account on an install that already has users.
+process.env.FERRY_ALLOW_SIGNUP = '1';
 const email = process.env.FERRY_DEMO_EMAIL ?? 'demo@ferry.local';
 const password = process.env.FERRY_DEMO_PASSWORD ?? 'ferry-demo-password';
 

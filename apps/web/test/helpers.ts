@@ -1,5 +1,5 @@
 import type { Role } from '@ferry/core';
-import { schema } from '@ferry/db';
+import { schema, setInstanceSetting } from '@ferry/db';
 import { allRoutes, type RouteId, route } from '@/lib/api/routes.ts';
 import { auth } from '@/lib/auth.ts';
 import { db } from '@/lib/db.ts';
@@ -31,7 +31,21 @@ export interface Person {
 }
 
 let n = 0;
+let opened = false;
+/**
+ * Signs a new person up. Sign-up is invite-only after the first account; the fixtures open it for their own
+ * database (one per test file) so they can create people freely. Tests of the invite-only rule use
+ * `signUpAs` on a database where it stays closed.
+ */
 export async function signUp(label: string): Promise<Person> {
+  if (!opened) {
+    await setInstanceSetting(db(), 'allowSignup', true);
+    opened = true;
+  }
+  return signUpAs(label);
+}
+
+export async function signUpAs(label: string): Promise<Person> {
   const email = `${label}-${++n}-${Date.now()}@example.test`;
   const password = `pw-${label}-Very-Secret-${n}`;
   const res = await auth().api.signUpEmail({ body: { email, password, name: label }, asResponse: true });

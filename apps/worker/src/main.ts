@@ -185,6 +185,7 @@ const http = await startHttpServer({
   host: env.httpHost,
   port: env.httpPort,
   registry,
+  onCheckFailed: (check, reason) => logs.http.warn({ check }, reason),
   checks: {
     postgres: async () => {
       try {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.ts';
 import { registerOffsetsCommands } from './commands/offsets.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerSecretsCommands } from './commands/secrets.ts';
 import { registerStackCommands } from './commands/stack.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerDbCommands(program);
   registerOffsetsCommands(program);
+  registerSecretsCommands(program);
   return program;
 }
 

@@ -65,4 +65,50 @@ describe('ferry CLI', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('cannot reach Postgres at postgres://nobody:***@127.0.0.1:1/x');
   });
+
+  it('secrets rotate re-encrypts every cluster secret with the current key, bound to its endpoint', async () => {
+    const url = withDatabase(adminUrl(), dbName);
+    expect(ferry(['db', 'migrate', '--url', url]).code).toBe(0);
+    const { randomBytes } = await import('node:crypto');
+    const { createDb, schema, clusterSecrets } = await import('@ferry/db');
+    const { parseSecretKey, seal } = await import('@ferry/core/secret-box');
+    const oldKey = randomBytes(32).toString('base64');
+    const newKey = randomBytes(32).toString('base64');
+    const db = createDb(url, 1);
+    try {
+      const [team] = await db
+        .insert(schema.teams)
+        .values({ name: 'rot', slug: `rot-${process.pid}` })
+        .returning();
+      const [row] = await db
+        .insert(schema.clusters)
+        .values({
+          teamId: team!.id,
+          name: 'c1',
+          bootstrapServers: '127.0.0.1:1',
+          securityProtocol: 'SASL_PLAINTEXT',
+          settings: { sasl: { mechanism: 'PLAIN', username: 'u' } },
+          secrets: seal({ saslPassword: 'rotate-me' }, parseSecretKey('old', oldKey)) as never,
+        })
+        .returning();
+      const env = {
+        FERRY_SECRET_KEY: newKey,
+        FERRY_SECRET_KEY_ID: 'new',
+        FERRY_SECRET_KEY_PREVIOUS: `old:${oldKey}`,
+      };
+      const r = ferry(['secrets', 'rotate', '--url', url], env);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/1 re-encrypted with key "new", 0 already current, 0 unreadable/);
+      expect(r.out + r.err).not.toContain('rotate-me');
+      const { eq } = await import('drizzle-orm');
+      const [after] = await db.select().from(schema.clusters).where(eq(schema.clusters.id, row!.id));
+      expect(after!.secrets).toMatchObject({ v: 2, keyId: 'new' });
+      expect(clusterSecrets(after!, [parseSecretKey('new', newKey)])).toEqual({ saslPassword: 'rotate-me' });
+      expect(ferry(['secrets', 'rotate', '--url', url], env).out).toMatch(
+        /0 re-encrypted.*1 already current/,
+      );
+    } finally {
+      await db.$client.end();
+    }
+  });
 });

@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** The request body is larger than the API accepts. */
+  payload_too_large: 413,
   rate_limited: 429,
   internal_error: 500,
   /** A worker ran the job and it failed (the message says why). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patternError } from './topic-filter.ts';
+import { patternError } from './patterns.ts';
 
 const pattern = z.string().superRefine((p, ctx) => {
   const err = patternError(p);

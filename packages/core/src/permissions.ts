@@ -50,3 +50,8 @@ export function permissionsOf(role: Role): Permission[] {
 export function canGrant(granter: Role, granted: Role): boolean {
   return RANK[granter] >= RANK[granted];
 }
+
+/** The lesser of two roles (a token acts with at most its creator's current role). */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}

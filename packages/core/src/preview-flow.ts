@@ -1,6 +1,6 @@
 import type { FlowConfig } from './flow-config.ts';
+import { makeFilter } from './patterns.ts';
 import { isInternalTopic, isReplicaOf, remoteTopicName } from './replication-policy.ts';
-import { makeFilter } from './topic-filter.ts';
 
 export interface PreviewRow {
   topic: string;

@@ -1,5 +1,5 @@
 import type { FlowConfig } from './flow-config.ts';
-import { compilePattern } from './topic-filter.ts';
+import { compilePatterns } from './patterns.ts';
 
 /** A flow as whole-flow validation sees it (the one being saved and its team's other flows). */
 export interface FlowShape {
@@ -52,8 +52,8 @@ function patternsOverlap(a: readonly string[], b: readonly string[]): boolean {
       const la = literal(pa);
       const lb = literal(pb);
       if (la && lb) continue; // two different literals never match the same name
-      if (la && compilePattern(pb).test(pa.replaceAll('\\.', '.'))) return true;
-      if (lb && compilePattern(pa).test(pb.replaceAll('\\.', '.'))) return true;
+      if (la && compilePatterns([pb]).matches(pa.replaceAll('\\.', '.'))) return true;
+      if (lb && compilePatterns([pa]).matches(pb.replaceAll('\\.', '.'))) return true;
       if (!la && !lb) return true; // two wildcards: assume they can overlap
     }
   return false;

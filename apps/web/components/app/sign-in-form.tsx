@@ -52,7 +52,7 @@ export function SignInForm({ next }: { next: string }) {
         <CardDescription>
           {mode === 'sign-in'
             ? 'Kafka replication control plane'
-            : 'The first account of a new install owns its first team.'}
+            : 'The first account of a new install administers it; after that, sign-up needs an invitation.'}
         </CardDescription>
       </CardHeader>
       <CardContent>

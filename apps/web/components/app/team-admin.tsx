@@ -89,13 +89,13 @@ export function InviteForm({ teamId }: { teamId: string }) {
     <form
       className="flex flex-wrap items-end gap-3"
       onSubmit={onSubmitForm(async (f) => {
-        const r = await api<{ id: string }>('POST', `/api/v1/teams/${teamId}/invitations`, {
+        const r = await api<{ id: string; token: string }>('POST', `/api/v1/teams/${teamId}/invitations`, {
           email: String(f.get('email')),
           role: String(f.get('role')),
         });
         if (!r.ok) return setErrors(r.error.issues);
         setErrors({});
-        setLink(`${window.location.origin}/invite/${r.data.id}`);
+        setLink(`${window.location.origin}/invite/${r.data.token}`);
         router.refresh();
       })}
     >

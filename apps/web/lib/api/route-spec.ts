@@ -13,6 +13,8 @@ export interface RouteSpec {
   /** OpenAPI-style path, e.g. /api/v1/teams/{teamId}/clusters/{clusterId} */
   path: string;
   permission: Permission | null;
+  /** Outside a team, only for instance administrators (403 for everyone else). */
+  instanceAdmin?: boolean;
   summary: string;
   /** More than the summary, when the behaviour needs explaining (OpenAPI `description`). */
   description?: string;

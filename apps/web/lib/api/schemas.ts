@@ -25,8 +25,15 @@ export const invitationCreateSchema = z
 export const invitationSchema = z
   .object({ id: z.uuid(), email: z.string(), role: roleSchema, status: z.string(), expiresAt: z.string() })
   .meta({ id: 'Invitation' });
+export const invitationCreatedSchema = invitationSchema
+  .extend({ token: z.string().describe('The secret of the invite link /invite/{token}; shown once') })
+  .meta({ id: 'InvitationCreated' });
 export const tokenCreateSchema = z
-  .object({ name: z.string().trim().min(1, 'required').max(80), role: roleSchema })
+  .object({
+    name: z.string().trim().min(1, 'required').max(80),
+    role: roleSchema,
+    expiresInDays: z.number().int().min(1).max(3650).optional().describe('the token stops working after'),
+  })
   .meta({ id: 'ApiTokenCreate' });
 export const tokenSchema = z
   .object({
@@ -37,6 +44,7 @@ export const tokenSchema = z
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
   })
   .meta({ id: 'ApiToken' });
 export const tokenCreatedSchema = tokenSchema
@@ -124,10 +132,25 @@ export const mm2ImportedSchema = z
   .meta({ id: 'Mm2Imported' });
 export const meSchema = z
   .object({
-    user: z.object({ id: z.uuid(), name: z.string(), email: z.string() }),
+    user: z.object({
+      id: z.uuid(),
+      name: z.string(),
+      email: z.string(),
+      instanceAdmin: z.boolean().optional(),
+    }),
     teams: z.array(teamSchema),
   })
   .meta({ id: 'Me' });
+export const instanceSettingsSchema = z
+  .object({
+    allowSignup: z.boolean().describe('anyone may create an account (otherwise invite-only)'),
+    allowTeamCreation: z.boolean().describe('anyone signed in may create a team (otherwise instance admins)'),
+  })
+  .meta({ id: 'InstanceSettings' });
+export const instanceSettingsUpdateSchema = z
+  .object({ allowSignup: z.boolean().optional(), allowTeamCreation: z.boolean().optional() })
+  .strict()
+  .meta({ id: 'InstanceSettingsUpdate' });
 export const okSchema = z.object({ ok: z.literal(true) });
 export { connectionReportSchema };
 export const flowTaskSchema = z

@@ -1,6 +1,7 @@
 import { ApiError, can, fieldIssues, type Role } from '@ferry/core';
-import { type Actor, getMemberRole, resolveApiToken, type TeamContext } from '@ferry/db';
+import { type Actor, getMemberRole, isInstanceAdmin, resolveApiToken, type TeamContext } from '@ferry/db';
 import { auth } from '../auth.ts';
+import { resolveClientIp } from '../client-ip.ts';
 import { db } from '../db.ts';
 import { env } from '../env.ts';
 import { errorResponse } from './errors.ts';
@@ -20,9 +21,9 @@ export type Principal =
   | { kind: 'user'; user: { id: string; name: string; email: string } }
   | { kind: 'token'; token: { id: string; name: string; teamId: string; role: Role } };
 
+/** The client's address for the audit log: X-Forwarded-For only through trusted proxies (client-ip.ts). */
 export function clientIp(req: Request): string | null {
-  const fwd = req.headers.get('x-forwarded-for');
-  return fwd?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || null;
+  return resolveClientIp(req.headers.get('x-forwarded-for'), env().trustedProxies);
 }
 
 async function authenticate(req: Request): Promise<Principal> {
@@ -50,11 +51,38 @@ function checkSameOrigin(req: Request) {
     throw new ApiError('forbidden', 'cross-site request refused (Origin does not match)');
 }
 
+/** Largest request body any route accepts (an mm2.properties is at most 200,000 characters). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads the body as text, refusing (413) past `limit` bytes without reading further. */
+export async function readBodyLimited(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const tooLarge = () =>
+    new ApiError('payload_too_large', `the request body is larger than ${limit / 1024} KiB`);
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > limit) throw tooLarge();
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function parseBody(spec: RouteSpec, req: Request): Promise<unknown> {
   if (!spec.body) return undefined;
+  const text = await readBodyLimited(req);
   let raw: unknown;
   try {
-    raw = await req.json();
+    raw = JSON.parse(text);
   } catch {
     throw new ApiError('bad_request', 'the request body must be JSON');
   }
@@ -139,6 +167,8 @@ export function withUser<B = any>(spec: RouteSpec, handler: (a: UserArgs<B>) => 
       const principal = await authenticate(req);
       if (principal.kind !== 'user')
         throw new ApiError('forbidden', 'this route needs a signed-in person, not an API token');
+      if (spec.instanceAdmin && !(await isInstanceAdmin(db(), principal.user.id)))
+        throw new ApiError('forbidden', 'only instance administrators may do this');
       const body = (await parseBody(spec, req)) as B;
       return respond(spec, await handler({ user: principal.user, body, params, req }));
     } catch (e) {

@@ -1,5 +1,8 @@
+import { schema } from '@ferry/db';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auth } from '@/lib/auth.ts';
+import { db } from '@/lib/db.ts';
 import { call, signUp } from '../helpers.ts';
 
 const ORIGIN = 'http://localhost:3000';
@@ -99,3 +102,49 @@ describe('sign-in (better-auth)', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('sign-in throttling and client addresses (finding 6)', () => {
+  it('throttles one account whatever X-Forwarded-For says', async () => {
+    const p = await signUp('throttled');
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (await post('/sign-in/email', { email: p.email, password: 'wrong-guess-123' }, `192.0.2.${i + 1}`))
+          .status,
+      );
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    // Even the right password waits out the lock (a guesser cannot tell right from wrong).
+    expect(
+      (await post('/sign-in/email', { email: p.email, password: p.password }, '192.0.2.200')).status,
+    ).toBe(429);
+    // Another account is not affected.
+    const q = await signUp('unthrottled');
+    expect(
+      (await post('/sign-in/email', { email: q.email, password: q.password }, '192.0.2.201')).status,
+    ).toBe(200);
+  });
+
+  it('the audit log records the client behind the trusted proxy, not a spoofed leftmost entry', async () => {
+    const { createTeam } = await import('@ferry/db');
+    const p = await signUp('audit-ip');
+    const team = await createTeam(db(), p.id, 'ip team');
+    const res = await teamPatch(`/api/v1/teams/${team.id}`, p.cookie, '6.6.6.6, 203.0.113.9');
+    expect(res.status).toBe(200);
+    const [row] = await db().select().from(schema.auditLog).where(eq(schema.auditLog.action, 'team.update'));
+    expect(row?.ip).toBe('203.0.113.9');
+  });
+});
+
+async function teamPatch(path: string, cookie: string, xff: string) {
+  const mod = await import('@/app/api/v1/teams/[teamId]/route.ts');
+  const teamId = path.split('/').at(-1) as string;
+  return mod.PATCH(
+    new Request(`${ORIGIN}${path}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', origin: ORIGIN, cookie, 'x-forwarded-for': xff },
+      body: JSON.stringify({ name: 'renamed' }),
+    }),
+    { params: Promise.resolve({ teamId }) },
+  );
+}

@@ -94,6 +94,11 @@ export function flowConfig(topics: string[]) {
   };
 }
 
+/** A token made by the team's owner (tokens belong to a person and end with their membership). */
 export async function freshToken(t: TeamFixture, role: Role = 'viewer') {
-  return createApiToken(t.ctx, { name: unique('tok'), role });
+  const owner = t.people.owner;
+  return createApiToken(
+    { ...t.ctx, actor: { type: 'user', id: owner.id, name: owner.email, ip: null } },
+    { name: unique('tok'), role },
+  );
 }

@@ -1,4 +1,4 @@
-import { schema } from '@ferry/db';
+import { schema, setInstanceSetting } from '@ferry/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db.ts';
@@ -80,7 +80,7 @@ describe('clusters', () => {
     expect(r.json.sasl).toEqual({ mechanism: 'SCRAM-SHA-512', username: 'ferry', hasPassword: true });
     const [row] = await db().select().from(schema.clusters).where(eq(schema.clusters.id, A.auth));
     expect(JSON.stringify(row)).not.toContain(SASL_SECRET);
-    expect(row?.secrets).toMatchObject({ keyId: 'k1', v: 1 });
+    expect(row?.secrets).toMatchObject({ keyId: 'k1', v: 2 }); // v2: bound to the cluster's endpoint (issue #13)
   });
 
   it('keeps the stored password when an edit leaves it out', async () => {
@@ -331,9 +331,9 @@ describe('teams', () => {
     const p = await signUp('invitee');
     const inv = await call('POST', `${base()}/invitations`, owner, { email: p.email, role: 'operator' });
     expect(inv.status).toBe(201);
-    const other = await call('POST', `/api/v1/invitations/${inv.json.id}/accept`, A.people.viewer);
+    const other = await call('POST', `/api/v1/invitations/${inv.json.token}/accept`, A.people.viewer);
     expect(other.status).toBe(403);
-    const ok = await call('POST', `/api/v1/invitations/${inv.json.id}/accept`, p);
+    const ok = await call('POST', `/api/v1/invitations/${inv.json.token}/accept`, p);
     expect(ok.status, ok.text).toBe(200);
     expect((await call('GET', '/api/v1/me', p)).json.teams).toEqual([
       expect.objectContaining({ id: A.id, role: 'operator' }),
@@ -344,14 +344,22 @@ describe('teams', () => {
     const p = await signUp('cancelled');
     const inv = await call('POST', `${base()}/invitations`, owner, { email: p.email, role: 'admin' });
     expect((await call('DELETE', `${base()}/invitations/${inv.json.id}`, owner)).status).toBe(204);
-    expect((await call('POST', `/api/v1/invitations/${inv.json.id}/accept`, p)).status).toBe(404);
+    expect((await call('POST', `/api/v1/invitations/${inv.json.token}/accept`, p)).status).toBe(404);
     expect((await call('GET', '/api/v1/me', p)).json.teams).toEqual([]);
   });
 
-  it('any signed-in person can create a team and owns it', async () => {
-    const r = await call('POST', '/api/v1/teams', A.people.viewer, { name: 'Side project' });
-    expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ name: 'Side project', role: 'owner' });
+  // Was "any signed-in person can create a team": that is finding 1 of the security review (issue #13).
+  it('creating a team needs the instance admin role or the allowTeamCreation setting; the creator owns it', async () => {
+    const refused = await call('POST', '/api/v1/teams', A.people.viewer, { name: 'Side project' });
+    expect(refused.status).toBe(403);
+    await setInstanceSetting(db(), 'allowTeamCreation', true);
+    try {
+      const r = await call('POST', '/api/v1/teams', A.people.viewer, { name: 'Side project' });
+      expect(r.status).toBe(201);
+      expect(r.json).toMatchObject({ name: 'Side project', role: 'owner' });
+    } finally {
+      await setInstanceSetting(db(), 'allowTeamCreation', false);
+    }
   });
 });
 

@@ -193,16 +193,46 @@ describe('role × endpoint matrix', () => {
     });
 
   describe('routes outside a team', () => {
-    for (const id of ['me.get', 'teams.list', 'teams.create', 'invitations.accept'] as RouteId[])
+    const outside = allRoutes().filter((r) => r.permission === null);
+    it('lists every route outside a team', () => {
+      expect(outside.map((r) => r.id).sort()).toEqual(
+        [
+          'me.get',
+          'teams.list',
+          'teams.create',
+          'invitations.accept',
+          'instance.settings.get',
+          'instance.settings.update',
+        ].sort(),
+      );
+    });
+    for (const id of outside.map((r) => r.id) as RouteId[])
       it(`${id}: 401 when signed out`, async () => {
         const r = await call(
           route(id).method,
-          path(id, { invitationId: '00000000-0000-4000-8000-000000000000' }),
+          path(id, { token: 'fin_00000000000000000000' }),
           {},
-          id === 'teams.create' ? { name: 'x' } : undefined,
+          id === 'teams.create' ? { name: 'x' } : id === 'instance.settings.update' ? {} : undefined,
         );
         expect(r.status).toBe(401);
       });
+    // A's owner is this file's first account (the instance admin); team B's people are not admins.
+    for (const id of ['instance.settings.get', 'instance.settings.update', 'teams.create'] as RouteId[])
+      it.each(ROLES)(`${id}: a team %s who is not instance admin gets 403`, async (role: Role) => {
+        const r = await call(
+          route(id).method,
+          path(id, {}),
+          { cookie: B.people[role].cookie },
+          id === 'teams.create' ? { name: 'x' } : id === 'instance.settings.update' ? {} : undefined,
+        );
+        expect(r.status, r.text).toBe(403);
+      });
+    it('the instance admin (first account) may use them', async () => {
+      const admin = { cookie: A.people.owner.cookie };
+      expect((await call('GET', '/api/v1/instance/settings', admin)).status).toBe(200);
+      expect((await call('PATCH', '/api/v1/instance/settings', admin, {})).status).toBe(200);
+      expect((await call('POST', '/api/v1/teams', admin, { name: 'admin made' })).status).toBe(201);
+    });
     it('me lists exactly my teams with my role', async () => {
       const r = await call('GET', '/api/v1/me', { cookie: A.people.operator.cookie });
       expect(r.status).toBe(200);

@@ -27,7 +27,7 @@ export interface AuditEntry {
 }
 
 export async function recordAudit(
-  ctx: Pick<TeamContext, 'db' | 'teamId' | 'actor'>,
+  ctx: Pick<TeamContext, 'db' | 'actor'> & { teamId: string | null },
   e: AuditEntry,
 ): Promise<void> {
   await ctx.db.insert(auditLog).values({

@@ -1,5 +1,5 @@
 import type { ClusterSecrets, ClusterSettings, ClusterView } from '@ferry/core';
-import { open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
+import { clusterSecretContext, open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
 import type { clusters } from '../schema/replication.ts';
 
 export type ClusterRow = typeof clusters.$inferSelect;
@@ -27,5 +27,19 @@ export function clusterView(row: ClusterRow): ClusterView {
 
 /** Decrypts a cluster's secrets, for connecting to it. Never put the result in a response or a log. */
 export function clusterSecrets(row: ClusterRow, keyring: readonly SecretKey[]): ClusterSecrets {
-  return row.secrets ? open<ClusterSecrets>(row.secrets as unknown as SecretEnvelope, keyring) : {};
+  return row.secrets
+    ? open<ClusterSecrets>(row.secrets as unknown as SecretEnvelope, keyring, secretContextOf(row))
+    : {};
+}
+
+/** The endpoint a row's secrets are sealed to (id, bootstrap servers, protocol, CA). */
+export function secretContextOf(
+  row: Pick<ClusterRow, 'id' | 'bootstrapServers' | 'securityProtocol' | 'settings'>,
+) {
+  return clusterSecretContext({
+    id: row.id,
+    bootstrapServers: row.bootstrapServers,
+    securityProtocol: row.securityProtocol,
+    caPem: (row.settings as ClusterSettings).tls?.caPem ?? null,
+  });
 }

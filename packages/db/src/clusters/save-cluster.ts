@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ApiError,
   type ClusterCreate,
@@ -10,7 +11,7 @@ import { and, eq, or } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { TeamContext } from '../context.ts';
 import { clusters, flows } from '../schema/replication.ts';
-import { type ClusterRow, clusterSecrets, clusterView } from './cluster-view.ts';
+import { type ClusterRow, clusterSecrets, clusterView, secretContextOf } from './cluster-view.ts';
 import { getClusterOrThrow } from './get-cluster.ts';
 
 interface Effective {
@@ -52,14 +53,53 @@ function nameTaken(e: unknown): boolean {
   return (err.cause ?? err).code === '23505';
 }
 
+/** Seals a cluster's secrets bound to its endpoint (AES-GCM additional data, see secret-box.ts). */
+function sealFor(
+  ctx: TeamContext,
+  row: { id: string; bootstrapServers: string; securityProtocol: string; settings: ClusterSettings },
+  secrets: ClusterSecrets,
+) {
+  if (!Object.keys(secrets).length || !ctx.keyring[0]) return null;
+  return seal(secrets, ctx.keyring[0], secretContextOf(row as ClusterRow));
+}
+
+/**
+ * Whether an edit moves the cluster to another endpoint: other bootstrap servers, another security protocol
+ * or another CA. Stored secrets never follow such a change (finding 4: an admin re-pointed a cluster at
+ * their own host, pressed Test and received the password); they must be typed again.
+ */
+export function endpointChanged(
+  prev: { bootstrapServers: string; securityProtocol: string; caPem?: string | null },
+  next: { bootstrapServers: string; securityProtocol: string; caPem?: string | null },
+): boolean {
+  const norm = (s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim().toLowerCase())
+      .filter(Boolean)
+      .sort()
+      .join(',');
+  return (
+    norm(prev.bootstrapServers) !== norm(next.bootstrapServers) ||
+    prev.securityProtocol !== next.securityProtocol ||
+    (prev.caPem ?? '') !== (next.caPem ?? '')
+  );
+}
+
 export async function createCluster(ctx: TeamContext, input: ClusterCreate) {
   const { settings, secrets } = split({ protocol: input.securityProtocol, sasl: input.sasl, tls: input.tls });
-  const sealed = Object.keys(secrets).length && ctx.keyring[0] ? seal(secrets, ctx.keyring[0]) : null;
+  const id = randomUUID();
+  const sealed = sealFor(
+    ctx,
+    { id, bootstrapServers: input.bootstrapServers, securityProtocol: input.securityProtocol, settings },
+    secrets,
+  );
   let row: ClusterRow | undefined;
   try {
     [row] = await ctx.db
       .insert(clusters)
       .values({
+        id,
         teamId: ctx.teamId,
         name: input.name,
         bootstrapServers: input.bootstrapServers,
@@ -90,8 +130,19 @@ export async function updateCluster(ctx: TeamContext, id: string, input: Cluster
   const prevRow = await getClusterOrThrow(ctx, id);
   const before = clusterView(prevRow);
   const prevSettings = prevRow.settings as ClusterSettings;
-  const prevSecrets = clusterSecrets(prevRow, ctx.keyring);
   const protocol = input.securityProtocol ?? prevRow.securityProtocol;
+  const bootstrapServers = input.bootstrapServers ?? prevRow.bootstrapServers;
+  const caPem = input.tls ? input.tls.caPem || null : (prevSettings.tls?.caPem ?? null);
+  const moved = endpointChanged(
+    {
+      bootstrapServers: prevRow.bootstrapServers,
+      securityProtocol: prevRow.securityProtocol,
+      caPem: prevSettings.tls?.caPem ?? null,
+    },
+    { bootstrapServers, securityProtocol: protocol, caPem },
+  );
+  // Secrets stay only while the endpoint stays: a moved cluster gets exactly the secrets sent with the edit.
+  const prevSecrets: ClusterSecrets = moved ? {} : clusterSecrets(prevRow, ctx.keyring);
   const saslIn = input.sasl ?? prevSettings.sasl;
   if (protocol.startsWith('SASL_') && !saslIn)
     throw new ApiError('validation_failed', `sasl: required for ${protocol}`, [
@@ -113,18 +164,28 @@ export async function updateCluster(ctx: TeamContext, id: string, input: Cluster
         ? { keyPem: prevSecrets.tlsKeyPem }
         : undefined,
   });
-  if (protocol.startsWith('SASL_') && !secrets.saslPassword)
-    throw new ApiError('validation_failed', 'sasl.password: required', [
-      { path: 'sasl.password', message: 'required' },
+  if (protocol.startsWith('SASL_') && !secrets.saslPassword) {
+    const message = moved
+      ? 'type the password again: the bootstrap servers, protocol or CA changed'
+      : 'required';
+    throw new ApiError('validation_failed', `sasl.password: ${message}`, [
+      { path: 'sasl.password', message },
     ]);
-  const sealed = Object.keys(secrets).length && ctx.keyring[0] ? seal(secrets, ctx.keyring[0]) : null;
+  }
+  if (moved && prevSettings.tls?.certPem && settings.tls?.certPem && !secrets.tlsKeyPem)
+    throw new ApiError(
+      'validation_failed',
+      'tls.keyPem: paste the client key again: the bootstrap servers, protocol or CA changed',
+      [{ path: 'tls.keyPem', message: 'paste the client key again: the endpoint changed' }],
+    );
+  const sealed = sealFor(ctx, { id, bootstrapServers, securityProtocol: protocol, settings }, secrets);
   let row: ClusterRow | undefined;
   try {
     [row] = await ctx.db
       .update(clusters)
       .set({
         name: input.name ?? prevRow.name,
-        bootstrapServers: input.bootstrapServers ?? prevRow.bootstrapServers,
+        bootstrapServers,
         securityProtocol: protocol,
         settings: stored(settings, secrets),
         secrets: sealed as unknown as Record<string, string> | null,

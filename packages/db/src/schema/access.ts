@@ -41,6 +41,8 @@ export const apiTokens = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Optional end of validity; a token past it is refused. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [index('api_tokens_team_id').on(t.teamId)],
 );

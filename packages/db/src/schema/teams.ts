@@ -117,6 +117,8 @@ export const invitations = pgTable(
     email: text('email').notNull(),
     role: roleEnum('role').notNull(),
     status: text('status').notNull().default('pending'),
+    /** SHA-256 of the invite token (the secret in the link); the id is not a secret. Null for old invitations. */
+    tokenHash: text('token_hash').unique(),
     inviterId: uuid('inviter_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),

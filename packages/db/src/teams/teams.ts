@@ -1,8 +1,10 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, canGrant, type Role } from '@ferry/core';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Db } from '../client.ts';
 import type { TeamContext } from '../context.ts';
+import { apiTokens } from '../schema/access.ts';
 import { invitations, members, teams, users } from '../schema/teams.ts';
 
 const slugify = (name: string) =>
@@ -100,14 +102,6 @@ export async function listMembers(ctx: Pick<TeamContext, 'db' | 'teamId'>) {
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 }
 
-async function ownerCount(db: Db, teamId: string) {
-  const [r] = await db
-    .select({ n: count() })
-    .from(members)
-    .where(and(eq(members.organizationId, teamId), eq(members.role, 'owner')));
-  return r?.n ?? 0;
-}
-
 async function getMemberOrThrow(ctx: Pick<TeamContext, 'db' | 'teamId'>, memberId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(memberId)) throw new ApiError('not_found', 'member not found');
   const [m] = await ctx.db
@@ -119,12 +113,36 @@ async function getMemberOrThrow(ctx: Pick<TeamContext, 'db' | 'teamId'>, memberI
   return m;
 }
 
-/** The last owner cannot be demoted. */
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Locks the team's owner rows and the member's row (SELECT … FOR UPDATE), so two owners demoting or removing
+ * each other at the same moment cannot both succeed and leave the team without an owner.
+ */
+async function lockForOwnerChange(tx: Tx, teamId: string, memberId: string) {
+  const owners = await tx
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.organizationId, teamId), eq(members.role, 'owner')))
+    .for('update');
+  const [m] = await tx
+    .select({ id: members.id, role: members.role, userId: members.userId })
+    .from(members)
+    .where(and(eq(members.id, memberId), eq(members.organizationId, teamId)))
+    .for('update');
+  if (!m) throw new ApiError('not_found', 'member not found');
+  return { member: m, owners: owners.length };
+}
+
+/** The last owner cannot be demoted. A demoted member's tokens fall to the new role (resolveApiToken). */
 export async function updateMemberRole(ctx: TeamContext, memberId: string, role: Role) {
   const m = await getMemberOrThrow(ctx, memberId);
-  if (m.role === 'owner' && role !== 'owner' && (await ownerCount(ctx.db, ctx.teamId)) <= 1)
-    throw new ApiError('conflict', 'the last owner cannot be demoted; make someone else owner first');
-  await ctx.db.update(members).set({ role }).where(eq(members.id, memberId));
+  await ctx.db.transaction(async (tx) => {
+    const { member, owners } = await lockForOwnerChange(tx, ctx.teamId, memberId);
+    if (member.role === 'owner' && role !== 'owner' && owners <= 1)
+      throw new ApiError('conflict', 'the last owner cannot be demoted; make someone else owner first');
+    await tx.update(members).set({ role }).where(eq(members.id, memberId));
+  });
   await recordAudit(ctx, {
     action: 'member.update_role',
     targetType: 'member',
@@ -135,33 +153,57 @@ export async function updateMemberRole(ctx: TeamContext, memberId: string, role:
   });
 }
 
-/** The last owner cannot leave or be removed. */
+/** The last owner cannot leave or be removed. The API tokens the member created in the team are revoked. */
 export async function removeMember(ctx: TeamContext, memberId: string) {
   const m = await getMemberOrThrow(ctx, memberId);
-  if (m.role === 'owner' && (await ownerCount(ctx.db, ctx.teamId)) <= 1)
-    throw new ApiError('conflict', 'the last owner cannot leave the team');
-  await ctx.db.delete(members).where(eq(members.id, memberId));
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const { member, owners } = await lockForOwnerChange(tx, ctx.teamId, memberId);
+    if (member.role === 'owner' && owners <= 1)
+      throw new ApiError('conflict', 'the last owner cannot leave the team');
+    await tx.delete(members).where(eq(members.id, memberId));
+    const rows = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(
+        and(
+          eq(apiTokens.teamId, ctx.teamId),
+          eq(apiTokens.createdById, member.userId),
+          isNull(apiTokens.revokedAt),
+        ),
+      )
+      .returning({ id: apiTokens.id });
+    return rows.length;
+  });
   await recordAudit(ctx, {
     action: 'member.remove',
     targetType: 'member',
     targetId: memberId,
     targetName: m.email,
     before: { role: m.role },
+    after: { tokensRevoked: revoked },
   });
 }
 
-/** An invite link (the invitation id) for an email with a role; valid 7 days. */
+export const INVITE_PREFIX = 'fin_';
+const hashInvite = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * An invitation for an email with a role, valid 7 days. Its link carries a random token, returned this once
+ * and stored only as a SHA-256 hash: the invitation id (which the audit log shows) opens nothing.
+ */
 export async function createInvitation(ctx: TeamContext, input: { email: string; role: Role }) {
   if (!canGrant(ctx.role, input.role))
     throw new ApiError('forbidden', `a ${ctx.role} cannot invite an ${input.role}`);
   if (ctx.actor.type !== 'user' || !ctx.actor.id)
     throw new ApiError('forbidden', 'invitations are created by people, not API tokens');
+  const token = `${INVITE_PREFIX}${randomBytes(32).toString('base64url')}`;
   const [inv] = await ctx.db
     .insert(invitations)
     .values({
       organizationId: ctx.teamId,
       email: input.email.toLowerCase(),
       role: input.role,
+      tokenHash: hashInvite(token),
       inviterId: ctx.actor.id,
       expiresAt: new Date(Date.now() + 7 * 86_400_000),
     })
@@ -179,6 +221,7 @@ export async function createInvitation(ctx: TeamContext, input: { email: string;
     role: inv!.role,
     status: inv!.status,
     expiresAt: inv!.expiresAt.toISOString(),
+    token,
   };
 }
 
@@ -196,8 +239,9 @@ export async function listInvitations(ctx: Pick<TeamContext, 'db' | 'teamId'>) {
   }));
 }
 
-export async function getInvitation(db: Db, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+/** The invitation behind an invite token (from the link), or null. */
+export async function getInvitation(db: Db, token: string) {
+  if (!token.startsWith(INVITE_PREFIX) || token.length > 100) return null;
   const [row] = await db
     .select({
       id: invitations.id,
@@ -210,28 +254,34 @@ export async function getInvitation(db: Db, id: string) {
     })
     .from(invitations)
     .innerJoin(teams, eq(teams.id, invitations.organizationId))
-    .where(eq(invitations.id, id));
+    .where(eq(invitations.tokenHash, hashInvite(token)));
   return row ?? null;
 }
 
-/** Joins the signed-in user to the invitation's team with its role. */
+/** Joins the signed-in user to the invitation's team with its role; the token works once. */
 export async function acceptInvitation(
   db: Db,
   user: { id: string; email: string; name: string },
-  id: string,
+  token: string,
   ip: string | null,
 ) {
-  const inv = await getInvitation(db, id);
+  const inv = await getInvitation(db, token);
   if (inv?.status !== 'pending' || inv.expiresAt < new Date())
     throw new ApiError('not_found', 'invitation not found or expired');
   if (inv.email !== user.email.toLowerCase())
     throw new ApiError('forbidden', `this invitation is for ${inv.email}`);
   await db.transaction(async (tx) => {
+    // Claim it first: of two concurrent accepts only one finds it pending.
+    const claimed = await tx
+      .update(invitations)
+      .set({ status: 'accepted' })
+      .where(and(eq(invitations.id, inv.id), eq(invitations.status, 'pending')))
+      .returning({ id: invitations.id });
+    if (claimed.length === 0) throw new ApiError('not_found', 'invitation not found or expired');
     await tx
       .insert(members)
       .values({ organizationId: inv.teamId, userId: user.id, role: inv.role })
       .onConflictDoNothing();
-    await tx.update(invitations).set({ status: 'accepted' }).where(eq(invitations.id, id));
   });
   await recordAudit(
     { db, teamId: inv.teamId, actor: { type: 'user', id: user.id, name: user.email, ip } },

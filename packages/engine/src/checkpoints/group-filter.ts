@@ -1,3 +1,4 @@
+import { compilePatterns, type PatternMatcher, PatternRefused } from '@ferry/core/patterns';
 import { ConfigError } from '../errors.ts';
 
 /** MM2's `DefaultGroupFilter` defaults. */
@@ -11,16 +12,14 @@ export interface GroupFilter {
   shouldReplicateGroup(group: string): boolean;
 }
 
-function compile(key: string, patterns: string[]): RegExp | undefined {
+function compile(key: string, patterns: string[]): PatternMatcher | undefined {
   if (patterns.length === 0) return undefined;
-  for (const p of patterns) {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw new ConfigError(key, p, `not a valid regular expression: ${(e as Error).message}`);
-    }
+  try {
+    return compilePatterns(patterns);
+  } catch (e) {
+    if (e instanceof PatternRefused) throw new ConfigError(key, e.pattern, e.message);
+    throw e;
   }
-  return new RegExp(`^(?:${patterns.map((p) => `(?:${p})`).join('|')})$`);
 }
 
 /** `groups` / `groups.exclude` with MM2 semantics: full match, exclude wins; Ferry's own groups are excluded. */
@@ -32,6 +31,6 @@ export function groupFilter(
   const exc = compile('groups.exclude', exclude);
   return {
     shouldReplicateGroup: (g) =>
-      !FERRY_GROUP.test(g) && inc !== undefined && inc.test(g) && !(exc?.test(g) ?? false),
+      !FERRY_GROUP.test(g) && inc !== undefined && inc.matches(g) && !(exc?.matches(g) ?? false),
   };
 }

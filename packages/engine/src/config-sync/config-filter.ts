@@ -1,3 +1,4 @@
+import { compilePatterns, type PatternMatcher, PatternRefused } from '@ferry/core/patterns';
 import { ConfigError } from '../errors.ts';
 
 /**
@@ -20,20 +21,14 @@ export interface ConfigPropertyFilter {
 export function configPropertyFilter(
   exclude: string[] = DEFAULT_CONFIG_PROPERTIES_EXCLUDE,
 ): ConfigPropertyFilter {
-  for (const p of exclude) {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw new ConfigError(
-        'config.properties.exclude',
-        p,
-        `not a valid regular expression: ${(e as Error).message}`,
-      );
-    }
+  let re: PatternMatcher | undefined;
+  try {
+    re = exclude.length === 0 ? undefined : compilePatterns(exclude);
+  } catch (e) {
+    if (e instanceof PatternRefused) throw new ConfigError('config.properties.exclude', e.pattern, e.message);
+    throw e;
   }
-  const re =
-    exclude.length === 0 ? undefined : new RegExp(`^(?:${exclude.map((p) => `(?:${p})`).join('|')})$`);
-  return { shouldReplicateConfigProperty: (name) => !(re?.test(name) ?? false) };
+  return { shouldReplicateConfigProperty: (name) => !(re?.matches(name) ?? false) };
 }
 
 /** A source topic config entry as describeConfigs reports it. */

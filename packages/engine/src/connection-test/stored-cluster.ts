@@ -1,5 +1,5 @@
 import type { ClusterCreate, ClusterSecrets, ClusterSettings, SecurityProtocol } from '@ferry/core';
-import { open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
+import { clusterSecretContext, open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
 import type { ClusterConfig } from '../config/flow-config.ts';
 import { FerryError } from '../errors.ts';
 
@@ -8,6 +8,8 @@ import { FerryError } from '../errors.ts';
  * non-secret settings in the clear, secrets sealed with the installation's key (@ferry/core/secret-box).
  */
 export interface StoredCluster {
+  /** The row id: version-2 secrets are bound to it (with bootstrap servers, protocol and CA). */
+  id?: string;
   name: string;
   bootstrapServers: string;
   securityProtocol: SecurityProtocol;
@@ -31,7 +33,15 @@ export function openClusterSecrets(row: StoredCluster, keyring: readonly SecretK
       { context: { cluster: row.name } },
     );
   try {
-    return open<ClusterSecrets>(row.secrets as SecretEnvelope, keyring);
+    const context = row.id
+      ? clusterSecretContext({
+          id: row.id,
+          bootstrapServers: row.bootstrapServers,
+          securityProtocol: row.securityProtocol,
+          caPem: ((row.settings ?? {}) as ClusterSettings).tls?.caPem ?? null,
+        })
+      : undefined;
+    return open<ClusterSecrets>(row.secrets as SecretEnvelope, keyring, context);
   } catch (e) {
     throw new FerryError('SECRETS_UNREADABLE', (e as Error).message, {
       context: { cluster: row.name },

@@ -4,6 +4,7 @@ const { Kafka: KafkaClient, logLevel } = kafkajs;
 
 import type { ClusterConfig } from '../config/flow-config.ts';
 import { registerCodecs } from './codecs.ts';
+import { policySocketFactory } from './policy-socket.ts';
 
 /** Timeouts and retries of a client; the defaults suit replication, short ones suit interactive checks. */
 export interface ClientTuning {
@@ -30,6 +31,8 @@ export function kafkaFor(cluster: ClusterConfig, clientId: string, tuning: Clien
       maxRetryTime: tuning.maxRetryTimeMs ?? 5000,
     },
     logLevel: logLevel.NOTHING,
+    // Every connection, to bootstrap servers and to brokers named by metadata, passes the network policy.
+    socketFactory: policySocketFactory(),
   };
   if (cluster.sasl) {
     const { mechanism, username, password } = cluster.sasl;

@@ -1,3 +1,4 @@
+import { compilePatterns, type PatternMatcher, PatternRefused } from '@ferry/core/patterns';
 import { ConfigError } from '../errors.ts';
 
 /** MM2's default `topics.exclude` (`DefaultTopicFilter`). */
@@ -17,17 +18,14 @@ export function splitList(value: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
-function compile(key: string, patterns: string[]): RegExp | undefined {
+function compile(key: string, patterns: string[]): PatternMatcher | undefined {
   if (patterns.length === 0) return undefined;
-  for (const p of patterns) {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw new ConfigError(key, p, `not a valid regular expression: ${(e as Error).message}`);
-    }
+  try {
+    return compilePatterns(patterns);
+  } catch (e) {
+    if (e instanceof PatternRefused) throw new ConfigError(key, e.pattern, e.message);
+    throw e;
   }
-  // MM2 joins the list with "|" and requires a full match (Pattern.matcher(topic).matches()).
-  return new RegExp(`^(?:${patterns.map((p) => `(?:${p})`).join('|')})$`);
 }
 
 /** Include/exclude regex lists with MM2 semantics: full match, exclude wins. */
@@ -38,6 +36,6 @@ export function topicFilter(
   const inc = compile('topics', include);
   const exc = compile('topics.exclude', exclude);
   return {
-    shouldReplicate: (topic) => (inc?.test(topic) ?? false) && !(exc?.test(topic) ?? false),
+    shouldReplicate: (topic) => (inc?.matches(topic) ?? false) && !(exc?.matches(topic) ?? false),
   };
 }

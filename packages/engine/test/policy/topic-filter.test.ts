@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { groupFilter } from '../../src/checkpoints/group-filter.ts';
 import { defaultReplicationPolicy, shouldReplicate, topicFilter } from '../../src/index.ts';
 import { splitList } from '../../src/policy/topic-filter.ts';
 
@@ -55,5 +56,22 @@ describe('shouldReplicate (filter + internal topics + cycles + heartbeats)', () 
     ['east.checkpoints.internal', false],
   ])('east->west: %s -> %s', (topic, ok) => {
     expect(shouldReplicate(filter, policy, 'west', topic)).toBe(ok);
+  });
+});
+
+describe('topic and group patterns run in linear time (finding 3, ReDoS)', () => {
+  it('a catastrophic pattern answers at once against a long source topic name', () => {
+    const f = topicFilter(['(a+)+', '(.*a){12}'], []);
+    const g = groupFilter(['(a|aa)+'], []);
+    const name = `${'a'.repeat(240)}-`;
+    const t0 = performance.now();
+    expect(f.shouldReplicate(name)).toBe(false);
+    expect(g.shouldReplicateGroup(name)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(250);
+  });
+
+  it('refuses a pattern RE2 cannot run in linear time, naming the key', () => {
+    expect(() => topicFilter(['(a)\\1'], [])).toThrow(/topics=\(a\)\\1: not a valid regular expression/);
+    expect(() => groupFilter(['.*'], ['(?!x).*'])).toThrow(/groups\.exclude=/);
   });
 });

@@ -1,4 +1,5 @@
 import { SignInForm } from '@/components/app/sign-in-form.tsx';
+import { safeNext } from '@/lib/safe-next.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -6,7 +7,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { next } = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
-      <SignInForm next={next?.startsWith('/') && !next.startsWith('//') ? next : '/flows'} />
+      <SignInForm next={safeNext(next)} />
     </main>
   );
 }

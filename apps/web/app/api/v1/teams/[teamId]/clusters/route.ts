@@ -2,10 +2,12 @@ import type { ClusterCreate } from '@ferry/core';
 import { clusterView, createCluster, listClusters } from '@ferry/db';
 import { route } from '@/lib/api/routes.ts';
 import { withTeam } from '@/lib/api/with-team.ts';
+import { assertBrokersAllowed } from '@/lib/broker-policy.ts';
 
 export const GET = withTeam(route('clusters.list'), async ({ ctx }) => ({
   items: (await listClusters(ctx)).map(clusterView),
 }));
-export const POST = withTeam<ClusterCreate>(route('clusters.create'), ({ ctx, body }) =>
-  createCluster(ctx, body),
-);
+export const POST = withTeam<ClusterCreate>(route('clusters.create'), async ({ ctx, body }) => {
+  await assertBrokersAllowed(body.bootstrapServers);
+  return createCluster(ctx, body);
+});

@@ -4,6 +4,7 @@ import { route } from '@/lib/api/routes.ts';
 import { withTeam } from '@/lib/api/with-team.ts';
 
 export const GET = withTeam(route('tokens.list'), async ({ ctx }) => ({ items: await listApiTokens(ctx) }));
-export const POST = withTeam<{ name: string; role: Role }>(route('tokens.create'), ({ ctx, body }) =>
-  createApiToken(ctx, body),
+export const POST = withTeam<{ name: string; role: Role; expiresInDays?: number }>(
+  route('tokens.create'),
+  ({ ctx, body }) => createApiToken(ctx, body),
 );

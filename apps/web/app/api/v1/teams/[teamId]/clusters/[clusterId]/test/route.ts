@@ -1,10 +1,14 @@
 import { getClusterOrThrow, recordAudit } from '@ferry/db';
 import { route } from '@/lib/api/routes.ts';
 import { withTeam } from '@/lib/api/with-team.ts';
+import { assertBrokersAllowed } from '@/lib/broker-policy.ts';
+import { limitConnectionTests } from '@/lib/connection-test-limit.ts';
 import { testClusterConnection } from '@/lib/test-cluster-connection.ts';
 
 export const POST = withTeam(route('clusters.test'), async ({ ctx, params }) => {
   const row = await getClusterOrThrow(ctx, params.clusterId ?? '');
+  await limitConnectionTests(ctx);
+  await assertBrokersAllowed(row.bootstrapServers);
   const report = await testClusterConnection(ctx, row);
   await recordAudit(ctx, {
     action: 'cluster.test',

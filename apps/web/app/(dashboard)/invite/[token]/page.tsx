@@ -4,10 +4,10 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card.t
 import { db } from '@/lib/db.ts';
 import { pageContext } from '@/lib/page-context.ts';
 
-export default async function InvitePage({ params }: { params: Promise<{ invitationId: string }> }) {
-  const { invitationId } = await params;
+export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
   const { user } = await pageContext();
-  const inv = await getInvitation(db(), invitationId);
+  const inv = await getInvitation(db(), token);
   return (
     <Card className="max-w-lg">
       <CardHeader>
@@ -26,7 +26,7 @@ export default async function InvitePage({ params }: { params: Promise<{ invitat
                 This invitation is for {inv.email}; you are signed in as {user.email}.
               </p>
             ) : (
-              <AcceptInvitation id={inv.id} teamId={inv.teamId} />
+              <AcceptInvitation token={token} teamId={inv.teamId} />
             )}
           </>
         )}
