@@ -9,6 +9,7 @@ import { TaskWorker } from './dispatch/task-worker.ts';
 import { createEngineRunner, engineFencer, syncEventHandler } from './engine-runner.ts';
 import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
+import { groupOffsetRows, writeGroupOffsets } from './metrics/group-offsets.ts';
 import { MetricsWriter, rollUpAndExpire } from './metrics/metrics-writer.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
 import { checkpointsProcessor } from './processors/checkpoints.ts';
@@ -106,12 +107,24 @@ const reconcileQueue = new Queue<ReconcileJobData>(RECONCILE_QUEUE, {
 const sessions = new FlowSessions({
   db,
   keyring: env.keyring,
-  onSyncEvent: syncEventHandler(logs.control, (m) => replicationMetrics.observeCheckpoint(m)),
+  onSyncEvent: syncEventHandler(logs.control, (m) => {
+    replicationMetrics.observeCheckpoint(m);
+    metricsWriter.recordCheckpoint(m);
+  }),
 });
 const processors = [
   reconcileProcessor(reconciler),
   discoveryProcessor({ db, keyring: env.keyring, status, log: logs.control, reconcileQueue }),
-  checkpointsProcessor(sessions),
+  checkpointsProcessor(sessions, async (flowId, groups) => {
+    const now = new Date();
+    for (const g of groups.keys()) metricsWriter.checkpointRound(flowId, g, now.getTime());
+    const rows = groupOffsetRows(flowId, groups, now, (g, t, p) =>
+      metricsWriter.groups.latencyOf(flowId, g, t, p),
+    );
+    await writeGroupOffsets(db, rows).catch((e) =>
+      logs.metrics.warn({ err: e.message }, 'writing group offsets failed; the next round retries'),
+    );
+  }),
   heartbeatsProcessor(sessions),
   configSyncProcessor(sessions),
   connectionTestProcessor({ db, keyring: env.keyring, workerId: me.id }),

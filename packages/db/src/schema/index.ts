@@ -1,4 +1,5 @@
 export * from './access.ts';
+export * from './observability.ts';
 export * from './observed.ts';
 export * from './replication.ts';
 export * from './teams.ts';
