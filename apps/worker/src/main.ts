@@ -10,6 +10,7 @@ import { createEngineRunner, engineFencer, syncEventHandler } from './engine-run
 import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
 import { groupOffsetRows, writeGroupOffsets } from './metrics/group-offsets.ts';
+import { probeDisabledFlows } from './metrics/lag-probe.ts';
 import { MetricsWriter, rollUpAndExpire } from './metrics/metrics-writer.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
 import { checkpointsProcessor } from './processors/checkpoints.ts';
@@ -195,6 +196,11 @@ const timers = [
       .flush()
       .catch((e) => logs.metrics.warn({ err: e.message }, 'metrics flush failed; kept for the next one'));
   }, metricsWriter.flushIntervalMs),
+  setInterval(() => {
+    probeDisabledFlows(db, env.keyring).catch((e) =>
+      logs.metrics.warn({ err: e.message }, 'lag probe of disabled flows failed; retrying'),
+    );
+  }, 10_000),
   setInterval(() => {
     rollUpAndExpire(db).catch((e) => logs.metrics.warn({ err: e.message }, 'metrics rollup failed'));
   }, 60_000),

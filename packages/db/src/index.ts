@@ -11,6 +11,7 @@ export * from './flows/flow-view.ts';
 export * from './flows/get-flow.ts';
 export * from './flows/save-flow.ts';
 export * from './metrics/flow-metrics.ts';
+export * from './metrics/flow-observed.ts';
 export * from './migrate.ts';
 export * as schema from './schema/index.ts';
 export * from './teams/teams.ts';

@@ -14,6 +14,7 @@ import {
   verificationRunSchema,
 } from '@ferry/core';
 import { z } from 'zod';
+import * as o from './observability-schemas.ts';
 import type { RouteSpec } from './route-spec.ts';
 import * as s from './schemas.ts';
 
@@ -244,6 +245,14 @@ export const ROUTES = {
       'Flow totals by default; one topic (`topic=`) or one partition (`topic=&partition=`) on request. The resolution follows the range: flow totals read raw 5 s samples for 15m and 1h, per-minute rollups for 6h and 24h, per-hour for 7d; a topic or partition reads per-minute rollups up to 6h and per-hour beyond. Each series is a list of [timestamp ms, value] pairs, oldest first; gaps are left out. `groups` has the checkpoint latency and age of every consumer group the flow checkpoints.',
     query: metricsQuerySchema,
     response: flowMetricsSchema,
+  },
+  'flows.partitions': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/partitions`,
+    permission: 'flows.read',
+    tag: 'Observability',
+    summary: 'Latest replication metrics per partition, with its state and the task and worker that own it',
+    response: list(o.partitionRowSchema),
   },
   'flows.update': {
     method: 'PATCH',

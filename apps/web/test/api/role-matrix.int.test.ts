@@ -91,6 +91,7 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
   'flows.get': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.tasks': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.metrics': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'flows.partitions': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.update': async (t) => ({
     params: { teamId: t.id, flowId: t.flow },
     body: { config: flowConfig(['orders.*']) },

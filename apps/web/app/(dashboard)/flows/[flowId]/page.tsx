@@ -1,11 +1,13 @@
-import { getFlow, listFlowTasks, listPartitionMetrics, listVerifications } from '@ferry/db';
+import { getFlow, listFlowTasks, listVerifications } from '@ferry/db';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { FlowDelete } from '@/components/app/flow-delete.tsx';
+import { FlowObservability } from '@/components/app/flow-observability.tsx';
 import { FlowToggle } from '@/components/app/flow-toggle.tsx';
 import { FlowVerification } from '@/components/app/flow-verification.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { Card, CardContent, CardHeader, CardTitle, Table } from '@/components/ui/card.tsx';
+import { listFlowPartitions } from '@/lib/flow-partitions.ts';
 import { teamPage } from '@/lib/page-context.ts';
 
 export default async function FlowPage({ params }: { params: Promise<{ flowId: string }> }) {
@@ -15,11 +17,9 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   if (!flow) notFound();
   const [tasks, partitions, [latestVerification]] = await Promise.all([
     listFlowTasks(ctx, flow.id),
-    listPartitionMetrics(ctx, flow.id),
+    listFlowPartitions(ctx, flow.id),
     listVerifications(ctx, flow.id, 1),
   ]);
-  const num = (v: number | null, digits = 0) =>
-    v === null ? '—' : v.toLocaleString('en', { maximumFractionDigits: digits });
   const c = flow.config;
   const rows: [string, string][] = [
     ['Topics', c.topics.join(', ')],
@@ -106,55 +106,7 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
           ) : null}
         </CardContent>
       </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle>Replication by partition</CardTitle>
-        </CardHeader>
-        <CardContent>
-          {partitions.length === 0 ? (
-            <p className="text-sm text-muted-foreground">
-              No metrics yet: they appear a few seconds after a worker starts replicating this flow.
-            </p>
-          ) : (
-            <div className="overflow-x-auto">
-              <Table data-testid="partition-metrics">
-                <thead>
-                  <tr>
-                    <th>Topic</th>
-                    <th>Partition</th>
-                    <th>Source end</th>
-                    <th>Replicated</th>
-                    <th>Lag (records)</th>
-                    <th>Lag (time)</th>
-                    <th>Record age</th>
-                    <th>Replication latency</th>
-                    <th>Records/s</th>
-                    <th>Updated</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {partitions.map((p) => (
-                    <tr key={`${p.topic}/${p.partition}`}>
-                      <td className="font-mono text-xs">{p.topic}</td>
-                      <td>{p.partition}</td>
-                      <td>{num(p.sourceEndOffset)}</td>
-                      <td>{num(p.replicatedOffset)}</td>
-                      <td>{num(p.lagRecords)}</td>
-                      <td>{p.lagMs === null ? '—' : `${num(p.lagMs)} ms`}</td>
-                      <td>{p.recordAgeMsAvg === null ? '—' : `${num(p.recordAgeMsAvg)} ms`}</td>
-                      <td>
-                        {p.replicationLatencyMsAvg === null ? '—' : `${num(p.replicationLatencyMsAvg)} ms`}
-                      </td>
-                      <td>{num(p.recordsPerSec, 1)}</td>
-                      <td className="text-xs">{p.updatedAt.slice(11, 19)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            </div>
-          )}
-        </CardContent>
-      </Card>
+      <FlowObservability teamId={team.id} flowId={flow.id} initialPartitions={partitions} />
       <FlowVerification
         teamId={team.id}
         flowId={flow.id}
