@@ -1,6 +1,7 @@
 export * from './cluster-schema.ts';
 export * from './errors.ts';
 export * from './flow-config.ts';
+export * from './flow-health.ts';
 export * from './metrics.ts';
 export * from './mm2.ts';
 export * from './permissions.ts';

@@ -12,6 +12,7 @@ export * from './flows/get-flow.ts';
 export * from './flows/save-flow.ts';
 export * from './metrics/flow-metrics.ts';
 export * from './metrics/flow-observed.ts';
+export * from './metrics/overview.ts';
 export * from './migrate.ts';
 export * as schema from './schema/index.ts';
 export * from './teams/teams.ts';

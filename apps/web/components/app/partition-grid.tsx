@@ -55,7 +55,11 @@ const COLUMNS = col.columns([
     ...numeric,
   }),
   col.accessor('recordsPerSec', { header: 'Records/s', cell: (c) => num(1)(c.getValue()), ...numeric }),
-  col.accessor('bytesPerSec', { header: 'Bytes/s', cell: (c) => formatBytes(c.getValue(), '/s'), ...numeric }),
+  col.accessor('bytesPerSec', {
+    header: 'Bytes/s',
+    cell: (c) => formatBytes(c.getValue(), '/s'),
+    ...numeric,
+  }),
   col.accessor('state', { header: 'State', filterFn: 'equalsString', sortFn: 'text' }),
   col.accessor('taskIndex', { header: 'Task', cell: (c) => c.getValue() ?? '—', ...numeric }),
   col.accessor('workerId', {
@@ -190,7 +194,8 @@ export function PartitionGrid({
             {items.map((v) => {
               const row = model[v.index]!;
               const r = row.original;
-              const isSel = selected !== null && selected.topic === r.topic && selected.partition === r.partition;
+              const isSel =
+                selected !== null && selected.topic === r.topic && selected.partition === r.partition;
               return (
                 <tr
                   key={row.id}

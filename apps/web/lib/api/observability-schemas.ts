@@ -21,3 +21,38 @@ export const partitionRowSchema = z.object({
   ),
   workerId: z.string().nullable().describe('The worker running that task now'),
 });
+
+const points = z.array(z.tuple([z.number(), z.number()]));
+
+export const overviewSchema = z.object({
+  flows: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      sourceClusterName: z.string(),
+      targetClusterName: z.string(),
+      enabled: z.boolean(),
+      health: z.enum(['healthy', 'lagging', 'degraded', 'failed', 'disabled']),
+      reason: z.string().describe('Why, in words'),
+      lagRecords: n,
+      lagSeconds: n,
+      recordsPerSecond: n,
+      bytesPerSecond: n,
+      sparkline: z.object({ lagRecords: points, recordsPerSecond: points }).describe('The last 15 minutes'),
+      tasks: z.object({ running: z.number(), total: z.number() }),
+    }),
+  ),
+  workers: z.array(
+    z.object({
+      id: z.string(),
+      host: z.string(),
+      pid: z.number(),
+      version: z.string(),
+      state: z.string(),
+      alive: z.boolean(),
+      lastHeartbeatAt: z.string(),
+      startedAt: z.string(),
+      tasks: z.number(),
+    }),
+  ),
+});

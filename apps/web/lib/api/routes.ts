@@ -246,6 +246,17 @@ export const ROUTES = {
     query: metricsQuerySchema,
     response: flowMetricsSchema,
   },
+  'overview.get': {
+    method: 'GET',
+    path: `${T}/overview`,
+    permission: 'flows.read',
+    tag: 'Observability',
+    summary:
+      'Every flow with its health, current lag and throughput (with 15-minute sparklines), and the workers',
+    description:
+      "Health: disabled; failed (a task failed); degraded (not running, or no metrics for a minute); lagging (over the flow's lag thresholds — by default the oldest unreplicated record is over a minute old); else healthy.",
+    response: o.overviewSchema,
+  },
   'flows.partitions': {
     method: 'GET',
     path: `${T}/flows/{flowId}/partitions`,

@@ -92,6 +92,7 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
   'flows.tasks': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.metrics': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.partitions': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'overview.get': async (t) => ({ params: { teamId: t.id } }),
   'flows.update': async (t) => ({
     params: { teamId: t.id, flowId: t.flow },
     body: { config: flowConfig(['orders.*']) },

@@ -6,7 +6,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { next } = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
-      <SignInForm next={next?.startsWith('/') && !next.startsWith('//') ? next : '/flows'} />
+      <SignInForm next={next?.startsWith('/') && !next.startsWith('//') ? next : '/overview'} />
     </main>
   );
 }
