@@ -198,3 +198,82 @@ test('lag rises while the flow is disabled under load and falls back to zero onc
   expect(p0.resolution).toBe('1m');
   await shot(page, 'obs-03-flow-caught-up');
 });
+
+test('a consumer group committing on the source translates exactly and is ready for failover', async () => {
+  test.setTimeout(180_000);
+  const group = `obs-group-${run}`;
+  const consumer = kafka.consumer({ groupId: group });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  await consumer.run({ autoCommitInterval: 500, eachMessage: async () => void seen++ });
+  await expect.poll(() => seen, { timeout: 60_000 }).toBe(440);
+  await consumer.commitOffsets([]).catch(() => undefined);
+  await consumer.disconnect(); // commits what it read; the group is then idle on the source
+  const admin = kafka.admin();
+  await admin.connect();
+  const committed = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  await admin.disconnect();
+  const offsets = committed[0]!.partitions.map((p) => Number(p.offset)).sort();
+  expect(offsets).toEqual([110, 110, 110, 110]);
+
+  await page.goto(`/flows/${flowId}/groups`);
+  const card = page.locator(`[data-testid="group-card"][data-group="${group}"]`);
+  await expect(card.getByTestId('readiness-exact')).toHaveText('4 of 4', { timeout: 90_000 });
+  await expect(card.getByTestId('readiness-reread')).toHaveText('0 records');
+  await expect(card.getByTestId('readiness-behind')).toContainText('0 records');
+  await expect(card.getByTestId('group-ready')).toHaveText('ready for failover');
+  // Offsets on both sides: 110 committed on east, translated exactly to 110 on west (the remote topic).
+  const rows = card.getByTestId('group-partitions').locator('tbody tr');
+  await expect(rows).toHaveCount(PARTITIONS);
+  for (let i = 0; i < PARTITIONS; i++) {
+    await expect(rows.nth(i).locator('td').nth(2)).toHaveText('110');
+    await expect(rows.nth(i).locator('td').nth(3)).toContainText('110');
+    await expect(rows.nth(i).locator('td').nth(4)).toHaveText('exact');
+  }
+  const groups = await api<{
+    items: { readiness: { group: string; reReadRecords: number; ready: boolean } }[];
+  }>(page.request, 'GET', `/api/v1/teams/${teamId}/flows/${flowId}/groups`);
+  expect(groups.items.find((g) => g.readiness.group === group)?.readiness).toMatchObject({
+    reReadRecords: 0,
+    ready: true,
+  });
+  // Checkpoint latency reached Postgres and the chart series.
+  await expect(async () => {
+    const m = await metrics();
+    expect(m.groups[group]?.checkpointLatencyMsAvg.length).toBeGreaterThan(0);
+    expect(m.groups[group]?.checkpointAgeSeconds.length).toBeGreaterThan(0);
+  }).toPass({ timeout: 30_000, intervals: [2000] });
+
+  await page.getByRole('button', { name: 'Sync offsets now' }).click();
+  await expect(page.getByTestId('group-sync-result')).toContainText('Synced', { timeout: 30_000 });
+  const westAdmin = new Kafka({ brokers: [west], logLevel: logLevel.NOTHING }).admin();
+  await westAdmin.connect();
+  const onWest = await westAdmin.fetchOffsets({ groupId: group, topics: [`east.${topic}`] });
+  await westAdmin.disconnect();
+  expect(onWest[0]!.partitions.map((p) => Number(p.offset)).sort()).toEqual([110, 110, 110, 110]);
+  await shot(page, 'obs-04-groups');
+  await page.goto(`/flows/${flowId}`);
+  await expect(async () => {
+    expect((await chartSummary('checkpoint-latency'))[group]?.points).toBeGreaterThan(0);
+  }).toPass({ timeout: 30_000, intervals: [1000] });
+  await shot(page, 'obs-05-flow-with-checkpoints');
+});
+
+test('the overview shows the flow healthy with its lag and throughput, and the live worker', async () => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/overview$/);
+  const row = page.getByTestId('overview-flows').locator('tr[data-flow="obs east->west"]');
+  await expect(row.getByTestId('flow-health')).toHaveText('healthy', { timeout: 30_000 });
+  await expect(page.getByTestId('overview-workers').locator('tbody tr').first()).toContainText('running');
+  const ov = await api<{ flows: { name: string; health: string; lagRecords: number }[] }>(
+    page.request,
+    'GET',
+    `/api/v1/teams/${teamId}/overview`,
+  );
+  expect(ov.flows.find((f) => f.name === 'obs east->west')).toMatchObject({
+    health: 'healthy',
+    lagRecords: 0,
+  });
+  await shot(page, 'obs-00-overview');
+});

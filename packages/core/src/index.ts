@@ -2,6 +2,7 @@ export * from './cluster-schema.ts';
 export * from './errors.ts';
 export * from './flow-config.ts';
 export * from './flow-health.ts';
+export * from './group-readiness.ts';
 export * from './metrics.ts';
 export * from './mm2.ts';
 export * from './permissions.ts';

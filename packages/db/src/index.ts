@@ -10,6 +10,7 @@ export * from './flows/flow-verifications.ts';
 export * from './flows/flow-view.ts';
 export * from './flows/get-flow.ts';
 export * from './flows/save-flow.ts';
+export * from './metrics/flow-groups.ts';
 export * from './metrics/flow-metrics.ts';
 export * from './metrics/flow-observed.ts';
 export * from './metrics/overview.ts';

@@ -56,3 +56,56 @@ export const overviewSchema = z.object({
     }),
   ),
 });
+
+export const flowGroupSchema = z.object({
+  readiness: z
+    .object({
+      group: z.string(),
+      partitions: z.number(),
+      exactPartitions: z.number(),
+      reReadRecords: z
+        .number()
+        .describe('Records the consumers would read twice after switching to the target now'),
+      unknownPartitions: z
+        .number()
+        .describe('Partitions not translatable exactly for a reason that leaves the cost unknown'),
+      notReplicatedRecords: z.number(),
+      notReplicatedSeconds: z.number(),
+      checkpointAgeSeconds: n,
+      checkpointLatencyMsAvg: n,
+      ready: z.boolean(),
+      summary: z.string(),
+    })
+    .describe('What switching the group to the target now would cost'),
+  partitions: z.array(
+    z.object({
+      group: z.string(),
+      topic: z.string(),
+      partition: z.number(),
+      remoteTopic: z.string(),
+      sourceOffset: z.number().describe('Committed offset on the source'),
+      targetOffset: n.describe('Exact translation on the target (null: not exact)'),
+      exact: z.boolean(),
+      reasonCode: z.string().nullable(),
+      reason: z.string().nullable(),
+      checkedAt: z.string(),
+      checkpointedAt: z.string().nullable(),
+      checkpointLatencyMs: n,
+      replicatedOffset: n,
+      lagRecords: n,
+      lagMs: n,
+      reReadRecords: n,
+      checkpointAgeSeconds: n,
+    }),
+  ),
+});
+
+export const groupSyncResultSchema = z.object({
+  state: z.enum(['done', 'queued', 'failed']),
+  groups: z.number().optional().describe('Groups with exact translations to write'),
+  synced: z
+    .number()
+    .optional()
+    .describe('Groups written into the target (those with no active members there)'),
+  notice: z.string().optional(),
+});

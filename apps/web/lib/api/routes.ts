@@ -257,6 +257,30 @@ export const ROUTES = {
       "Health: disabled; failed (a task failed); degraded (not running, or no metrics for a minute); lagging (over the flow's lag thresholds — by default the oldest unreplicated record is over a minute old); else healthy.",
     response: o.overviewSchema,
   },
+  'flows.groups': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/groups`,
+    permission: 'flows.read',
+    tag: 'Observability',
+    summary:
+      'Consumer groups of the flow: offsets on both sides, checkpoint age and latency, failover readiness',
+    response: list(o.flowGroupSchema),
+  },
+  'flows.groups.sync': {
+    method: 'POST',
+    path: `${T}/flows/{flowId}/groups/sync`,
+    permission: 'flows.failover',
+    tag: 'Observability',
+    summary: 'Sync group offsets now: write the exact translations into the target groups (audited)',
+    description:
+      'What `ferry offsets sync` does, run by a worker: every group whose translation is exact gets its offsets written into the target group, when that group has no active members there (never backwards). Queued on the checkpoints queue; with a live worker the answer waits for its result (state `done`, up to 20 s), else the sync stays queued (state `queued`).',
+    response: o.groupSyncResultSchema,
+    status: 202,
+    errors: {
+      conflict: 'the flow is disabled (no checkpoint state to sync from)',
+      unavailable: 'Redis cannot be reached',
+    },
+  },
   'flows.partitions': {
     method: 'GET',
     path: `${T}/flows/{flowId}/partitions`,

@@ -93,6 +93,17 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
   'flows.metrics': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.partitions': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'overview.get': async (t) => ({ params: { teamId: t.id } }),
+  'flows.groups': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'flows.groups.sync': async (t) => {
+    const { flow } = await createFlow(t.ctx, {
+      name: unique('sync'),
+      sourceClusterId: t.east,
+      targetClusterId: t.west,
+      enabled: true,
+      config: flowConfig([unique('t')]),
+    });
+    return { params: { teamId: t.id, flowId: flow.id } };
+  },
   'flows.update': async (t) => ({
     params: { teamId: t.id, flowId: t.flow },
     body: { config: flowConfig(['orders.*']) },

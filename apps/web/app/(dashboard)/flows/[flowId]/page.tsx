@@ -60,6 +60,9 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
             disabled={!can('flows.toggle')}
           />
           <Button variant="outline" asChild>
+            <Link href={`/flows/${flow.id}/groups`}>Consumer groups</Link>
+          </Button>
+          <Button variant="outline" asChild>
             <a href={`/api/v1/teams/${team.id}/flows/${flow.id}/mm2`}>Export mm2.properties</a>
           </Button>
           {can('flows.write') ? (
