@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { testCluster } from '@ferry/testkit/vitest';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { Kafka, logLevel } from 'kafkajs';
@@ -106,8 +109,10 @@ test('sign up, register east and west, and replicate a 4-partition topic', async
 
   await page.goto(`/flows/${flowId}`);
   const grid = page.getByTestId('partition-metrics');
-  // The grid refreshes itself from the API (every 10 s): no reload needed.
+  // The grid refreshes itself from the API (every 10 s): no reload needed. The flow also replicates the
+  // heartbeats topic (as MM2 does): the topic filter leaves only ours.
   await expect(async () => {
+    await page.getByLabel('Filter by topic').selectOption(topic, { timeout: 2000 });
     const rows = grid.locator('tbody tr:not([aria-hidden])');
     await expect(rows).toHaveCount(PARTITIONS);
     for (let p = 0; p < PARTITIONS; p++) {
@@ -170,6 +175,7 @@ test('lag rises while the flow is disabled under load and falls back to zero onc
     expect(last(m.series.lagRecords!)).toBe(400);
   }).toPass({ timeout: 60_000, intervals: [2000] });
   await page.goto(`/flows/${flowId}`);
+  await page.getByLabel('Filter by topic').selectOption(topic);
   await expect(async () => {
     expect((await chartSummary('lag')).Records!.last).toBe(400);
   }).toPass({ timeout: 30_000, intervals: [1000] });
@@ -258,6 +264,106 @@ test('a consumer group committing on the source translates exactly and is ready 
     expect((await chartSummary('checkpoint-latency'))[group]?.points).toBeGreaterThan(0);
   }).toPass({ timeout: 30_000, intervals: [1000] });
   await shot(page, 'obs-05-flow-with-checkpoints');
+});
+
+test('an alert fires to a local webhook receiver when lag crosses its threshold, and clears afterwards', async () => {
+  test.setTimeout(240_000);
+  const T = `/api/v1/teams/${teamId}`;
+  // A local receiver that refuses the first delivery (500) to exercise the retry, then accepts.
+  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  let calls = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      calls++;
+      if (calls === 1) {
+        res.writeHead(500).end('not yet');
+        return;
+      }
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const hook = await api<{ secret: string }>(page.request, 'POST', `${T}/webhooks`, {
+      url: `http://127.0.0.1:${port}/ferry`,
+    });
+    const bad = await page.request.fetch(`${T}/webhooks`, {
+      method: 'POST',
+      data: { url: 'http://169.254.169.254/latest' },
+      headers: { origin },
+    });
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error.issues[0]).toMatchObject({
+      path: 'url',
+      message: 'link-local addresses are not allowed',
+    });
+    await api(page.request, 'PUT', `${T}/flows/${flowId}/alert-rules`, { lagRecordsMax: 50 });
+
+    await api(page.request, 'PUT', `${T}/flows/${flowId}/enabled`, { enabled: false });
+    await expect(async () => {
+      const tasks = await api<{ items: { state: string }[] }>(
+        page.request,
+        'GET',
+        `${T}/flows/${flowId}/tasks`,
+      );
+      expect(tasks.items.every((t) => t.state !== 'running')).toBe(true);
+    }).toPass({ timeout: 60_000, intervals: [1000] });
+    await produce(80, 'c');
+
+    const events = () =>
+      received.map((r) => ({
+        ...r,
+        event: JSON.parse(r.body) as { type: string; alert: { kind: string; message: string } },
+      }));
+    await expect
+      .poll(() => events().filter((e) => e.event.type === 'alert.fired').length, { timeout: 90_000 })
+      .toBe(1);
+    const fired = events().find((e) => e.event.type === 'alert.fired')!;
+    expect(fired.event.alert).toMatchObject({
+      kind: 'lag_records',
+      message: 'obs east->west: 80 records not yet replicated (threshold 50)',
+    });
+    const ts = String(fired.headers['x-ferry-timestamp']);
+    const want = `sha256=${createHmac('sha256', hook.secret).update(`${ts}.${fired.body}`).digest('hex')}`;
+    expect(fired.headers['x-ferry-signature']).toBe(want);
+    expect(calls).toBe(2); // the refused first attempt was retried
+
+    await page.goto(`/flows/${flowId}`);
+    await expect(page.getByTestId('flow-alerts-firing')).toContainText('80 records not yet replicated');
+    await page.goto('/overview');
+    await expect(page.getByTestId('overview-flows').locator('tr[data-flow="obs east->west"]')).toContainText(
+      '1 alert firing',
+    );
+    await shot(page, 'obs-06-overview-alert');
+
+    await api(page.request, 'PUT', `${T}/flows/${flowId}/enabled`, { enabled: true });
+    await expect
+      .poll(() => events().filter((e) => e.event.type === 'alert.resolved').length, { timeout: 120_000 })
+      .toBe(1);
+    expect(events().find((e) => e.event.type === 'alert.resolved')!.event.alert.kind).toBe('lag_records');
+    const alerts = await api<{ items: { kind: string; state: string }[] }>(
+      page.request,
+      'GET',
+      `${T}/alerts?flowId=${flowId}`,
+    );
+    expect(alerts.items.map((a) => [a.kind, a.state])).toEqual([['lag_records', 'resolved']]);
+
+    await page.goto('/team');
+    const log = page.getByTestId('webhook-deliveries');
+    await expect(log.locator('tbody tr')).toHaveCount(2);
+    await expect(log).toContainText('alert.resolved');
+    await expect(log.locator('tbody tr').last()).toContainText('delivered');
+    await expect(log.locator('tbody tr').last().locator('td').nth(4)).toHaveText('2'); // attempts
+    await shot(page, 'obs-07-team-webhooks');
+  } finally {
+    server.close();
+  }
 });
 
 test('the overview shows the flow healthy with its lag and throughput, and the live worker', async () => {

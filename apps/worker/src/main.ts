@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { evaluateAlerts, sendDueWebhooks } from './alerts/alert-evaluator.ts';
 import { FlowSessions } from './control/flow-sessions.ts';
 import { TaskWorker } from './dispatch/task-worker.ts';
 import { createEngineRunner, engineFencer, syncEventHandler } from './engine-runner.ts';
@@ -196,6 +197,11 @@ const timers = [
       .flush()
       .catch((e) => logs.metrics.warn({ err: e.message }, 'metrics flush failed; kept for the next one'));
   }, metricsWriter.flushIntervalMs),
+  setInterval(() => {
+    evaluateAlerts(db)
+      .then(() => sendDueWebhooks(db, env.keyring))
+      .catch((e) => logs.metrics.warn({ err: e.message }, 'alert evaluation failed; retrying'));
+  }, 2000),
   setInterval(() => {
     probeDisabledFlows(db, env.keyring).catch((e) =>
       logs.metrics.warn({ err: e.message }, 'lag probe of disabled flows failed; retrying'),

@@ -1,3 +1,4 @@
+export * from './alerts.ts';
 export * from './cluster-schema.ts';
 export * from './errors.ts';
 export * from './flow-config.ts';

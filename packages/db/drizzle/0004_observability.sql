@@ -101,6 +101,7 @@ ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_t
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_alert_id_flow_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."flow_alerts"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "flow_alerts_flow_state" ON "flow_alerts" USING btree ("flow_id","state");--> statement-breakpoint
+CREATE UNIQUE INDEX "flow_alerts_one_firing" ON "flow_alerts" USING btree ("flow_id","kind") WHERE state = 'firing';--> statement-breakpoint
 CREATE INDEX "group_metric_samples_at" ON "group_metric_samples" USING btree ("resolution","at");--> statement-breakpoint
 CREATE INDEX "partition_metric_samples_at" ON "partition_metric_samples" USING btree ("resolution","at");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_team_created" ON "webhook_deliveries" USING btree ("team_id","created_at");--> statement-breakpoint

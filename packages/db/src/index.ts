@@ -1,3 +1,4 @@
+export * from './alerts/alerts.ts';
 export * from './audit/list-audit.ts';
 export * from './audit/record-audit.ts';
 export * from './client.ts';

@@ -109,3 +109,35 @@ export const groupSyncResultSchema = z.object({
     .describe('Groups written into the target (those with no active members there)'),
   notice: z.string().optional(),
 });
+
+export const alertSchema = z.object({
+  id: z.uuid(),
+  flowId: z.uuid(),
+  kind: z.enum(['lag_records', 'lag_seconds', 'checkpoint_age', 'flow_failed']),
+  state: z.enum(['firing', 'resolved']),
+  value: n,
+  threshold: n,
+  message: z.string(),
+  firedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export const alertsQuerySchema = z.object({ flowId: z.uuid().optional() });
+
+export const webhookSchema = z.object({ id: z.uuid(), url: z.string(), createdAt: z.string() });
+export const webhookCreatedSchema = webhookSchema.extend({
+  secret: z.string().describe('The HMAC-SHA256 key for X-Ferry-Signature; shown once'),
+});
+export const deliverySchema = z.object({
+  id: z.uuid(),
+  webhookId: z.uuid(),
+  url: z.string(),
+  alertId: z.string().nullable(),
+  event: z.record(z.string(), z.unknown()),
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number(),
+  lastStatus: n,
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+});

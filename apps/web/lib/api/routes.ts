@@ -1,4 +1,5 @@
 import {
+  alertRulesSchema,
   clusterCreateSchema,
   clusterSchema,
   clusterUpdateSchema,
@@ -12,6 +13,7 @@ import {
   verificationQueuedSchema,
   verificationRequestSchema,
   verificationRunSchema,
+  webhookCreateSchema,
 } from '@ferry/core';
 import { z } from 'zod';
 import * as o from './observability-schemas.ts';
@@ -280,6 +282,68 @@ export const ROUTES = {
       conflict: 'the flow is disabled (no checkpoint state to sync from)',
       unavailable: 'Redis cannot be reached',
     },
+  },
+  'alerts.rules.get': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/alert-rules`,
+    permission: 'flows.read',
+    tag: 'Alerts',
+    summary: "The flow's alert thresholds (lag in records or seconds, checkpoint age, failed state)",
+    response: alertRulesSchema,
+  },
+  'alerts.rules.put': {
+    method: 'PUT',
+    path: `${T}/flows/{flowId}/alert-rules`,
+    permission: 'flows.write',
+    tag: 'Alerts',
+    summary: "Set the flow's alert thresholds (null turns one off; also the overview's 'lagging')",
+    body: alertRulesSchema,
+    response: alertRulesSchema,
+  },
+  'alerts.list': {
+    method: 'GET',
+    path: `${T}/alerts`,
+    permission: 'flows.read',
+    tag: 'Alerts',
+    summary: "The team's alerts, firing first, then newest (one flow's with flowId)",
+    query: o.alertsQuerySchema,
+    response: list(o.alertSchema),
+  },
+  'webhooks.list': {
+    method: 'GET',
+    path: `${T}/webhooks`,
+    permission: 'webhooks.read',
+    tag: 'Alerts',
+    summary: "The team's webhook receivers (secrets never returned)",
+    response: list(o.webhookSchema),
+  },
+  'webhooks.create': {
+    method: 'POST',
+    path: `${T}/webhooks`,
+    permission: 'webhooks.write',
+    tag: 'Alerts',
+    summary: 'Add a webhook receiver; its HMAC secret is shown once',
+    description:
+      'Every alert that fires or resolves on a flow of the team is POSTed as JSON to each receiver, with `X-Ferry-Timestamp` and `X-Ferry-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the secret>`. A non-2xx answer or no answer within 5 s is retried with exponential back-off (1 s, 2 s, 4 s … up to 8 attempts).',
+    body: webhookCreateSchema,
+    response: o.webhookCreatedSchema,
+    status: 201,
+  },
+  'webhooks.delete': {
+    method: 'DELETE',
+    path: `${T}/webhooks/{webhookId}`,
+    permission: 'webhooks.write',
+    tag: 'Alerts',
+    summary: 'Remove a webhook receiver',
+    status: 204,
+  },
+  'webhooks.deliveries': {
+    method: 'GET',
+    path: `${T}/webhooks/deliveries`,
+    permission: 'webhooks.read',
+    tag: 'Alerts',
+    summary: 'The delivery log: every alert event sent to a receiver, with attempts, status and error',
+    response: list(o.deliverySchema),
   },
   'flows.partitions': {
     method: 'GET',

@@ -94,6 +94,19 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
   'flows.partitions': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'overview.get': async (t) => ({ params: { teamId: t.id } }),
   'flows.groups': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'alerts.rules.get': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'alerts.rules.put': async (t) => ({
+    params: { teamId: t.id, flowId: t.flow },
+    body: { lagRecordsMax: 1000 },
+  }),
+  'alerts.list': async (t) => ({ params: { teamId: t.id } }),
+  'webhooks.list': async (t) => ({ params: { teamId: t.id } }),
+  'webhooks.create': async (t) => ({ params: { teamId: t.id }, body: { url: 'http://127.0.0.1:9/hook' } }),
+  'webhooks.delete': async (t) => {
+    const { createWebhook } = await import('@ferry/db');
+    return { params: { teamId: t.id, webhookId: (await createWebhook(t.ctx, 'http://127.0.0.1:9/x')).id } };
+  },
+  'webhooks.deliveries': async (t) => ({ params: { teamId: t.id } }),
   'flows.groups.sync': async (t) => {
     const { flow } = await createFlow(t.ctx, {
       name: unique('sync'),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -9,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { flows } from './replication.ts';
@@ -140,7 +142,11 @@ export const flowAlerts = pgTable(
     firedAt: timestamp('fired_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
-  (t) => [index('flow_alerts_flow_state').on(t.flowId, t.state)],
+  (t) => [
+    index('flow_alerts_flow_state').on(t.flowId, t.state),
+    // At most one firing alert per flow and kind: two evaluators racing insert one row, the other nothing.
+    uniqueIndex('flow_alerts_one_firing').on(t.flowId, t.kind).where(sql`state = 'firing'`),
+  ],
 );
 
 /** A team's webhook receivers; the HMAC secret is sealed (AES-256-GCM), never returned after creation. */

@@ -1,4 +1,4 @@
-import { flowsOverview, listWorkers } from '@ferry/db';
+import { firingAlerts, flowsOverview, listWorkers } from '@ferry/db';
 import Link from 'next/link';
 import { AutoRefresh } from '@/components/app/auto-refresh.tsx';
 import { Sparkline } from '@/components/app/sparkline.tsx';
@@ -19,6 +19,11 @@ const TONE = {
 export default async function OverviewPage() {
   const { ctx, can } = await teamPage('flows.read');
   const [flows, workers] = await Promise.all([flowsOverview(ctx), listWorkers(ctx)]);
+  const alerts = await firingAlerts(
+    ctx,
+    flows.map((f) => f.id),
+  );
+  const alertsOf = (id: string) => alerts.filter((a) => a.flowId === id);
   const tally = new Map<string, number>();
   for (const f of flows) tally.set(f.health, (tally.get(f.health) ?? 0) + 1);
   const counts = [...tally];
@@ -82,6 +87,16 @@ export default async function OverviewPage() {
                         {f.health}
                       </Badge>
                       <div className="mt-1 max-w-56 text-xs text-muted-foreground">{f.reason}</div>
+                      {alertsOf(f.id).length ? (
+                        <div
+                          className="mt-1 text-xs font-medium text-destructive"
+                          title={alertsOf(f.id)
+                            .map((a) => a.message)
+                            .join('\n')}
+                        >
+                          {alertsOf(f.id).length} alert{alertsOf(f.id).length > 1 ? 's' : ''} firing
+                        </div>
+                      ) : null}
                     </td>
                     <td className="whitespace-nowrap">
                       <div>{f.lagRecords === null ? '—' : `${formatCount(f.lagRecords)} records`}</div>

@@ -1,6 +1,8 @@
-import { getFlow, listFlowTasks, listVerifications } from '@ferry/db';
+import { getAlertRulesOf, getFlow, listAlerts, listFlowTasks, listVerifications } from '@ferry/db';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { AutoRefresh } from '@/components/app/auto-refresh.tsx';
+import { AlertRulesForm } from '@/components/app/flow-alerts.tsx';
 import { FlowDelete } from '@/components/app/flow-delete.tsx';
 import { FlowObservability } from '@/components/app/flow-observability.tsx';
 import { FlowToggle } from '@/components/app/flow-toggle.tsx';
@@ -15,11 +17,14 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   const { ctx, team, can } = await teamPage('flows.read');
   const flow = await getFlow(ctx, flowId).catch(() => null);
   if (!flow) notFound();
-  const [tasks, partitions, [latestVerification]] = await Promise.all([
+  const [tasks, partitions, [latestVerification], rules, alerts] = await Promise.all([
     listFlowTasks(ctx, flow.id),
     listFlowPartitions(ctx, flow.id),
     listVerifications(ctx, flow.id, 1),
+    getAlertRulesOf(ctx, flow.id),
+    listAlerts(ctx, { flowId: flow.id, limit: 10 }),
   ]);
+  const firing = alerts.filter((a) => a.state === 'firing');
   const c = flow.config;
   const rows: [string, string][] = [
     ['Topics', c.topics.join(', ')],
@@ -44,6 +49,7 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   ];
   return (
     <div className="grid gap-6">
+      <AutoRefresh everyMs={10_000} />
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">{flow.name}</h1>
@@ -109,7 +115,54 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
           ) : null}
         </CardContent>
       </Card>
+      {firing.length ? (
+        <div
+          role="alert"
+          data-testid="flow-alerts-firing"
+          className="rounded-lg border border-destructive/40 bg-destructive/10 p-4 text-sm"
+        >
+          <p className="font-semibold">Alert{firing.length > 1 ? 's' : ''} firing</p>
+          <ul className="mt-1 list-disc pl-5">
+            {firing.map((a) => (
+              <li key={a.id}>
+                {a.message}{' '}
+                <span className="text-xs text-muted-foreground">since {a.firedAt.slice(11, 19)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <FlowObservability teamId={team.id} flowId={flow.id} initialPartitions={partitions} />
+      <Card>
+        <CardHeader>
+          <CardTitle>Alerts</CardTitle>
+        </CardHeader>
+        <CardContent className="grid gap-4">
+          <AlertRulesForm teamId={team.id} flowId={flow.id} rules={rules} canEdit={can('flows.write')} />
+          {alerts.length ? (
+            <Table data-testid="flow-alerts">
+              <thead>
+                <tr>
+                  <th>Alert</th>
+                  <th>State</th>
+                  <th>Fired</th>
+                  <th>Resolved</th>
+                </tr>
+              </thead>
+              <tbody>
+                {alerts.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.message}</td>
+                    <td>{a.state}</td>
+                    <td className="text-xs">{a.firedAt.slice(0, 19).replace('T', ' ')}</td>
+                    <td className="text-xs">{a.resolvedAt?.slice(0, 19).replace('T', ' ') ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          ) : null}
+        </CardContent>
+      </Card>
       <FlowVerification
         teamId={team.id}
         flowId={flow.id}
