@@ -54,14 +54,31 @@ try {
     .from(schema.flows)
     .where(and(eq(schema.flows.teamId, team.id), eq(schema.flows.name, 'demo east->west')));
   if (!flow) {
-    await db.insert(schema.flows).values({
-      teamId: team.id,
-      name: 'demo east->west',
-      sourceClusterId: ids.east!,
-      targetClusterId: ids.west!,
-      enabled: true,
-      config: { ...defaultFlowConfig(), topics: ['demo\\..*'], tasksMax: 2, exactlyOnce: true },
-    });
+    const [created] = await db
+      .insert(schema.flows)
+      .values({
+        teamId: team.id,
+        name: 'demo east->west',
+        sourceClusterId: ids.east!,
+        targetClusterId: ids.west!,
+        enabled: true,
+        // Checkpoints every 10 s so the demo consumer group (scripts/demo-producer.ts) shows on the groups
+        // page, the readiness panel and the checkpoint-latency chart within the first minute.
+        config: {
+          ...defaultFlowConfig(),
+          topics: ['demo\\..*'],
+          tasksMax: 2,
+          exactlyOnce: true,
+          checkpointsIntervalSeconds: 10,
+          syncGroupOffsetsIntervalSeconds: 30,
+        },
+      })
+      .returning();
+    // Alert thresholds of the demo: lagging once 30 s or 5,000 records behind.
+    await db
+      .insert(schema.flowAlertRules)
+      .values({ flowId: created!.id, lagRecordsMax: 5000, lagSecondsMax: 30, checkpointAgeSecondsMax: 120 })
+      .onConflictDoNothing();
     console.log('ferry seed: demo flow "demo east->west" created and enabled (topics demo.*)');
   } else {
     console.log('ferry seed: demo flow exists');

@@ -34,7 +34,7 @@ export function controlQueue<Q extends QueueName>(name: Q): Queue<z.input<(typeo
   return q as Queue<z.input<(typeof QUEUES)[Q]>>;
 }
 
-function queueEvents(name: QueueName): QueueEvents {
+export function queueEvents(name: QueueName): QueueEvents {
   const s = state();
   let e = s.events.get(name);
   if (!e) {

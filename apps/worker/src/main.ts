@@ -4,11 +4,14 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { evaluateAlerts, sendDueWebhooks } from './alerts/alert-evaluator.ts';
 import { FlowSessions } from './control/flow-sessions.ts';
 import { TaskWorker } from './dispatch/task-worker.ts';
 import { createEngineRunner, engineFencer, syncEventHandler } from './engine-runner.ts';
 import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
+import { groupOffsetRows, writeGroupOffsets } from './metrics/group-offsets.ts';
+import { probeDisabledFlows } from './metrics/lag-probe.ts';
 import { MetricsWriter, rollUpAndExpire } from './metrics/metrics-writer.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
 import { checkpointsProcessor } from './processors/checkpoints.ts';
@@ -110,12 +113,24 @@ const verificationQueue = new Queue(VERIFICATION_QUEUE, {
 const sessions = new FlowSessions({
   db,
   keyring: env.keyring,
-  onSyncEvent: syncEventHandler(logs.control, (m) => replicationMetrics.observeCheckpoint(m)),
+  onSyncEvent: syncEventHandler(logs.control, (m) => {
+    replicationMetrics.observeCheckpoint(m);
+    metricsWriter.recordCheckpoint(m);
+  }),
 });
 const processors = [
   reconcileProcessor(reconciler),
   discoveryProcessor({ db, keyring: env.keyring, status, log: logs.control, reconcileQueue }),
-  checkpointsProcessor(sessions),
+  checkpointsProcessor(sessions, async (flowId, groups) => {
+    const now = new Date();
+    for (const g of groups.keys()) metricsWriter.checkpointRound(flowId, g, now.getTime());
+    const rows = groupOffsetRows(flowId, groups, now, (g, t, p) =>
+      metricsWriter.groups.latencyOf(flowId, g, t, p),
+    );
+    await writeGroupOffsets(db, rows).catch((e) =>
+      logs.metrics.warn({ err: e.message }, 'writing group offsets failed; the next round retries'),
+    );
+  }),
   heartbeatsProcessor(sessions),
   configSyncProcessor(sessions),
   connectionTestProcessor({ db, keyring: env.keyring, workerId: me.id }),
@@ -247,6 +262,16 @@ timers.push(
       .flush()
       .catch((e) => logs.metrics.warn({ err: e.message }, 'metrics flush failed; kept for the next one'));
   }, metricsWriter.flushIntervalMs),
+  setInterval(() => {
+    evaluateAlerts(db)
+      .then(() => sendDueWebhooks(db, env.keyring))
+      .catch((e) => logs.metrics.warn({ err: e.message }, 'alert evaluation failed; retrying'));
+  }, 2000),
+  setInterval(() => {
+    probeDisabledFlows(db, env.keyring).catch((e) =>
+      logs.metrics.warn({ err: e.message }, 'lag probe of disabled flows failed; retrying'),
+    );
+  }, 10_000),
   setInterval(() => {
     rollUpAndExpire(db).catch((e) => logs.metrics.warn({ err: e.message }, 'metrics rollup failed'));
   }, 60_000),

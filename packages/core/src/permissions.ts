@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'tokens.read': 'admin',
   'tokens.write': 'admin',
   'mm2.import': 'admin',
+  'webhooks.read': 'admin',
+  'webhooks.write': 'admin',
   // owner: members, roles, team
   'members.write': 'owner',
   'team.write': 'owner',

@@ -1,3 +1,4 @@
+export * from './alerts/alerts.ts';
 export * from './audit/list-audit.ts';
 export * from './audit/record-audit.ts';
 export * from './auth/rate-limit.ts';
@@ -14,6 +15,10 @@ export * from './flows/flow-view.ts';
 export * from './flows/get-flow.ts';
 export * from './flows/save-flow.ts';
 export * from './instance/instance.ts';
+export * from './metrics/flow-groups.ts';
+export * from './metrics/flow-metrics.ts';
+export * from './metrics/flow-observed.ts';
+export * from './metrics/overview.ts';
 export * from './migrate.ts';
 export * as schema from './schema/index.ts';
 export * from './teams/teams.ts';

@@ -1,10 +1,11 @@
 'use client';
-import { Activity, ArrowLeftRight, FileUp, KeyRound, Server, Users } from 'lucide-react';
+import { Activity, ArrowLeftRight, FileUp, Gauge, KeyRound, Server, Users } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils.ts';
 
 const LINKS = [
+  { href: '/overview', label: 'Overview', icon: Gauge },
   { href: '/flows', label: 'Flows', icon: ArrowLeftRight },
   { href: '/clusters', label: 'Clusters', icon: Server },
   { href: '/import', label: 'MM2 import', icon: FileUp },

@@ -1,17 +1,22 @@
 import {
+  alertRulesSchema,
   clusterCreateSchema,
   clusterSchema,
   clusterUpdateSchema,
   connectionReportSchema,
   flowCreateSchema,
+  flowMetricsSchema,
   flowSchema,
   flowToggleSchema,
   flowUpdateSchema,
+  metricsQuerySchema,
   verificationQueuedSchema,
   verificationRequestSchema,
   verificationRunSchema,
+  webhookCreateSchema,
 } from '@ferry/core';
 import { z } from 'zod';
+import * as o from './observability-schemas.ts';
 import type { RouteSpec } from './route-spec.ts';
 import * as s from './schemas.ts';
 
@@ -254,6 +259,122 @@ export const ROUTES = {
     tag: 'Flows',
     summary: 'Worker-reported tasks of the flow (state, worker, partitions, last error)',
     response: list(s.flowTaskSchema),
+  },
+  'flows.metrics': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/metrics`,
+    permission: 'flows.read',
+    tag: 'Observability',
+    summary: 'Chart series of the flow: lag, record age, replication latency, throughput, checkpoints',
+    description:
+      'Flow totals by default; one topic (`topic=`) or one partition (`topic=&partition=`) on request. The resolution follows the range: flow totals read raw 5 s samples for 15m and 1h, per-minute rollups for 6h and 24h, per-hour for 7d; a topic or partition reads per-minute rollups up to 6h and per-hour beyond. Each series is a list of [timestamp ms, value] pairs, oldest first; gaps are left out. `groups` has the checkpoint latency and age of every consumer group the flow checkpoints.',
+    query: metricsQuerySchema,
+    response: flowMetricsSchema,
+  },
+  'overview.get': {
+    method: 'GET',
+    path: `${T}/overview`,
+    permission: 'flows.read',
+    tag: 'Observability',
+    summary:
+      'Every flow with its health, current lag and throughput (with 15-minute sparklines), and the workers',
+    description:
+      "Health: disabled; failed (a task failed); degraded (not running, or no metrics for a minute); lagging (over the flow's lag thresholds — by default the oldest unreplicated record is over a minute old); else healthy.",
+    response: o.overviewSchema,
+  },
+  'flows.groups': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/groups`,
+    permission: 'flows.read',
+    tag: 'Observability',
+    summary:
+      'Consumer groups of the flow: offsets on both sides, checkpoint age and latency, failover readiness',
+    response: list(o.flowGroupSchema),
+  },
+  'flows.groups.sync': {
+    method: 'POST',
+    path: `${T}/flows/{flowId}/groups/sync`,
+    permission: 'flows.failover',
+    tag: 'Observability',
+    summary: 'Sync group offsets now: write the exact translations into the target groups (audited)',
+    description:
+      'What `ferry offsets sync` does, run by a worker: every group whose translation is exact gets its offsets written into the target group, when that group has no active members there (never backwards). Queued on the checkpoints queue; with a live worker the answer waits for its result (state `done`, up to 20 s), else the sync stays queued (state `queued`).',
+    response: o.groupSyncResultSchema,
+    status: 202,
+    errors: {
+      conflict: 'the flow is disabled (no checkpoint state to sync from)',
+      unavailable: 'Redis cannot be reached',
+    },
+  },
+  'alerts.rules.get': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/alert-rules`,
+    permission: 'flows.read',
+    tag: 'Alerts',
+    summary: "The flow's alert thresholds (lag in records or seconds, checkpoint age, failed state)",
+    response: alertRulesSchema,
+  },
+  'alerts.rules.put': {
+    method: 'PUT',
+    path: `${T}/flows/{flowId}/alert-rules`,
+    permission: 'flows.write',
+    tag: 'Alerts',
+    summary: "Set the flow's alert thresholds (null turns one off; also the overview's 'lagging')",
+    body: alertRulesSchema,
+    response: alertRulesSchema,
+  },
+  'alerts.list': {
+    method: 'GET',
+    path: `${T}/alerts`,
+    permission: 'flows.read',
+    tag: 'Alerts',
+    summary: "The team's alerts, firing first, then newest (one flow's with flowId)",
+    query: o.alertsQuerySchema,
+    response: list(o.alertSchema),
+  },
+  'webhooks.list': {
+    method: 'GET',
+    path: `${T}/webhooks`,
+    permission: 'webhooks.read',
+    tag: 'Alerts',
+    summary: "The team's webhook receivers (secrets never returned)",
+    response: list(o.webhookSchema),
+  },
+  'webhooks.create': {
+    method: 'POST',
+    path: `${T}/webhooks`,
+    permission: 'webhooks.write',
+    tag: 'Alerts',
+    summary: 'Add a webhook receiver; its HMAC secret is shown once',
+    description:
+      'Every alert that fires or resolves on a flow of the team is POSTed as JSON to each receiver, with `X-Ferry-Timestamp` and `X-Ferry-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the secret>`. A non-2xx answer or no answer within 5 s is retried with exponential back-off (1 s, 2 s, 4 s … up to 8 attempts).',
+    body: webhookCreateSchema,
+    response: o.webhookCreatedSchema,
+    status: 201,
+  },
+  'webhooks.delete': {
+    method: 'DELETE',
+    path: `${T}/webhooks/{webhookId}`,
+    permission: 'webhooks.write',
+    tag: 'Alerts',
+    summary: 'Remove a webhook receiver',
+    status: 204,
+  },
+  'webhooks.deliveries': {
+    method: 'GET',
+    path: `${T}/webhooks/deliveries`,
+    permission: 'webhooks.read',
+    tag: 'Alerts',
+    summary: 'The delivery log: every alert event sent to a receiver, with attempts, status and error',
+    response: list(o.deliverySchema),
+  },
+  'flows.partitions': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/partitions`,
+    permission: 'flows.read',
+    tag: 'Observability',
+    summary: 'Latest replication metrics per partition, with its state and the task and worker that own it',
+    response: list(o.partitionRowSchema),
   },
   'flows.update': {
     method: 'PATCH',

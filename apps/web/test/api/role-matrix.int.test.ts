@@ -90,6 +90,33 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
   }),
   'flows.get': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.tasks': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'flows.metrics': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'flows.partitions': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'overview.get': async (t) => ({ params: { teamId: t.id } }),
+  'flows.groups': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'alerts.rules.get': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'alerts.rules.put': async (t) => ({
+    params: { teamId: t.id, flowId: t.flow },
+    body: { lagRecordsMax: 1000 },
+  }),
+  'alerts.list': async (t) => ({ params: { teamId: t.id } }),
+  'webhooks.list': async (t) => ({ params: { teamId: t.id } }),
+  'webhooks.create': async (t) => ({ params: { teamId: t.id }, body: { url: 'http://127.0.0.1:9/hook' } }),
+  'webhooks.delete': async (t) => {
+    const { createWebhook } = await import('@ferry/db');
+    return { params: { teamId: t.id, webhookId: (await createWebhook(t.ctx, 'http://127.0.0.1:9/x')).id } };
+  },
+  'webhooks.deliveries': async (t) => ({ params: { teamId: t.id } }),
+  'flows.groups.sync': async (t) => {
+    const { flow } = await createFlow(t.ctx, {
+      name: unique('sync'),
+      sourceClusterId: t.east,
+      targetClusterId: t.west,
+      enabled: true,
+      config: flowConfig([unique('t')]),
+    });
+    return { params: { teamId: t.id, flowId: flow.id } };
+  },
   'flows.update': async (t) => ({
     params: { teamId: t.id, flowId: t.flow },
     body: { config: flowConfig(['orders.*']) },

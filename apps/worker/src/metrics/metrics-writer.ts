@@ -1,7 +1,10 @@
+import { RETENTION } from '@ferry/core';
 import { type Db, schema } from '@ferry/db';
 import { sql } from 'drizzle-orm';
 import { flowSample, RETENTION_MS } from './flow-sample.ts';
-import type { PartitionMetrics } from './partition-metrics.ts';
+import { type CheckpointWindow, GroupSamples } from './group-samples.ts';
+import { MinuteSamples } from './minute-samples.ts';
+import type { CheckpointMetrics, PartitionMetrics } from './partition-metrics.ts';
 
 export interface MetricsWriterOptions {
   /** Flush period; raw samples are bucketed to it. */
@@ -33,6 +36,10 @@ export class MetricsWriter {
   private latest = new Map<string, PartitionMetrics>();
   /** Records and bytes per flow since the last flush. */
   private window = new Map<string, { records: number; bytes: number }>();
+  /** Per-partition and per-topic minute series (partition_metric_samples). */
+  readonly minutes = new MinuteSamples();
+  /** Checkpoint latency and age per consumer group (group_metric_samples). */
+  readonly groups = new GroupSamples();
   rowsWritten = 0;
 
   constructor(db: Db, opts: MetricsWriterOptions = {}) {
@@ -41,7 +48,8 @@ export class MetricsWriter {
     this.maxLatestRowsPerFlush = opts.maxLatestRowsPerFlush ?? 1000;
   }
 
-  record(p: PartitionMetrics): void {
+  record(p: PartitionMetrics, now = Date.now()): void {
+    this.minutes.add(p, now);
     const k = key(p);
     // A partition still waiting keeps its place in line (Map order); its values become the newest.
     this.pending.set(k, p);
@@ -52,9 +60,20 @@ export class MetricsWriter {
     this.window.set(p.flowId, w);
   }
 
+  /** A group's checkpoint latency (the engine's `checkpoint-metrics` event). */
+  recordCheckpoint(c: CheckpointMetrics): void {
+    this.groups.addLatency(c);
+  }
+
+  /** A checkpoint round covered the group (its age restarts from here). */
+  checkpointRound(flowId: string, group: string, at = Date.now()): void {
+    this.groups.round(flowId, group, at);
+  }
+
   forgetFlow(flowId: string): void {
     for (const m of [this.pending, this.latest]) for (const [k, v] of m) if (v.flowId === flowId) m.delete(k);
     this.window.delete(flowId);
+    this.groups.forgetFlow(flowId);
   }
 
   /** Writes what is pending. Safe to call concurrently with record(); errors leave the data for next time. */
@@ -101,15 +120,22 @@ export class MetricsWriter {
       rows += chunk.length;
     }
     const flows = new Set([...this.latest.values()].map((p) => p.flowId));
+    const at = new Date(Math.floor(now / this.flushIntervalMs) * this.flushIntervalMs);
+    const checkpoints: Map<string, CheckpointWindow> = this.groups.take(now);
     if (flows.size) {
-      const at = new Date(Math.floor(now / this.flushIntervalMs) * this.flushIntervalMs);
       const samples = [...flows].map((flowId) => {
         const s = flowSample(
           flowId,
           [...this.latest.values()].filter((p) => p.flowId === flowId),
         );
         const w = this.window.get(flowId) ?? { records: 0, bytes: 0 };
-        return { ...s, records: w.records, bytes: w.bytes };
+        const c = checkpoints.get(flowId);
+        return {
+          ...s,
+          records: w.records,
+          bytes: w.bytes,
+          checkpointLatencyMsAvg: c?.flowLatencyMsAvg ?? null,
+        };
       });
       const t = schema.flowMetricSamples;
       // Several workers run tasks of one flow: their samples of the same interval are merged.
@@ -125,6 +151,7 @@ export class MetricsWriter {
             recordAgeMsMax: sql`greatest(${t.recordAgeMsMax}, excluded.record_age_ms_max)`,
             replicationLatencyMsAvg: sql`coalesce(excluded.replication_latency_ms_avg, ${t.replicationLatencyMsAvg})`,
             replicationLatencyMsMax: sql`greatest(${t.replicationLatencyMsMax}, excluded.replication_latency_ms_max)`,
+            checkpointLatencyMsAvg: sql`coalesce(excluded.checkpoint_latency_ms_avg, ${t.checkpointLatencyMsAvg})`,
             records: sql`${t.records} + excluded.records`,
             bytes: sql`${t.bytes} + excluded.bytes`,
           },
@@ -132,7 +159,19 @@ export class MetricsWriter {
       for (const f of flows) this.window.set(f, { records: 0, bytes: 0 });
       rows += samples.length;
     }
-    this.rowsWritten += rows;
+    // Checkpoint rounds may run on a worker that replicates none of the flow's partitions: their flow-level
+    // latency goes into the interval's row if one exists (never a row of zeros that would look like no lag).
+    for (const [flowId, c] of checkpoints) {
+      if (flows.has(flowId) || c.flowLatencyMsAvg === null) continue;
+      const t = schema.flowMetricSamples;
+      await this.db
+        .update(t)
+        .set({ checkpointLatencyMsAvg: c.flowLatencyMsAvg })
+        .where(sql`${t.flowId} = ${flowId} and ${t.resolution} = 'raw' and ${t.at} = ${at}`);
+    }
+    const extra =
+      (await this.groups.write(this.db, checkpoints, at)) + (await this.minutes.write(this.db, now));
+    this.rowsWritten += rows + extra;
     return rows;
   }
 }
@@ -166,9 +205,38 @@ export async function rollUpAndExpire(db: Db, now = Date.now()): Promise<void> {
   };
   await db.execute(rollup('raw', '1m', 'minute', 2 * 60_000));
   await db.execute(rollup('1m', '1h', 'hour', 2 * 3600_000));
+  await db.execute(groupRollup('raw', '1m', 'minute', new Date(now - 2 * 60_000)));
+  await db.execute(groupRollup('1m', '1h', 'hour', new Date(now - 2 * 3600_000)));
   for (const [resolution, ms] of Object.entries(RETENTION_MS)) {
+    const before = new Date(now - ms);
     await db.execute(
-      sql`delete from flow_metric_samples where resolution = ${resolution} and at < ${new Date(now - ms)}::timestamptz`,
+      sql`delete from flow_metric_samples where resolution = ${resolution} and at < ${before}::timestamptz`,
+    );
+    await db.execute(
+      sql`delete from group_metric_samples where resolution = ${resolution} and at < ${before}::timestamptz`,
     );
   }
+  for (const [resolution, ms] of Object.entries(RETENTION.partition)) {
+    await db.execute(
+      sql`delete from partition_metric_samples where resolution = ${resolution} and at < ${new Date(now - ms)}::timestamptz`,
+    );
+  }
+}
+
+/** Group samples raw → 1m → 1h, recomputed from their inputs like the flow rollup. */
+function groupRollup(from: string, to: string, unitName: 'minute' | 'hour', since: Date) {
+  const unit = sql.raw(`'${unitName}'`);
+  return sql`
+    insert into group_metric_samples (flow_id, "group", resolution, at, checkpoint_latency_ms_avg,
+      checkpoint_latency_ms_max, checkpoint_age_ms_max, samples)
+    select flow_id, "group", ${to}, date_trunc(${unit}, at),
+      sum(checkpoint_latency_ms_avg * samples) / nullif(sum(samples) filter (where checkpoint_latency_ms_avg is not null), 0),
+      max(checkpoint_latency_ms_max), max(checkpoint_age_ms_max), sum(samples)
+    from group_metric_samples
+    where resolution = ${from} and at >= date_trunc(${unit}, ${since}::timestamptz)
+    group by 1, 2, 4
+    on conflict (flow_id, "group", resolution, at) do update set
+      checkpoint_latency_ms_avg = excluded.checkpoint_latency_ms_avg,
+      checkpoint_latency_ms_max = excluded.checkpoint_latency_ms_max,
+      checkpoint_age_ms_max = excluded.checkpoint_age_ms_max, samples = excluded.samples`;
 }

@@ -1,5 +1,6 @@
 import { CHECKPOINTS_QUEUE } from '@ferry/core';
 import type { FlowSessions } from '../control/flow-sessions.ts';
+import type { RoundTranslations } from '../metrics/group-offsets.ts';
 import type { Processor } from './processor.ts';
 
 /**
@@ -8,7 +9,11 @@ import type { Processor } from './processor.ts';
  * translations into target groups with no active members, never backwards). Problems are reported as sync
  * events (logs, status), not thrown: the next round retries.
  */
-export function checkpointsProcessor(sessions: FlowSessions): Processor<typeof CHECKPOINTS_QUEUE> {
+export function checkpointsProcessor(
+  sessions: FlowSessions,
+  /** After each emit round: the translations, for the groups page and checkpoint age (Postgres). */
+  onRound: (flowId: string, groups: RoundTranslations) => Promise<void> = async () => {},
+): Processor<typeof CHECKPOINTS_QUEUE> {
   return {
     queue: CHECKPOINTS_QUEUE,
     concurrency: 4,
@@ -18,6 +23,7 @@ export function checkpointsProcessor(sessions: FlowSessions): Processor<typeof C
       const task = await session.checkpoints();
       if (data.kind === 'emit') {
         const groups = await task.emitCheckpoints();
+        await onRound(data.flowId, groups);
         return { groups: groups.size };
       }
       const results = await task.syncGroups();

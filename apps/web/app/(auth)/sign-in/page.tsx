@@ -7,7 +7,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { next } = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
-      <SignInForm next={safeNext(next)} />
+      <SignInForm next={safeNext(next, '/overview')} />
     </main>
   );
 }

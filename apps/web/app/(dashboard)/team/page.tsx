@@ -7,6 +7,7 @@ import {
   MemberRow,
   RenameTeam,
 } from '@/components/app/team-admin.tsx';
+import { TeamWebhooksSection } from '@/components/app/team-webhooks-section.tsx';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle, Table } from '@/components/ui/card.tsx';
 import { pageContext } from '@/lib/page-context.ts';
 
@@ -74,6 +75,9 @@ export default async function TeamPage() {
         </Card>
       ) : null}
       <CreateTeam />
+      {can(team.role, 'webhooks.read') ? (
+        <TeamWebhooksSection ctx={ctx} canWrite={can(team.role, 'webhooks.write')} />
+      ) : null}
     </div>
   );
 }

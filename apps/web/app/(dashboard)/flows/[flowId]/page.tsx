@@ -1,11 +1,15 @@
-import { getFlow, listFlowTasks, listPartitionMetrics, listVerifications } from '@ferry/db';
+import { getAlertRulesOf, getFlow, listAlerts, listFlowTasks, listVerifications } from '@ferry/db';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { AutoRefresh } from '@/components/app/auto-refresh.tsx';
+import { AlertRulesForm } from '@/components/app/flow-alerts.tsx';
 import { FlowDelete } from '@/components/app/flow-delete.tsx';
+import { FlowObservability } from '@/components/app/flow-observability.tsx';
 import { FlowToggle } from '@/components/app/flow-toggle.tsx';
 import { FlowVerification } from '@/components/app/flow-verification.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { Card, CardContent, CardHeader, CardTitle, Table } from '@/components/ui/card.tsx';
+import { listFlowPartitions } from '@/lib/flow-partitions.ts';
 import { teamPage } from '@/lib/page-context.ts';
 
 export default async function FlowPage({ params }: { params: Promise<{ flowId: string }> }) {
@@ -13,13 +17,14 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   const { ctx, team, can } = await teamPage('flows.read');
   const flow = await getFlow(ctx, flowId).catch(() => null);
   if (!flow) notFound();
-  const [tasks, partitions, [latestVerification]] = await Promise.all([
+  const [tasks, partitions, [latestVerification], rules, alerts] = await Promise.all([
     listFlowTasks(ctx, flow.id),
-    listPartitionMetrics(ctx, flow.id),
+    listFlowPartitions(ctx, flow.id),
     listVerifications(ctx, flow.id, 1),
+    getAlertRulesOf(ctx, flow.id),
+    listAlerts(ctx, { flowId: flow.id, limit: 10 }),
   ]);
-  const num = (v: number | null, digits = 0) =>
-    v === null ? '—' : v.toLocaleString('en', { maximumFractionDigits: digits });
+  const firing = alerts.filter((a) => a.state === 'firing');
   const c = flow.config;
   const rows: [string, string][] = [
     ['Topics', c.topics.join(', ')],
@@ -44,6 +49,7 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   ];
   return (
     <div className="grid gap-6">
+      <AutoRefresh everyMs={10_000} />
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">{flow.name}</h1>
@@ -59,6 +65,9 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
             enabled={flow.enabled}
             disabled={!can('flows.toggle')}
           />
+          <Button variant="outline" asChild>
+            <Link href={`/flows/${flow.id}/groups`}>Consumer groups</Link>
+          </Button>
           <Button variant="outline" asChild>
             <a href={`/api/v1/teams/${team.id}/flows/${flow.id}/mm2`}>Export mm2.properties</a>
           </Button>
@@ -106,53 +115,52 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
           ) : null}
         </CardContent>
       </Card>
+      {firing.length ? (
+        <div
+          role="alert"
+          data-testid="flow-alerts-firing"
+          className="rounded-lg border border-destructive/40 bg-destructive/10 p-4 text-sm"
+        >
+          <p className="font-semibold">Alert{firing.length > 1 ? 's' : ''} firing</p>
+          <ul className="mt-1 list-disc pl-5">
+            {firing.map((a) => (
+              <li key={a.id}>
+                {a.message}{' '}
+                <span className="text-xs text-muted-foreground">since {a.firedAt.slice(11, 19)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <FlowObservability teamId={team.id} flowId={flow.id} initialPartitions={partitions} />
       <Card>
         <CardHeader>
-          <CardTitle>Replication by partition</CardTitle>
+          <CardTitle>Alerts</CardTitle>
         </CardHeader>
-        <CardContent>
-          {partitions.length === 0 ? (
-            <p className="text-sm text-muted-foreground">
-              No metrics yet: they appear a few seconds after a worker starts replicating this flow.
-            </p>
-          ) : (
-            <div className="overflow-x-auto">
-              <Table data-testid="partition-metrics">
-                <thead>
-                  <tr>
-                    <th>Topic</th>
-                    <th>Partition</th>
-                    <th>Source end</th>
-                    <th>Replicated</th>
-                    <th>Lag (records)</th>
-                    <th>Lag (time)</th>
-                    <th>Record age</th>
-                    <th>Replication latency</th>
-                    <th>Records/s</th>
-                    <th>Updated</th>
+        <CardContent className="grid gap-4">
+          <AlertRulesForm teamId={team.id} flowId={flow.id} rules={rules} canEdit={can('flows.write')} />
+          {alerts.length ? (
+            <Table data-testid="flow-alerts">
+              <thead>
+                <tr>
+                  <th>Alert</th>
+                  <th>State</th>
+                  <th>Fired</th>
+                  <th>Resolved</th>
+                </tr>
+              </thead>
+              <tbody>
+                {alerts.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.message}</td>
+                    <td>{a.state}</td>
+                    <td className="text-xs">{a.firedAt.slice(0, 19).replace('T', ' ')}</td>
+                    <td className="text-xs">{a.resolvedAt?.slice(0, 19).replace('T', ' ') ?? '—'}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {partitions.map((p) => (
-                    <tr key={`${p.topic}/${p.partition}`}>
-                      <td className="font-mono text-xs">{p.topic}</td>
-                      <td>{p.partition}</td>
-                      <td>{num(p.sourceEndOffset)}</td>
-                      <td>{num(p.replicatedOffset)}</td>
-                      <td>{num(p.lagRecords)}</td>
-                      <td>{p.lagMs === null ? '—' : `${num(p.lagMs)} ms`}</td>
-                      <td>{p.recordAgeMsAvg === null ? '—' : `${num(p.recordAgeMsAvg)} ms`}</td>
-                      <td>
-                        {p.replicationLatencyMsAvg === null ? '—' : `${num(p.replicationLatencyMsAvg)} ms`}
-                      </td>
-                      <td>{num(p.recordsPerSec, 1)}</td>
-                      <td className="text-xs">{p.updatedAt.slice(11, 19)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            </div>
-          )}
+                ))}
+              </tbody>
+            </Table>
+          ) : null}
         </CardContent>
       </Card>
       <FlowVerification

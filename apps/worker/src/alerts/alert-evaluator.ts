@@ -1,0 +1,199 @@
+import { createHmac } from 'node:crypto';
+import {
+  type AlertKind,
+  alertRulesSchema,
+  alertTransitions,
+  crossings,
+  WEBHOOK_MAX_ATTEMPTS,
+  webhookBackoffMs,
+} from '@ferry/core';
+import { open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
+import { type Db, schema } from '@ferry/db';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+
+/** A sample older than this is not "now": lag alerts neither fire nor resolve on it. */
+const SAMPLE_FRESH_MS = 30_000;
+
+/**
+ * One evaluation of every flow that has alert rules: reads its latest lag sample, checkpoint age and state,
+ * fires what crossed a threshold and resolves what fell back, and queues one webhook delivery per team
+ * receiver for each change. Two workers evaluating at once insert a firing alert once (a unique index per
+ * flow and kind while firing): only the one that inserted it queues deliveries.
+ */
+export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired: number; resolved: number }> {
+  const flows = await db
+    .select({ flow: schema.flows, rules: schema.flowAlertRules })
+    .from(schema.flowAlertRules)
+    .innerJoin(schema.flows, eq(schema.flows.id, schema.flowAlertRules.flowId));
+  let fired = 0;
+  let resolved = 0;
+  for (const { flow, rules } of flows) {
+    const s = schema.flowMetricSamples;
+    const [sample] = await db
+      .select({ at: s.at, lagRecords: s.lagRecords, lagMsMax: s.lagMsMax })
+      .from(s)
+      .where(and(eq(s.flowId, flow.id), eq(s.resolution, 'raw'), gte(s.at, new Date(now - SAMPLE_FRESH_MS))))
+      .orderBy(desc(s.at))
+      .limit(1);
+    const [ck] = await db
+      .select({ at: sql<string | null>`max(${schema.groupOffsetsLatest.checkedAt})` })
+      .from(schema.groupOffsetsLatest)
+      .where(eq(schema.groupOffsetsLatest.flowId, flow.id));
+    const firingRows = await db
+      .select()
+      .from(schema.flowAlerts)
+      .where(and(eq(schema.flowAlerts.flowId, flow.id), eq(schema.flowAlerts.state, 'firing')));
+    const crossed = crossings(flow.name, alertRulesSchema.parse(rules), {
+      enabled: flow.enabled,
+      status: flow.status,
+      lastError: flow.lastError,
+      lagRecords: sample ? sample.lagRecords : null,
+      lagSeconds: sample ? sample.lagMsMax / 1000 : null,
+      checkpointAgeSeconds: ck?.at ? (now - new Date(ck.at).getTime()) / 1000 : null,
+    });
+    // Without a fresh sample the lag is unknown: keep lag alerts as they are rather than resolve them.
+    const unknown = new Set<AlertKind>(sample ? [] : ['lag_records', 'lag_seconds']);
+    const firing = new Set(firingRows.map((a) => a.kind as AlertKind).filter((k) => !unknown.has(k)));
+    const t = alertTransitions(crossed, firing);
+    for (const c of t.fire) {
+      const [a] = await db
+        .insert(schema.flowAlerts)
+        .values({
+          flowId: flow.id,
+          teamId: flow.teamId,
+          kind: c.kind,
+          state: 'firing',
+          value: c.value,
+          threshold: c.threshold,
+          message: c.message,
+          firedAt: new Date(now),
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!a) continue;
+      fired++;
+      await queueDeliveries(db, flow.teamId, a.id, {
+        type: 'alert.fired',
+        alert: {
+          id: a.id,
+          kind: a.kind,
+          message: a.message,
+          value: a.value,
+          threshold: a.threshold,
+          firedAt: a.firedAt.toISOString(),
+        },
+        flow: { id: flow.id, name: flow.name },
+      });
+    }
+    for (const kind of t.resolve) {
+      const [a] = await db
+        .update(schema.flowAlerts)
+        .set({ state: 'resolved', resolvedAt: new Date(now) })
+        .where(
+          and(
+            eq(schema.flowAlerts.flowId, flow.id),
+            eq(schema.flowAlerts.kind, kind),
+            eq(schema.flowAlerts.state, 'firing'),
+          ),
+        )
+        .returning();
+      if (!a) continue;
+      resolved++;
+      await queueDeliveries(db, flow.teamId, a.id, {
+        type: 'alert.resolved',
+        alert: {
+          id: a.id,
+          kind: a.kind,
+          message: a.message,
+          firedAt: a.firedAt.toISOString(),
+          resolvedAt: new Date(now).toISOString(),
+        },
+        flow: { id: flow.id, name: flow.name },
+      });
+    }
+  }
+  return { fired, resolved };
+}
+
+async function queueDeliveries(db: Db, teamId: string, alertId: string, event: Record<string, unknown>) {
+  const hooks = await db
+    .select({ id: schema.teamWebhooks.id })
+    .from(schema.teamWebhooks)
+    .where(eq(schema.teamWebhooks.teamId, teamId));
+  if (hooks.length === 0) return;
+  await db
+    .insert(schema.webhookDeliveries)
+    .values(hooks.map((h) => ({ webhookId: h.id, teamId, alertId, event: { ...event, sentBy: 'ferry' } })));
+}
+
+/** `X-Ferry-Signature`: HMAC-SHA256 of `<timestamp>.<body>` with the webhook's secret, hex. Pure. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Sends due webhook deliveries (claimed with SKIP LOCKED, so two workers never send one twice at once):
+ * POST JSON with `X-Ferry-Timestamp` and `X-Ferry-Signature`; a 2xx answer delivers, anything else retries
+ * with exponential back-off up to WEBHOOK_MAX_ATTEMPTS, then the delivery is failed. Only the URL, status
+ * and error words are logged in the delivery row — never the secret.
+ */
+export async function sendDueWebhooks(
+  db: Db,
+  keyring: readonly SecretKey[],
+  now = Date.now(),
+  fetchImpl: typeof fetch = fetch,
+): Promise<number> {
+  const claimed = await db.execute<{ id: string }>(sql`
+    update webhook_deliveries set next_attempt_at = ${new Date(now + 60_000)}::timestamptz
+    where id in (select id from webhook_deliveries where state = 'pending' and next_attempt_at <= ${new Date(now)}::timestamptz
+                 order by next_attempt_at limit 20 for update skip locked)
+    returning id`);
+  const ids = claimed.rows.map((r) => r.id);
+  if (ids.length === 0) return 0;
+  const rows = await db
+    .select({ d: schema.webhookDeliveries, url: schema.teamWebhooks.url, secret: schema.teamWebhooks.secret })
+    .from(schema.webhookDeliveries)
+    .innerJoin(schema.teamWebhooks, eq(schema.teamWebhooks.id, schema.webhookDeliveries.webhookId))
+    .where(inArray(schema.webhookDeliveries.id, ids));
+  for (const { d, url, secret } of rows) {
+    const body = JSON.stringify({ id: d.id, ...d.event });
+    const ts = String(Math.floor(Date.now() / 1000));
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const key = open<{ secret: string }>(secret as unknown as SecretEnvelope, keyring).secret;
+      const res = await fetchImpl(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Ferry-Webhook/1',
+          'x-ferry-delivery': d.id,
+          'x-ferry-timestamp': ts,
+          'x-ferry-signature': signWebhook(key, ts, body),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(5000),
+      });
+      status = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (!res.ok) error = `the receiver answered ${res.status}`;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const attempts = d.attempts + 1;
+    const done = error === null;
+    await db
+      .update(schema.webhookDeliveries)
+      .set({
+        attempts,
+        lastStatus: status,
+        lastError: error,
+        state: done ? 'delivered' : attempts >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'pending',
+        deliveredAt: done ? new Date() : null,
+        nextAttemptAt: new Date(Date.now() + (done ? 0 : webhookBackoffMs(attempts))),
+      })
+      .where(eq(schema.webhookDeliveries.id, d.id));
+  }
+  return rows.length;
+}

@@ -1,0 +1,307 @@
+// Read side of observability at scale, measured: one flow with 10,000 partitions and 24 h of samples (flow,
+// topic, partition and group series at every resolution the workers write), served by the real web app.
+//   npm run bench:observability          (from bench/; needs a production build: cd apps/web && npx next build)
+//   BENCH_OBS_PARTITIONS=10000 BENCH_OBS_TOPICS=10 BENCH_OBS_RUNS=5 BENCH_OBS_PORT=3391
+// Seeds a fresh migrated database with generate_series (one statement per table), starts `next start` on it,
+// signs up, then times (median of RUNS, after one warm-up): getFlowMetrics in-process for each scope and
+// range, the metrics API over HTTP (24h and 7d, flow / topic / partition), the partitions and overview APIs,
+// and the flow page's first render in Chromium (navigation until the lag chart holds data and the grid has
+// rows). Prints a markdown table; writes JSON to bench/results/.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type MetricRange, RANGE_MS } from '@ferry/core';
+import { adminUrl, createDb, databaseUrl, getFlowMetrics, migrateDatabase, withDatabase } from '@ferry/db';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const env = (n: string, d: string) => process.env[`BENCH_OBS_${n}`] ?? d;
+const PARTITIONS = Number(env('PARTITIONS', '10000'));
+const TOPICS = Number(env('TOPICS', '10'));
+const RUNS = Number(env('RUNS', '5'));
+const PORT = Number(env('PORT', '3391'));
+const PER_TOPIC = Math.ceil(PARTITIONS / TOPICS);
+const dbName = `ferry_bench_obs_${process.pid}`;
+const url = withDatabase(databaseUrl(), dbName);
+const base = `http://localhost:${PORT}`;
+
+const admin = new pg.Client({ connectionString: adminUrl() });
+await admin.connect();
+await admin.query(`drop database if exists "${dbName}" with (force)`);
+await admin.end();
+await migrateDatabase(url);
+const db = createDb(url, 4);
+
+const t0 = performance.now();
+const next = spawn(
+  process.execPath,
+  [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(PORT)],
+  {
+    cwd: join(root, 'apps', 'web'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      DATABASE_URL: url,
+      BETTER_AUTH_URL: base,
+      BETTER_AUTH_SECRET: 'bench-only-auth-secret-0123456789abcdef',
+      FERRY_SECRET_KEY: Buffer.from('bench-only-secret-key-32-bytes!!').toString('base64'),
+      FERRY_REDIS_PREFIX: `ferry-bench-obs-${process.pid}`,
+    },
+  },
+);
+const stop = () => next.kill('SIGTERM');
+process.on('exit', stop);
+for (let i = 0; ; i++) {
+  const ok = await fetch(`${base}/api/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  if (i > 120) throw new Error('next start did not answer /api/healthz within 60 s');
+  await new Promise((r) => setTimeout(r, 500));
+}
+const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json', origin: base },
+  body: JSON.stringify({ email: 'bench@example.test', password: 'bench-password-123', name: 'Bench' }),
+});
+if (!signUp.ok) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
+const cookie = signUp.headers
+  .getSetCookie()
+  .map((c) => c.split(';')[0])
+  .join('; ');
+const me = (await (await fetch(`${base}/api/v1/me`, { headers: { cookie } })).json()) as {
+  teams: { id: string }[];
+};
+const teamId = me.teams[0]!.id;
+
+// ---- seed ------------------------------------------------------------------------------------------------
+const q = (text: string, values: unknown[] = []) => db.$client.query(text, values);
+const seedStart = performance.now();
+const clusters = await q(
+  `insert into clusters (team_id, name, bootstrap_servers) values ($1, 'east', '127.0.0.1:1'), ($1, 'west', '127.0.0.1:2') returning id`,
+  [teamId],
+);
+const [east, west] = clusters.rows.map((r) => r.id as string);
+const flow = await q(
+  `insert into flows (team_id, name, source_cluster_id, target_cluster_id, enabled, status, config)
+   values ($1, 'bench 10k', $2, $3, true, 'running', $4) returning id`,
+  [teamId, east, west, JSON.stringify({ topics: ['bench\\..*'], tasksMax: 8 })],
+);
+const flowId = flow.rows[0].id as string;
+const topics = Array.from({ length: TOPICS }, (_, i) => `bench.t${i}`);
+await q(`insert into flow_topology (flow_id, discovered_for, partitions) values ($1, 'bench', $2)`, [
+  flowId,
+  JSON.stringify(Object.fromEntries(topics.map((t) => [t, PER_TOPIC]))),
+]);
+await q(
+  `insert into flow_tasks (flow_id, task_index, generation, worker_id, state, partitions)
+   select $1, i, 1, 'bench-worker-' || (i % 2), 'running', $2 from generate_series(0, 7) i`,
+  [flowId, Math.ceil(PARTITIONS / 8)],
+);
+const now = Date.now();
+// Every partition's latest values.
+await q(
+  `insert into partition_metrics_latest (flow_id, topic, partition, source_end_offset, replicated_offset, lag_records,
+     lag_ms, record_age_ms_avg, replication_latency_ms_avg, records_per_sec, bytes_per_sec, updated_at)
+   select $1, 'bench.t' || (p / $2), p % $2, 1000000 + p, 1000000 + p - (p % 7), p % 7, (p % 7) * 100,
+     20 + p % 13, 40 + p % 17, 10, 10240, now()
+   from generate_series(0, $3 - 1) p`,
+  [flowId, PER_TOPIC, PARTITIONS],
+);
+// Flow totals: raw every 5 s for 6 h, per minute for 24 h, per hour for 7 d.
+const flowRows = async (resolution: string, stepMs: number, spanMs: number, samples: number) =>
+  q(
+    `insert into flow_metric_samples (flow_id, resolution, at, lag_records, lag_ms_max, record_age_ms_avg, record_age_ms_max,
+       replication_latency_ms_avg, replication_latency_ms_max, checkpoint_latency_ms_avg, records, bytes, samples)
+     select $1, $2, to_timestamp(s / 1000.0), (s / 1000) % 500, (s / 1000) % 3000, 25, 120, 45, 300, 180,
+       100000 * $5, 100000 * $5 * 1024, $5
+     from generate_series($3::bigint, $4::bigint, $6::bigint) s`,
+    [flowId, resolution, Math.floor((now - spanMs) / stepMs) * stepMs, now, samples, stepMs],
+  );
+await flowRows('raw', 5000, 6 * 3600_000, 1);
+await flowRows('1m', 60_000, RANGE_MS['7d'], 12);
+await flowRows('1h', 3600_000, RANGE_MS['7d'], 720);
+// Topic (partition −1) and partition series: per minute for 6 h (their retention), per hour for 24 h.
+const partRows = async (resolution: string, stepMs: number, spanMs: number) =>
+  q(
+    `insert into partition_metric_samples (flow_id, resolution, topic, partition, at, lag_records, lag_ms_max,
+       record_age_ms_avg, record_age_ms_max, replication_latency_ms_avg, replication_latency_ms_max, records, bytes, samples)
+     select $1, $2, 'bench.t' || (p / $3), p % $3, to_timestamp(s / 1000.0), p % 7, (p % 7) * 100, 20, 90, 40, 200,
+       600, 614400, 1
+     from generate_series(0, $4 - 1) p, generate_series($5::bigint, $6::bigint, $7::bigint) s
+     union all
+     select $1, $2, 'bench.t' || t, -1, to_timestamp(s / 1000.0), 3 * $3, 600, 20, 90, 40, 200, 600 * $3, 614400 * $3, 1
+     from generate_series(0, $8 - 1) t, generate_series($5::bigint, $6::bigint, $7::bigint) s`,
+    [
+      flowId,
+      resolution,
+      PER_TOPIC,
+      PARTITIONS,
+      Math.floor((now - spanMs) / stepMs) * stepMs,
+      now,
+      stepMs,
+      TOPICS,
+    ],
+  );
+await partRows('1m', 60_000, 6 * 3600_000);
+await partRows('1h', 3600_000, RANGE_MS['24h']);
+// Three consumer groups.
+for (const g of ['billing', 'shipping', 'analytics'])
+  for (const [resolution, stepMs, spanMs] of [
+    ['raw', 5000, 6 * 3600_000],
+    ['1m', 60_000, RANGE_MS['7d']],
+    ['1h', 3600_000, RANGE_MS['7d']],
+  ] as const)
+    await q(
+      `insert into group_metric_samples (flow_id, "group", resolution, at, checkpoint_latency_ms_avg, checkpoint_latency_ms_max, checkpoint_age_ms_max, samples)
+       select $1, $2, $3, to_timestamp(s / 1000.0), 150 + (s / 1000) % 50, 400, 8000, 1 from generate_series($4::bigint, $5::bigint, $6::bigint) s`,
+      [flowId, g, resolution, Math.floor((now - spanMs) / stepMs) * stepMs, now, stepMs],
+    );
+await q('analyze');
+const counts = await q(
+  `select relname as table, n_live_tup::bigint as rows from pg_stat_user_tables
+   where relname in ('flow_metric_samples','partition_metric_samples','group_metric_samples','partition_metrics_latest') order by 1`,
+);
+const seedS = (performance.now() - seedStart) / 1000;
+console.log(`seeded in ${seedS.toFixed(1)} s:`, counts.rows.map((r) => `${r.table} ${r.rows}`).join(', '));
+
+// ---- measure ---------------------------------------------------------------------------------------------
+async function time(
+  fn: () => Promise<unknown>,
+): Promise<{ medianMs: number; minMs: number; maxMs: number; bytes?: number }> {
+  let bytes: number | undefined;
+  const r = await fn(); // warm-up
+  if (typeof r === 'number') bytes = r;
+  const ms: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now();
+    await fn();
+    ms.push(performance.now() - s);
+  }
+  ms.sort((a, b) => a - b);
+  return {
+    medianMs: ms[Math.floor(ms.length / 2)]!,
+    minMs: ms[0]!,
+    maxMs: ms[ms.length - 1]!,
+    ...(bytes ? { bytes } : {}),
+  };
+}
+const ctx = { db, teamId };
+const rows: { what: string; medianMs: number; minMs: number; maxMs: number; bytes?: number }[] = [];
+const record = async (what: string, fn: () => Promise<unknown>) => {
+  const r = await time(fn);
+  rows.push({ what, ...r });
+  console.log(`${what}: ${r.medianMs.toFixed(1)} ms`);
+};
+const scopes: [string, { topic?: string; partition?: number }][] = [
+  ['flow', {}],
+  ['topic', { topic: 'bench.t3' }],
+  ['partition', { topic: 'bench.t3', partition: 421 }],
+];
+for (const range of ['24h', '7d'] as MetricRange[])
+  for (const [name, s] of scopes)
+    await record(`chart query (getFlowMetrics) ${name} ${range}`, () =>
+      getFlowMetrics(ctx, flowId, { range, ...s }),
+    );
+const get = (path: string) => async () => {
+  const res = await fetch(`${base}${path}`, { headers: { cookie } });
+  if (!res.ok) throw new Error(`${path} → ${res.status}`);
+  return (await res.arrayBuffer()).byteLength;
+};
+const F = `/api/v1/teams/${teamId}/flows/${flowId}`;
+for (const range of ['15m', '24h', '7d'])
+  for (const [name, s] of scopes) {
+    const qs = new URLSearchParams({
+      range,
+      ...(s.topic ? { topic: s.topic } : {}),
+      ...(s.partition !== undefined ? { partition: String(s.partition) } : {}),
+    });
+    await record(`metrics API ${name} ${range}`, get(`${F}/metrics?${qs}`));
+  }
+await record(`partitions API (${PARTITIONS} rows)`, get(`${F}/partitions`));
+await record('overview API', get(`/api/v1/teams/${teamId}/overview`));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+await context.addCookies(
+  cookie.split('; ').map((c) => {
+    const [name, ...v] = c.split('=');
+    return { name: name!, value: v.join('='), url: base };
+  }),
+);
+const page = await context.newPage();
+const firstRender = async () => {
+  await page.goto(`${base}/flows/${flowId}`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    `(() => {
+      const s = document.querySelector('[data-testid="chart-lag"]')?.getAttribute('data-summary');
+      const rowsShown = document.querySelectorAll('[data-testid="partition-metrics"] tbody tr').length;
+      return s && JSON.parse(s).Records?.points > 0 && rowsShown > 10;
+    })()`,
+    undefined,
+    { timeout: 30_000 },
+  );
+};
+await record(`flow page first render (${PARTITIONS} partitions, charts with data)`, firstRender);
+const domRows = await page.locator('[data-testid="partition-metrics"] tbody tr').count();
+const scroll = async () => {
+  const s = performance.now();
+  await page.evaluate(`(async () => {
+    const el = document.querySelector('[data-testid="partition-metrics"]').parentElement;
+    for (let y = 0; y < el.scrollHeight; y += el.scrollHeight / 20) {
+      el.scrollTop = y;
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+    }
+  })()`);
+  return performance.now() - s;
+};
+await record('grid: scroll through all partitions in 20 steps', scroll);
+await page
+  .screenshot({ path: join(root, 'e2e', 'artifacts', 'bench-flow-10k.png'), fullPage: false })
+  .catch(() => {});
+await browser.close();
+stop();
+await db.$client.end();
+const admin2 = new pg.Client({ connectionString: adminUrl() });
+await admin2.connect();
+await admin2.query(`drop database if exists "${dbName}" with (force)`);
+await admin2.end();
+
+const machine = `${availableParallelism()} cores (shared), Node ${process.version}`;
+console.log(`\nmachine: ${machine}; ${RUNS} runs each (median, min–max); grid rows in the DOM: ${domRows}\n`);
+console.log('| what | median | min–max | response |');
+console.log('|---|---:|---:|---:|');
+for (const r of rows)
+  console.log(
+    `| ${r.what} | ${r.medianMs.toFixed(0)} ms | ${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)} ms | ${r.bytes ? `${(r.bytes / 1024).toFixed(0)} KB` : ''} |`,
+  );
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(
+  join(root, 'bench', 'results', `observability-read-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+  JSON.stringify(
+    {
+      machine,
+      partitions: PARTITIONS,
+      topics: TOPICS,
+      runs: RUNS,
+      seedSeconds: seedS,
+      counts: counts.rows,
+      domRows,
+      rows,
+      totalSeconds: (performance.now() - t0) / 1000,
+    },
+    null,
+    2,
+  ),
+);
+process.exit(0);
