@@ -2,10 +2,8 @@ import {
   ApiError,
   type ClusterSettings,
   type ClusterView,
-  exportMm2,
   type FlowConfig,
   type FlowView,
-  importMm2,
   type SecurityProtocol,
 } from '@ferry/core';
 import {
@@ -16,6 +14,7 @@ import {
   listClusters,
   type TeamContext,
 } from '@ferry/db';
+import { exportMm2, importMm2 } from '@ferry/engine/mm2';
 
 export async function exportFlowMm2(ctx: TeamContext, flowId: string) {
   const flow = await getFlowRowOrThrow(ctx, flowId);

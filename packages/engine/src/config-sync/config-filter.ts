@@ -1,17 +1,10 @@
-import { ConfigError } from '../errors.ts';
+import { DEFAULT_CONFIG_PROPERTIES_EXCLUDE, patternList } from '@ferry/core';
 
 /**
- * MM2's `DefaultConfigPropertyFilter` default `config.properties.exclude`: regular expressions (full match) of
- * topic configs never copied to the remote topic.
+ * MM2's `DefaultConfigPropertyFilter` default `config.properties.exclude` (in the key table of @ferry/core):
+ * regular expressions (full match) of topic configs never copied to the remote topic.
  */
-export const DEFAULT_CONFIG_PROPERTIES_EXCLUDE = [
-  'follower\\.replication\\.throttled\\.replicas',
-  'leader\\.replication\\.throttled\\.replicas',
-  'message\\.timestamp\\.difference\\.max\\.ms',
-  'message\\.timestamp\\.type',
-  'unclean\\.leader\\.election\\.enable',
-  'min\\.insync\\.replicas',
-];
+export { DEFAULT_CONFIG_PROPERTIES_EXCLUDE } from '@ferry/core';
 
 export interface ConfigPropertyFilter {
   shouldReplicateConfigProperty(name: string): boolean;
@@ -20,20 +13,8 @@ export interface ConfigPropertyFilter {
 export function configPropertyFilter(
   exclude: string[] = DEFAULT_CONFIG_PROPERTIES_EXCLUDE,
 ): ConfigPropertyFilter {
-  for (const p of exclude) {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw new ConfigError(
-        'config.properties.exclude',
-        p,
-        `not a valid regular expression: ${(e as Error).message}`,
-      );
-    }
-  }
-  const re =
-    exclude.length === 0 ? undefined : new RegExp(`^(?:${exclude.map((p) => `(?:${p})`).join('|')})$`);
-  return { shouldReplicateConfigProperty: (name) => !(re?.test(name) ?? false) };
+  const re = patternList('config.properties.exclude', exclude);
+  return { shouldReplicateConfigProperty: (name) => !re.test(name) };
 }
 
 /** A source topic config entry as describeConfigs reports it. */

@@ -1,6 +1,6 @@
+import { splitList } from '@ferry/core';
 import { describe, expect, it } from 'vitest';
 import { defaultReplicationPolicy, shouldReplicate, topicFilter } from '../../src/index.ts';
-import { splitList } from '../../src/policy/topic-filter.ts';
 
 describe('topicFilter (MM2 semantics: full match, exclude wins)', () => {
   const defaults = topicFilter();
