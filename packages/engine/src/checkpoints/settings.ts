@@ -1,4 +1,5 @@
 import { ConfigError, SYNC_EQUIVALENTS, SYNC_KEYS, splitList } from '@ferry/core';
+import { parseBool } from '../config/values.ts';
 
 /** The MM2 keys of checkpoints, group offset sync, heartbeats, config and ACL sync (the key table of @ferry/core). */
 export { SYNC_KEYS } from '@ferry/core';
@@ -27,13 +28,6 @@ export interface SyncSettings {
   emitOffsetSyncsEnabled: boolean;
   /** Settings accepted but not honoured as MM2 would, in words (to print at start-up). */
   notices: string[];
-}
-
-function bool(key: string, v: string): boolean {
-  const s = v.trim().toLowerCase();
-  if (s === 'true') return true;
-  if (s === 'false') return false;
-  throw new ConfigError(key, v, 'must be true or false');
 }
 
 function seconds(key: string, v: string): number {
@@ -67,7 +61,7 @@ export function resolveSyncSettings(
     }
     return [k, SYNC_KEYS[k]];
   };
-  const b = (k: keyof typeof SYNC_KEYS) => bool(...get(k));
+  const b = (k: keyof typeof SYNC_KEYS) => parseBool(...get(k));
   const s = (k: keyof typeof SYNC_KEYS) => seconds(...get(k));
   const r = (k: keyof typeof SYNC_KEYS) => rf(...get(k));
   const [lk, lv] = get('offset-syncs.topic.location');

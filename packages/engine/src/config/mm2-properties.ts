@@ -28,8 +28,10 @@ import type {
 } from './flow-config.ts';
 import { flowId } from './flow-config.ts';
 import { readStore } from './key-stores.ts';
+import { parseBool, parseIntIn, parseNumberIn, type Resolved } from './values.ts';
 
 export { CLUSTER_KEYS, FLOW_KEYS, NOT_YET_SUPPORTED } from '@ferry/core';
+export { parseBool, type Resolved } from './values.ts';
 
 export interface ConfigNotice {
   key: string;
@@ -112,12 +114,6 @@ export function parseMm2Config(props: Map<string, string>, opts: Mm2Options = {}
   rejectIdentityCycles(enabled);
   const flows = only ? enabled.filter((f) => only.includes(f.target.alias)) : enabled;
   return { clusters, flows, notices, defaults: unsetFerryDefaults(props) };
-}
-
-/** A key resolved with MM2's flow precedence, and where its value came from. */
-export interface Resolved {
-  key: string;
-  value: string;
 }
 
 /** `A->B.<key>`, else `<key>`; undefined when neither is set. */
@@ -457,24 +453,4 @@ function rejectIdentityCycles(flows: FlowConfig[]): void {
       );
     }
   }
-}
-
-export function parseBool(key: string, value: string): boolean {
-  const v = value.trim().toLowerCase();
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new ConfigError(key, value, 'must be true or false');
-}
-
-function parseNumberIn({ key, value }: Resolved, min: number, max: number): number {
-  const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n)) throw new ConfigError(key, value, 'must be a number');
-  if (n < min || n > max) throw new ConfigError(key, value, `must be between ${min} and ${max}`);
-  return n;
-}
-
-function parseIntIn(kv: Resolved, min: number, max: number): number {
-  const n = parseNumberIn(kv, min, max);
-  if (!Number.isInteger(n)) throw new ConfigError(kv.key, kv.value, 'must be an integer');
-  return n;
 }
