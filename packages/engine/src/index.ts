@@ -7,6 +7,7 @@ export {
   type ReplicationPolicy,
   replicationPolicyFromClass,
   shouldReplicate,
+  splitList,
   type TopicFilter,
   topicFilter,
   upstreamChain,

@@ -13,12 +13,14 @@ import {
   resolveSyncSettings,
   type SyncEvent,
   type SyncSettings,
+  splitList,
 } from '@ferry/engine';
 import type { Command } from 'commander';
 
 interface RunOptions {
   progressInterval: string;
   json?: boolean;
+  clusters?: string;
 }
 
 /** `ferry run <mm2.properties>`: headless replication from an MM2 configuration file. */
@@ -31,6 +33,10 @@ export function registerRunCommand(program: Command): void {
     .argument('<mm2.properties>', 'MirrorMaker 2 configuration file')
     .option('--progress-interval <seconds>', 'how often to print progress per flow', '5')
     .option('--json', 'print events and progress as JSON lines on stdout')
+    .option(
+      '--clusters <A,B>',
+      'run only the flows into these target clusters (connect-mirror-maker.sh --clusters: one node per data centre)',
+    )
     .action(async (file: string, o: RunOptions) => {
       process.exitCode = await run(file, o);
     });
@@ -51,7 +57,12 @@ async function run(file: string, o: RunOptions): Promise<number> {
   }
   let config: Mm2Config;
   try {
-    config = loadMm2PropertiesFile(file);
+    const clusters = o.clusters === undefined ? undefined : splitList(o.clusters);
+    if (clusters !== undefined && clusters.length === 0) {
+      console.error('ferry: --clusters: name at least one target cluster alias, e.g. --clusters west');
+      return 2;
+    }
+    config = loadMm2PropertiesFile(file, clusters ? { clusters } : {});
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`ferry: invalid configuration in ${file}: ${e.message}`);
@@ -60,6 +71,10 @@ async function run(file: string, o: RunOptions): Promise<number> {
     throw e;
   }
   for (const n of config.notices) console.error(`ferry: ${n.message}`);
+  for (const d of config.defaults)
+    console.error(
+      `ferry: ${d.key} is unset: Ferry's default is ${d.ferry} (${d.why}); MM2's is ${d.mm2}. Set the key to choose.`,
+    );
   // Checkpoints, group offset sync, heartbeats, topic-config and ACL sync: their keys, resolved per flow.
   const props = parseProperties(readFileSync(file, 'utf8'));
   let syncSettings: SyncSettings[];
@@ -73,6 +88,10 @@ async function run(file: string, o: RunOptions): Promise<number> {
     throw e;
   }
   quietClientWarnings();
+  if (config.flows.length === 0 && o.clusters !== undefined) {
+    console.error(`ferry: no flow enabled into --clusters ${o.clusters} in ${file}`);
+    return 2;
+  }
   if (config.flows.length === 0) {
     console.error(
       `ferry: no flow enabled in ${file}: set e.g. ${config.clusters[0]}->${config.clusters[1] ?? 'B'}.enabled=true`,

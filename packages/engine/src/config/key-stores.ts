@@ -4,7 +4,7 @@ import jks from 'jks-js';
 
 /**
  * MM2's `ssl.truststore.*` and `ssl.keystore.*` files as PEM text: JKS and PKCS12 stores (MM2's defaults) are
- * opened with their passwords by jks-js; PEM files are read as they are.
+ * opened with their passwords by jks-js (RSA keys; PKCS12 through node-forge); PEM files are read as they are.
  */
 export interface StoreContents {
   /** PEM certificates: the trusted CAs of a trust store, the certificate chain of a key store. */
@@ -43,10 +43,8 @@ export function readStore(
     throw new ConfigError(password.key, undefined, `required to open the ${typeWords} key store`);
   let entries: jks.JksResult;
   try {
-    entries =
-      t === 'JKS'
-        ? jks.toPem(bytes, password.value ?? '', keyPassword?.value || undefined)
-        : jks.parsePkcs12(bytes, password.value ?? '');
+    // toPem tells PKCS12 from JKS by the file's first bytes, as Java's keystore.type.compat does
+    entries = jks.toPem(bytes, password.value ?? '', keyPassword?.value || undefined);
   } catch (e) {
     throw new ConfigError(
       location.key,
