@@ -1,49 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseProperties } from '@ferry/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseMm2Config } from '../../src/index.ts';
+import { makeStores } from '../helpers/key-stores.ts';
 
 /** MM2's default JKS and PKCS12 stores, made by the JDK's keytool, read as `ferry run` reads them. */
-const dir = mkdtempSync(join(tmpdir(), 'ferry-stores-'));
-const keytool = (...args: string[]) => execFileSync('keytool', args, { cwd: dir, stdio: 'pipe' });
-
+let dir = '';
 beforeAll(() => {
-  for (const [file, type, storepass, keypass, cn] of [
-    ['client.jks', 'JKS', 'store-pass-1', 'key-pass-1', 'ferry-jks'],
-    ['client.p12', 'PKCS12', 'store-pass-2', 'store-pass-2', 'ferry-p12'],
-  ] as const)
-    keytool(
-      '-genkeypair',
-      ...['-alias', 'client', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '30'],
-      ...['-dname', `CN=${cn}`, '-keystore', file, '-storetype', type],
-      ...['-storepass', storepass, '-keypass', keypass],
-    );
-  keytool(
-    '-exportcert',
-    '-rfc',
-    '-alias',
-    'client',
-    '-keystore',
-    'client.p12',
-    '-storepass',
-    'store-pass-2',
-    '-file',
-    'ca.pem',
-  );
-  for (const type of ['JKS', 'PKCS12'])
-    keytool(
-      '-importcert',
-      '-noprompt',
-      '-alias',
-      'ca',
-      '-file',
-      'ca.pem',
-      ...['-keystore', `trust.${type.toLowerCase()}`, '-storetype', type, '-storepass', 'trust-pass'],
-    );
+  dir = makeStores();
 }, 60_000);
 
 const file = (lines: string[]) =>
