@@ -21,8 +21,21 @@ const escapeValue = (v: string) => v.replaceAll('\\', '\\\\');
 function optionValue(field: keyof FlowConfig, c: FlowConfig): string {
   const v = c[field];
   if (field === 'replicationPolicy') return v === 'identity' ? IDENTITY_POLICY_CLASS : DEFAULT_POLICY_CLASS;
-  if (Array.isArray(v)) return v.map(escapeValue).join(', ');
-  return escapeValue(String(v));
+  if (Array.isArray(v)) return v.join(', ');
+  return String(v);
+}
+
+/**
+ * A stored flow's options as the MM2 keys `ferry run` resolves (already unescaped, as `parseProperties`
+ * returns them): the worker resolves stored flows through these, so the control plane runs what the file would.
+ */
+export function flowOptionProperties(config: FlowConfig): Map<string, string> {
+  return new Map(
+    (Object.entries(FLOW_OPTION_KEYS) as [keyof FlowConfig, string][]).map(([field, key]) => [
+      key,
+      optionValue(field, config),
+    ]),
+  );
 }
 
 /**
@@ -58,7 +71,7 @@ export function exportMm2(
     lines.push('');
   }
   lines.push(`${pair}.enabled = ${flow.enabled}`);
-  for (const [field, key] of Object.entries(FLOW_OPTION_KEYS) as [keyof FlowConfig, string][])
-    lines.push(`${pair}.${key} = ${optionValue(field, flow.config)}`);
+  for (const [key, value] of flowOptionProperties(flow.config))
+    lines.push(`${pair}.${key} = ${escapeValue(value)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  */
 export { parseProperties } from '@ferry/core';
 export { resolveSyncSettings, type SyncSettings } from '../checkpoints/settings.ts';
-export { type ExportCluster, exportMm2 } from './mm2-export.ts';
+export { type ExportCluster, exportMm2, flowOptionProperties } from './mm2-export.ts';
 export {
   importMm2,
   type Mm2Cluster,
