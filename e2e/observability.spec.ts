@@ -131,7 +131,9 @@ test('sign up, register east and west, and replicate a 4-partition topic', async
 
   // Sorting by lag and filtering by state work on the real rows.
   await page.getByLabel('Filter by state').selectOption('caught up');
-  await expect(page.getByTestId('partition-count')).toHaveText(`${PARTITIONS} of ${PARTITIONS + 1} partitions`) // + heartbeats;
+  await expect(page.getByTestId('partition-count')).toHaveText(
+    `${PARTITIONS} of ${PARTITIONS + 1} partitions`,
+  ); // + heartbeats;
   const header = page.getByRole('columnheader', { name: 'Partition', exact: true });
   for (let i = 0; i < 3 && (await header.getAttribute('aria-sort')) !== 'descending'; i++)
     await page.getByRole('button', { name: 'Partition', exact: true }).click();

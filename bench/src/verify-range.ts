@@ -7,7 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { kafkajsConfig } from '@ferry/testkit';
 import { ensureTestStack, testCluster } from '@ferry/testkit/vitest';
 import kafkajs from 'kafkajs';
-import { createFlowRunner, parseMm2Config, positionsGroup, verifyFlowRange } from '../../packages/engine/src/index.ts';
+import {
+  createFlowRunner,
+  parseMm2Config,
+  positionsGroup,
+  verifyFlowRange,
+} from '../../packages/engine/src/index.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -17,10 +22,14 @@ const remote = `east.${topic}`;
 const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 await ensureTestStack();
-const k = (c: string) => new Kafka({ ...kafkajsConfig(testCluster(c), 'vbench'), logLevel: logLevel.NOTHING });
+const k = (c: string) =>
+  new Kafka({ ...kafkajsConfig(testCluster(c), 'vbench'), logLevel: logLevel.NOTHING });
 const admin = k('east').admin();
 await admin.connect();
-await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+await admin.createTopics({
+  topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+  waitForLeaders: true,
+});
 const t0 = Date.now();
 const producer = k('east').producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
@@ -63,8 +72,13 @@ const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partit
 /** Replication on a loaded machine can be slow: after BENCH_REPLICATE_S, verify what was replicated. */
 const replicateUntil = Date.now() + Number(process.env.BENCH_REPLICATE_S ?? 900) * 1000;
 for (;;) {
-  const [t] = await tadmin.fetchOffsets({ groupId: positionsGroup('east', 'west'), topics: [remote] }).catch(() => []);
-  const done = [...ends].reduce((n, [p]) => n + Math.max(0, Number(t?.partitions.find((x) => x.partition === p)?.offset ?? 0)), 0);
+  const [t] = await tadmin
+    .fetchOffsets({ groupId: positionsGroup('east', 'west'), topics: [remote] })
+    .catch(() => []);
+  const done = [...ends].reduce(
+    (n, [p]) => n + Math.max(0, Number(t?.partitions.find((x) => x.partition === p)?.offset ?? 0)),
+    0,
+  );
   if (done >= N || Date.now() > replicateUntil) break;
   log(`replicated ${done}`);
   await new Promise((r) => setTimeout(r, 10_000));

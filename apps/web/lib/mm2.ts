@@ -4,13 +4,11 @@ import {
   type ClusterSettings,
   type ClusterView,
   clusterCreateSchema,
-  exportMm2,
   type FieldIssue,
   type FlowConfig,
   type FlowView,
   fieldIssues,
   flowCreateSchema,
-  importMm2,
   type SecurityProtocol,
 } from '@ferry/core';
 import {
@@ -22,6 +20,7 @@ import {
   listClusters,
   type TeamContext,
 } from '@ferry/db';
+import { exportMm2, importMm2 } from '@ferry/engine/mm2';
 import { assertBrokersAllowed } from './broker-policy.ts';
 
 export async function exportFlowMm2(ctx: TeamContext, flowId: string) {

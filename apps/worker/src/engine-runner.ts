@@ -3,17 +3,15 @@ import type { SecretKey } from '@ferry/core/secret-box';
 import { type Db, schema } from '@ferry/db';
 import {
   createFlowRunner,
-  defaultReplicationPolicy,
   type EngineEvent,
   type PartitionMetrics as EnginePartitionMetrics,
-  FLOW_KEYS,
   type FlowConfig,
-  identityReplicationPolicy,
   type SyncEvent,
   type TaskGuardPhase,
   taskSuperseded,
   type WindowStats,
 } from '@ferry/engine';
+import { flowOptionProperties, resolveFlowOptions } from '@ferry/engine/mm2';
 import { eq, sql } from 'drizzle-orm';
 import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
@@ -58,50 +56,28 @@ export async function assertCurrentGeneration(db: Db, task: TaskJobData): Promis
     );
 }
 
-/** The engine's view of a flow stored in Postgres. Flow id = the row's id, so two flows between the same pair never share a transactional id. */
+/**
+ * The engine's view of a flow stored in Postgres, resolved as `ferry run` resolves the flow's exported keys
+ * (one dialect). Flow id = the row's id, so two flows between the same pair never share a transactional id.
+ */
 export function toEngineFlow(f: ResolvedFlow, refreshTopicsIntervalMs = 10_000): FlowConfig {
-  const c = f.config;
   return {
+    ...resolveFlowOptions(flowOptionProperties(f.config), f.source.alias, f.target.alias),
     id: f.id,
     instance: f.id,
     source: f.source,
     target: f.target,
-    topics: c.topics,
-    topicsExclude: c.topicsExclude,
-    policy:
-      c.replicationPolicy === 'identity'
-        ? identityReplicationPolicy(c.separator)
-        : defaultReplicationPolicy(c.separator),
     refreshTopicsEnabled: true,
     refreshTopicsIntervalMs,
-    tasksMax: c.tasksMax,
-    replicationFactor: c.replicationFactor,
-    exactlyOnce: c.exactlyOnce,
-    startPosition: c.startPosition,
-    fetchMaxBytesPerPartition: Number(FLOW_KEYS['fetch.max.bytes.per.partition']),
-    batchMaxBytes: Number(FLOW_KEYS['batch.max.bytes']),
-    commitIntervalMs: Number(FLOW_KEYS['commit.interval.ms']),
   };
 }
 
 /** A stored flow's checkpoint, heartbeat and sync options as the MM2 keys the engine resolves. */
 export function syncProperties(f: ResolvedFlow): Map<string, string> {
-  const c = f.config;
-  return new Map([
-    ['groups', c.groups.join(',')],
-    ['groups.exclude', c.groupsExclude.join(',')],
-    ['emit.checkpoints.enabled', String(c.checkpoints)],
-    ['emit.checkpoints.interval.seconds', String(c.checkpointsIntervalSeconds)],
-    ['refresh.groups.interval.seconds', String(Math.min(c.checkpointsIntervalSeconds, 60))],
-    ['sync.group.offsets.enabled', String(c.syncGroupOffsets)],
-    ['sync.group.offsets.interval.seconds', String(c.syncGroupOffsetsIntervalSeconds)],
-    ['emit.heartbeats.enabled', String(c.heartbeats)],
-    ['emit.heartbeats.interval.seconds', String(c.heartbeatsIntervalSeconds)],
-    ['sync.topic.configs.enabled', String(c.syncTopicConfigs)],
-    ['sync.topic.configs.interval.seconds', String(c.syncTopicConfigsIntervalSeconds)],
-    ['sync.topic.acls.enabled', String(c.syncTopicAcls)],
-    ['sync.topic.acls.interval.seconds', String(c.syncTopicAclsIntervalSeconds)],
-  ]);
+  const props = flowOptionProperties(f.config);
+  // group lists are re-read at least every minute for a managed flow (MM2's default is 600 s)
+  props.set('refresh.groups.interval.seconds', String(Math.min(f.config.checkpointsIntervalSeconds, 60)));
+  return props;
 }
 
 const stats = (w: WindowStats) =>

@@ -1,38 +1,47 @@
 import { z } from 'zod';
+import { FLOW_KEYS, type FlowKey, SYNC_KEYS, type SyncKey } from './mm2-keys.ts';
 import { patternError } from './patterns.ts';
+import { splitList } from './topic-filter.ts';
 
 const pattern = z.string().superRefine((p, ctx) => {
   const err = patternError(p);
   if (err) ctx.addIssue({ code: 'custom', message: err });
 });
 const patterns = z.array(pattern);
-const interval = (def: number) => z.number().int().min(1).max(86_400).default(def);
+const list = (k: FlowKey | SyncKey) =>
+  splitList(k in FLOW_KEYS ? FLOW_KEYS[k as FlowKey] : SYNC_KEYS[k as SyncKey]);
+const bool = (k: SyncKey) => SYNC_KEYS[k] === 'true';
+const num = (v: string) => Number(v);
+const interval = (k: SyncKey) => z.number().int().min(1).max(86_400).default(num(SYNC_KEYS[k]));
 
-/** A flow's options: what the worker reads from `flows.config`. Every field has the MM2 default. */
+/**
+ * A flow's options: what the worker reads from `flows.config`. Every default comes from the MM2 key table
+ * (`mm2-keys.ts`), the one `ferry run` uses.
+ */
 export const flowConfigSchema = z
   .object({
-    topics: patterns.min(1, 'at least one topic pattern').default(['.*']),
-    topicsExclude: patterns.default(['.*[\\-.]internal', '.*\\.replica', '__.*']),
-    groups: patterns.default(['.*']),
-    groupsExclude: patterns.default(['console-consumer-.*', 'connect-.*', '__.*']),
+    topics: patterns.min(1, 'at least one topic pattern').default(list('topics')),
+    topicsExclude: patterns.default(list('topics.exclude')),
+    groups: patterns.default(list('groups')),
+    groupsExclude: patterns.default(list('groups.exclude')),
     replicationPolicy: z.enum(['default', 'identity']).default('default'),
     separator: z
       .string()
       .min(1)
       .max(8)
       .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-" only')
-      .default('.'),
-    checkpoints: z.boolean().default(true),
-    checkpointsIntervalSeconds: interval(60),
-    syncGroupOffsets: z.boolean().default(false),
-    syncGroupOffsetsIntervalSeconds: interval(60),
-    heartbeats: z.boolean().default(true),
-    heartbeatsIntervalSeconds: interval(1),
-    syncTopicConfigs: z.boolean().default(true),
-    syncTopicConfigsIntervalSeconds: interval(600),
-    syncTopicAcls: z.boolean().default(false),
-    syncTopicAclsIntervalSeconds: interval(600),
-    tasksMax: z.number().int().min(1).max(1024).default(1),
+      .default(FLOW_KEYS['replication.policy.separator']),
+    checkpoints: z.boolean().default(bool('emit.checkpoints.enabled')),
+    checkpointsIntervalSeconds: interval('emit.checkpoints.interval.seconds'),
+    syncGroupOffsets: z.boolean().default(bool('sync.group.offsets.enabled')),
+    syncGroupOffsetsIntervalSeconds: interval('sync.group.offsets.interval.seconds'),
+    heartbeats: z.boolean().default(bool('emit.heartbeats.enabled')),
+    heartbeatsIntervalSeconds: interval('emit.heartbeats.interval.seconds'),
+    syncTopicConfigs: z.boolean().default(bool('sync.topic.configs.enabled')),
+    syncTopicConfigsIntervalSeconds: interval('sync.topic.configs.interval.seconds'),
+    syncTopicAcls: z.boolean().default(bool('sync.topic.acls.enabled')),
+    syncTopicAclsIntervalSeconds: interval('sync.topic.acls.interval.seconds'),
+    tasksMax: z.number().int().min(1).max(1024).default(num(FLOW_KEYS['tasks.max'])),
     /** Replication factor of created remote topics; -1 means the target broker's default. */
     replicationFactor: z
       .number()
@@ -40,9 +49,9 @@ export const flowConfigSchema = z
       .min(-1)
       .max(32)
       .refine((n) => n !== 0, 'must be -1 (broker default) or 1..32')
-      .default(-1),
-    startPosition: z.enum(['earliest', 'latest']).default('earliest'),
-    exactlyOnce: z.boolean().default(true),
+      .default(num(FLOW_KEYS['replication.factor'])),
+    startPosition: z.enum(['earliest', 'latest']).default(FLOW_KEYS['start.position']),
+    exactlyOnce: z.boolean().default(FLOW_KEYS['exactly.once'] === 'true'),
   })
   .meta({ id: 'FlowConfig' });
 
@@ -50,6 +59,30 @@ export type FlowConfig = z.infer<typeof flowConfigSchema>;
 export type FlowConfigInput = z.input<typeof flowConfigSchema>;
 
 export const defaultFlowConfig = (): FlowConfig => flowConfigSchema.parse({});
+
+/** The MM2 key behind each stored flow option (export writes these, `ferry run` reads them). */
+export const FLOW_OPTION_KEYS = {
+  topics: 'topics',
+  topicsExclude: 'topics.exclude',
+  groups: 'groups',
+  groupsExclude: 'groups.exclude',
+  replicationPolicy: 'replication.policy.class',
+  separator: 'replication.policy.separator',
+  checkpoints: 'emit.checkpoints.enabled',
+  checkpointsIntervalSeconds: 'emit.checkpoints.interval.seconds',
+  syncGroupOffsets: 'sync.group.offsets.enabled',
+  syncGroupOffsetsIntervalSeconds: 'sync.group.offsets.interval.seconds',
+  heartbeats: 'emit.heartbeats.enabled',
+  heartbeatsIntervalSeconds: 'emit.heartbeats.interval.seconds',
+  syncTopicConfigs: 'sync.topic.configs.enabled',
+  syncTopicConfigsIntervalSeconds: 'sync.topic.configs.interval.seconds',
+  syncTopicAcls: 'sync.topic.acls.enabled',
+  syncTopicAclsIntervalSeconds: 'sync.topic.acls.interval.seconds',
+  tasksMax: 'tasks.max',
+  replicationFactor: 'replication.factor',
+  startPosition: 'start.position',
+  exactlyOnce: 'exactly.once',
+} as const satisfies Record<keyof FlowConfig, FlowKey | SyncKey>;
 
 const flowName = z
   .string()

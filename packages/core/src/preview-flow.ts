@@ -1,6 +1,6 @@
 import type { FlowConfig } from './flow-config.ts';
-import { makeFilter } from './patterns.ts';
-import { isInternalTopic, isReplicaOf, remoteTopicName } from './replication-policy.ts';
+import { policyFor, shouldReplicate } from './replication-policy.ts';
+import { topicFilter } from './topic-filter.ts';
 
 export interface PreviewRow {
   topic: string;
@@ -8,8 +8,9 @@ export interface PreviewRow {
 }
 
 /**
- * Which source topics a flow replicates and what they are called on the target. Internal topics and
- * topics that are themselves replicas from the target (cycle prevention) are left out, as MM2 does.
+ * Which source topics a flow replicates and what they are called on the target: the same decision topic
+ * discovery makes when the flow runs (`shouldReplicate`: internal topics and topics that already passed
+ * through the target are left out, heartbeats are replicated along every hop).
  */
 export function previewTopics(
   sourceTopics: readonly string[],
@@ -17,17 +18,10 @@ export function previewTopics(
   sourceAlias: string,
   targetAlias: string,
 ): PreviewRow[] {
-  const accept = makeFilter(config.topics, config.topicsExclude);
+  const filter = topicFilter(config.topics, config.topicsExclude);
+  const policy = policyFor(config.replicationPolicy, config.separator);
   return [...sourceTopics]
     .sort()
-    .filter(
-      (t) =>
-        !isInternalTopic(t) &&
-        accept(t) &&
-        !isReplicaOf(config.replicationPolicy, t, targetAlias, config.separator),
-    )
-    .map((topic) => ({
-      topic,
-      remoteTopic: remoteTopicName(config.replicationPolicy, sourceAlias, topic, config.separator),
-    }));
+    .filter((t) => shouldReplicate(filter, policy, targetAlias, t))
+    .map((topic) => ({ topic, remoteTopic: policy.formatRemoteTopic(sourceAlias, topic) }));
 }

@@ -1,4 +1,5 @@
 import type { FlowConfig } from './flow-config.ts';
+import { identityCycle } from './flow-cycles.ts';
 import { compilePatterns } from './patterns.ts';
 
 /** A flow as whole-flow validation sees it (the one being saved and its team's other flows). */
@@ -15,32 +16,6 @@ export interface FlowIssue {
   message: string;
   /** Errors refuse the save; warnings are shown and the save goes through. */
   severity: 'error' | 'warning';
-}
-
-/** Edges of the flow graph that lie on a cycle through `flow` (paths target -> ... -> source). */
-function cycleEdges(flow: FlowShape, others: FlowShape[]): FlowShape[] | null {
-  const reach = (from: string, edges: FlowShape[]): Set<string> => {
-    const seen = new Set([from]);
-    const stack = [from];
-    while (stack.length) {
-      const n = stack.pop() as string;
-      for (const e of edges)
-        if (e.sourceClusterId === n && !seen.has(e.targetClusterId)) {
-          seen.add(e.targetClusterId);
-          stack.push(e.targetClusterId);
-        }
-    }
-    return seen;
-  };
-  const fromTarget = reach(flow.targetClusterId, others);
-  if (!fromTarget.has(flow.sourceClusterId)) return null;
-  const reversed = others.map((e) => ({
-    ...e,
-    sourceClusterId: e.targetClusterId,
-    targetClusterId: e.sourceClusterId,
-  }));
-  const toSource = reach(flow.sourceClusterId, reversed);
-  return others.filter((e) => fromTarget.has(e.sourceClusterId) && toSource.has(e.targetClusterId));
 }
 
 /** Whether two pattern sets can plausibly select the same topic (exact for literal names, conservative for wildcards). */
@@ -74,17 +49,20 @@ export function validateFlow(flow: FlowShape, teamFlows: FlowShape[]): FlowIssue
     });
     return issues;
   }
-  const cycle = cycleEdges(flow, others);
+  const edge = (f: FlowShape) => ({
+    flow: f,
+    source: f.sourceClusterId,
+    target: f.targetClusterId,
+    identity: f.config.replicationPolicy === 'identity',
+  });
+  const cycle = identityCycle(edge(flow), others.map(edge));
   if (cycle) {
-    const identity = [flow, ...cycle].filter((f) => f.config.replicationPolicy === 'identity');
-    if (identity.length > 0) {
-      const names = cycle.map((f) => `"${f.name}"`).join(', ');
-      issues.push({
-        path: 'config.replicationPolicy',
-        message: `the identity replication policy cannot be used in a cycle (this flow and ${names} replicate in a loop; topics would be copied back forever). Use the default policy.`,
-        severity: 'error',
-      });
-    }
+    const names = cycle.map((e) => `"${e.flow.name}"`).join(', ');
+    issues.push({
+      path: 'config.replicationPolicy',
+      message: `the identity replication policy cannot be used in a cycle (this flow and ${names} replicate in a loop; topics would be copied back forever). Use the default policy.`,
+      severity: 'error',
+    });
   }
   for (const o of others) {
     if (o.targetClusterId !== flow.targetClusterId) continue;

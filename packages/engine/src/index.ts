@@ -1,3 +1,17 @@
+export {
+  DEFAULT_TOPICS_EXCLUDE,
+  defaultReplicationPolicy,
+  identityReplicationPolicy,
+  isCycle,
+  parseProperties,
+  type ReplicationPolicy,
+  replicationPolicyFromClass,
+  shouldReplicate,
+  splitList,
+  type TopicFilter,
+  topicFilter,
+  upstreamChain,
+} from '@ferry/core';
 export { TopicAclSync } from './acl-sync/acl-sync.ts';
 export { CheckpointTask, type SyncClients } from './checkpoints/checkpoint-task.ts';
 export type { SyncEvent } from './checkpoints/events.ts';
@@ -10,20 +24,20 @@ export type {
   SecurityProtocol,
   StartPosition,
 } from './config/flow-config.ts';
+export * from './config/mm2.ts';
 export {
   CLUSTER_KEYS,
   type ConfigNotice,
   FLOW_KEYS,
   loadMm2PropertiesFile,
   type Mm2Config,
+  type Mm2Options,
   NOT_YET_SUPPORTED,
   parseMm2Config,
 } from './config/mm2-properties.ts';
-export { parseProperties } from './config/properties.ts';
 export { TopicConfigSync } from './config-sync/topic-config-sync.ts';
 export * from './connection-test/index.ts';
 export { discoverFlow, type FlowDiscovery } from './discovery/discover-flow.ts';
-export { shouldReplicate } from './discovery/discovery.ts';
 export { ConfigError, type ErrorContext, FerryError } from './errors.ts';
 export type { EngineEvent, EventListener, PartitionMetrics, WindowStats } from './events.ts';
 export {
@@ -37,15 +51,6 @@ export {
 export { HeartbeatEmitter } from './heartbeats/heartbeat-emitter.ts';
 export { type ClientTuning, kafkaFor } from './kafka/client.ts';
 export { registerCodecs } from './kafka/codecs.ts';
-export {
-  defaultReplicationPolicy,
-  identityReplicationPolicy,
-  isCycle,
-  type ReplicationPolicy,
-  replicationPolicyFromClass,
-  upstreamChain,
-} from './policy/replication-policy.ts';
-export { DEFAULT_TOPICS_EXCLUDE, type TopicFilter, topicFilter } from './policy/topic-filter.ts';
 export { positionsGroup } from './positions/positions.ts';
 export { assignPartitions, type TopicPartition } from './tasks/assign.ts';
 export { fenceTasks } from './tasks/fence.ts';

@@ -7,13 +7,15 @@ const kinds = (config: Record<string, unknown>) =>
 describe('controlSchedules', () => {
   it.each([
     [
-      'MM2 defaults: discovery, checkpoints every 60 s, heartbeats every 1 s, configs every 600 s',
+      'MM2 defaults: discovery, checkpoints every 60 s, heartbeats every 1 s, configs and ACLs every 600 s',
       {},
       [
         ['discovery', 'ferry-discovery', 10_000],
         ['checkpoints', 'ferry-checkpoints', 60_000],
         ['heartbeats', 'ferry-heartbeats', 1000],
         ['topic-configs', 'ferry-config-sync', 600_000],
+        // sync.topic.acls.enabled defaults to true, as in MM2 and ferry run (one key table)
+        ['topic-acls', 'ferry-config-sync', 600_000],
       ],
     ],
     [
@@ -36,7 +38,7 @@ describe('controlSchedules', () => {
     ],
     [
       'everything off: discovery only',
-      { checkpoints: false, heartbeats: false, syncTopicConfigs: false },
+      { checkpoints: false, heartbeats: false, syncTopicConfigs: false, syncTopicAcls: false },
       [['discovery', 'ferry-discovery', 10_000]],
     ],
     ['invalid options: discovery only', { tasksMax: 0 }, [['discovery', 'ferry-discovery', 10_000]]],

@@ -3,6 +3,7 @@ import { type Db, schema } from '@ferry/db';
 import { waitFor } from '@ferry/testkit';
 import { byPartition, counts, createTopic, makeRecords, readTopic } from '@ferry/testkit/records';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
+import type { WorkerFleet } from '@ferry/testkit/worker-fleet';
 import { eq } from 'drizzle-orm';
 import { Kafka } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,7 +17,6 @@ import {
   workerIdOf as managedWorkerIdOf,
   produceOverTime,
 } from '../fixtures/managed.ts';
-import type { WorkerFleet } from '../fixtures/worker-fleet.ts';
 
 /**
  * Replication through the whole managed path: a flow in Postgres, tasks dispatched through Redis to worker

@@ -13,6 +13,7 @@ import {
   resolveSyncSettings,
   type SyncEvent,
   type SyncSettings,
+  splitList,
 } from '@ferry/engine';
 import type { Command } from 'commander';
 
@@ -20,6 +21,7 @@ interface RunOptions {
   progressInterval: string;
   json?: boolean;
   shutdownTimeout?: string;
+  clusters?: string;
 }
 
 /** --shutdown-timeout, else FERRY_SHUTDOWN_TIMEOUT_MS, else 30 s; undefined when invalid. */
@@ -47,6 +49,10 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--shutdown-timeout <seconds>',
       'on SIGTERM/SIGINT, how long to wait for open transactions to commit before exiting anyway (default: FERRY_SHUTDOWN_TIMEOUT_MS or 30)',
+    )
+    .option(
+      '--clusters <A,B>',
+      'run only the flows into these target clusters (connect-mirror-maker.sh --clusters: one node per data centre)',
     )
     .action(async (file: string, o: RunOptions) => {
       process.exitCode = await run(file, o);
@@ -86,7 +92,12 @@ async function run(file: string, o: RunOptions): Promise<number> {
   }
   let config: Mm2Config;
   try {
-    config = loadMm2PropertiesFile(file);
+    const clusters = o.clusters === undefined ? undefined : splitList(o.clusters);
+    if (clusters !== undefined && clusters.length === 0) {
+      console.error('ferry: --clusters: name at least one target cluster alias, e.g. --clusters west');
+      return 2;
+    }
+    config = loadMm2PropertiesFile(file, clusters ? { clusters } : {});
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`ferry: invalid configuration in ${file}: ${e.message}`);
@@ -95,6 +106,10 @@ async function run(file: string, o: RunOptions): Promise<number> {
     throw e;
   }
   for (const n of config.notices) console.error(`ferry: ${n.message}`);
+  for (const d of config.defaults)
+    console.error(
+      `ferry: ${d.key} is unset: Ferry's default is ${d.ferry} (${d.why}); MM2's is ${d.mm2}. Set the key to choose.`,
+    );
   // Checkpoints, group offset sync, heartbeats, topic-config and ACL sync: their keys, resolved per flow.
   const props = parseProperties(readFileSync(file, 'utf8'));
   let syncSettings: SyncSettings[];
@@ -108,6 +123,10 @@ async function run(file: string, o: RunOptions): Promise<number> {
     throw e;
   }
   quietClientWarnings();
+  if (config.flows.length === 0 && o.clusters !== undefined) {
+    console.error(`ferry: no flow enabled into --clusters ${o.clusters} in ${file}`);
+    return 2;
+  }
   if (config.flows.length === 0) {
     console.error(
       `ferry: no flow enabled in ${file}: set e.g. ${config.clusters[0]}->${config.clusters[1] ?? 'B'}.enabled=true`,

@@ -1,6 +1,6 @@
+import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
-import { shouldReplicate } from '../discovery/discovery.ts';
 import { toFerryError } from '../errors.ts';
 import type { WindowStats } from '../events.ts';
 import { RenewingProducer } from '../kafka/renewing-producer.ts';
@@ -8,7 +8,6 @@ import { checkpointsTopic, encodeCheckpoint } from '../mm2-formats/records.ts';
 import { ensureCompactedTopic } from '../offset-syncs/loader.ts';
 import { offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { OffsetSyncTail } from '../offset-syncs/tail.ts';
-import { topicFilter } from '../policy/topic-filter.ts';
 import type { SyncEventListener } from './events.ts';
 import { type GroupFilter, groupFilter } from './group-filter.ts';
 import { type GroupSyncResult, syncGroupOffsets } from './group-sync.ts';

@@ -1,31 +1,8 @@
-import { DEFAULT_CONFIG_PROPERTIES_EXCLUDE } from '../config-sync/config-filter.ts';
-import { ConfigError } from '../errors.ts';
-import { splitList } from '../policy/topic-filter.ts';
-import { DEFAULT_GROUPS_EXCLUDE, DEFAULT_GROUPS_INCLUDE } from './group-filter.ts';
+import { ConfigError, SYNC_EQUIVALENTS, SYNC_KEYS, splitList } from '@ferry/core';
+import { parseBool } from '../config/values.ts';
 
-/** The MM2 keys of checkpoints, group offset sync, heartbeats, config and ACL sync, with MM2's defaults. */
-export const SYNC_KEYS = {
-  groups: DEFAULT_GROUPS_INCLUDE.join(','),
-  'groups.exclude': DEFAULT_GROUPS_EXCLUDE.join(','),
-  'refresh.groups.enabled': 'true',
-  'refresh.groups.interval.seconds': '600',
-  'emit.checkpoints.enabled': 'true',
-  'emit.checkpoints.interval.seconds': '60',
-  'checkpoints.topic.replication.factor': '-1',
-  'sync.group.offsets.enabled': 'false',
-  'sync.group.offsets.interval.seconds': '60',
-  'emit.heartbeats.enabled': 'true',
-  'emit.heartbeats.interval.seconds': '1',
-  'heartbeats.topic.replication.factor': '-1',
-  'sync.topic.configs.enabled': 'true',
-  'sync.topic.configs.interval.seconds': '600',
-  'config.properties.exclude': DEFAULT_CONFIG_PROPERTIES_EXCLUDE.join(','),
-  'sync.topic.acls.enabled': 'true',
-  'sync.topic.acls.interval.seconds': '600',
-  'offset-syncs.topic.location': 'target',
-  'offset-syncs.topic.replication.factor': '-1',
-  'emit.offset-syncs.enabled': 'true',
-} as const;
+/** The MM2 keys of checkpoints, group offset sync, heartbeats, config and ACL sync (the key table of @ferry/core). */
+export { SYNC_KEYS } from '@ferry/core';
 
 export interface SyncSettings {
   groups: string[];
@@ -53,13 +30,6 @@ export interface SyncSettings {
   notices: string[];
 }
 
-function bool(key: string, v: string): boolean {
-  const s = v.trim().toLowerCase();
-  if (s === 'true') return true;
-  if (s === 'false') return false;
-  throw new ConfigError(key, v, 'must be true or false');
-}
-
 function seconds(key: string, v: string): number {
   const n = Number(v.trim());
   if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
@@ -84,9 +54,14 @@ export function resolveSyncSettings(
     const fk = `${source}->${target}.${k}`;
     if (props.has(fk)) return [fk, props.get(fk)!];
     if (props.has(k)) return [k, props.get(k)!];
+    for (const alt of (SYNC_EQUIVALENTS as Record<string, readonly string[]>)[k] ?? []) {
+      if (props.has(`${source}->${target}.${alt}`))
+        return [`${source}->${target}.${alt}`, props.get(`${source}->${target}.${alt}`)!];
+      if (props.has(alt)) return [alt, props.get(alt)!];
+    }
     return [k, SYNC_KEYS[k]];
   };
-  const b = (k: keyof typeof SYNC_KEYS) => bool(...get(k));
+  const b = (k: keyof typeof SYNC_KEYS) => parseBool(...get(k));
   const s = (k: keyof typeof SYNC_KEYS) => seconds(...get(k));
   const r = (k: keyof typeof SYNC_KEYS) => rf(...get(k));
   const [lk, lv] = get('offset-syncs.topic.location');

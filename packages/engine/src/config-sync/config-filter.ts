@@ -1,18 +1,10 @@
-import { compilePatterns, type PatternMatcher, PatternRefused } from '@ferry/core/patterns';
-import { ConfigError } from '../errors.ts';
+import { DEFAULT_CONFIG_PROPERTIES_EXCLUDE, patternList } from '@ferry/core';
 
 /**
- * MM2's `DefaultConfigPropertyFilter` default `config.properties.exclude`: regular expressions (full match) of
- * topic configs never copied to the remote topic.
+ * MM2's `DefaultConfigPropertyFilter` default `config.properties.exclude` (in the key table of @ferry/core):
+ * regular expressions (full match) of topic configs never copied to the remote topic.
  */
-export const DEFAULT_CONFIG_PROPERTIES_EXCLUDE = [
-  'follower\\.replication\\.throttled\\.replicas',
-  'leader\\.replication\\.throttled\\.replicas',
-  'message\\.timestamp\\.difference\\.max\\.ms',
-  'message\\.timestamp\\.type',
-  'unclean\\.leader\\.election\\.enable',
-  'min\\.insync\\.replicas',
-];
+export { DEFAULT_CONFIG_PROPERTIES_EXCLUDE } from '@ferry/core';
 
 export interface ConfigPropertyFilter {
   shouldReplicateConfigProperty(name: string): boolean;
@@ -21,14 +13,8 @@ export interface ConfigPropertyFilter {
 export function configPropertyFilter(
   exclude: string[] = DEFAULT_CONFIG_PROPERTIES_EXCLUDE,
 ): ConfigPropertyFilter {
-  let re: PatternMatcher | undefined;
-  try {
-    re = exclude.length === 0 ? undefined : compilePatterns(exclude);
-  } catch (e) {
-    if (e instanceof PatternRefused) throw new ConfigError('config.properties.exclude', e.pattern, e.message);
-    throw e;
-  }
-  return { shouldReplicateConfigProperty: (name) => !(re?.matches(name) ?? false) };
+  const re = patternList('config.properties.exclude', exclude);
+  return { shouldReplicateConfigProperty: (name) => !re.test(name) };
 }
 
 /** A source topic config entry as describeConfigs reports it. */

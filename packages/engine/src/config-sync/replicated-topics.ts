@@ -1,7 +1,6 @@
+import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
-import { shouldReplicate } from '../discovery/discovery.ts';
-import { topicFilter } from '../policy/topic-filter.ts';
 
 /** The flow's source topics whose remote topic exists on the target. */
 export async function replicatedTopicPairs(

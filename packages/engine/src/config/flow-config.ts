@@ -1,4 +1,4 @@
-import type { ReplicationPolicy } from '../policy/replication-policy.ts';
+import type { ReplicationPolicy } from '@ferry/core';
 
 export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
 export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';

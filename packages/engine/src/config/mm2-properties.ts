@@ -1,12 +1,24 @@
 import { readFileSync } from 'node:fs';
-import { SYNC_KEYS } from '../checkpoints/settings.ts';
-import { ConfigError } from '../errors.ts';
 import {
-  DEFAULT_SEPARATOR,
+  CLIENT_PREFIXES,
+  CLUSTER_DEFAULTS,
+  CLUSTER_KEYS,
+  ConfigError,
+  FERRY_DEFAULTS,
+  type FerryDefault,
+  FLOW_KEYS,
+  type FlowKey,
+  identityCycle,
+  MM2_EQUIVALENTS,
+  NOT_YET_SUPPORTED,
+  parseProperties,
+  patternList,
   type ReplicationPolicy,
   replicationPolicyFromClass,
-} from '../policy/replication-policy.ts';
-import { DEFAULT_TOPICS_EXCLUDE, splitList } from '../policy/topic-filter.ts';
+  SYNC_EQUIVALENTS,
+  SYNC_KEYS,
+  splitList,
+} from '@ferry/core';
 import type {
   ClusterConfig,
   FlowConfig,
@@ -15,149 +27,156 @@ import type {
   StartPosition,
 } from './flow-config.ts';
 import { flowId } from './flow-config.ts';
-import { parseProperties } from './properties.ts';
+import { readStore } from './key-stores.ts';
+import { parseBool, parseIntIn, parseNumberIn, type Resolved } from './values.ts';
 
-/** Flow-level keys: resolved as `A->B.<key>`, else `<key>`, else the default. */
-export const FLOW_KEYS = {
-  enabled: 'false',
-  topics: '.*',
-  'topics.exclude': DEFAULT_TOPICS_EXCLUDE.join(','),
-  'replication.policy.class': 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy',
-  'replication.policy.separator': DEFAULT_SEPARATOR,
-  'refresh.topics.enabled': 'true',
-  'refresh.topics.interval.seconds': '600',
-  'tasks.max': '1',
-  'replication.factor': '-1',
-  'exactly.once': 'true',
-  'start.position': 'earliest',
-  'fetch.max.bytes.per.partition': '1048576',
-  'batch.max.bytes': '4194304',
-  'commit.interval.ms': '100',
-} as const;
-
-/** Cluster-level keys: resolved as `<alias>.<key>`, else `<key>`. */
-export const CLUSTER_KEYS = [
-  'bootstrap.servers',
-  'security.protocol',
-  'sasl.mechanism',
-  'sasl.jaas.config',
-  'ssl.truststore.type',
-  'ssl.truststore.certificates',
-  'ssl.truststore.location',
-  'ssl.keystore.type',
-  'ssl.keystore.certificate.chain',
-  'ssl.keystore.key',
-  'ssl.keystore.location',
-  'ssl.key.password',
-  'ssl.endpoint.identification.algorithm',
-] as const;
-
-/** MM2 keys Ferry knows but does not implement yet: reported at start-up, then ignored. */
-export const NOT_YET_SUPPORTED = [
-  'topics.exclude.legacy',
-  'offset.lag.max',
-  'topic.filter.class',
-  'group.filter.class',
-  'config.property.filter.class',
-  'exactly.once.source.support',
-  'dedicated.mode.enable.internal.rest',
-  'replication.policy.internal.topic.separator.enabled',
-  'offset.storage.replication.factor',
-  'config.storage.replication.factor',
-  'status.storage.replication.factor',
-  'sasl.login.callback.handler.class',
-  'ssl.truststore.password',
-  'ssl.keystore.password',
-  'key.converter',
-  'value.converter',
-  'header.converter',
-];
+export { CLUSTER_KEYS, FLOW_KEYS, NOT_YET_SUPPORTED } from '@ferry/core';
+export { parseBool, type Resolved } from './values.ts';
 
 export interface ConfigNotice {
   key: string;
-  kind: 'unsupported' | 'unknown';
+  kind: 'unsupported' | 'unknown' | 'mapped';
   message: string;
 }
 
 export interface Mm2Config {
   clusters: string[];
-  /** Enabled flows only. */
+  /** Enabled flows only (with `clusters`: only those into the named targets). */
   flows: FlowConfig[];
   notices: ConfigNotice[];
+  /** Ferry defaults that differ from MM2's and that this file leaves unset (printed at start-up). */
+  defaults: FerryDefault[];
 }
 
-const NOT_YET = new Set(NOT_YET_SUPPORTED);
-const CLUSTER_KEY_SET = new Set<string>(CLUSTER_KEYS);
-const FLOW_KEY_SET = new Set<string>(Object.keys(FLOW_KEYS));
-const CLIENT_PREFIXES = [
-  'consumer.',
-  'producer.',
-  'admin.',
-  'source.cluster.',
-  'target.cluster.',
-  'source.admin.',
-  'target.admin.',
-];
+export interface Mm2Options {
+  /** connect-mirror-maker.sh `--clusters A,B`: run only the flows whose target is one of these aliases. */
+  clusters?: string[];
+}
 
-export function loadMm2PropertiesFile(path: string): Mm2Config {
+export function loadMm2PropertiesFile(path: string, opts: Mm2Options = {}): Mm2Config {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new ConfigError('file', path, `cannot read: ${(e as Error).message}`);
   }
-  return parseMm2Config(parseProperties(text));
+  return parseMm2Config(parseProperties(text), opts);
 }
 
-/** Resolves an MM2 properties map into flows, applying MM2's precedence and validating every value. */
-export function parseMm2Config(props: Map<string, string>): Mm2Config {
+/** The flows `A->B` the file declares with an `A->B.enabled` key (enabled or not), in file order. */
+export function declaredFlows(props: Map<string, string>, clusters: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (const k of props.keys()) {
+    const m = /^([^.]+)->([^.]+)\.enabled$/.exec(k);
+    if (!m) continue;
+    if (!clusters.includes(m[1]!) || !clusters.includes(m[2]!))
+      throw new ConfigError(k, props.get(k), `names a cluster not listed in clusters=${clusters.join(',')}`);
+    out.push([m[1]!, m[2]!]);
+  }
+  return out;
+}
+
+/** Whether `A->B.enabled` is set (MM2's README writes a bare `A->B.enabled` for true). */
+export function flowEnabled(props: Map<string, string>, source: string, target: string): boolean {
+  const k = `${source}->${target}.enabled`;
+  const v = props.get(k);
+  if (v === undefined) return parseBool(k, FLOW_KEYS.enabled);
+  return v.trim() === '' ? true : parseBool(k, v);
+}
+
+export function clusterAliases(props: Map<string, string>): string[] {
   const clusters = splitList(props.get('clusters'));
   if (clusters.length === 0)
     throw new ConfigError('clusters', props.get('clusters'), 'list at least one cluster alias');
-  const notices = classifyKeys(props, clusters);
-  const flows: FlowConfig[] = [];
-  for (const source of clusters) {
-    for (const target of clusters) {
-      if (source === target) continue;
-      const get = (k: keyof typeof FLOW_KEYS) => flowValue(props, source, target, k);
-      if (
-        !parseBool(
-          `${source}->${target}.enabled`,
-          props.get(`${source}->${target}.enabled`) ?? FLOW_KEYS.enabled,
-        )
-      )
-        continue;
-      flows.push(resolveFlow(props, source, target, get));
-    }
-  }
-  for (const k of props.keys()) {
-    const m = /^([^.]+)->([^.]+)\.enabled$/.exec(k);
-    if (m && (!clusters.includes(m[1]!) || !clusters.includes(m[2]!))) {
-      throw new ConfigError(k, props.get(k), `names a cluster not listed in clusters=${clusters.join(',')}`);
-    }
-  }
-  rejectIdentityCycles(flows);
-  return { clusters, flows, notices };
+  return clusters;
 }
 
-function flowValue(
+/** Resolves an MM2 properties map into flows, applying MM2's precedence and validating every value. */
+export function parseMm2Config(props: Map<string, string>, opts: Mm2Options = {}): Mm2Config {
+  const clusters = clusterAliases(props);
+  const only = opts.clusters;
+  for (const c of only ?? [])
+    if (!clusters.includes(c))
+      throw new ConfigError(
+        '--clusters',
+        only!.join(','),
+        `"${c}" is not listed in clusters=${clusters.join(',')}`,
+      );
+  const notices = classifyKeys(props, clusters);
+  declaredFlows(props, clusters);
+  const enabled: FlowConfig[] = [];
+  for (const source of clusters) {
+    for (const target of clusters) {
+      if (source === target || !flowEnabled(props, source, target)) continue;
+      enabled.push(resolveFlow(props, source, target));
+    }
+  }
+  rejectIdentityCycles(enabled);
+  const flows = only ? enabled.filter((f) => only.includes(f.target.alias)) : enabled;
+  return { clusters, flows, notices, defaults: unsetFerryDefaults(props) };
+}
+
+/** `A->B.<key>`, else `<key>`; undefined when neither is set. */
+export function flowSetting(
   props: Map<string, string>,
   source: string,
   target: string,
-  key: keyof typeof FLOW_KEYS,
-): { key: string; value: string } {
+  key: string,
+): Resolved | undefined {
   const flowKey = `${source}->${target}.${key}`;
   if (props.has(flowKey)) return { key: flowKey, value: props.get(flowKey)! };
   if (props.has(key)) return { key, value: props.get(key)! };
+  return undefined;
+}
+
+/** A flow key: its own setting, else its MM2 equivalents (see `MM2_EQUIVALENTS`), else the default. */
+function flowValue(props: Map<string, string>, source: string, target: string, key: FlowKey): Resolved {
+  const own = flowSetting(props, source, target, key);
+  if (own) return own;
+  const alt = (MM2_EQUIVALENTS as Record<string, readonly string[]>)[key] ?? [];
+  for (const k of alt) {
+    const v = flowSetting(props, source, target, k);
+    if (v) return translateEquivalent(key, v);
+  }
+  if (key === 'start.position') {
+    const c = `${source}.consumer.auto.offset.reset`;
+    if (props.has(c)) return translateEquivalent(key, { key: c, value: props.get(c)! });
+  }
+  if (key === 'fetch.max.bytes.per.partition') {
+    const v = flowSetting(props, source, target, 'consumer.max.partition.fetch.bytes');
+    if (v) return v;
+  }
   return { key, value: FLOW_KEYS[key] };
 }
 
-function resolveFlow(
+function translateEquivalent(key: FlowKey, r: Resolved): Resolved {
+  const v = r.value.trim().toLowerCase();
+  if (key === 'exactly.once') {
+    if (v === 'enabled' || v === 'preparing') return { key: r.key, value: 'true' };
+    if (v === 'disabled') return { key: r.key, value: 'false' };
+    throw new ConfigError(r.key, r.value, 'must be enabled, preparing or disabled');
+  }
+  if (key === 'start.position' && v !== 'earliest' && v !== 'latest')
+    throw new ConfigError(r.key, r.value, 'Ferry needs a start position: earliest or latest');
+  return { key: r.key, value: v };
+}
+
+/** One flow `source->target`, fully resolved (TLS material read from the files the keys name). */
+export function resolveFlow(props: Map<string, string>, source: string, target: string): FlowConfig {
+  return {
+    ...resolveFlowOptions(props, source, target),
+    source: resolveCluster(props, source),
+    target: resolveCluster(props, target),
+  };
+}
+
+/** The data-path options of flow `source->target` (everything but the clusters); pure. */
+export function resolveFlowOptions(
   props: Map<string, string>,
   source: string,
   target: string,
-  get: (k: keyof typeof FLOW_KEYS) => { key: string; value: string },
-): FlowConfig {
+): Omit<FlowConfig, 'source' | 'target'> {
+  const get = (k: FlowKey) => flowValue(props, source, target, k);
   const sep = get('replication.policy.separator');
   const cls = get('replication.policy.class');
   let policy: ReplicationPolicy;
@@ -168,20 +187,10 @@ function resolveFlow(
       throw new ConfigError(cls.key, cls.value, e.message.replace(/^[^:]*: /, ''));
     throw e;
   }
-  const topics = splitList(get('topics').value);
+  const inc = get('topics');
   const excl = get('topics.exclude');
-  for (const [k, list] of [
-    [get('topics').key, topics],
-    [excl.key, splitList(excl.value)],
-  ] as const) {
-    for (const p of list) {
-      try {
-        new RegExp(p);
-      } catch (e) {
-        throw new ConfigError(k, p, `not a valid regular expression: ${(e as Error).message}`);
-      }
-    }
-  }
+  patternList(inc.key, splitList(inc.value));
+  patternList(excl.key, splitList(excl.value));
   const start = get('start.position');
   if (start.value !== 'earliest' && start.value !== 'latest')
     throw new ConfigError(start.key, start.value, 'must be earliest or latest');
@@ -194,9 +203,7 @@ function resolveFlow(
     );
   return {
     id: flowId(source, target),
-    source: resolveCluster(props, source),
-    target: resolveCluster(props, target),
-    topics,
+    topics: splitList(inc.value),
     topicsExclude: splitList(excl.value),
     policy,
     refreshTopicsEnabled: parseBool(get('refresh.topics.enabled').key, get('refresh.topics.enabled').value),
@@ -211,7 +218,8 @@ function resolveFlow(
   };
 }
 
-function clusterValue(
+/** `<alias>.<key>`, else `<key>` (a top-level value applies to every cluster). */
+export function clusterValue(
   props: Map<string, string>,
   alias: string,
   key: string,
@@ -224,7 +232,23 @@ function clusterValue(
 const PROTOCOLS: SecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
 const MECHANISMS: SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
+/** How to reach cluster `alias`, TLS material included (read from the files the `ssl.*` keys name). */
 export function resolveCluster(props: Map<string, string>, alias: string): ClusterConfig {
+  const cluster = resolveClusterAccess(props, alias);
+  if (cluster.securityProtocol === 'SSL' || cluster.securityProtocol === 'SASL_SSL')
+    cluster.ssl = resolveSsl((k) => clusterValue(props, alias, k));
+  return cluster;
+}
+
+/** Bootstrap servers, protocol and SASL of cluster `alias`; pure (reads no file, leaves `ssl` unset). */
+export function resolveClusterAccess(props: Map<string, string>, alias: string): ClusterConfig {
+  const cluster = resolveEndpoint(props, alias);
+  const sasl = resolveSasl(props, alias, cluster.securityProtocol);
+  return sasl ? { ...cluster, sasl } : cluster;
+}
+
+/** Bootstrap servers and security protocol of cluster `alias`. */
+export function resolveEndpoint(props: Map<string, string>, alias: string): ClusterConfig {
   const cv = (k: string) => clusterValue(props, alias, k);
   const bs = cv('bootstrap.servers');
   const servers = splitList(bs.value);
@@ -235,24 +259,30 @@ export function resolveCluster(props: Map<string, string>, alias: string): Clust
       throw new ConfigError(bs.key, bs.value, `"${s}" is not host:port`);
   }
   const sp = cv('security.protocol');
-  const protocol = (sp.value ?? 'PLAINTEXT').toUpperCase() as SecurityProtocol;
+  const protocol = (sp.value ?? CLUSTER_DEFAULTS['security.protocol']).toUpperCase() as SecurityProtocol;
   if (!PROTOCOLS.includes(protocol))
     throw new ConfigError(sp.key, sp.value, `must be one of ${PROTOCOLS.join(', ')}`);
-  const cluster: ClusterConfig = { alias, bootstrapServers: servers, securityProtocol: protocol };
-  if (protocol.startsWith('SASL')) {
-    const mech = cv('sasl.mechanism');
-    const mechanism = (mech.value ?? 'GSSAPI').toUpperCase() as SaslMechanism;
-    if (!MECHANISMS.includes(mechanism))
-      throw new ConfigError(
-        mech.key,
-        mech.value ?? 'GSSAPI (MM2 default)',
-        `supported: ${MECHANISMS.join(', ')}`,
-      );
-    const jaas = cv('sasl.jaas.config');
-    cluster.sasl = { mechanism, ...parseJaas(jaas.key, jaas.value, mechanism) };
-  }
-  if (protocol === 'SSL' || protocol === 'SASL_SSL') cluster.ssl = resolveSsl(cv);
-  return cluster;
+  return { alias, bootstrapServers: servers, securityProtocol: protocol };
+}
+
+/** SASL mechanism and credentials of cluster `alias` (undefined unless the protocol is SASL_*). */
+export function resolveSasl(
+  props: Map<string, string>,
+  alias: string,
+  protocol: SecurityProtocol,
+): ClusterConfig['sasl'] {
+  if (!protocol.startsWith('SASL')) return undefined;
+  const cv = (k: string) => clusterValue(props, alias, k);
+  const mech = cv('sasl.mechanism');
+  const mechanism = (mech.value ?? CLUSTER_DEFAULTS['sasl.mechanism']).toUpperCase() as SaslMechanism;
+  if (!MECHANISMS.includes(mechanism))
+    throw new ConfigError(
+      mech.key,
+      mech.value ?? `${CLUSTER_DEFAULTS['sasl.mechanism']} (MM2 default)`,
+      `supported: ${MECHANISMS.join(', ')}`,
+    );
+  const jaas = cv('sasl.jaas.config');
+  return { mechanism, ...parseJaas(jaas.key, jaas.value, mechanism) };
 }
 
 /** `org.apache.kafka.common.security.{plain.PlainLoginModule|scram.ScramLoginModule} required username="u" password="p";` */
@@ -283,14 +313,6 @@ export function parseJaas(
   return { username, password };
 }
 
-function readPem(key: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(key, path, `cannot read PEM file: ${(e as Error).message}`);
-  }
-}
-
 function resolveSsl(
   cv: (k: string) => { key: string; value: string | undefined },
 ): NonNullable<ClusterConfig['ssl']> {
@@ -301,46 +323,63 @@ function resolveSsl(
     else if (eia.value.toLowerCase() !== 'https')
       throw new ConfigError(eia.key, eia.value, 'must be https or empty');
   }
-  const tt = cv('ssl.truststore.type');
   const tc = cv('ssl.truststore.certificates');
   const tl = cv('ssl.truststore.location');
-  if (tc.value || tl.value) {
-    if ((tt.value ?? 'JKS').toUpperCase() !== 'PEM') {
-      throw new ConfigError(
-        tt.key,
-        tt.value ?? 'JKS (default)',
-        'only PEM trust stores are supported: set ssl.truststore.type=PEM',
-      );
-    }
-    ssl.ca = tc.value ? tc.value : readPem(tl.key, tl.value!);
+  if (tc.value) {
+    ssl.ca = tc.value;
     if (!ssl.ca.includes('-----BEGIN CERTIFICATE-----'))
-      throw new ConfigError(
-        tc.value ? tc.key : tl.key,
-        tc.value ? '(inline)' : tl.value,
-        'no PEM certificate found',
-      );
+      throw new ConfigError(tc.key, '(inline)', 'no PEM certificate found');
+  } else if (tl.value) {
+    const store = readStore('truststore', tl, cv('ssl.truststore.type'), cv('ssl.truststore.password'));
+    ssl.ca = store.certs;
   }
-  const kt = cv('ssl.keystore.type');
   const kc = cv('ssl.keystore.certificate.chain');
   const kk = cv('ssl.keystore.key');
   const kl = cv('ssl.keystore.location');
-  if (kc.value || kk.value || kl.value) {
-    if ((kt.value ?? 'JKS').toUpperCase() !== 'PEM')
+  const kp = cv('ssl.key.password');
+  if (kc.value || kk.value) {
+    if (!kc.value || !kk.value)
       throw new ConfigError(
-        kt.key,
-        kt.value ?? 'JKS (default)',
-        'only PEM key stores are supported: set ssl.keystore.type=PEM',
+        kc.value ? kk.key : kc.key,
+        undefined,
+        'ssl.keystore.certificate.chain and ssl.keystore.key go together',
       );
-    const pem = kl.value ? readPem(kl.key, kl.value) : '';
-    ssl.cert = kc.value ?? pem;
-    ssl.key = kk.value ?? pem;
-    const kp = cv('ssl.key.password');
+    ssl.cert = kc.value;
+    ssl.key = kk.value;
     if (kp.value) ssl.keyPassword = kp.value;
+  } else if (kl.value) {
+    const store = readStore('keystore', kl, cv('ssl.keystore.type'), cv('ssl.keystore.password'), kp);
+    ssl.cert = store.certs;
+    ssl.key = store.key;
+    if (store.keyPassword) ssl.keyPassword = store.keyPassword;
   }
   return ssl;
 }
 
-function classifyKeys(props: Map<string, string>, clusters: string[]): ConfigNotice[] {
+/** Keys read by the engine beside `FLOW_KEYS`, `SYNC_KEYS` and `CLUSTER_KEYS`: the MM2 forms of Ferry keys. */
+const MAPPED_TOP = new Set<string>([
+  ...Object.values(MM2_EQUIVALENTS).flat(),
+  ...Object.values(SYNC_EQUIVALENTS).flat(),
+  'consumer.max.partition.fetch.bytes',
+]);
+const NOT_YET = new Set(NOT_YET_SUPPORTED);
+const CLUSTER_KEY_SET = new Set<string>(CLUSTER_KEYS);
+
+const CLIENT_WORDS: Record<string, string> = {
+  consumer: "Ferry's fetcher sets its own consumer settings",
+  producer: "Ferry's transactional producer sets its own producer settings",
+  admin: "Ferry's admin client needs no settings beyond the cluster's",
+  cluster: 'set the cluster keys as <alias>.<key> instead',
+};
+
+function clientReason(bare: string): string {
+  const p = CLIENT_PREFIXES.find((x) => bare.startsWith(x))!;
+  const what = p.endsWith('cluster.') ? 'cluster' : p.replace(/^(source|target)\./, '').replace(/\.$/, '');
+  return CLIENT_WORDS[what] ?? 'ignored';
+}
+
+/** Every key the file sets that Ferry does not use, in words: unsupported (known to MM2) or unknown. */
+export function classifyKeys(props: Map<string, string>, clusters: string[]): ConfigNotice[] {
   const notices: ConfigNotice[] = [];
   for (const key of props.keys()) {
     if (key === 'clusters') continue;
@@ -357,19 +396,27 @@ function classifyKeys(props: Map<string, string>, clusters: string[]): ConfigNot
         scope = 'cluster';
       }
     }
-    if (scope !== 'cluster' && FLOW_KEY_SET.has(bare)) continue;
-    if (scope !== 'cluster' && Object.hasOwn(SYNC_KEYS, bare)) continue;
+    if (scope !== 'cluster' && (Object.hasOwn(FLOW_KEYS, bare) || Object.hasOwn(SYNC_KEYS, bare))) continue;
+    if (scope !== 'cluster' && MAPPED_TOP.has(bare)) continue;
+    if (scope === 'cluster' && bare === 'consumer.auto.offset.reset') continue;
     if (scope !== 'flow' && CLUSTER_KEY_SET.has(bare)) continue;
-    if (
-      NOT_YET.has(bare) ||
-      CLIENT_PREFIXES.some((p) => bare.startsWith(p)) ||
-      bare.startsWith('ssl.') ||
-      bare.startsWith('sasl.')
-    ) {
+    if (CLIENT_PREFIXES.some((p) => bare.startsWith(p))) {
+      notices.push({
+        key,
+        kind: 'unsupported',
+        message: `${key}: a client override; ${clientReason(bare)}; ignored`,
+      });
+    } else if (NOT_YET.has(bare) || bare.startsWith('ssl.') || bare.startsWith('sasl.')) {
       notices.push({
         key,
         kind: 'unsupported',
         message: `${key}: an MM2 setting Ferry does not support yet; ignored`,
+      });
+    } else if (/^(offset|config|status)\.storage\.|^group\.id$|^(key|value|header)\.converter/.test(bare)) {
+      notices.push({
+        key,
+        kind: 'unsupported',
+        message: `${key}: a Kafka Connect setting; Ferry does not run on Connect; ignored`,
       });
     } else {
       notices.push({ key, kind: 'unknown', message: `${key}: not a known MM2 or Ferry setting; ignored` });
@@ -378,36 +425,32 @@ function classifyKeys(props: Map<string, string>, clusters: string[]): ConfigNot
   return notices;
 }
 
+/** The Ferry defaults that differ from MM2's and that no key of the file (or its MM2 form) sets. */
+export function unsetFerryDefaults(props: Map<string, string>): FerryDefault[] {
+  const keys = [...props.keys()].map((k) => k.replace(/^[^.]+->[^.]+\./, ''));
+  const set = new Set(keys);
+  return FERRY_DEFAULTS.filter((d) => {
+    if (set.has(d.key)) return false;
+    const alt = (MM2_EQUIVALENTS as Record<string, readonly string[]>)[d.key] ?? [];
+    return !alt.some((k) => set.has(k));
+  });
+}
+
 function rejectIdentityCycles(flows: FlowConfig[]): void {
+  const edge = (f: FlowConfig) => ({
+    id: f.id,
+    source: f.source.alias,
+    target: f.target.alias,
+    identity: f.policy.kind === 'identity',
+  });
   for (const f of flows) {
-    if (f.policy.kind !== 'identity') continue;
-    const back = flows.find((g) => g.source.alias === f.target.alias && g.target.alias === f.source.alias);
-    if (back) {
+    const cycle = identityCycle(edge(f), flows.filter((g) => g !== f).map(edge));
+    if (cycle) {
       throw new ConfigError(
         'replication.policy.class',
         'IdentityReplicationPolicy',
-        `${f.id} and ${back.id} both run with the identity policy: records would loop; use DefaultReplicationPolicy for active/active`,
+        `${[f.id, ...cycle.map((e) => e.id)].join(' and ')} ${cycle.length === 1 ? 'both' : 'all'} run with the identity policy: records would loop; use DefaultReplicationPolicy for active/active`,
       );
     }
   }
-}
-
-export function parseBool(key: string, value: string): boolean {
-  const v = value.trim().toLowerCase();
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new ConfigError(key, value, 'must be true or false');
-}
-
-function parseNumberIn({ key, value }: { key: string; value: string }, min: number, max: number): number {
-  const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n)) throw new ConfigError(key, value, 'must be a number');
-  if (n < min || n > max) throw new ConfigError(key, value, `must be between ${min} and ${max}`);
-  return n;
-}
-
-function parseIntIn(kv: { key: string; value: string }, min: number, max: number): number {
-  const n = parseNumberIn(kv, min, max);
-  if (!Number.isInteger(n)) throw new ConfigError(kv.key, kv.value, 'must be an integer');
-  return n;
 }

@@ -1,9 +1,8 @@
+import { shouldReplicate, type TopicFilter, topicFilter } from '@ferry/core';
 import kafkajs, { type Admin, type ITopicConfig } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { FerryError, toFerryError } from '../errors.ts';
 import type { EventListener } from '../events.ts';
-import { isCycle, isMm2InternalTopic, type ReplicationPolicy } from '../policy/replication-policy.ts';
-import { type TopicFilter, topicFilter } from '../policy/topic-filter.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -23,28 +22,6 @@ export interface SourceTopic {
   partitions: number;
   /** The remote topic's effective max.message.bytes. */
   maxMessageBytes: number;
-}
-
-/** Whether a source topic belongs to the flow (MM2's `shouldReplicateTopic`). */
-export function shouldReplicate(
-  filter: TopicFilter,
-  policy: ReplicationPolicy,
-  targetAlias: string,
-  topic: string,
-): boolean {
-  if (isMm2InternalTopic(topic)) return false;
-  if (isCycle(policy, topic, targetAlias)) return false;
-  return filter.shouldReplicate(topic) || isHeartbeats(policy, topic);
-}
-
-function isHeartbeats(policy: ReplicationPolicy, topic: string): boolean {
-  let t = topic;
-  for (let i = 0; i < 32; i++) {
-    const up = policy.upstreamTopic(t);
-    if (up === undefined || up === t) break;
-    t = up;
-  }
-  return t === 'heartbeats';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { defaultReplicationPolicy, type ReplicationPolicy } from '@ferry/core';
 import type { Admin, Kafka } from 'kafkajs';
 import { type GroupSyncResult, syncGroupOffsets } from '../checkpoints/group-sync.ts';
 import { sourceGroupOffsets, translateGroupOffsets } from '../checkpoints/translate-group.ts';
@@ -8,7 +9,6 @@ import { checkpointsTopic, decodeCheckpoint } from '../mm2-formats/records.ts';
 import { offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { loadOffsetSyncs } from '../offset-syncs/tail.ts';
 import type { UntranslatableCode } from '../offset-syncs/translate.ts';
-import { defaultReplicationPolicy, type ReplicationPolicy } from '../policy/replication-policy.ts';
 import { readCompacted } from './read-compacted.ts';
 
 export interface TranslateOffsetsOptions {

@@ -1,10 +1,9 @@
+import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
-import { shouldReplicate } from '../discovery/discovery.ts';
 import { FerryError, toFerryError } from '../errors.ts';
 import { kafkaFor } from '../kafka/client.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
-import { topicFilter } from '../policy/topic-filter.ts';
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
 import { sortPartitions } from '../tasks/assign.ts';
 import { digestRecord, PartitionCheck, type PartitionCounts } from './compare.ts';

@@ -1,12 +1,11 @@
 import { createHash, type Hash } from 'node:crypto';
+import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
-import { shouldReplicate } from '../discovery/discovery.ts';
 import { FerryError, toFerryError } from '../errors.ts';
 import { kafkaFor } from '../kafka/client.ts';
 import { HEARTBEATS_TOPIC } from '../mm2-formats/records.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
-import { topicFilter } from '../policy/topic-filter.ts';
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
 import { sortPartitions } from '../tasks/assign.ts';
 import { compareDigests, digestRecord, type RecordDigest, type RecordView } from './compare.ts';

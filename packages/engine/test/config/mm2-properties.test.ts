@@ -150,8 +150,9 @@ describe('parseMm2Config: invalid values stop with key, value and reason', () =>
       /sasl\.jaas\.config=org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule: sasl\.mechanism=PLAIN needs PlainLoginModule/,
     ],
     [
+      // JKS (MM2's default store type) is read now; a missing file is named
       { 'east.security.protocol': 'SSL', 'east.ssl.truststore.location': '/x.jks' },
-      /^east\.ssl\.truststore\.type=JKS \(default\): only PEM trust stores are supported/,
+      /^east\.ssl\.truststore\.location=\/x\.jks: cannot read truststore/,
     ],
     [{ 'start.position': 'middle' }, /^start\.position=middle: must be earliest or latest/],
     [{ 'replication.factor': '0' }, /replication\.factor=0: must be -1/],
@@ -190,7 +191,8 @@ describe('parseMm2Config: unknown and unsupported keys are listed, never silentl
       'offset.lag.max': '100',
       'east->west.topic.filter.class': 'x.Filter',
       'east.consumer.max.poll.records': '100',
-      'ssl.truststore.password': 'x',
+      // ssl.truststore.password is read now (JKS/PKCS12 stores); another ssl.* key stands in for it
+      'ssl.keymanager.algorithm': 'x',
       'some.typo': '1',
       'east->west.also.a.typo': '2',
     });
@@ -198,7 +200,7 @@ describe('parseMm2Config: unknown and unsupported keys are listed, never silentl
       ['offset.lag.max', 'unsupported'],
       ['east->west.topic.filter.class', 'unsupported'],
       ['east.consumer.max.poll.records', 'unsupported'],
-      ['ssl.truststore.password', 'unsupported'],
+      ['ssl.keymanager.algorithm', 'unsupported'],
       ['some.typo', 'unknown'],
       ['east->west.also.a.typo', 'unknown'],
     ]);

@@ -1,7 +1,7 @@
+import { splitList } from '@ferry/core';
 import { describe, expect, it } from 'vitest';
 import { groupFilter } from '../../src/checkpoints/group-filter.ts';
 import { defaultReplicationPolicy, shouldReplicate, topicFilter } from '../../src/index.ts';
-import { splitList } from '../../src/policy/topic-filter.ts';
 
 describe('topicFilter (MM2 semantics: full match, exclude wins)', () => {
   const defaults = topicFilter();

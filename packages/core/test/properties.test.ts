@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProperties } from '../../src/index.ts';
+import { parseProperties } from '../src/properties.ts';
 
 describe('parseProperties (java.util.Properties format)', () => {
   it.each([
@@ -13,6 +13,10 @@ describe('parseProperties (java.util.Properties format)', () => {
     ['a=\\u0041', 'a', 'A'],
     ['a=', 'a', ''],
     ['east->west.enabled = true', 'east->west.enabled', 'true'],
+    ['a = b', 'a', 'b'],
+    ['a\\=x = y', 'a=x', 'y'],
+    ['k = v1, \\\n   v2', 'k', 'v1, v2'],
+    ['primary->backup.enabled', 'primary->backup.enabled', ''],
   ])('%s', (line, key, value) => {
     expect(parseProperties(line).get(key)).toBe(value);
   });

@@ -1,46 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { waitFor } from '@ferry/testkit';
 import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ferryRun, type Proc } from '../helpers/ferry-run.ts';
 import { byPartition, counts, createTopic, makeRecords, produce, readTopic } from '../helpers/kafka.ts';
-
-const FERRY = resolve(import.meta.dirname, '../../../cli/bin/ferry.js');
-
-interface Proc {
-  child: ChildProcess;
-  lines: string[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function ferryRun(file: string): Proc {
-  const child = spawn(process.execPath, [FERRY, 'run', file, '--json', '--progress-interval', '1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const parts = buf.split('\n');
-    buf = parts.pop()!;
-    lines.push(...parts);
-  });
-  child.stderr!.on('data', (d: Buffer) =>
-    lines.push(
-      ...d
-        .toString()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => `stderr: ${l}`),
-    ),
-  );
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-    child.on('exit', (code, signal) => r({ code, signal })),
-  );
-  return { child, lines, exit };
-}
 
 function commits(p: Proc): number {
   return p.lines.filter((l) => l.startsWith('{"type":"committed"')).length;

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { defaultReplicationPolicy, shouldReplicate, topicFilter } from '@ferry/core';
 import { waitFor } from '@ferry/testkit';
 import { testCluster } from '@ferry/testkit/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { shouldReplicate } from '../../src/discovery/discovery.ts';
 import { HeartbeatEmitter } from '../../src/heartbeats/index.ts';
 import { kafkaFor } from '../../src/kafka/client.ts';
 import { decodeHeartbeat, HEARTBEATS_TOPIC } from '../../src/mm2-formats/index.ts';
-import { defaultReplicationPolicy } from '../../src/policy/replication-policy.ts';
-import { topicFilter } from '../../src/policy/topic-filter.ts';
 import { copyTopics } from '../checkpoints/copy-loop.ts';
 import { readToEnd, withAdmin } from '../checkpoints/drill-helpers.ts';
 import { createTopic } from '../helpers/kafka.ts';

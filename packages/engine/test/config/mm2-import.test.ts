@@ -1,6 +1,6 @@
+import { defaultFlowConfig } from '@ferry/core';
 import { describe, expect, it } from 'vitest';
-import { defaultFlowConfig } from '../src/flow-config.ts';
-import { exportMm2, importMm2, parseProperties } from '../src/mm2.ts';
+import { exportMm2, importMm2 } from '../../src/config/mm2.ts';
 
 const MM2 = `
 # two clusters
@@ -21,17 +21,6 @@ east.ssl.truststore.location = /etc/kafka/trust.jks
 offset.storage.replication.factor = 3
 some.unknown.key = 1
 `;
-
-describe('parseProperties', () => {
-  it.each([
-    ['a = b', 'a', 'b'],
-    ['a:b', 'a', 'b'],
-    ['a b', 'a', 'b'],
-    ['a\\=x = y', 'a=x', 'y'],
-    ['k = v1, \\\n   v2', 'k', 'v1, v2'],
-  ])('%j', (text, k, v) => expect(parseProperties(text).get(k)).toBe(v));
-  it('skips comments', () => expect([...parseProperties('# x\n! y\n\nk=v').keys()]).toEqual(['k']));
-});
 
 describe('importMm2', () => {
   const r = importMm2(MM2);
