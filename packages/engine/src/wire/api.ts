@@ -15,6 +15,9 @@ export interface Api<Req, Res> {
   readonly flexibleFrom: number;
   /** ApiVersions answers with response header v0 even in flexible versions, so a client can always read it. */
   readonly responseHeaderV0?: boolean;
+  /** The grammar as data (apache/kafka message JSON, transcribed). */
+  readonly requestSchema: readonly Field[];
+  readonly responseSchema: readonly Field[];
   encodeRequest(w: Writer, version: number, req: Req): void;
   decodeRequest(r: Reader, version: number): Req;
   encodeResponse(w: Writer, version: number, res: Res): void;
@@ -46,6 +49,8 @@ export function defineApi<Req, Res>(d: ApiDefinition): Api<Req, Res> {
     maxVersion: d.maxVersion,
     flexibleFrom: d.flexibleFrom,
     ...(d.responseHeaderV0 ? { responseHeaderV0: true } : {}),
+    requestSchema: d.request,
+    responseSchema: d.response,
     encodeRequest: (w, v, req) => writeStruct(w, d.request, req as Record<string, unknown>, v, flex(v)),
     decodeRequest: (r, v) => readStruct(r, d.request, v, flex(v)) as Req,
     encodeResponse: (w, v, res) => writeStruct(w, d.response, res as Record<string, unknown>, v, flex(v)),
