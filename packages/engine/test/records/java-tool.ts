@@ -98,3 +98,24 @@ export async function javaConsume(
     (l) => JSON.parse(l) as JavaConsumed,
   );
 }
+
+/** Source data written by the Java producer (see RecordsTool `produce`); `keys` > 0 repeats keys (compaction). */
+export async function javaProduce(
+  bootstrap: string,
+  topic: string,
+  partition: number,
+  count: number,
+  codec: string,
+  opts: { batchSize?: number; keys?: number } = {},
+): Promise<void> {
+  await tool([
+    'produce',
+    bootstrap,
+    topic,
+    String(partition),
+    String(count),
+    codec,
+    String(opts.batchSize ?? 16384),
+    String(opts.keys ?? 0),
+  ]);
+}

@@ -2,6 +2,10 @@
 //   dump <file>                      every batch in the file (MemoryRecords.readableRecords, CRC checked with
 //                                    ensureValid) as one JSON line each, records included
 //   fixtures <dir>                   writes batch fixtures with MemoryRecordsBuilder: <name>.bin (+ dump it after)
+//   produce <bootstrap> <topic> <partition> <count> <codec> <batchSize> <keys>   source data with the Java
+//                                    producer: null/empty/binary keys and values, headers with nulls and
+//                                    interleaved repeats, non-ASCII keys, timestamps going back; <keys> > 0 draws
+//                                    keys from that many (for compaction), 0 = distinct keys
 //   consume <bootstrap> <topic> <partitions> read_committed from the beginning to the end offsets, one JSON line
 //                                    per record: partition, offset, timestamp and its type, key, value, headers
 // Bytes are hex, null stays null, header order is the record's.
@@ -19,6 +23,9 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
@@ -164,6 +171,37 @@ public class RecordsTool {
         }
     }
 
+    static void produce(String bootstrap, String topic, int partition, int count, String codec, int batchSize, int keys) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("compression.type", codec);
+        p.put("batch.size", Integer.toString(batchSize));
+        p.put("linger.ms", "20");
+        p.put("enable.idempotence", "true");
+        p.put("acks", "all");
+        p.put("max.request.size", Integer.toString(Math.max(batchSize * 2, 1 << 20)));
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        long ts = 1_764_000_000_000L;
+        try (KafkaProducer<byte[], byte[]> pr = new KafkaProducer<>(p)) {
+            for (int i = 0; i < count; i++) {
+                byte[] key = keys > 0 ? b("key-" + (i % keys)) : i % 7 == 0 ? null : i % 13 == 0 ? new byte[0] : b("key-" + i + (i % 4 == 0 ? "-ключ" : ""));
+                byte[] value = null;
+                if (i % 11 != 0) {
+                    value = new byte[i % 17 == 0 ? 0 : 40 + (i * 7919) % 600];
+                    for (int j = 0; j < value.length; j++) value[j] = (byte) ((i * 31 + j * (j % 5 == 0 ? 7 : 1)) & 0xff);
+                }
+                List<Header> hs = new ArrayList<>();
+                if (i % 3 == 0) { hs.add(new RecordHeader("a", null)); hs.add(new RecordHeader("b", b("x" + i))); hs.add(new RecordHeader("a", b("y"))); }
+                if (i % 5 == 0) hs.add(new RecordHeader("ключ-🙂", new byte[] {0, (byte) 255, (byte) i}));
+                if (i % 9 == 0) hs.add(new RecordHeader("", new byte[0]));
+                long t = ts + i * 3L - (i % 10 == 9 ? 5000 : 0);
+                pr.send(new ProducerRecord<>(topic, partition, t, key, value, hs));
+            }
+            pr.flush();
+        }
+    }
+
     static void consume(String bootstrap, String topic, int partitions) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
@@ -195,6 +233,7 @@ public class RecordsTool {
         switch (args[0]) {
             case "dump" -> dump(args[1]);
             case "fixtures" -> fixtures(args[1]);
+            case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5], Integer.parseInt(args[6]), Integer.parseInt(args[7]));
             case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
