@@ -237,27 +237,32 @@ describe('BatchWriter east → west', () => {
     const stats = writer.stats();
     expect(stats.rebuildReasons['offset-gap']).toBeGreaterThan(0);
     expect(stats.rebuiltBatches).toBeGreaterThan(0);
-    expect(written.some((w) => w.rebuilt && w.sourceOffsets)).toBe(true);
+    expect(written.some((w) => w.rebuilt && w.sourceBaseOffset > 0n)).toBe(true);
     expect(written.every((w) => w.bytes <= 8192)).toBe(true);
 
     const [source, target] = await Promise.all([javaConsume(EAST, src, 2), javaConsume(WEST, dst, 2)]);
     compare(source, target, written);
   });
 
-  it('idempotent mode (at-least-once) writes and commits positions after the acks', async () => {
+  it('idempotent mode (at-least-once): forwards, splits batches over the target limit, commits positions after the acks', async () => {
     const src = uniqueName('bw-idem');
     const dst = `east.${src}`;
     await createTopic('east', src, 2);
-    await createTopic('west', dst, 2);
+    await createTopic('west', dst, 2, [{ name: 'max.message.bytes', value: '16384' }]);
     await javaProduce(EAST, src, 0, 800, 'lz4');
-    await javaProduce(EAST, src, 1, 800, 'gzip');
+    await javaProduce(EAST, src, 1, 800, 'none', { batchSize: 65536 });
     const east = wire(EAST);
     const west = wire(WEST);
     const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(east, src, p)));
     const group = uniqueName('bw-pos');
     const writer = new BatchWriter({ cluster: west, positionsGroup: group });
     await writer.start();
-    const written = await replicate(writer, perPartition, dst, src);
+    const written = await replicate(writer, perPartition, dst, src, 16384);
+    const stats = writer.stats();
+    expect(stats.forwardedBatches).toBeGreaterThan(0);
+    expect(stats.rebuildReasons['too-large']).toBeGreaterThan(0);
+    expect(stats.rebuiltBatches).toBeGreaterThan(stats.rebuildReasons['too-large']); // cut into several
+    expect(written.every((w) => w.bytes <= 16384)).toBe(true);
     const [source, target] = await Promise.all([javaConsume(EAST, src, 2), javaConsume(WEST, dst, 2)]);
     compare(source, target, written);
     // no transaction markers: the target offsets are the source offsets
