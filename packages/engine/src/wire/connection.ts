@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Api } from './api.ts';
@@ -34,9 +35,26 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
 }
 
+/**
+ * Every request/response pair is published here when someone subscribes (fixture capture, debugging); the
+ * library never logs. Message: { broker, apiKey, apiName, version, request, response } with the frames'
+ * bytes (size prefix excluded).
+ */
+export const wireExchangeChannel = channel('ferry.wire.exchange');
+
+export interface WireExchange {
+  broker: string;
+  apiKey: number;
+  apiName: string;
+  version: number;
+  request: Buffer;
+  response: Buffer;
+}
+
 interface Pending {
   api: Api<unknown, unknown>;
   version: number;
+  request: Buffer | undefined;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   timer: NodeJS.Timeout | undefined;
@@ -149,6 +167,7 @@ export class Connection {
       const p: Pending = {
         api: api as Api<unknown, unknown>,
         version,
+        request: wireExchangeChannel.hasSubscribers ? Buffer.concat(pieces) : undefined,
         resolve: resolve as (v: unknown) => void,
         reject,
         timer: undefined,
@@ -348,7 +367,17 @@ export class Connection {
         // ApiVersions: an UNSUPPORTED_VERSION answer comes in the v0 layout whatever was asked.
         if (frame.length >= 6 && frame.readInt16BE(4) === ErrorCode.UNSUPPORTED_VERSION) version = 0;
       } else if (version >= p.api.flexibleFrom) r.taggedFields();
-      p.resolve(p.api.decodeResponse(r, version));
+      const decoded = p.api.decodeResponse(r, version);
+      if (p.request && wireExchangeChannel.hasSubscribers)
+        wireExchangeChannel.publish({
+          broker: this.address,
+          apiKey: p.api.key,
+          apiName: p.api.name,
+          version,
+          request: p.request,
+          response: Buffer.from(frame),
+        } satisfies WireExchange);
+      p.resolve(decoded);
     } catch (e) {
       p.reject(
         e instanceof KafkaError

@@ -9,7 +9,7 @@ export * from './apis/index.ts';
 export type { BrokerInfo, ClusterMetadata, CoordinatorType, PartitionInfo, TopicInfo } from './cluster.ts';
 export { WireCluster } from './cluster.ts';
 export type { WireClusterConfig, WireSasl, WireTls } from './config.ts';
-export { Connection, type ConnectionOptions } from './connection.ts';
+export { Connection, type ConnectionOptions, type WireExchange, wireExchangeChannel } from './connection.ts';
 export { check, ErrorCode, errorName, isRetriable, KafkaError, type KafkaErrorContext } from './errors.ts';
 export { Reader } from './protocol/reader.ts';
 export { Writer } from './protocol/writer.ts';
