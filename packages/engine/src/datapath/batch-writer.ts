@@ -28,8 +28,8 @@ import {
 
 /*
  * The target half of the data path over Ferry's wire layer (contract: /work/wt/DATAPATH-CONTRACT.md). Additions
- * to the contract: WrittenBatch.sourceOffsets (rebuilt batches with gaps), stats().rebuildReasons and
- * rebuiltSourceBytes, constructor options requestTimeoutMs / maxInFlightPerBroker / maxRequestBytes /
+ * to the contract: WriteItem.fromOffset, WrittenBatch.sourceOffsets (rebuilt batches with gaps),
+ * stats().rebuildReasons / rebuiltSourceBytes / trimmedBatches / transactions / produceRequests, constructor options requestTimeoutMs / maxInFlightPerBroker / maxRequestBytes /
  * inPlace / rebuildCompression.
  *
  * One `write` = one transaction (exactly-once) or one idempotent round of produces (at-least-once):
@@ -59,6 +59,12 @@ export interface WriteItem {
   /** The remote topic's max.message.bytes: larger batches are rebuilt into several. */
   maxMessageBytes: number;
   batches: RawBatch[];
+  /**
+   * The partition's position: records below it are already on the target. A batch that starts before it (the
+   * position is inside a batch, e.g. one committed by the record-by-record writer) is rebuilt from its records
+   * at or after it; a batch wholly before it is skipped.
+   */
+  fromOffset?: bigint;
 }
 
 export interface WrittenBatch {
@@ -95,6 +101,8 @@ export interface BatchWriterStats {
   rebuiltBatches: number;
   /** Source bytes of the batches that had to be rebuilt. */
   rebuiltSourceBytes: number;
+  /** Batches that started before the item's fromOffset (rebuilt from the position on, or skipped). */
+  trimmedBatches: number;
   rebuildReasons: Record<RebuildReason, number>;
   transactions: number;
   produceRequests: number;
@@ -170,6 +178,7 @@ export class BatchWriter {
     forwardedBatches: 0,
     rebuiltBatches: 0,
     rebuiltSourceBytes: 0,
+    trimmedBatches: 0,
     rebuildReasons: { 'offset-gap': 0, 'too-large': 0, 'old-format': 0, 'log-append-time': 0 },
     transactions: 0,
     produceRequests: 0,
@@ -312,8 +321,15 @@ export class BatchWriter {
       for (const b of it.batches) {
         const h = b.header;
         if (h.isControl) continue;
-        const reason = rebuildReason(b, it.maxMessageBytes);
-        if (reason === null) {
+        const lastOffset = h.baseOffset + BigInt(h.lastOffsetDelta);
+        const from = it.fromOffset;
+        const trim = from !== undefined && h.baseOffset < from;
+        if (trim) {
+          this.counters.trimmedBatches++;
+          if (lastOffset < from) continue;
+        }
+        const reason = trim ? null : rebuildReason(b, it.maxMessageBytes);
+        if (reason === null && !trim) {
           add({
             topic: it.remoteTopic,
             partition: it.partition,
@@ -321,14 +337,15 @@ export class BatchWriter {
             compression: h.compression,
             count: h.recordCount,
             sourceBaseOffset: h.baseOffset,
-            sourceLastOffset: h.baseOffset + BigInt(h.lastOffsetDelta),
+            sourceLastOffset: lastOffset,
             rebuilt: false,
           });
           continue;
         }
-        this.counters.rebuildReasons[reason]++;
+        if (reason) this.counters.rebuildReasons[reason]++;
         this.counters.rebuiltSourceBytes += b.bytes.length;
-        const records = decodeRecords(b);
+        const all = decodeRecords(b);
+        const records = trim ? all.filter((r) => r.offset >= from!) : all;
         if (records.length === 0) continue; // compaction can leave empty batches: nothing to write
         const compression = this.o.rebuildCompression ?? h.compression;
         for (const chunk of splitBySize(records, it.maxMessageBytes, compression, it)) {

@@ -39,6 +39,8 @@ export const ATTR_COMPRESSION_MASK = 0x07;
 export const ATTR_LOG_APPEND_TIME = 0x08;
 export const ATTR_TRANSACTIONAL = 0x10;
 export const ATTR_CONTROL = 0x20;
+/** Set by the log cleaner (KIP-534): baseTimestamp is also the tombstones' delete horizon on that log. */
+export const ATTR_DELETE_HORIZON = 0x40;
 
 export function compressionOf(attributes: number): Compression {
   const c = COMPRESSIONS[attributes & ATTR_COMPRESSION_MASK];

@@ -1,5 +1,6 @@
 import { FerryError } from '../errors.ts';
 import {
+  ATTR_DELETE_HORIZON,
   ATTR_TRANSACTIONAL,
   OFFSET_ATTRIBUTES,
   OFFSET_BASE_SEQUENCE,
@@ -13,15 +14,17 @@ import type { ProducerFields, RawBatch } from './types.ts';
 
 /**
  * Sets the producer's fields on a v2 batch in `buf` (which holds exactly one batch): base offset, partition leader
- * epoch -1 (the broker sets it), producer id, epoch, base sequence, the transactional bit; recomputes the CRC-32C
- * over attributes..end. Records, compression, timestamps and the record count are not touched.
+ * epoch -1 (the broker sets it), producer id, epoch, base sequence, the transactional bit; clears the delete-horizon
+ * bit (the source log cleaner's state, not data: record timestamps stay baseTimestamp + delta either way, and the
+ * target's cleaner sets its own); recomputes the CRC-32C over attributes..end. Records, compression, timestamps
+ * and the record count are not touched.
  */
 export function rewriteInto(buf: Buffer, p: ProducerFields): Buffer {
   buf.writeBigInt64BE(p.baseOffset ?? 0n, 0);
   buf.writeInt32BE(-1, OFFSET_PARTITION_LEADER_EPOCH);
   const attributes = buf.readInt16BE(OFFSET_ATTRIBUTES);
   buf.writeInt16BE(
-    (attributes & ~ATTR_TRANSACTIONAL) | (p.transactional ? ATTR_TRANSACTIONAL : 0),
+    (attributes & ~(ATTR_TRANSACTIONAL | ATTR_DELETE_HORIZON)) | (p.transactional ? ATTR_TRANSACTIONAL : 0),
     OFFSET_ATTRIBUTES,
   );
   buf.writeBigInt64BE(p.producerId, OFFSET_PRODUCER_ID);

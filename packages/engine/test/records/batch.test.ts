@@ -113,6 +113,17 @@ describe('record batches', () => {
     expect(src.readBigInt64BE(0)).toBe(99n); // the source is not modified
   });
 
+  it('clears the delete-horizon bit (the source cleaner state) and keeps the record timestamps', () => {
+    const src = buildBatch(records, { ...producer, compression: 'none', timestampType: 'create' });
+    src.writeInt16BE(src.readInt16BE(21) | 0x40, 21);
+    src.writeUInt32BE(crc32c(src, 21), 17);
+    const out = rewriteBatch(splitBatches(src).batches[0]!, { ...producer, transactional: true });
+    const [again] = splitBatches(out).batches;
+    expect(again!.header.attributes & 0x40).toBe(0);
+    expect(again!.header.isTransactional).toBe(true);
+    expect(decodeRecords(again!).map((r) => r.timestamp)).toEqual(records.map((r) => r.timestamp));
+  });
+
   it('says when a batch must be rebuilt', () => {
     const ok = splitBatches(
       buildBatch(records, { ...producer, compression: 'none', timestampType: 'create' }),
