@@ -238,9 +238,8 @@ export class Connection {
       });
       socket.on('data', (chunk: Buffer) => this.onData(chunk));
       socket.on('error', (err: NodeJS.ErrnoException) => {
-        const e = connectError(err, host, port, !!tls);
-        if (!settled) fail(e);
-        else this.shutdown(e);
+        if (!settled) fail(connectError(err, host, port, !!tls));
+        else this.shutdown(this.lost(`lost: ${err.message}`));
       });
       socket.on('close', () => {
         if (!settled) fail(this.lost('closed while connecting'));
