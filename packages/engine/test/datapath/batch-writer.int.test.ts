@@ -1,5 +1,5 @@
 import { createTopic } from '@ferry/testkit/records';
-import { testCluster, uniqueName } from '@ferry/testkit/vitest';
+import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchWriter, type WriteItem, type WrittenBatch } from '../../src/datapath/batch-writer.ts';
 import { FerryError } from '../../src/errors.ts';
@@ -155,46 +155,51 @@ async function committed(cluster: WireCluster, group: string, topic: string, par
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 describe('BatchWriter east → west', () => {
-  it('forwards every codec as bytes in transactions; the Java consumer reads the same records where the writer said', async () => {
-    const src = uniqueName('bw-src');
-    const dst = `east.${src}`;
-    await createTopic('east', src, CODECS.length);
-    await createTopic('west', dst, CODECS.length);
-    await Promise.all(CODECS.map((codec, p) => javaProduce(EAST, src, p, 1500, codec)));
+  it.each(REPLICATION_PAIRS)(
+    '$label: forwards every codec as bytes in transactions; the Java consumer reads the same records where the writer said',
+    async ({ source: from, target: to }) => {
+      const FROM = testCluster(from).bootstrap;
+      const TO = testCluster(to).bootstrap;
+      const src = uniqueName('bw-src');
+      const dst = `${from}.${src}`;
+      await createTopic(from, src, CODECS.length);
+      await createTopic(to, dst, CODECS.length);
+      await Promise.all(CODECS.map((codec, p) => javaProduce(FROM, src, p, 1500, codec)));
 
-    const east = wire(EAST);
-    const west = wire(WEST);
-    const perPartition = await Promise.all(CODECS.map((_c, p) => fetchRaw(east, src, p)));
-    expect(perPartition.every((c) => c.length >= 2)).toBe(true); // several transactions per partition
-    const group = uniqueName('bw-positions');
-    const writer = new BatchWriter({
-      cluster: west,
-      transactionalId: uniqueName('bw-txn'),
-      positionsGroup: group,
-    });
-    await writer.start();
-    const written = await replicate(writer, perPartition, dst, src);
-    const stats = writer.stats();
-    expect(stats.rebuiltBatches).toBe(0);
-    expect(stats.forwardedBatches).toBe(perPartition.flat(2).length);
-    expect(stats.forwardedBytes).toBe(perPartition.flat(2).reduce((n, b) => n + b.bytes.length, 0));
-    // many partitions per produce request: fewer requests than batches
-    expect(stats.produceRequests).toBeLessThan(stats.forwardedBatches);
+      const east = wire(FROM);
+      const west = wire(TO);
+      const perPartition = await Promise.all(CODECS.map((_c, p) => fetchRaw(east, src, p)));
+      expect(perPartition.every((c) => c.length >= 2)).toBe(true); // several transactions per partition
+      const group = uniqueName('bw-positions');
+      const writer = new BatchWriter({
+        cluster: west,
+        transactionalId: uniqueName('bw-txn'),
+        positionsGroup: group,
+      });
+      await writer.start();
+      const written = await replicate(writer, perPartition, dst, src);
+      const stats = writer.stats();
+      expect(stats.rebuiltBatches).toBe(0);
+      expect(stats.forwardedBatches).toBe(perPartition.flat(2).length);
+      expect(stats.forwardedBytes).toBe(perPartition.flat(2).reduce((n, b) => n + b.bytes.length, 0));
+      // many partitions per produce request: fewer requests than batches
+      expect(stats.produceRequests).toBeLessThan(stats.forwardedBatches);
 
-    const [source, target] = await Promise.all([
-      javaConsume(EAST, src, CODECS.length),
-      javaConsume(WEST, dst, CODECS.length),
-    ]);
-    expect(source).toHaveLength(1500 * CODECS.length);
-    compare(source, target, written);
+      const [source, target] = await Promise.all([
+        javaConsume(FROM, src, CODECS.length),
+        javaConsume(TO, dst, CODECS.length),
+      ]);
+      expect(source).toHaveLength(1500 * CODECS.length);
+      compare(source, target, written);
 
-    // positions committed in the same transactions: the source offset after each partition's last batch
-    const c = await committed(west, group, dst, CODECS.length);
-    for (let p = 0; p < CODECS.length; p++) {
-      const last = perPartition[p]!.at(-1)!.at(-1)!.header;
-      expect(c.get(p)).toBe(last.baseOffset + BigInt(last.lastOffsetDelta) + 1n);
-    }
-  });
+      // positions committed in the same transactions: the source offset after each partition's last batch
+      const c = await committed(west, group, dst, CODECS.length);
+      for (let p = 0; p < CODECS.length; p++) {
+        const last = perPartition[p]!.at(-1)!.at(-1)!.header;
+        expect(c.get(p)).toBe(last.baseOffset + BigInt(last.lastOffsetDelta) + 1n);
+      }
+    },
+  );
 
   it('rebuilds compacted batches (offset gaps) and oversized ones; they still compare equal', async () => {
     const src = uniqueName('bw-compact');
@@ -321,5 +326,64 @@ describe('BatchWriter east → west', () => {
       Buffer.from('v').toString('hex'),
       Buffer.from('v').toString('hex'),
     ]);
+  });
+  it('a batch that starts before the position is rebuilt from the position on', async () => {
+    const dst = uniqueName('bw-trim');
+    await createTopic('west', dst, 1);
+    const records = Array.from({ length: 10 }, (_, i) => ({
+      offset: 10n + BigInt(i),
+      timestamp: 1_000n + BigInt(i),
+      key: Buffer.from(`k${i}`),
+      value: i === 7 ? null : Buffer.from(`v${i}`),
+      headers: [
+        ['h', null],
+        ['g', Buffer.from('1')],
+        ['h', Buffer.from('2')],
+      ] as Array<[string, Buffer | null]>,
+    }));
+    const bytes = buildBatch(records, {
+      compression: 'snappy',
+      timestampType: 'create',
+      producerId: -1n,
+      producerEpoch: -1,
+      baseSequence: -1,
+      transactional: false,
+      baseOffset: 10n,
+    });
+    const writer = new BatchWriter({
+      cluster: wire(WEST),
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await writer.start();
+    const written = await writer.write(
+      [
+        {
+          remoteTopic: dst,
+          partition: 0,
+          sourceTopic: 's',
+          maxMessageBytes: 1 << 20,
+          batches: splitBatches(bytes).batches,
+          fromOffset: 15n,
+        },
+      ],
+      [],
+    );
+    expect(written).toMatchObject([
+      { sourceBaseOffset: 15n, sourceLastOffset: 19n, records: 5, rebuilt: true, targetBaseOffset: 0n },
+    ]);
+    expect(writer.stats().trimmedBatches).toBe(1);
+    const target = await javaConsume(WEST, dst, 1);
+    const hex = (b: Buffer | null) => (b === null ? null : b.toString('hex'));
+    expect(
+      target.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
+    ).toEqual(
+      records.slice(5).map((r) => ({
+        key: hex(r.key),
+        value: hex(r.value),
+        headers: r.headers.map(([k, v]) => [k, hex(v)]),
+        timestamp: String(r.timestamp),
+      })),
+    );
   });
 });
