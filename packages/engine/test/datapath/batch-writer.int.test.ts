@@ -386,4 +386,32 @@ describe('BatchWriter east → west', () => {
       })),
     );
   });
+  it('LogAppendTime source batches arrive as CreateTime with the timestamps the source showed', async () => {
+    const src = uniqueName('bw-lat');
+    const dst = `east.${src}`;
+    await createTopic('east', src, 1, [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
+    await createTopic('west', dst, 1);
+    await javaProduce(EAST, src, 0, 400, 'lz4');
+    const perPartition = [await fetchRaw(wire(EAST), src, 0)];
+    expect(perPartition[0]!.flat().every((b) => b.header.timestampType === 'log-append')).toBe(true);
+    const writer = new BatchWriter({
+      cluster: wire(WEST),
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await writer.start();
+    const written = await replicate(writer, perPartition, dst, src);
+    expect(writer.stats().rebuildReasons['log-append-time']).toBe(perPartition[0]!.flat().length);
+    const [source, target] = await Promise.all([javaConsume(EAST, src, 1), javaConsume(WEST, dst, 1)]);
+    expect(source).toHaveLength(400);
+    expect(source.every((r) => r.timestampType === 'LogAppendTime')).toBe(true);
+    expect(target.every((r) => r.timestampType === 'CreateTime')).toBe(true);
+    // the append times, not the producer's create times inside the batches (those start at 1764000000000)
+    expect(source.some((r) => r.timestamp === '1764000000000')).toBe(false);
+    compare(
+      source.map((r) => ({ ...r, timestampType: 'CreateTime' })),
+      target,
+      written,
+    );
+  });
 });
