@@ -9,8 +9,10 @@ import {
   recordSize,
   rewriteBatch,
   rewriteBatchInPlace,
+  rewriteInto,
   type WireRecord,
 } from '../records/index.ts';
+
 import {
   addOffsetsToTxnApi,
   addPartitionsToTxnApi,
@@ -131,10 +133,10 @@ export interface BatchWriterOptions {
 interface Piece {
   topic: string;
   partition: number;
-  /** For a forwarded batch: the source batch; for a rebuilt one: its records. */
+  /** A forwarded batch: the source batch. */
   raw?: RawBatch;
-  records?: WireRecord[];
-  compression: Compression;
+  /** A rebuilt batch (or extra records), built with placeholder producer fields, set at send time. */
+  built?: Buffer;
   count: number;
   sourceBaseOffset: bigint;
   sourceLastOffset: bigint;
@@ -260,8 +262,7 @@ export class BatchWriter {
         .map((e) => ({
           topic: e.topic,
           partition: e.partition,
-          records: e.records,
-          compression: 'none',
+          built: buildBatch(e.records, { ...PLACEHOLDER, compression: 'none', timestampType: 'create' }),
           count: e.records.length,
           sourceBaseOffset: -1n,
           sourceLastOffset: -1n,
@@ -334,7 +335,6 @@ export class BatchWriter {
             topic: it.remoteTopic,
             partition: it.partition,
             raw: b,
-            compression: h.compression,
             count: h.recordCount,
             sourceBaseOffset: h.baseOffset,
             sourceLastOffset: lastOffset,
@@ -348,15 +348,14 @@ export class BatchWriter {
         const records = trim ? all.filter((r) => r.offset >= from!) : all;
         if (records.length === 0) continue; // compaction can leave empty batches: nothing to write
         const compression = this.o.rebuildCompression ?? h.compression;
-        for (const chunk of splitBySize(records, it.maxMessageBytes, compression, it)) {
+        for (const { records: chunk, bytes } of buildUnder(records, it.maxMessageBytes, compression, it)) {
           const first = chunk[0]!.offset;
           const last = chunk[chunk.length - 1]!.offset;
           const contiguous = last - first + 1n === BigInt(chunk.length);
           add({
             topic: it.remoteTopic,
             partition: it.partition,
-            records: chunk,
-            compression,
+            built: bytes,
             count: chunk.length,
             sourceBaseOffset: first,
             sourceLastOffset: last,
@@ -386,7 +385,7 @@ export class BatchWriter {
       this.counters.forwardedBatches++;
       return out;
     }
-    const out = buildBatch(p.records!, { ...fields, compression: p.compression, timestampType: 'create' });
+    const out = rewriteInto(p.built!, fields);
     if (p.result >= 0) {
       this.counters.rebuiltBytes += out.length;
       this.counters.rebuiltBatches++;
@@ -689,18 +688,44 @@ function throwFirstPartitionError(
         });
 }
 
+const PLACEHOLDER = { producerId: -1n, producerEpoch: -1, baseSequence: -1, transactional: false };
+
 /**
- * Cuts decoded records into chunks whose rebuilt batch fits `maxMessageBytes` (sizes computed exactly for the
- * uncompressed encoding; a compressed chunk is at most that plus a codec frame, so 1 KiB is kept free).
- * A single record that cannot fit is a RECORD_TOO_LARGE error naming its offset.
+ * Rebuilt batches of `records` with `compression`, each at most `maxMessageBytes`: cut by exact uncompressed
+ * size (splitBySize), then a chunk whose compressed batch still exceeds the limit is halved, and a single record
+ * whose compressed batch does is written uncompressed (its uncompressed size fits, splitBySize checked).
  */
-export function splitBySize(
+export function buildUnder(
   records: WireRecord[],
   maxMessageBytes: number,
   compression: Compression,
   where: { remoteTopic: string; partition: number },
+): Array<{ records: WireRecord[]; bytes: Buffer }> {
+  const out: Array<{ records: WireRecord[]; bytes: Buffer }> = [];
+  const fit = (chunk: WireRecord[], c: Compression) => {
+    const bytes = buildBatch(chunk, { ...PLACEHOLDER, compression: c, timestampType: 'create' });
+    if (bytes.length <= maxMessageBytes) out.push({ records: chunk, bytes });
+    else if (chunk.length > 1) {
+      const mid = chunk.length >> 1;
+      fit(chunk.slice(0, mid), c);
+      fit(chunk.slice(mid), c);
+    } else fit(chunk, 'none');
+  };
+  for (const chunk of splitBySize(records, maxMessageBytes, where)) fit(chunk, compression);
+  return out;
+}
+
+/**
+ * Cuts decoded records into chunks whose rebuilt batch, uncompressed, fits `maxMessageBytes` (sizes computed
+ * exactly, as buildBatch encodes them). A single record that cannot fit is a RECORD_TOO_LARGE error naming its
+ * offset.
+ */
+export function splitBySize(
+  records: WireRecord[],
+  maxMessageBytes: number,
+  where: { remoteTopic: string; partition: number },
 ): WireRecord[][] {
-  const budget = maxMessageBytes - 61 - (compression === 'none' ? 0 : 1024);
+  const budget = maxMessageBytes - 61;
   const out: WireRecord[][] = [];
   let cur: WireRecord[] = [];
   let size = 0;

@@ -7,7 +7,7 @@ export { type BuildOptions, buildBatch, recordSize } from './build.ts';
 export { crc32c, crc32cUpdate } from './crc32c.ts';
 export { decodeRecords } from './decode.ts';
 export { offsetDeltasContiguous, rebuildReason } from './rebuild-reason.ts';
-export { rewriteBatch, rewriteBatchInPlace } from './rewrite.ts';
+export { rewriteBatch, rewriteBatchInPlace, rewriteInto } from './rewrite.ts';
 export { type SplitResult, splitBatches } from './split.ts';
 export { type BatchStats, batchStats } from './stats.ts';
 export type {
