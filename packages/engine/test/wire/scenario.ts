@@ -14,7 +14,7 @@ import { batch, records } from './helpers.ts';
 export async function runScenario(cluster: WireCluster, topic: string, ids: { group: string; txn: string }) {
   const md = await cluster.metadata([topic], { refresh: true });
   const info = md.topics.get(topic);
-  if (!info || info.errorCode !== 0)
+  if (info?.errorCode !== 0)
     throw new KafkaError(info?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, {
       context: { topic },
     });
