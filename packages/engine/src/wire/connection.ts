@@ -3,6 +3,7 @@ import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Api } from './api.ts';
 import { type ApiVersionsResponse, apiVersionsApi } from './apis/api-versions.ts';
+import { ALL_APIS } from './apis/index.ts';
 import { saslAuthenticateApi } from './apis/sasl-authenticate.ts';
 import { saslHandshakeApi } from './apis/sasl-handshake.ts';
 import type { WireSasl, WireTls } from './config.ts';
@@ -120,8 +121,10 @@ export class Connection {
     return this.brokerVersions.get(apiKey);
   }
 
-  /** The highest version of `api` both sides implement; -1 when there is none. */
-  versionOf(api: Api<unknown, unknown> | { key: number; minVersion: number; maxVersion: number }): number {
+  /** The highest version of `api` (or of Ferry's module for an API key) both sides implement; -1 when none. */
+  versionOf(apiOrKey: number | { key: number; minVersion: number; maxVersion: number }): number {
+    const api = typeof apiOrKey === 'number' ? ALL_APIS.find((a) => a.key === apiOrKey) : apiOrKey;
+    if (!api) return -1;
     const b = this.brokerVersions.get(api.key);
     if (!b) return -1;
     const v = Math.min(b.max, api.maxVersion);

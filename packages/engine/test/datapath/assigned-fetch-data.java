@@ -14,12 +14,13 @@ import org.apache.kafka.common.serialization.*;
  *                                           last thing on every partition is a commit marker
  *   dump <bootstrap> <topic> <partitions>   read_committed consumer by assign(): one JSON line per record, then
  *                                           {"end":{partition: end offset}} (end offsets under read_committed = LSO)
+ *   write-dump …                            both in one JVM
  */
 public class AssignedFetchData {
   public static void main(String[] a) throws Exception {
     int parts = Integer.parseInt(a[3]);
-    if (a[0].equals("write")) write(a[1], a[2], parts);
-    else dump(a[1], a[2], parts);
+    if (a[0].equals("write") || a[0].equals("write-dump")) write(a[1], a[2], parts);
+    if (a[0].equals("dump") || a[0].equals("write-dump")) dump(a[1], a[2], parts);
   }
 
   static Properties producerProps(String bootstrap) {
@@ -74,7 +75,6 @@ public class AssignedFetchData {
       for (int p = 0; p < parts; p++) ta.send(rec(topic, p, "last", p));
       ta.commitTransaction();
     }
-    System.out.println("{\"written\":true}");
   }
 
   static String b64(byte[] b) {

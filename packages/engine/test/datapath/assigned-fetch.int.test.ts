@@ -30,7 +30,7 @@ interface JavaRecord {
   h: Array<[string, string | null]>;
 }
 
-async function java(cluster: string, cmd: 'write' | 'dump', topic: string): Promise<string> {
+async function java(cluster: string, cmd: 'write-dump', topic: string): Promise<string> {
   const c = testCluster(cluster);
   const lib = await ensureKafkaJars(defaultStackOptions().cacheDir, resolveKafkaVersion(c.kafkaVersion));
   const { stdout } = await run(
@@ -44,8 +44,9 @@ async function java(cluster: string, cmd: 'write' | 'dump', topic: string): Prom
   return stdout;
 }
 
-async function javaDump(cluster: string, topic: string) {
-  const lines = (await java(cluster, 'dump', topic)).trim().split('\n');
+/** Writes the data set with the Java client, then reads it back with a Java read_committed consumer. */
+async function javaWriteAndDump(cluster: string, topic: string) {
+  const lines = (await java(cluster, 'write-dump', topic)).trim().split('\n');
   const end = (JSON.parse(lines.pop() as string) as { end: Record<string, number> }).end;
   return { records: lines.map((l) => JSON.parse(l) as JavaRecord), end };
 }
@@ -90,8 +91,7 @@ for (const name of ['east', 'east39']) {
     it('delivers exactly what a Java read_committed consumer reads; positions reach the end; no group is created', async () => {
       const topic = uniqueName('afetch');
       await createTopic(testCluster(name), topic, PARTS);
-      await java(name, 'write', topic);
-      const expected = await javaDump(name, topic);
+      const expected = await javaWriteAndDump(name, topic);
       expect(expected.records.length).toBeGreaterThan(60);
       const groupsBefore = await listGroups(testCluster(name));
 

@@ -83,6 +83,8 @@ describe('Connection against a scripted broker', () => {
     const c = await Connection.connect({ host: '127.0.0.1', port, nodeId: -1, clientId: 'test' });
     expect(seen).toEqual([3, 0]);
     expect(c.versionOf(metadataApi)).toBe(1);
+    expect(c.versionOf(3)).toBe(1); // by API key
+    expect(c.versionOf(1)).toBe(-1); // Fetch: not offered by this broker
     expect((await c.send(metadataApi, { topics: null })).controllerId).toBe(7);
     await c.close();
   });
