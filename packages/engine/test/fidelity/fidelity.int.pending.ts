@@ -17,6 +17,7 @@ import { flowBetween } from '../helpers/kafka.ts';
 import {
   type DumpedRecord,
   dumpTopic,
+  dumpTopics,
   FIDELITY_SETS,
   firstDifference,
   perPartition,
@@ -40,17 +41,23 @@ describe.each(REPLICATION_PAIRS)(
     beforeAll(async () => {
       const topics = await writeFidelityData(source, prefix);
       expect(topics).toEqual(FIDELITY_SETS.map((s) => `${prefix}.${s}`));
-      for (const t of topics) sourceDumps.set(t, await dumpTopic(source, t));
-      // one task per partition: a partition that stops its task (a defect) cannot hide what the others show
+      for (const [t, rs] of await dumpTopics(
+        source,
+        topics.map((topic) => ({ topic })),
+      ))
+        sourceDumps.set(t, rs);
+      // one task per partition: a partition that stops its task (a defect) cannot hide what the others show.
+      // A unique instance: the shared test stack runs other east->west flows with the same transactional ids.
+      const flow = flowBetween(source, target, { topics: `${prefix}\\..*`, 'tasks.max': '32' });
       runner = createFlowRunner(
-        flowBetween(source, target, { topics: `${prefix}\\..*`, 'tasks.max': '32' }),
+        { ...flow, instance: prefix },
         {
           onEvent: (e) => events.push(e),
           metricsIntervalMs: 1000,
         },
       );
       await runner.start();
-    }, 300_000);
+    }, 600_000);
 
     afterAll(async () => {
       await runner?.stop();

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { defaultStackOptions, ensureKafkaJars, resolveKafkaVersion } from '@ferry/testkit';
@@ -11,6 +12,23 @@ import { testCluster } from '@ferry/testkit/vitest';
  */
 const run = promisify(execFile);
 const PROGRAM = resolve(import.meta.dirname, 'FidelityData.java');
+const OUT = resolve(import.meta.dirname, '..', '..', '.cache', 'fidelity');
+
+/** The program compiled once per Kafka version (a single-file launch compiles on every call). */
+async function classpath(lib: string, version: string): Promise<string> {
+  const out = join(OUT, version);
+  let fresh = false;
+  try {
+    fresh = statSync(join(out, 'FidelityData.class')).mtimeMs >= statSync(PROGRAM).mtimeMs;
+  } catch {
+    fresh = false;
+  }
+  if (!fresh) {
+    mkdirSync(out, { recursive: true });
+    await run('javac', ['-nowarn', '-encoding', 'UTF-8', '-cp', join(lib, '*'), '-d', out, PROGRAM]);
+  }
+  return `${out}:${join(lib, '*')}`;
+}
 
 /** The sets FidelityData.java writes, as topic suffixes. */
 export const FIDELITY_SETS = [
@@ -38,12 +56,11 @@ export interface DumpedRecord {
 }
 
 async function java(cluster: string, args: string[], timeoutMs: number): Promise<string> {
-  const lib = await ensureKafkaJars(
-    defaultStackOptions().cacheDir,
-    resolveKafkaVersion(testCluster(cluster).kafkaVersion),
-  );
+  const version = resolveKafkaVersion(testCluster(cluster).kafkaVersion);
+  const lib = await ensureKafkaJars(defaultStackOptions().cacheDir, version);
+  const cp = await classpath(lib, version.version);
   try {
-    const { stdout } = await run('java', ['-cp', join(lib, '*'), PROGRAM, ...args], {
+    const { stdout } = await run('java', ['-cp', cp, 'FidelityData', ...args], {
       timeout: timeoutMs,
       maxBuffer: 256 << 20,
       encoding: 'utf8',
@@ -65,25 +82,38 @@ export async function writeFidelityData(cluster: string, prefix: string): Promis
 }
 
 /**
- * The topic's records as the Java client reads them (read_committed, by assignment). With `expected`, waits up
- * to `timeoutMs` for that many records and returns what arrived by then.
+ * The topics' records as the Java client reads them (read_committed, by assignment), in one JVM. With an
+ * expected count per topic, waits up to `timeoutMs` per topic for that many and returns what arrived by then.
  */
+export async function dumpTopics(
+  cluster: string,
+  topics: Array<{ topic: string; expected?: number }>,
+  timeoutMs = 60_000,
+): Promise<Map<string, DumpedRecord[]>> {
+  const specs = topics.map((t) => (t.expected === undefined ? t.topic : `${t.topic}=${t.expected}`));
+  const out = await java(
+    cluster,
+    ['dump', testCluster(cluster).bootstrap, String(timeoutMs), ...specs],
+    timeoutMs * topics.length + 60_000,
+  );
+  const m = new Map<string, DumpedRecord[]>(topics.map((t) => [t.topic, []]));
+  for (const l of out.split('\n')) {
+    if (l.length === 0) continue;
+    const r = JSON.parse(l) as DumpedRecord;
+    m.get(r.topic)?.push(r);
+  }
+  return m;
+}
+
 export async function dumpTopic(
   cluster: string,
   topic: string,
   expected?: number,
   timeoutMs = 60_000,
 ): Promise<DumpedRecord[]> {
-  const spec = expected === undefined ? topic : `${topic}=${expected}`;
-  const out = await java(
-    cluster,
-    ['dump', testCluster(cluster).bootstrap, String(timeoutMs), spec],
-    timeoutMs + 60_000,
-  );
-  return out
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as DumpedRecord);
+  return (
+    await dumpTopics(cluster, [{ topic, ...(expected === undefined ? {} : { expected }) }], timeoutMs)
+  ).get(topic)!;
 }
 
 /** A record without what may differ between source and target: topic name and offset (order stays). */

@@ -61,7 +61,7 @@ describe.each(REPLICATION_PAIRS)(
         ['commit.interval.ms', '50'],
       ]);
       const flow = parseMm2Config(props).flows.find((f) => f.id === `${src}->${dst}`)!;
-      runner = createFlowRunner(flow);
+      runner = createFlowRunner({ ...flow, instance: src });
       await runner.start();
       expect(await dumpTopic(target, `${src}.${topic}`, 600, 60_000)).toHaveLength(600);
       const during = await look(source, topic);
