@@ -48,7 +48,9 @@ import {
  *   5. exactly-once: AddOffsetsToTxn + TxnOffsetCommit for the positions group, EndTxn(commit).
  *      at-least-once: OffsetCommit of the positions once every produce is acknowledged.
  * A retriable failure is retried inside `write` (the whole write again, under a new epoch; `extra` is called again
- * with the new attempt's results). Any failure aborts the transaction (best effort) and re-initialises the producer before the next write
+ * with the new attempt's results) — except an unconfirmed commit: EndTxn(commit) is retried as the coordinator
+ * allows (a repeated commit of a completed transaction succeeds), and if it stays unconfirmed the write fails with
+ * TRANSACTION_OUTCOME_UNKNOWN (not retriable: the caller resumes from the committed positions). Any failure aborts the transaction (best effort) and re-initialises the producer before the next write
  * (InitProducerId with the same transactional id bumps the epoch and aborts what was open), so sequence
  * numbers restart from 0 and nothing half-written becomes visible. Fencing (a newer process initialised the
  * same transactional id) is a FerryError 'TASK_FENCED', not retriable, with `type` = the Kafka error name.
@@ -174,6 +176,8 @@ export class BatchWriter {
   private needsInit = true;
   /** A partition or the positions group was added to the current transaction. */
   private txnOpen = false;
+  /** EndTxn(commit) is in flight. */
+  private committing = false;
   private readonly counters: BatchWriterStats = {
     forwardedBytes: 0,
     rebuiltBytes: 0,
@@ -276,7 +280,9 @@ export class BatchWriter {
       if (this.transactional) {
         if (positions.length > 0) await this.commitPositionsInTxn(positions);
         if (this.txnOpen) {
+          this.committing = true;
           await this.endTxn(true);
+          this.committing = false;
           this.txnOpen = false;
           this.counters.transactions++;
         }
@@ -284,6 +290,19 @@ export class BatchWriter {
       return written;
     } catch (e) {
       this.needsInit = true;
+      if (this.committing && !(e instanceof KafkaError && FENCED_CODES.has(e.code))) {
+        // EndTxn(commit) was sent and never confirmed: the transaction may have committed. Writing it again
+        // could duplicate it, so the caller must re-read the committed positions (they moved with the records
+        // or not at all) and go on from there.
+        this.committing = false;
+        this.txnOpen = false;
+        throw new FerryError(
+          'TRANSACTION_OUTCOME_UNKNOWN',
+          `the commit of transaction ${this.o.transactionalId} was not confirmed (${(e as Error).message}): resume from the committed positions`,
+          { retriable: false, cause: e },
+        );
+      }
+      this.committing = false;
       if (this.txnOpen) await this.endTxn(false).catch(() => undefined);
       this.txnOpen = false;
       throw e;

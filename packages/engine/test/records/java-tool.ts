@@ -88,13 +88,17 @@ export interface JavaConsumed extends JavaRecord {
   timestampType: string;
 }
 
-/** Reads a topic from the beginning to its end offsets with read_committed (the Java consumer). */
+/**
+ * Reads a topic from the beginning to its end offsets with read_committed (the Java consumer); with `expected`,
+ * until at least that many records (a just-committed transaction's markers may still be on their way).
+ */
 export async function javaConsume(
   bootstrap: string,
   topic: string,
   partitions: number,
+  expected = 0,
 ): Promise<JavaConsumed[]> {
-  return (await tool(['consume', bootstrap, topic, String(partitions)])).map(
+  return (await tool(['consume', bootstrap, topic, String(partitions), String(expected)])).map(
     (l) => JSON.parse(l) as JavaConsumed,
   );
 }

@@ -6,7 +6,7 @@
 //                                    producer: null/empty/binary keys and values, headers with nulls and
 //                                    interleaved repeats, non-ASCII keys, timestamps going back; <keys> > 0 draws
 //                                    keys from that many (for compaction), 0 = distinct keys
-//   consume <bootstrap> <topic> <partitions> read_committed from the beginning to the end offsets, one JSON line
+//   consume <bootstrap> <topic> <partitions> [expected] read_committed (until at least [expected] records) from the beginning to the end offsets, one JSON line
 //                                    per record: partition, offset, timestamp and its type, key, value, headers
 // Bytes are hex, null stays null, header order is the record's.
 import java.io.FileOutputStream;
@@ -202,7 +202,7 @@ public class RecordsTool {
         }
     }
 
-    static void consume(String bootstrap, String topic, int partitions) {
+    static void consume(String bootstrap, String topic, int partitions, long expected) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("isolation.level", "read_committed");
@@ -216,11 +216,16 @@ public class RecordsTool {
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             long deadline = System.currentTimeMillis() + 60_000;
+            long seen = 0;
             while (System.currentTimeMillis() < deadline) {
                 boolean done = true;
                 for (TopicPartition tp : tps) if (c.position(tp) < end.get(tp)) done = false;
-                if (done) break;
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                if (done && seen >= expected) break;
+                // a committed transaction's markers reach the partitions after EndTxn returns: the last stable
+                // offset (read_committed's end) may still move up to the expected records
+                if (done) end = c.endOffsets(tps);
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(done ? 100 : 500))) {
+                    seen++;
                     out.println("{\"partition\":" + r.partition() + ",\"offset\":\"" + r.offset() + "\",\"timestamp\":\"" + r.timestamp() + "\",\"timestampType\":"
                         + q(r.timestampType().name) + ",\"key\":" + hex(r.key()) + ",\"value\":" + hex(r.value()) + ",\"headers\":" + headers(r.headers().toArray()) + "}");
                 }
@@ -234,7 +239,7 @@ public class RecordsTool {
             case "dump" -> dump(args[1]);
             case "fixtures" -> fixtures(args[1]);
             case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5], Integer.parseInt(args[6]), Integer.parseInt(args[7]));
-            case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]));
+            case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]), args.length > 4 ? Long.parseLong(args[4]) : 0);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
         out.flush();
