@@ -333,6 +333,7 @@ export class AssignedFetcher {
   }
 
   private async leaderLoop(nodeId: number): Promise<void> {
+    let rotation = 0;
     while (this.running) {
       const now = Date.now();
       let owned = 0;
@@ -349,7 +350,13 @@ export class AssignedFetcher {
         await this.waitForChange(50);
         continue;
       }
-      await this.fetchOnce(nodeId, picked);
+      // rotate the order: the broker fills partitions in request order and returns an over-sized first batch
+      // only for the first partition (KIP-74), so every partition gets to be first
+      rotation = (rotation + 1) % picked.length;
+      await this.fetchOnce(
+        nodeId,
+        rotation === 0 ? picked : picked.slice(rotation).concat(picked.slice(0, rotation)),
+      );
     }
   }
 

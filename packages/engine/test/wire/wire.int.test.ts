@@ -132,6 +132,29 @@ for (const name of ['east', 'east39']) {
       expect(oldest.bytes.equals(c.bytes)).toBe(true);
     });
 
+    it('FindCoordinator: batched keys (v4+) and the single-key layout (v3) name the same coordinator', async () => {
+      const cluster = open(name);
+      const conn = await cluster.anyConnection();
+      const key = uniqueName('wire-fc');
+      let v6: A.FindCoordinatorResponse | undefined;
+      for (let i = 0; i < 100; i++) {
+        v6 = await conn.send(
+          A.findCoordinatorApi,
+          { keyType: A.KEY_TYPE.group, coordinatorKeys: [key] },
+          { version: 6 },
+        );
+        if (v6.coordinators[0]?.errorCode === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const v3 = await conn.send(A.findCoordinatorApi, { key, keyType: A.KEY_TYPE.group }, { version: 3 });
+      expect(v6?.coordinators[0]).toMatchObject({ key, errorCode: 0 });
+      expect(v3).toMatchObject({
+        errorCode: 0,
+        nodeId: v6?.coordinators[0]?.nodeId,
+        port: v6?.coordinators[0]?.port,
+      });
+    });
+
     it('fetching past the end is OFFSET_OUT_OF_RANGE; a request to a closed connection fails clearly', async () => {
       const cluster = open(name);
       const topic = uniqueName('wire-oor');
