@@ -7,7 +7,7 @@ import { lastOffsetOf, splitBatches } from '../records/index.ts';
 import type { RawBatch } from '../records/types.ts';
 import type { TopicPartition } from '../tasks/assign.ts';
 import { tpKey } from '../tasks/assign.ts';
-import type { FetchRequest, FetchResponsePartition } from '../wire/apis/fetch.ts';
+import type { AbortedTransaction, FetchRequest, FetchResponsePartition } from '../wire/apis/fetch.ts';
 import { fetchApi, READ_COMMITTED } from '../wire/apis/fetch.ts';
 import { EARLIEST, LATEST, listOffsetsApi } from '../wire/apis/list-offsets.ts';
 import type { WireCluster } from '../wire/cluster.ts';
@@ -508,50 +508,25 @@ export class AssignedFetcher {
   }
 
   /**
-   * Splits the partition's records, drops control batches and aborted transactions' batches, advances the
-   * position and hands the data batches over (without waiting for them to be written).
-   *
-   * Aborted transactions (like the Java consumer): the response lists (producer id, first offset) of every
-   * aborted transaction overlapping the fetched range. Walking batches in order, a producer becomes "aborting"
-   * once a batch reaches its transaction's first offset, and stops being so at its next control batch (the
-   * abort marker: a producer has one open transaction per partition, so the marker after that first offset is
-   * the abort). Transactional batches of an aborting producer are dropped.
+   * Splits the partition's records, drops control batches and aborted transactions' batches
+   * (`committedBatches`), advances the position and hands the data batches over (without waiting for them to
+   * be written).
    */
   private deliver(s: PartitionState, p: FetchResponsePartition): void {
     s.backoffMs = 0;
     const position = s.position as bigint;
     const records = p.records;
-    const batches: RawBatch[] = [];
+    let batches: RawBatch[] = [];
     let next = position;
     let truncated = false;
     let bytes = 0;
     if (records && records.length > 0) {
       const split = splitBatches(records);
       truncated = split.truncatedAt !== null;
-      const aborted = p.abortedTransactions;
-      if (aborted && aborted.length > 1)
-        aborted.sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
-      let ai = 0;
-      let aborting: Set<bigint> | undefined;
-      for (const b of split.batches) {
-        const h = b.header;
-        const last = lastOffsetOf(h);
-        if (last < position) continue;
-        if (aborted)
-          while (ai < aborted.length && (aborted[ai] as { firstOffset: bigint }).firstOffset <= last) {
-            aborting ??= new Set();
-            aborting.add((aborted[ai] as { producerId: bigint }).producerId);
-            ai++;
-          }
-        next = last + 1n;
-        if (h.isControl) {
-          aborting?.delete(h.producerId);
-          continue;
-        }
-        if (h.isTransactional && aborting?.has(h.producerId)) continue;
-        batches.push(b);
-        bytes += b.bytes.length;
-      }
+      const kept = committedBatches(split.batches, p.abortedTransactions, position);
+      next = kept.next;
+      bytes = kept.bytes;
+      batches = kept.batches;
     }
     // A response that held only the start of a batch: ask for more bytes next time (the broker returns at least
     // one whole batch for the first partition of a response, so this only matters for later ones).
@@ -590,4 +565,47 @@ export class AssignedFetcher {
       }
     });
   }
+}
+
+/**
+ * The batches a read_committed reader delivers, and the position after all of them (control and aborted
+ * batches included). Like the Java consumer: the response lists (producer id, first offset) of every aborted
+ * transaction overlapping the fetched range; walking batches in offset order, a producer becomes "aborting" once
+ * a batch reaches its transaction's first offset, and stops being so at its next control batch (the abort
+ * marker: a producer has one open transaction per partition, so the marker after that first offset is the
+ * abort). Transactional batches of an aborting producer are dropped; batches wholly below `position` are skipped.
+ * Reads only batch headers.
+ */
+export function committedBatches(
+  all: readonly RawBatch[],
+  aborted: AbortedTransaction[] | null,
+  position: bigint,
+): { batches: RawBatch[]; next: bigint; bytes: number } {
+  const batches: RawBatch[] = [];
+  let next = position;
+  let bytes = 0;
+  if (aborted && aborted.length > 1)
+    aborted.sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  let ai = 0;
+  let aborting: Set<bigint> | undefined;
+  for (const b of all) {
+    const h = b.header;
+    const last = lastOffsetOf(h);
+    if (last < position) continue;
+    if (aborted)
+      while (ai < aborted.length && (aborted[ai] as AbortedTransaction).firstOffset <= last) {
+        aborting ??= new Set();
+        aborting.add((aborted[ai] as AbortedTransaction).producerId);
+        ai++;
+      }
+    next = last + 1n;
+    if (h.isControl) {
+      aborting?.delete(h.producerId);
+      continue;
+    }
+    if (h.isTransactional && aborting?.has(h.producerId)) continue;
+    batches.push(b);
+    bytes += b.bytes.length;
+  }
+  return { batches, next, bytes };
 }
