@@ -162,7 +162,8 @@ async function committed(cluster: WireCluster, group: string, topic: string, par
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
-describe('BatchWriter east → west', () => {
+// JVMs (producer, two consumers) per test on a shared two-core box: generous time
+describe('BatchWriter east → west', { timeout: 300_000 }, () => {
   it.each(REPLICATION_PAIRS)(
     '$label: forwards every codec as bytes in transactions; the Java consumer reads the same records where the writer said',
     async ({ source: from, target: to }) => {
@@ -172,7 +173,7 @@ describe('BatchWriter east → west', () => {
       const dst = `${from}.${src}`;
       await createTopic(from, src, CODECS.length);
       await createTopic(to, dst, CODECS.length);
-      await Promise.all(CODECS.map((codec, p) => javaProduce(FROM, src, p, 1500, codec)));
+      await javaProduce(FROM, src, [0, 1, 2, 3, 4], 1500, [...CODECS]);
 
       const east = wire(FROM);
       const west = wire(TO);
@@ -221,12 +222,10 @@ describe('BatchWriter east → west', () => {
     ]);
     // the target accepts batches of at most 8 KiB: the 64 KiB source batches must be cut
     await createTopic('west', dst, 2, [{ name: 'max.message.bytes', value: '8192' }]);
-    await javaProduce(EAST, src, 0, 2000, 'zstd', { keys: 60, batchSize: 65536 });
-    await javaProduce(EAST, src, 1, 2000, 'none', { keys: 60, batchSize: 65536 });
+    await javaProduce(EAST, src, [0, 1], 2000, ['zstd', 'none'], { keys: 60, batchSize: 65536 });
     await new Promise((r) => setTimeout(r, 400));
     // roll the segments (a record after segment.ms), so the cleaner may compact the first ones
-    await javaProduce(EAST, src, 0, 1, 'none', { keys: 1000 });
-    await javaProduce(EAST, src, 1, 1, 'none', { keys: 1000 });
+    await javaProduce(EAST, src, [0, 1], 1, 'none', { keys: 1000 });
 
     const east = wire(EAST);
     let perPartition: RawBatch[][][] = [];
@@ -428,8 +427,7 @@ describe('BatchWriter east → west', () => {
     const dst = `east.${src}`;
     await createTopic('east', src, 2);
     await createTopic('west', dst, 2);
-    await javaProduce(EAST, src, 0, 600, 'zstd');
-    await javaProduce(EAST, src, 1, 600, 'none');
+    await javaProduce(EAST, src, [0, 1], 600, ['zstd', 'none']);
     const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p)));
     const west = wire(WEST);
     const tid = uniqueName('bw-txn');

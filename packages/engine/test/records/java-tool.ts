@@ -103,22 +103,25 @@ export async function javaConsume(
   );
 }
 
-/** Source data written by the Java producer (see RecordsTool `produce`); `keys` > 0 repeats keys (compaction). */
+/**
+ * Source data written by the Java producer (see RecordsTool `produce`), one JVM: `partition` may be a list, with
+ * one codec per partition; `keys` > 0 repeats keys (compaction).
+ */
 export async function javaProduce(
   bootstrap: string,
   topic: string,
-  partition: number,
+  partition: number | number[],
   count: number,
-  codec: string,
+  codec: string | string[],
   opts: { batchSize?: number; keys?: number } = {},
 ): Promise<void> {
   await tool([
     'produce',
     bootstrap,
     topic,
-    String(partition),
+    [partition].flat().join(','),
     String(count),
-    codec,
+    [codec].flat().join(','),
     String(opts.batchSize ?? 16384),
     String(opts.keys ?? 0),
   ]);

@@ -2,7 +2,8 @@
 //   dump <file>                      every batch in the file (MemoryRecords.readableRecords, CRC checked with
 //                                    ensureValid) as one JSON line each, records included
 //   fixtures <dir>                   writes batch fixtures with MemoryRecordsBuilder: <name>.bin (+ dump it after)
-//   produce <bootstrap> <topic> <partition> <count> <codec> <batchSize> <keys>   source data with the Java
+//   produce <bootstrap> <topic> <partitions> <count> <codecs> <batchSize> <keys>   source data with the Java
+//                                    producer (partitions and codecs comma-separated, one producer each):
 //                                    producer: null/empty/binary keys and values, headers with nulls and
 //                                    interleaved repeats, non-ASCII keys, timestamps going back; <keys> > 0 draws
 //                                    keys from that many (for compaction), 0 = distinct keys
@@ -171,6 +172,29 @@ public class RecordsTool {
         }
     }
 
+    /** Several partitions at once, one producer per partition ("0,1,2" with "none,gzip,lz4"): one JVM. */
+    static void produceAll(String bootstrap, String topic, String partitions, int count, String codecs, int batchSize, int keys) throws Exception {
+        String[] ps = partitions.split(",");
+        String[] cs = codecs.split(",");
+        List<Thread> threads = new ArrayList<>();
+        List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < ps.length; i++) {
+            int partition = Integer.parseInt(ps[i]);
+            String codec = cs[Math.min(i, cs.length - 1)];
+            Thread t = new Thread(() -> {
+                try {
+                    produce(bootstrap, topic, partition, count, codec, batchSize, keys);
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) t.join();
+        if (!failures.isEmpty()) throw failures.get(0);
+    }
+
     static void produce(String bootstrap, String topic, int partition, int count, String codec, int batchSize, int keys) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
@@ -238,7 +262,7 @@ public class RecordsTool {
         switch (args[0]) {
             case "dump" -> dump(args[1]);
             case "fixtures" -> fixtures(args[1]);
-            case "produce" -> produce(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5], Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+            case "produce" -> produceAll(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], Integer.parseInt(args[6]), Integer.parseInt(args[7]));
             case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]), args.length > 4 ? Long.parseLong(args[4]) : 0);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
