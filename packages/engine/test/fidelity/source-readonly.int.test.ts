@@ -1,8 +1,4 @@
 /*
- * PENDING (issue #10): named *.int.pending.ts so the default run skips it while the data path still fetches
- * through kafkajs consumer groups (which this test catches). Run it explicitly:
- *   npx vitest run -c test/fidelity/vitest.pending.config.ts
- *
  * "Ferry writes nothing to the source": while a flow replicates and after it stops, the source has no consumer
  * group and no topic it did not have before, and the replicated topic's end offsets did not move. The flow's
  * aliases are unique to this test (the test stack is shared): every name Ferry derives (groups, internal

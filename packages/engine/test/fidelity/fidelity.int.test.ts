@@ -1,9 +1,4 @@
 /*
- * PENDING (issue #10): this file is named *.int.pending.ts so the default vitest run does not pick it up while
- * the engine still replicates through kafkajs; on that path it fails (see the report in the commit message).
- * Run it explicitly:  npx vitest run -c test/fidelity/vitest.pending.config.ts
- * It becomes fidelity.int.test.ts once the Ferry data path is wired and it passes.
- *
  * Replication fidelity with data written by another client: the Java client (kafka-clients of the cluster's
  * version) writes the data set of FidelityData.java to the source, a flow copies it east→west and
  * east39→west39, and the Java client reads both sides back (read_committed). Every record must match: partition,
