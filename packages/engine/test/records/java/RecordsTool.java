@@ -206,7 +206,9 @@ public class RecordsTool {
         p.put("max.request.size", Integer.toString(Math.max(batchSize * 2, 1 << 20)));
         p.put("key.serializer", ByteArraySerializer.class.getName());
         p.put("value.serializer", ByteArraySerializer.class.getName());
-        long ts = 1_764_000_000_000L;
+        // a minute ago: a timestamp older than the brokers' retention (7 days) would let the next retention check
+        // delete the records under the test
+        long ts = System.currentTimeMillis() - 60_000;
         try (KafkaProducer<byte[], byte[]> pr = new KafkaProducer<>(p)) {
             for (int i = 0; i < count; i++) {
                 byte[] key = keys > 0 ? b("key-" + (i % keys)) : i % 7 == 0 ? null : i % 13 == 0 ? new byte[0] : b("key-" + i + (i % 4 == 0 ? "-ключ" : ""));
