@@ -123,6 +123,7 @@ export class AssignedFetcher {
   private refreshing: Promise<void> | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshBackoffMs = 100;
+  private refreshAgain = false;
 
   constructor(o: AssignedFetcherOptions) {
     this.o = o;
@@ -206,7 +207,11 @@ export class AssignedFetcher {
   // ---- metadata: leaders, topic ids, start positions ----
 
   private refreshSoon(): void {
-    if (!this.running || this.refreshTimer || this.refreshing) return;
+    if (!this.running || this.refreshTimer) return;
+    if (this.refreshing) {
+      this.refreshAgain = true; // the running refresh may have read metadata before this news
+      return;
+    }
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       void this.refresh();
@@ -215,13 +220,23 @@ export class AssignedFetcher {
   }
 
   private refresh(): Promise<void> {
-    this.refreshing ??= this.doRefresh().finally(() => {
-      this.refreshing = undefined;
-    });
+    this.refreshing ??= this.doRefresh().then(
+      (unrouted) => {
+        this.refreshing = undefined;
+        if (unrouted || this.refreshAgain) this.refreshSoon();
+        else this.refreshBackoffMs = 100;
+        this.refreshAgain = false;
+      },
+      () => {
+        this.refreshing = undefined;
+        this.refreshSoon();
+      },
+    );
     return this.refreshing;
   }
 
-  private async doRefresh(): Promise<void> {
+  /** Leaders, topic ids and start positions; true when some partition still has no leader. */
+  private async doRefresh(): Promise<boolean> {
     let unrouted = false;
     try {
       const md = await this.o.cluster.metadata(this.topics, { refresh: true });
@@ -241,12 +256,14 @@ export class AssignedFetcher {
       if (!(e instanceof KafkaError && e.retriable)) this.o.onError(e);
       unrouted = true;
     }
-    if (!this.running) return;
+    if (!this.running) return false;
     await this.resolveStartPositions();
-    for (const s of this.states.values()) if (s.leader >= 0) this.ensureLoop(s.leader);
-    if (unrouted) this.refreshSoon();
-    else this.refreshBackoffMs = 100;
+    for (const s of this.states.values()) {
+      if (s.leader >= 0) this.ensureLoop(s.leader);
+      else if (!s.failed) unrouted = true; // a start-position lookup failed and unrouted it
+    }
     this.wake();
+    return unrouted;
   }
 
   private ensureLoop(nodeId: number): void {
