@@ -250,26 +250,30 @@ export function readStruct(
   flex: boolean,
 ): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
-  let tagged: Map<number, Field> | undefined;
   for (const fd of fields) {
-    if (!inRange(version, fd.from, fd.to)) {
+    if (!inRange(version, fd.from, fd.to) || fd.tag !== undefined) {
       obj[fd.name] = defaultOf(fd, version);
-      continue;
-    }
-    if (fd.tag !== undefined) {
-      obj[fd.name] = defaultOf(fd, version);
-      if (flex) {
-        tagged ??= new Map();
-        tagged.set(fd.tag, fd);
-      }
       continue;
     }
     obj[fd.name] = readValue(r, fd, version, flex);
   }
   if (flex)
     r.taggedFields((tag, tr) => {
-      const fd = tagged?.get(tag);
-      if (fd) obj[fd.name] = readValue(tr, fd, version, flex);
+      const fd = tagsOf(fields).get(tag);
+      if (fd && inRange(version, fd.from, fd.to)) obj[fd.name] = readValue(tr, fd, version, flex);
     });
   return obj;
+}
+
+const TAGS = new WeakMap<readonly Field[], Map<number, Field>>();
+
+/** A struct's tagged fields by tag (computed once per schema). */
+function tagsOf(fields: readonly Field[]): Map<number, Field> {
+  let m = TAGS.get(fields);
+  if (!m) {
+    m = new Map();
+    for (const fd of fields) if (fd.tag !== undefined) m.set(fd.tag, fd);
+    TAGS.set(fields, m);
+  }
+  return m;
 }
