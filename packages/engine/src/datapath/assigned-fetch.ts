@@ -30,12 +30,17 @@ export interface FetchedChunk {
   bytes: number;
 }
 
+/**
+ * OFFSET_OUT_OF_RANGE. Below the log start (retention or DeleteRecords removed them): [from = position,
+ * to = log start) is lost and fetching continues at `to`. Above the log end (the log was truncated, e.g. an
+ * unclean leader election): [from = log end, to = position) no longer exists and fetching continues at `from`.
+ */
 export interface GapEvent {
   topic: string;
   partition: number;
-  /** First lost offset. */
+  /** First offset of the range. */
   from: bigint;
-  /** Exclusive end of the lost range; fetching continues here. */
+  /** Exclusive end of the range. */
   to: bigint;
   logStartOffset: bigint;
   reason: 'out-of-range';

@@ -218,6 +218,42 @@ describe('AssignedFetcher behaviour (east)', () => {
     );
   });
 
+  it('a position beyond the log end (truncated log) is a gap event too; fetching continues at the end', async () => {
+    const { topic, cluster, perPartition } = await seeded(30);
+    const gaps: GapEvent[] = [];
+    const chunks: FetchedChunk[] = [];
+    const f = new AssignedFetcher({
+      cluster,
+      partitions: [{ topic, partition: 2 }],
+      positions: new Map([[`${topic}:2`, 1000n]]),
+      startPosition: 'earliest',
+      maxBytesPerPartition: 1 << 20,
+      maxWaitMs: 50,
+      onChunk: async (c) => {
+        chunks.push(c);
+      },
+      onGap: (g) => {
+        gaps.push(g);
+      },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    open.push(f);
+    await f.start();
+    await until(() => gaps.length > 0 && f.position({ topic, partition: 2 }) === BigInt(perPartition));
+    expect(gaps).toEqual([
+      {
+        topic,
+        partition: 2,
+        from: BigInt(perPartition),
+        to: 1000n,
+        logStartOffset: 0n,
+        reason: 'out-of-range',
+      },
+    ]);
+  });
+
   it('pipelined: the next fetch is issued while a chunk is still being written; maxInFlightBytes stops it', async () => {
     const { topic, cluster } = await seeded(60);
     const fetches: WireExchange[] = [];
