@@ -77,6 +77,21 @@ export type EngineEvent =
       partitions: number;
       ms: number;
     }
+  | {
+      /**
+       * Source records that were deleted (retention, truncation) before they were copied: offsets [from, to)
+       * are lost on the target; replication continues at `to` (the log start offset at the time).
+       */
+      type: 'data-gap';
+      flow: string;
+      task: number;
+      topic: string;
+      partition: number;
+      from: string;
+      to: string;
+      logStartOffset: string;
+      reason: 'out-of-range';
+    }
   | { type: 'discovery-error'; flow: string; error: FerryError }
   | PartitionMetrics;
 

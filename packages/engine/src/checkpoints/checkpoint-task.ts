@@ -62,7 +62,7 @@ export class CheckpointTask {
     this.clients = clients;
     this.emit = emit;
     this.groups = groupFilter(settings.groups, settings.groupsExclude);
-    this.tail = new OffsetSyncTail(clients.target, clients.targetAdmin, offsetSyncsTopic(flow.source.alias));
+    this.tail = new OffsetSyncTail(flow.target, clients.targetAdmin, offsetSyncsTopic(flow.source.alias));
   }
 
   get store() {

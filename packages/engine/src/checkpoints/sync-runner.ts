@@ -71,6 +71,7 @@ export class FlowSyncRunner {
           sourceAlias: f.source.alias,
           targetAlias: f.target.alias,
           ...this.clients,
+          targetCluster: f.target,
           replicationFactor: s.offsetSyncsReplicationFactor,
         },
         this.emit,

@@ -3,6 +3,7 @@ import kafkajs, { type Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
 import type { ClusterConfig } from '../config/flow-config.ts';
+import type { WireClusterConfig } from '../wire/index.ts';
 import { registerCodecs } from './codecs.ts';
 import { policySocketFactory } from './policy-socket.ts';
 
@@ -50,4 +51,43 @@ export function kafkaFor(cluster: ClusterConfig, clientId: string, tuning: Clien
     };
   }
   return new KafkaClient(cfg);
+}
+
+/**
+ * The same stored cluster (bootstrap, TLS PEM material, SASL) for Ferry's own wire layer, which the data path
+ * uses (issue #10): fetch by assignment on the source, batch forwarding to the target.
+ */
+export function wireConfigFor(
+  cluster: ClusterConfig,
+  clientId: string,
+  tuning: ClientTuning = {},
+): WireClusterConfig {
+  const cfg: WireClusterConfig = {
+    bootstrap: cluster.bootstrapServers,
+    clientId,
+    connectTimeoutMs: tuning.connectionTimeoutMs ?? 5000,
+    requestTimeoutMs: tuning.requestTimeoutMs ?? 30000,
+  };
+  if (cluster.sasl) {
+    const { mechanism, username, password } = cluster.sasl;
+    cfg.sasl = {
+      mechanism: mechanism.toLowerCase() as NonNullable<WireClusterConfig['sasl']>['mechanism'],
+      username,
+      password,
+    };
+  }
+  if (cluster.ssl) {
+    const s = cluster.ssl;
+    cfg.tls = {
+      rejectUnauthorized: true,
+      verifyHostname: s.verifyHostname,
+      ...(s.ca ? { ca: s.ca } : {}),
+      ...(s.cert ? { cert: s.cert } : {}),
+      ...(s.key ? { key: s.key } : {}),
+      ...(s.keyPassword ? { passphrase: s.keyPassword } : {}),
+    };
+  } else if (cluster.securityProtocol === 'SSL' || cluster.securityProtocol === 'SASL_SSL') {
+    cfg.tls = { rejectUnauthorized: true };
+  }
+  return cfg;
 }

@@ -40,16 +40,32 @@ export class PartitionMeter {
     this.remoteTopic = remoteTopic;
   }
 
+  /** Timestamp of the record a halted partition waits at: its time lag keeps growing while it is stalled. */
+  private stalledTs: number | undefined;
+
   fetched(timestampMs: number, now: number): void {
     this.age.add(Math.max(0, now - timestampMs));
     if (this.oldestPendingTs === undefined) this.oldestPendingTs = timestampMs;
   }
 
-  committed(timestampsMs: number[], bytes: number, now: number): void {
+  /** One fetched record batch, from its header alone: the age of its first and its newest record. */
+  fetchedBatch(baseTimestampMs: number, maxTimestampMs: number, now: number): void {
+    this.age.add(Math.max(0, now - maxTimestampMs));
+    if (maxTimestampMs !== baseTimestampMs) this.age.add(Math.max(0, now - baseTimestampMs));
+    if (this.oldestPendingTs === undefined) this.oldestPendingTs = Math.min(baseTimestampMs, maxTimestampMs);
+  }
+
+  /** The partition stopped at a record with this timestamp (e.g. one too large for the target). */
+  stalledAt(timestampMs: number): void {
+    this.stalledTs = timestampMs;
+  }
+
+  /** `records` defaults to one per timestamp (batches pass one timestamp per batch and their record count). */
+  committed(timestampsMs: number[], bytes: number, now: number, records = timestampsMs.length): void {
     for (const ts of timestampsMs) this.latency.add(Math.max(0, now - ts));
-    this.records += timestampsMs.length;
+    this.records += records;
     this.bytes += bytes;
-    this.totalRecords += timestampsMs.length;
+    this.totalRecords += records;
     this.totalBytes += bytes;
     this.oldestPendingTs = undefined;
   }
@@ -86,8 +102,8 @@ export class PartitionMeter {
             lagMs:
               lag <= 0
                 ? 0
-                : this.oldestPendingTs !== undefined
-                  ? Math.max(0, now - this.oldestPendingTs)
+                : (this.oldestPendingTs ?? this.stalledTs) !== undefined
+                  ? Math.max(0, now - (this.oldestPendingTs ?? this.stalledTs)!)
                   : undefined,
           }
         : {}),

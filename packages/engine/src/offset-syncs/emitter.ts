@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { FerryError } from '../errors.ts';
+import type { WireRecord } from '../records/index.ts';
 import { ensureCompactedTopic } from './loader.ts';
 import { type ExactSync, encodeExactSync, offsetSyncsTopic, toRuns } from './sync-record.ts';
 
@@ -35,6 +36,8 @@ export interface SyncMessages {
 export class OffsetSyncEmitter {
   readonly topic: string;
   private readonly lastNext = new Map<string, bigint>();
+  /** What `forWritten` computed and `confirm` makes current (a writer may call `forWritten` again on retry). */
+  private unconfirmed: Map<string, bigint> | undefined;
   private readonly sourceTopicOf: (remoteTopic: string) => string;
   private readonly replicationFactor: number;
 
@@ -88,11 +91,14 @@ export class OffsetSyncEmitter {
     return syncs.length === 0 ? undefined : this.messages(syncs);
   }
 
-  syncsFor(chunks: ProducedChunk[], acks: ProduceAck[]): ExactSync[] {
+  /** `byPosition`: `acks[i]` answers `chunks[i]` (several chunks of one partition in one call). */
+  syncsFor(chunks: ProducedChunk[], acks: ProduceAck[], byPosition = false): ExactSync[] {
     const out: ExactSync[] = [];
-    for (const c of chunks) {
+    for (const [i, c] of chunks.entries()) {
       if (c.sourceOffsets.length === 0) continue;
-      const ack = acks.find((a) => a.topicName === c.remoteTopic && a.partition === c.partition);
+      const ack = byPosition
+        ? acks[i]
+        : acks.find((a) => a.topicName === c.remoteTopic && a.partition === c.partition);
       if (ack?.baseOffset === undefined) {
         throw new FerryError(
           'NO_BASE_OFFSET',
@@ -115,6 +121,60 @@ export class OffsetSyncEmitter {
       this.lastNext.set(k, out[out.length - 1]!.nextSource);
     }
     return out;
+  }
+
+  /**
+   * The wire data path's hook (issue #10): the batches one transaction wrote (target base offset and the source
+   * offsets of their records, in order) → the sync records for the writer's `extra`, in the same transaction.
+   * Each written batch (one target record batch) gets one sync.
+   */
+  forWritten(
+    written: ReadonlyArray<{
+      remoteTopic: string;
+      partition: number;
+      targetBaseOffset: bigint;
+      sourceOffsets: bigint[];
+    }>,
+    nowMs = BigInt(Date.now()),
+  ): Array<{ topic: string; partition: number; records: WireRecord[] }> {
+    const confirmed = new Map(this.lastNext);
+    const syncs = this.syncsFor(
+      written.map((w) => ({
+        sourceTopic: this.sourceTopicOf(w.remoteTopic),
+        remoteTopic: w.remoteTopic,
+        partition: w.partition,
+        sourceOffsets: w.sourceOffsets,
+      })),
+      written.map((w) => ({
+        topicName: w.remoteTopic,
+        partition: w.partition,
+        baseOffset: String(w.targetBaseOffset),
+      })),
+      // each written batch is its own chunk: match acks by position, not by partition
+      true,
+    );
+    this.unconfirmed = new Map(this.lastNext);
+    this.lastNext.clear();
+    for (const [k, v] of confirmed) this.lastNext.set(k, v);
+    if (syncs.length === 0) return [];
+    return [
+      {
+        topic: this.topic,
+        partition: 0,
+        records: syncs.map((s, i) => {
+          const { key, value } = encodeExactSync(s);
+          return { offset: BigInt(i), timestamp: nowMs, key, value, headers: [] };
+        }),
+      },
+    ];
+  }
+
+  /** The write that the last `forWritten` call served is committed: its syncs count as written. */
+  confirm(): void {
+    if (!this.unconfirmed) return;
+    this.lastNext.clear();
+    for (const [k, v] of this.unconfirmed) this.lastNext.set(k, v);
+    this.unconfirmed = undefined;
   }
 
   messages(syncs: ExactSync[]): SyncMessages {

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { SyncEventListener } from '../checkpoints/events.ts';
+import type { ClusterConfig } from '../config/flow-config.ts';
 import { toFerryError } from '../errors.ts';
 import { RenewingProducer } from '../kafka/renewing-producer.ts';
 import { encodeOffsetSync, mm2OffsetSyncsTopic } from '../mm2-formats/records.ts';
@@ -30,11 +31,13 @@ export class Mm2OffsetSyncMirror {
       sourceAdmin: Admin;
       target: Kafka;
       targetAdmin: Admin;
+      /** The target's stored config: the syncs topic there is read over the wire layer. */
+      targetCluster: ClusterConfig;
       replicationFactor?: number;
     },
     emit: SyncEventListener,
   ) {
-    this.tail = new OffsetSyncTail(o.target, o.targetAdmin, offsetSyncsTopic(o.sourceAlias));
+    this.tail = new OffsetSyncTail(o.targetCluster, o.targetAdmin, offsetSyncsTopic(o.sourceAlias));
     this.sourceKafka = o.source;
     this.sourceAdmin = o.sourceAdmin;
     this.topic = mm2OffsetSyncsTopic(o.targetAlias);

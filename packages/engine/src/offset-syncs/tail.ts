@@ -1,28 +1,34 @@
-import { randomBytes } from 'node:crypto';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { ClusterConfig } from '../config/flow-config.ts';
+import { AssignedFetcher } from '../datapath/assigned-fetch.ts';
 import { FerryError, toFerryError } from '../errors.ts';
+import { wireConfigFor } from '../kafka/client.ts';
+import { decodeRecords } from '../records/index.ts';
+import { WireCluster } from '../wire/index.ts';
 import { OffsetSyncStore } from './store.ts';
 import { decodeExactSync, type ExactSync } from './sync-record.ts';
 
 /**
- * Follows the syncs topic on the target (read_committed) and keeps an `OffsetSyncStore` current. `caughtUp()`
- * resolves once every sync committed before the call is in the store, so a translation made after it sees all
- * records the data path replicated up to then.
+ * Follows the syncs topic on the target (read_committed, by assignment over Ferry's wire layer: no consumer
+ * group) and keeps an `OffsetSyncStore` current. `caughtUp()` resolves once every sync committed before the
+ * call is in the store, so a translation made after it sees all records the data path replicated up to then.
  */
 export class OffsetSyncTail {
   readonly store: OffsetSyncStore;
-  private readonly kafka: Kafka;
+  private readonly cluster: ClusterConfig;
   private readonly admin: Admin;
   readonly topic: string;
-  private consumer: Consumer | undefined;
+  private wire: WireCluster | undefined;
+  private fetcher: AssignedFetcher | undefined;
   /** Next offset to read per partition (markers and aborted records count as read). */
   private readonly position = new Map<number, bigint>();
   private waiters: Array<() => void> = [];
   private crashed: FerryError | undefined;
   private readonly listeners: Array<(s: ExactSync) => void | Promise<void>> = [];
 
-  constructor(kafka: Kafka, admin: Admin, topic: string, store = new OffsetSyncStore()) {
-    this.kafka = kafka;
+  /** `cluster`: the target's stored config (the syncs topic lives there); `admin`: a connected admin of it. */
+  constructor(cluster: ClusterConfig, admin: Admin, topic: string, store = new OffsetSyncStore()) {
+    this.cluster = cluster;
     this.admin = admin;
     this.topic = topic;
     this.store = store;
@@ -34,35 +40,36 @@ export class OffsetSyncTail {
   }
 
   async start(): Promise<void> {
-    const c = this.kafka.consumer({
-      groupId: `ferry-reader.${randomBytes(6).toString('hex')}`,
-      readUncommitted: false,
-      maxWaitTimeInMs: 200,
-      allowAutoTopicCreation: false,
-    });
-    this.consumer = c;
-    c.on(c.events.END_BATCH_PROCESS, (e) => {
-      const next = BigInt(e.payload.lastOffset) + 1n;
-      if (next > (this.position.get(e.payload.partition) ?? 0n)) this.position.set(e.payload.partition, next);
-      this.wake();
-    });
-    c.on(c.events.CRASH, (e) => {
-      this.crashed = toFerryError(e.payload.error, 'OFFSET_SYNCS_READ_FAILED', { topic: this.topic });
-      this.wake();
-    });
-    await c.connect();
-    await c.subscribe({ topics: [this.topic], fromBeginning: true });
-    await c.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          if (!m.key || !m.value) continue;
-          const sync = decodeExactSync({ key: m.key, value: m.value });
-          this.store.add(sync);
-          for (const l of this.listeners) await l(sync);
-        }
+    const partitions = (await this.admin.fetchTopicOffsets(this.topic)).map((o) => o.partition);
+    this.wire = new WireCluster(
+      wireConfigFor(this.cluster, `ferry-offset-syncs-reader.${this.cluster.alias}`),
+    );
+    const fetcher = new AssignedFetcher({
+      cluster: this.wire,
+      partitions: partitions.map((partition) => ({ topic: this.topic, partition })),
+      positions: new Map(),
+      startPosition: 'earliest',
+      maxBytesPerPartition: 1 << 20,
+      maxWaitMs: 200,
+      onChunk: async (c) => {
+        for (const b of c.batches)
+          for (const m of await decodeRecords(b)) {
+            if (!m.key || !m.value) continue;
+            const sync = decodeExactSync({ key: m.key, value: m.value });
+            this.store.add(sync);
+            for (const l of this.listeners) await l(sync);
+          }
+        if (c.nextOffset > (this.position.get(c.partition) ?? 0n))
+          this.position.set(c.partition, c.nextOffset);
+        this.wake();
+      },
+      onError: (e) => {
+        this.crashed = toFerryError(e, 'OFFSET_SYNCS_READ_FAILED', { topic: this.topic });
+        this.wake();
       },
     });
+    this.fetcher = fetcher;
+    await fetcher.start();
   }
 
   private wake(): void {
@@ -101,17 +108,24 @@ export class OffsetSyncTail {
   }
 
   async stop(): Promise<void> {
-    const c = this.consumer;
-    this.consumer = undefined;
+    const f = this.fetcher;
+    const w = this.wire;
+    this.fetcher = undefined;
+    this.wire = undefined;
     this.wake();
-    if (c) await c.disconnect().catch(() => undefined);
+    await f?.stop().catch(() => undefined);
+    await w?.close().catch(() => undefined);
   }
 }
 
-/** One-shot: the store of a flow as its syncs topic holds it now. */
-export async function loadOffsetSyncs(kafka: Kafka, admin: Admin, topic: string): Promise<OffsetSyncStore> {
+/** One-shot: the store of a flow as its syncs topic holds it now (`cluster`: the target's stored config). */
+export async function loadOffsetSyncs(
+  cluster: ClusterConfig,
+  admin: Admin,
+  topic: string,
+): Promise<OffsetSyncStore> {
   const topics = await admin.listTopics();
-  const tail = new OffsetSyncTail(kafka, admin, topic);
+  const tail = new OffsetSyncTail(cluster, admin, topic);
   if (!topics.includes(topic)) return tail.store;
   try {
     await tail.start();

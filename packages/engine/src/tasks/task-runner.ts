@@ -1,18 +1,24 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
-import { type FetchedBatch, Fetcher } from '../datapath/fetcher.ts';
-import {
-  BATCH_OVERHEAD,
-  type OutRecord,
-  type PositionUpdate,
-  recordSize,
-  TargetWriter,
-} from '../datapath/producer.ts';
+import { AssignedFetcher, type FetchedChunk, type GapEvent } from '../datapath/assigned-fetch.ts';
+import { BatchWriter, type WriteItem, type WrittenBatch } from '../datapath/batch-writer.ts';
 import { FerryError, toFerryError } from '../errors.ts';
 import type { EventListener } from '../events.ts';
+import { wireConfigFor } from '../kafka/client.ts';
 import { PartitionMeter } from '../metrics/partition-metrics.ts';
 import { OffsetSyncEmitter } from '../offset-syncs/emitter.ts';
 import { loadPositions, POSITION_REFRESH_MS, positionsGroup } from '../positions/positions.ts';
+import {
+  BATCH_HEADER_SIZE,
+  buildBatch,
+  decodeRecords,
+  lastOffsetOf,
+  type RawBatch,
+  recordSize,
+  splitBatches,
+  type WireRecord,
+} from '../records/index.ts';
+import { LATEST, listOffsetsApi, READ_COMMITTED, WireCluster } from '../wire/index.ts';
 import { type TopicPartition, tpKey } from './assign.ts';
 
 /** One source partition of a task with what the data path needs about its remote topic. */
@@ -22,6 +28,10 @@ export interface TaskPartition extends TopicPartition {
   maxMessageBytes: number;
 }
 
+/**
+ * The flow's admin clients (kafkajs: discovery, positions, the syncs topic). The data path itself talks to both
+ * clusters over Ferry's wire layer: each task opens its own `WireCluster`s from the same stored cluster config.
+ */
 export interface TaskClients {
   source: Kafka;
   target: Kafka;
@@ -50,18 +60,41 @@ interface PartitionState {
   tp: TaskPartition;
   /** Next source offset committed on the target. */
   committed: bigint | undefined;
-  /** Next source offset after the records buffered so far. */
+  /** Next source offset after the batches buffered so far (past control batches and aborted data). */
   next: bigint | undefined;
   dirty: boolean;
   halted: boolean;
   meter: PartitionMeter;
+  /** Buffered data batches, in offset order. */
+  batches: RawBatch[];
+  /** The position when the first buffered batch was taken: the writer rebuilds a batch that starts before it. */
+  batchesFrom: bigint | undefined;
+}
+
+/** A batch of the given records, with the source batch's codec and timestamp type (only for trimming). */
+function rebuilt(like: RawBatch, records: WireRecord[]): RawBatch {
+  const bytes = buildBatch(records, {
+    compression: like.header.compression,
+    timestampType: like.header.timestampType,
+    producerId: -1n,
+    producerEpoch: -1,
+    baseSequence: -1,
+    transactional: false,
+    baseOffset: records[0]!.offset,
+    offsetDeltas: 'from-records',
+  }) as Buffer;
+  const { batches } = splitBatches(bytes);
+  return batches[0]!;
 }
 
 /**
- * One task: copies its source partitions to the same partitions of their remote topics. Records are buffered
- * and written with the new positions in one transaction per batch (a batch closes at `batch.max.bytes` or after
- * `commit.interval.ms`). Any failure of a write ends the run ('failed'); the owner restarts the task, which
- * resumes from the committed positions, so nothing in flight is lost or duplicated.
+ * One task: copies its source partitions to the same partitions of their remote topics, as record batches
+ * (issue #10): fetched by assignment on the source (no group, nothing written there), forwarded as bytes and
+ * written with the new positions and the exact offset syncs in one transaction (a transaction closes at
+ * `batch.max.bytes` or after `commit.interval.ms`). The task never decodes records except to find the one
+ * record too large for the target (the writer rebuilds what it cannot forward: a batch starting before the
+ * position, offset gaps, a batch over max.message.bytes, LogAppendTime). Any failure of a write ends the run ('failed'); the owner restarts the task,
+ * which resumes from the committed positions, so nothing in flight is lost or duplicated.
  */
 export class TaskRunner {
   readonly index: number;
@@ -71,9 +104,12 @@ export class TaskRunner {
   private readonly emit: EventListener;
   private readonly metricsIntervalMs: number;
   private readonly state = new Map<string, PartitionState>();
-  private fetcher: Fetcher | undefined;
-  private writer: TargetWriter | undefined;
-  private pending: OutRecord[] = [];
+  private readonly byRemote = new Map<string, PartitionState>();
+  private sourceWire: WireCluster | undefined;
+  private targetWire: WireCluster | undefined;
+  private fetcher: AssignedFetcher | undefined;
+  private writer: BatchWriter | undefined;
+  private syncs: OffsetSyncEmitter | undefined;
   private pendingBytes = 0;
   private flushing: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -105,14 +141,18 @@ export class TaskRunner {
       this.finish = r;
     });
     for (const tp of partitions) {
-      this.state.set(tpKey(tp), {
+      const st: PartitionState = {
         tp,
         committed: undefined,
         next: undefined,
         dirty: false,
         halted: false,
         meter: new PartitionMeter(tp.topic, tp.partition, tp.remoteTopic),
-      });
+        batches: [],
+        batchesFrom: undefined,
+      };
+      this.state.set(tpKey(tp), st);
+      this.byRemote.set(`${tp.remoteTopic}:${tp.partition}`, st);
     }
   }
 
@@ -124,12 +164,19 @@ export class TaskRunner {
     const { flow } = this;
     const txId = flow.exactlyOnce ? transactionalIdFor(flow, this.index) : undefined;
     const group = positionsGroup(flow.source.alias, flow.target.alias, flow.instance);
-    this.writer = new TargetWriter(this.clients.target, {
-      ...(txId ? { transactionalId: txId } : {}),
-      positionsGroup: group,
-      offsetSyncs: new OffsetSyncEmitter(flow.source.alias, (t) => flow.policy.upstreamTopic(t) ?? t),
-    });
+    const clientId = `ferry-${flow.source.alias}-${flow.target.alias}-task-${this.index}`;
     try {
+      this.sourceWire = new WireCluster(wireConfigFor(flow.source, clientId));
+      this.targetWire = new WireCluster(wireConfigFor(flow.target, clientId));
+      this.syncs = new OffsetSyncEmitter(flow.source.alias, (t) => flow.policy.upstreamTopic(t) ?? t);
+      await this.syncs.prepare(this.clients.target);
+      this.writer = new BatchWriter({
+        cluster: this.targetWire,
+        ...(txId ? { transactionalId: txId } : {}),
+        positionsGroup: group,
+        // the fetched buffers are not read after the write: rewrite producer fields in place, no copy
+        inPlace: true,
+      });
       await this.writer.start();
       // The producer is initialised (older producers of this id are fenced): last chance to refuse.
       await this.hooks.afterProducerStart?.();
@@ -140,15 +187,18 @@ export class TaskRunner {
         st.committed = p;
         st.next = p;
       }
-      this.fetcher = new Fetcher({
-        kafka: this.clients.source,
-        partitions: this.partitions,
+      this.fetcher = new AssignedFetcher({
+        cluster: this.sourceWire,
+        partitions: this.partitions.map(({ topic, partition }) => ({ topic, partition })),
         positions,
         startPosition: flow.startPosition,
         maxBytesPerPartition: flow.fetchMaxBytesPerPartition,
-        groupPrefix: `ferry-task.${flow.source.alias}.${flow.target.alias}.${this.index}`,
-        onBatch: (b) => this.onBatch(b),
-        onCrash: (e) =>
+        maxBytes: Math.max(flow.fetchMaxBytesPerPartition * 4, 16 << 20),
+        maxWaitMs: 250,
+        maxInFlightBytes: Math.max(flow.batchMaxBytes * 2, 8 << 20),
+        onChunk: (c) => this.onChunk(c),
+        onGap: (g) => this.onGap(g),
+        onError: (e) =>
           void this.fail(toFerryError(e, 'FETCH_FAILED', { cluster: flow.source.alias, task: this.index })),
       });
       await this.fetcher.start();
@@ -166,48 +216,113 @@ export class TaskRunner {
     });
   }
 
+  /** The read_committed end (last stable offset) of each partition, asked of its leader. */
+  private async sourceEnds(tps: TopicPartition[]): Promise<Map<string, bigint>> {
+    const wire = this.sourceWire!;
+    const byLeader = new Map<number, TopicPartition[]>();
+    for (const tp of tps) {
+      const id = await wire.leaderIdFor(tp.topic, tp.partition);
+      byLeader.set(id, [...(byLeader.get(id) ?? []), tp]);
+    }
+    const out = new Map<string, bigint>();
+    for (const [id, list] of byLeader) {
+      const topics = new Map<string, number[]>();
+      for (const tp of list) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
+      const conn = await wire.broker(id);
+      const res = await conn.send(listOffsetsApi, {
+        replicaId: -1,
+        isolationLevel: READ_COMMITTED,
+        topics: [...topics].map(([name, ps]) => ({
+          name,
+          partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp: LATEST })),
+        })),
+      });
+      for (const t of res.topics)
+        for (const p of t.partitions) {
+          if (p.errorCode !== 0) {
+            wire.invalidate(t.name);
+            continue;
+          }
+          out.set(`${t.name}:${p.partitionIndex}`, p.offset);
+        }
+    }
+    return out;
+  }
+
   /** 'latest' start: partitions without a position begin at the current end, committed with the first batch. */
   private async resolveLatest(positions: Map<string, bigint>): Promise<void> {
-    const topics = [
-      ...new Set(this.partitions.filter((tp) => !positions.has(tpKey(tp))).map((tp) => tp.topic)),
-    ];
-    for (const topic of topics) {
-      for (const o of await this.clients.sourceAdmin.fetchTopicOffsets(topic)) {
-        const k = `${topic}:${o.partition}`;
-        const st = this.state.get(k);
-        if (st && !positions.has(k)) {
-          positions.set(k, BigInt(o.offset));
-          st.dirty = true;
-        }
+    const missing = this.partitions.filter((tp) => !positions.has(tpKey(tp)));
+    if (missing.length === 0) return;
+    for (const [k, end] of await this.sourceEnds(missing)) {
+      const st = this.state.get(k);
+      if (st && !positions.has(k)) {
+        positions.set(k, end);
+        st.dirty = true;
       }
     }
   }
 
-  private async onBatch(b: FetchedBatch): Promise<void> {
+  private async onChunk(c: FetchedChunk): Promise<void> {
     if (this.stopped || this.failure) return;
-    const st = this.state.get(`${b.topic}:${b.partition}`);
+    const st = this.state.get(`${c.topic}:${c.partition}`);
     if (!st || st.halted) return;
-    st.meter.sourceEnd = b.highWatermark;
+    st.meter.sourceEnd = c.lastStableOffset;
     const now = Date.now();
-    for (const r of b.records) {
-      if (st.next !== undefined && r.offset < st.next) continue; // already replicated (fetch began before the seek)
-      const bytes = recordSize(r);
-      if (bytes + BATCH_OVERHEAD > st.tp.maxMessageBytes) {
-        this.halt(st, r.offset, bytes);
-        break;
+    for (const b of c.batches) {
+      const last = lastOffsetOf(b.header);
+      if (st.next !== undefined && last < st.next) continue; // already replicated
+      if (b.bytes.length > st.tp.maxMessageBytes) {
+        const tooLarge = this.firstTooLarge(st, b);
+        if (tooLarge) {
+          if (tooLarge.before.length > 0) this.buffer(st, rebuilt(b, tooLarge.before), now);
+          this.halt(st, tooLarge.offset, tooLarge.bytes, tooLarge.timestamp);
+          break;
+        }
       }
-      st.meter.fetched(r.timestampMs, now);
-      this.pending.push({ remoteTopic: st.tp.remoteTopic, partition: st.tp.partition, record: r, bytes });
-      this.pendingBytes += bytes;
-      st.next = r.offset + 1n;
+      this.buffer(st, b, now);
+    }
+    // past control batches and aborted data at the end of the chunk (a transactional source reaches lag 0)
+    if (!st.halted && (st.next === undefined || c.nextOffset > st.next)) {
+      st.next = c.nextOffset;
       st.dirty = true;
     }
     // a failed write ends the run through fail(); the fetcher must not see it as a crash of its own
     if (this.pendingBytes >= this.flow.batchMaxBytes) await this.flush().catch(() => undefined);
   }
 
-  private halt(st: PartitionState, offset: bigint, bytes: number): void {
+  private buffer(st: PartitionState, b: RawBatch, now: number): void {
+    const h = b.header;
+    st.meter.fetchedBatch(Number(h.baseTimestamp), Number(h.maxTimestamp), now);
+    if (st.batches.length === 0) st.batchesFrom = st.next;
+    st.batches.push(b);
+    this.pendingBytes += b.bytes.length;
+    st.next = lastOffsetOf(h) + 1n;
+    st.dirty = true;
+  }
+
+  /** The first record of `b` that alone exceeds the target's limit, with the records before it. */
+  private firstTooLarge(
+    st: PartitionState,
+    b: RawBatch,
+  ): { offset: bigint; bytes: number; timestamp: number; before: WireRecord[] } | undefined {
+    const records = decodeRecords(b) as WireRecord[];
+    const base = records[0];
+    for (const [i, r] of records.entries()) {
+      const bytes = recordSize(r, Number(r.timestamp - (base?.timestamp ?? 0n)), 0) + BATCH_HEADER_SIZE;
+      if (bytes > st.tp.maxMessageBytes)
+        return {
+          offset: r.offset,
+          bytes,
+          timestamp: Number(r.timestamp),
+          before: records.slice(0, i).filter((x) => st.next === undefined || x.offset >= st.next),
+        };
+    }
+    return undefined;
+  }
+
+  private halt(st: PartitionState, offset: bigint, bytes: number, timestampMs: number): void {
     st.halted = true;
+    st.meter.stalledAt(timestampMs);
     this.fetcher?.pause(st.tp);
     const error = new FerryError(
       'RECORD_TOO_LARGE',
@@ -231,7 +346,26 @@ export class TaskRunner {
     });
   }
 
-  /** Writes the buffered records and positions in one transaction. Serialised: one write at a time. */
+  /** Records the source no longer has (deleted by retention before they were copied): reported, then skipped. */
+  private onGap(g: GapEvent): void {
+    const st = this.state.get(`${g.topic}:${g.partition}`);
+    if (st && (st.next === undefined || g.to > st.next)) {
+      st.next = g.to;
+      st.dirty = true;
+    }
+    this.emit({
+      type: 'data-gap',
+      ...this.ctx(),
+      topic: g.topic,
+      partition: g.partition,
+      from: String(g.from),
+      to: String(g.to),
+      logStartOffset: String(g.logStartOffset),
+      reason: g.reason,
+    });
+  }
+
+  /** Writes the buffered batches, offset syncs and positions in one transaction. Serialised: one at a time. */
   flush(): Promise<void> {
     const run = async (): Promise<void> => {
       while (this.flushing) await this.flushing;
@@ -240,12 +374,21 @@ export class TaskRunner {
       const dirty = [...this.state.values()].filter(
         (s) => s.next !== undefined && (s.dirty || (refresh && s.committed !== undefined)),
       );
-      if (this.pending.length === 0 && dirty.length === 0) return;
-      const records = this.pending;
+      const withData = [...this.state.values()].filter((s) => s.batches.length > 0);
+      if (withData.length === 0 && dirty.length === 0) return;
+      const items: WriteItem[] = withData.map((s) => ({
+        remoteTopic: s.tp.remoteTopic,
+        partition: s.tp.partition,
+        sourceTopic: s.tp.topic,
+        maxMessageBytes: s.tp.maxMessageBytes,
+        batches: s.batches,
+        ...(s.batchesFrom !== undefined ? { fromOffset: s.batchesFrom } : {}),
+      }));
+      const sent = new Map(withData.map((s) => [s, s.batches] as const));
+      for (const s of withData) s.batches = [];
       const bytes = this.pendingBytes;
-      this.pending = [];
       this.pendingBytes = 0;
-      const positions: PositionUpdate[] = dirty.map((s) => ({
+      const positions = dirty.map((s) => ({
         remoteTopic: s.tp.remoteTopic,
         partition: s.tp.partition,
         next: s.next!,
@@ -253,7 +396,7 @@ export class TaskRunner {
       const nexts = dirty.map((s) => [s, s.next!] as const);
       for (const s of dirty) s.dirty = false;
       const t0 = Date.now();
-      const p = this.writer!.write(records, positions, (topic) => this.maxBatchBytes(topic));
+      const p = this.writer!.write(items, positions, (written) => this.syncRecords(written));
       const mine = p.then(
         () => undefined,
         () => undefined,
@@ -271,37 +414,63 @@ export class TaskRunner {
       } finally {
         if (this.flushing === mine) this.flushing = undefined;
       }
+      this.syncs!.confirm();
       if (refresh) this.lastFullCommit = Date.now();
       const now = Date.now();
       for (const [s, next] of nexts) s.committed = next;
-      const perPartition = new Map<string, { ts: number[]; bytes: number }>();
-      for (const r of records) {
-        const k = `${r.remoteTopic}:${r.partition}`;
-        const e = perPartition.get(k) ?? { ts: [], bytes: 0 };
-        e.ts.push(r.record.timestampMs);
-        e.bytes += r.bytes;
-        perPartition.set(k, e);
+      let records = 0;
+      for (const [s, batches] of sent) {
+        let n = 0;
+        let b = 0;
+        const ts: number[] = [];
+        for (const x of batches) {
+          n += x.header.recordCount;
+          b += x.bytes.length;
+          ts.push(Number(x.header.maxTimestamp));
+        }
+        records += n;
+        s.meter.committed(ts, b, now, n);
       }
-      for (const s of this.state.values()) {
-        const e = perPartition.get(`${s.tp.remoteTopic}:${s.tp.partition}`);
-        if (e) s.meter.committed(e.ts, e.bytes, now);
-      }
-      if (records.length > 0)
+      if (records > 0)
         this.emit({
           type: 'committed',
           ...this.ctx(),
-          records: records.length,
+          records,
           bytes,
-          partitions: perPartition.size,
+          partitions: sent.size,
           ms: now - t0,
         });
     };
     return run();
   }
 
-  private maxBatchBytes(remoteTopic: string): number {
-    const st = this.partitions.find((p) => p.remoteTopic === remoteTopic);
-    return Math.min(st?.maxMessageBytes ?? 1048588, 1 << 20) - 512;
+  /**
+   * The exact offset syncs of what one transaction wrote (one sync record per written batch). The writer calls
+   * this again when it retries a write; the emitter only remembers a result once the write is confirmed.
+   */
+  private syncRecords(
+    written: WrittenBatch[],
+  ): Array<{ topic: string; partition: number; records: WireRecord[] }> {
+    const out = written.map((w) => {
+      let offsets = w.sourceOffsets;
+      if (!offsets) {
+        offsets = [];
+        for (let o = w.sourceBaseOffset; o <= w.sourceLastOffset; o++) offsets.push(o);
+      }
+      if (offsets.length !== w.records)
+        throw new FerryError(
+          'OFFSET_SYNC_MISMATCH',
+          `${w.remoteTopic}-${w.partition}: the batch written at ${w.targetBaseOffset} holds ${w.records} records, its source offsets ${w.sourceBaseOffset}..${w.sourceLastOffset} say ${offsets.length}`,
+          { context: { topic: w.remoteTopic, partition: w.partition } },
+        );
+      return {
+        remoteTopic: w.remoteTopic,
+        partition: w.partition,
+        targetBaseOffset: w.targetBaseOffset,
+        sourceOffsets: offsets,
+      };
+    });
+    return this.syncs!.forWritten(out);
   }
 
   private classify(e: unknown, code: string): FerryError {
@@ -310,8 +479,13 @@ export class TaskRunner {
       task: this.index,
       flow: this.flow.id,
     });
-    const type = (e as { type?: string })?.type ?? (e as { cause?: { type?: string } })?.cause?.type;
-    if (type && FENCED.has(type))
+    const names: Array<string | undefined> = [];
+    for (let x = e as { type?: string; name?: string; cause?: unknown } | undefined, i = 0; x && i < 5; i++) {
+      names.push(x.type, x.name);
+      x = x.cause as typeof x;
+    }
+    const type = names.find((n) => n && FENCED.has(n));
+    if (type)
       return new FerryError(
         'TASK_FENCED',
         `task ${this.index} of ${this.flow.id} was fenced: another process runs it now (${type})`,
@@ -322,17 +496,15 @@ export class TaskRunner {
 
   private async reportMetrics(): Promise<void> {
     try {
-      const topics = [...new Set(this.partitions.map((p) => p.topic))];
-      for (const topic of topics) {
-        for (const o of await this.clients.sourceAdmin.fetchTopicOffsets(topic)) {
-          const st = this.state.get(`${topic}:${o.partition}`);
-          if (st) st.meter.sourceEnd = BigInt(o.offset);
-        }
+      // chunks carry the last stable offset; a halted or idle partition still needs its end asked for
+      for (const [k, end] of await this.sourceEnds(this.partitions)) {
+        const st = this.state.get(k);
+        if (st) st.meter.sourceEnd = end;
       }
     } catch {
       // end offsets are best effort: lag stays at its last known value
     }
-    if (this.stopped) return;
+    if (this.stopped || this.failure) return;
     for (const st of this.state.values()) {
       this.emit(st.meter.take(this.ctx(), st.committed, st.halted));
     }
@@ -348,8 +520,10 @@ export class TaskRunner {
   private async teardown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.fetcher?.stop();
-    await this.writer?.stop();
+    await this.fetcher?.stop().catch(() => undefined);
+    await this.writer?.stop().catch(() => undefined);
+    await this.sourceWire?.close().catch(() => undefined);
+    await this.targetWire?.close().catch(() => undefined);
   }
 
   /** Stops fetching, commits what is buffered (the open transaction), disconnects. */

@@ -1,10 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { ClusterConfig } from '../config/flow-config.ts';
+import { AssignedFetcher } from '../datapath/assigned-fetch.ts';
 import { FerryError } from '../errors.ts';
+import { wireConfigFor } from '../kafka/client.ts';
+import { decodeRecords } from '../records/index.ts';
+import { WireCluster } from '../wire/index.ts';
 
-/** Reads a topic from the beginning to the end seen at the call (read_committed; markers count as read). */
+/**
+ * Reads a topic from the beginning to the end seen at the call (read_committed; markers count as read), by
+ * assignment over Ferry's wire layer: no consumer group, nothing written to the cluster read.
+ */
 export async function readCompacted(
-  kafka: Kafka,
+  cluster: ClusterConfig,
   admin: Admin,
   topic: string,
   onRecord: (key: Buffer, value: Buffer | null) => void,
@@ -13,12 +20,6 @@ export async function readCompacted(
   const ends = (await admin.fetchTopicOffsets(topic)).filter((o) => BigInt(o.high) > BigInt(o.low));
   if (ends.length === 0) return;
   const read = new Map<number, bigint>();
-  const c = kafka.consumer({
-    groupId: `ferry-reader.${randomBytes(6).toString('hex')}`,
-    readUncommitted: false,
-    maxWaitTimeInMs: 100,
-    allowAutoTopicCreation: false,
-  });
   let done!: () => void;
   let failed!: (e: unknown) => void;
   const finished = new Promise<void>((res, rej) => {
@@ -28,11 +29,25 @@ export async function readCompacted(
   const check = () => {
     if (ends.every((o) => (read.get(o.partition) ?? 0n) >= BigInt(o.high))) done();
   };
-  c.on(c.events.END_BATCH_PROCESS, (e) => {
-    read.set(e.payload.partition, BigInt(e.payload.lastOffset) + 1n);
-    check();
+  const wire = new WireCluster(wireConfigFor(cluster, `ferry-reader.${cluster.alias}`));
+  const fetcher = new AssignedFetcher({
+    cluster: wire,
+    partitions: ends.map((o) => ({ topic, partition: o.partition })),
+    positions: new Map(),
+    startPosition: 'earliest',
+    maxBytesPerPartition: 1 << 20,
+    maxWaitMs: 100,
+    onChunk: async (c) => {
+      for (const b of c.batches) for (const m of await decodeRecords(b)) if (m.key) onRecord(m.key, m.value);
+      read.set(c.partition, c.nextOffset);
+      check();
+    },
+    onGap: (g) => {
+      read.set(g.partition, g.to);
+      check();
+    },
+    onError: (e) => failed(e),
   });
-  c.on(c.events.CRASH, (e) => failed(e.payload.error));
   const timer = setTimeout(
     () =>
       failed(
@@ -44,17 +59,11 @@ export async function readCompacted(
     timeoutMs,
   );
   try {
-    await c.connect();
-    await c.subscribe({ topics: [topic], fromBeginning: true });
-    await c.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) if (m.key) onRecord(m.key, m.value ?? null);
-      },
-    });
+    await fetcher.start();
     await finished;
   } finally {
     clearTimeout(timer);
-    await c.disconnect().catch(() => undefined);
+    await fetcher.stop().catch(() => undefined);
+    await wire.close().catch(() => undefined);
   }
 }

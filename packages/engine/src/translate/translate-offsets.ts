@@ -69,7 +69,7 @@ async function live(
       const offsets = await sourceGroupOffsets(sourceAdmin, o.group).catch((e) => {
         throw toFerryError(e, 'SOURCE_UNAVAILABLE', { cluster: o.source.alias });
       });
-      const store = await loadOffsetSyncs(target, targetAdmin, offsetSyncsTopic(o.source.alias));
+      const store = await loadOffsetSyncs(o.target, targetAdmin, offsetSyncsTopic(o.source.alias));
       const ts = await translateGroupOffsets(
         {
           sourceAdmin,
@@ -106,7 +106,7 @@ async function fromCheckpoints(
   await withAdmin(target, async (admin) => {
     const topic = checkpointsTopic(o.source.alias);
     if (!(await admin.listTopics()).includes(topic)) return;
-    await readCompacted(target, admin, topic, (key, value) => {
+    await readCompacted(o.target, admin, topic, (key, value) => {
       if (!value) return;
       const c = decodeCheckpoint({ key, value });
       if (c.group !== o.group) return;

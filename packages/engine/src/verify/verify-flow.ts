@@ -2,10 +2,11 @@ import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { FerryError, toFerryError } from '../errors.ts';
-import { kafkaFor } from '../kafka/client.ts';
+import { kafkaFor, wireConfigFor } from '../kafka/client.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
 import { sortPartitions } from '../tasks/assign.ts';
+import { WireCluster } from '../wire/index.ts';
 import { digestRecord, PartitionCheck, type PartitionCounts } from './compare.ts';
 import { type ReadRange, readRanges } from './read-ranges.ts';
 import { type PartitionVerification, totalsOf, type VerificationReport } from './report.ts';
@@ -110,7 +111,7 @@ async function sourceTopics(
  */
 async function readSyncWindows(
   flow: FlowConfig,
-  target: Kafka,
+  target: WireCluster,
   admin: Admin,
   wanted: Map<string, { remoteTopic: string; position: bigint; sourceLow: bigint }>,
   n: number,
@@ -142,7 +143,6 @@ async function readSyncWindows(
         windows.get(k)!.add(s);
       },
       {
-        groupPrefix: `ferry-verify.${flow.source.alias}.${flow.target.alias}.syncs`,
         errorCode: 'OFFSET_SYNCS_READ_FAILED',
         cluster: flow.target.alias,
         stallTimeoutMs,
@@ -181,6 +181,9 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
   const clientId = `ferry-verify.${flow.source.alias}.${flow.target.alias}`;
   const source = kafkaFor(flow.source, clientId);
   const target = kafkaFor(flow.target, clientId);
+  // records are read by assignment over the wire layer: no consumer group, nothing written to either cluster
+  const sourceWire = new WireCluster(wireConfigFor(flow.source, clientId));
+  const targetWire = new WireCluster(wireConfigFor(flow.target, clientId));
   const sourceAdmin = source.admin();
   const targetAdmin = target.admin();
   const notes: string[] = [
@@ -240,7 +243,7 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
     }
     const { windows, readTo: syncsReadTo } = await readSyncWindows(
       flow,
-      target,
+      targetWire,
       targetAdmin,
       wantedSyncs,
       n,
@@ -327,22 +330,20 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
       const byTarget = new Map(r.map((j) => [`${j.tp.remoteTopic}:${j.tp.partition}`, j]));
       await Promise.all([
         readRanges(
-          source,
+          sourceWire,
           r.map((j) => j.sourceRange!),
           (range, rec) => bySource.get(key(range))!.check!.addSource(rec.offset, () => digestRecord(rec)),
           {
-            groupPrefix: `${clientId}.source`,
             errorCode: 'SOURCE_READ_FAILED',
             cluster: flow.source.alias,
             stallTimeoutMs,
           },
         ),
         readRanges(
-          target,
+          targetWire,
           r.flatMap((j) => (j.targetRange ? [j.targetRange] : [])),
           (range, rec) => byTarget.get(key(range))!.check!.addTarget(rec.offset, () => digestRecord(rec)),
           {
-            groupPrefix: `${clientId}.target`,
             errorCode: 'TARGET_READ_FAILED',
             cluster: flow.target.alias,
             stallTimeoutMs,
@@ -351,7 +352,7 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
       ]);
     }
 
-    await coverLateSyncs(flow, target, jobs, syncsReadTo, stallTimeoutMs);
+    await coverLateSyncs(flow, target, targetWire, jobs, syncsReadTo, stallTimeoutMs);
     const partitions = jobs.map((j) => toPartitionVerification(j));
     const totals = totalsOf(partitions);
     return {
@@ -369,6 +370,8 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
   } finally {
     await sourceAdmin.disconnect().catch(() => undefined);
     await targetAdmin.disconnect().catch(() => undefined);
+    await sourceWire.close().catch(() => undefined);
+    await targetWire.close().catch(() => undefined);
   }
 }
 
@@ -380,6 +383,7 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
 async function coverLateSyncs(
   flow: FlowConfig,
   target: Kafka,
+  targetWire: WireCluster,
   jobs: Job[],
   readTo: Offsets,
   stallTimeoutMs: number,
@@ -400,7 +404,7 @@ async function coverLateSyncs(
       to: o.high,
     }));
     await readRanges(
-      target,
+      targetWire,
       ranges,
       (_r, rec) => {
         if (!rec.key || !rec.value) return;
@@ -411,7 +415,6 @@ async function coverLateSyncs(
         j.check!.addCovered({ start: s.targetBaseOffset, end: s.targetBaseOffset + BigInt(records) });
       },
       {
-        groupPrefix: `ferry-verify.${flow.source.alias}.${flow.target.alias}.syncs`,
         errorCode: 'OFFSET_SYNCS_READ_FAILED',
         cluster: flow.target.alias,
         stallTimeoutMs,

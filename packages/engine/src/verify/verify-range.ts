@@ -3,11 +3,12 @@ import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { FerryError, toFerryError } from '../errors.ts';
-import { kafkaFor } from '../kafka/client.ts';
+import { kafkaFor, wireConfigFor } from '../kafka/client.ts';
 import { HEARTBEATS_TOPIC } from '../mm2-formats/records.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
 import { sortPartitions } from '../tasks/assign.ts';
+import { WireCluster } from '../wire/index.ts';
 import { compareDigests, digestRecord, type RecordDigest, type RecordView } from './compare.ts';
 import { type ReadRange, readRanges } from './read-ranges.ts';
 
@@ -176,6 +177,9 @@ export async function verifyFlowRange(
   const target = kafkaFor(flow.target, clientId);
   const sourceAdmin = source.admin();
   const targetAdmin = target.admin();
+  // records are read by assignment over the wire layer: no consumer group, nothing written to either cluster
+  const sourceWire = new WireCluster(wireConfigFor(flow.source, clientId));
+  const targetWire = new WireCluster(wireConfigFor(flow.target, clientId));
   try {
     try {
       await sourceAdmin.connect();
@@ -282,7 +286,7 @@ export async function verifyFlowRange(
       let read = 0;
       let lastReport = Date.now();
       await readRanges(
-        target,
+        targetWire,
         [...ends].map(([partition, o]) => ({ topic: syncTopic, partition, from: o.low, to: o.high })),
         (_r, rec) => {
           read++;
@@ -310,7 +314,6 @@ export async function verifyFlowRange(
           }
         },
         {
-          groupPrefix: `${clientId}.syncs`,
           errorCode: 'OFFSET_SYNCS_READ_FAILED',
           cluster: flow.target.alias,
           stallTimeoutMs,
@@ -356,7 +359,7 @@ export async function verifyFlowRange(
     const byTarget = new Map(jobs.map((j) => [`${j.tp.remoteTopic}:${j.tp.partition}`, j]));
     await Promise.all([
       readRanges(
-        source,
+        sourceWire,
         jobs.map((j) => ({
           topic: j.tp.topic,
           partition: j.tp.partition,
@@ -368,14 +371,13 @@ export async function verifyFlowRange(
           tick();
         },
         {
-          groupPrefix: `${clientId}.source`,
           errorCode: 'SOURCE_READ_FAILED',
           cluster: flow.source.alias,
           stallTimeoutMs,
         },
       ),
       readRanges(
-        target,
+        targetWire,
         jobs.map((j) => ({
           topic: j.tp.remoteTopic,
           partition: j.tp.partition,
@@ -387,7 +389,6 @@ export async function verifyFlowRange(
           tick();
         },
         {
-          groupPrefix: `${clientId}.target`,
           errorCode: 'TARGET_READ_FAILED',
           cluster: flow.target.alias,
           stallTimeoutMs,
@@ -420,15 +421,13 @@ export async function verifyFlowRange(
         opts.onProgress?.({ phase: 'bisect', records: 0 });
         base.firstDifference = await firstDivergence(j, every, {
           source: (range, on) =>
-            readRanges(source, [range], (_r, rec) => on(rec.offset, rec), {
-              groupPrefix: `${clientId}.source`,
+            readRanges(sourceWire, [range], (_r, rec) => on(rec.offset, rec), {
               errorCode: 'SOURCE_READ_FAILED',
               cluster: flow.source.alias,
               stallTimeoutMs,
             }),
           target: (range, on) =>
-            readRanges(target, [range], (_r, rec) => on(rec.offset, rec), {
-              groupPrefix: `${clientId}.target`,
+            readRanges(targetWire, [range], (_r, rec) => on(rec.offset, rec), {
               errorCode: 'TARGET_READ_FAILED',
               cluster: flow.target.alias,
               stallTimeoutMs,
@@ -457,6 +456,8 @@ export async function verifyFlowRange(
   } finally {
     await sourceAdmin.disconnect().catch(() => undefined);
     await targetAdmin.disconnect().catch(() => undefined);
+    await sourceWire.close().catch(() => undefined);
+    await targetWire.close().catch(() => undefined);
   }
 }
 

@@ -1,0 +1,773 @@
+import { FerryError } from '../errors.ts';
+import {
+  buildBatch,
+  type Compression,
+  decodeRecords,
+  type RawBatch,
+  type RebuildReason,
+  rebuildReason,
+  recordSize,
+  rewriteBatch,
+  rewriteBatchInPlace,
+  rewriteInto,
+  type WireRecord,
+} from '../records/index.ts';
+
+import {
+  addOffsetsToTxnApi,
+  addPartitionsToTxnApi,
+  type Connection,
+  ErrorCode,
+  endTxnApi,
+  initProducerIdApi,
+  KafkaError,
+  offsetCommitApi,
+  type ProducePartitionResponse,
+  produceApi,
+  txnOffsetCommitApi,
+  type WireCluster,
+} from '../wire/index.ts';
+
+/*
+ * The target half of the data path over Ferry's wire layer (contract: /work/wt/DATAPATH-CONTRACT.md). Additions
+ * to the contract: WriteItem.fromOffset, WrittenBatch.sourceOffsets (rebuilt batches with gaps),
+ * stats().rebuildReasons / rebuiltSourceBytes / trimmedBatches / transactions / produceRequests, constructor options requestTimeoutMs / maxInFlightPerBroker / maxRequestBytes /
+ * inPlace / rebuildCompression.
+ *
+ * One `write` = one transaction (exactly-once) or one idempotent round of produces (at-least-once):
+ *   1. each fetched batch becomes one or more target batches: forwarded as bytes (rewriteBatch: producer id,
+ *      epoch, base sequence, transactional bit, CRC) unless rebuildReason says the broker would refuse it; then
+ *      decoded and rebuilt with the same codec (several batches when it is larger than max.message.bytes).
+ *   2. AddPartitionsToTxn once per partition per transaction.
+ *   3. Produce: a partition gets one batch per request (brokers take exactly one per partition from v3), so the
+ *      k-th batches of all partitions led by one broker go in one request ("round" k), and the rounds to a
+ *      broker are pipelined on its connection (at most maxInFlightPerBroker in flight; the idempotent producer
+ *      allows 5 per partition and one connection keeps them in order). acks=-1.
+ *   4. `extra` records (offset syncs) are built from the target base offsets the produce responses returned,
+ *      and produced in the same transaction.
+ *   5. exactly-once: AddOffsetsToTxn + TxnOffsetCommit for the positions group, EndTxn(commit).
+ *      at-least-once: OffsetCommit of the positions once every produce is acknowledged.
+ * A retriable failure is retried inside `write` (the whole write again, under a new epoch; `extra` is called again
+ * with the new attempt's results) — except an unconfirmed commit: EndTxn(commit) is retried as the coordinator
+ * allows (a repeated commit of a completed transaction succeeds), and if it stays unconfirmed the write fails with
+ * TRANSACTION_OUTCOME_UNKNOWN (not retriable: the caller resumes from the committed positions). Any failure aborts the transaction (best effort) and re-initialises the producer before the next write
+ * (InitProducerId with the same transactional id bumps the epoch and aborts what was open), so sequence
+ * numbers restart from 0 and nothing half-written becomes visible. Fencing (a newer process initialised the
+ * same transactional id) is a FerryError 'TASK_FENCED', not retriable, with `type` = the Kafka error name.
+ */
+
+export interface WriteItem {
+  remoteTopic: string;
+  partition: number;
+  sourceTopic: string;
+  /** The remote topic's max.message.bytes: larger batches are rebuilt into several. */
+  maxMessageBytes: number;
+  batches: RawBatch[];
+  /**
+   * The partition's position: records below it are already on the target. A batch that starts before it (the
+   * position is inside a batch, e.g. one committed by the record-by-record writer) is rebuilt from its records
+   * at or after it; a batch wholly before it is skipped.
+   */
+  fromOffset?: bigint;
+}
+
+export interface WrittenBatch {
+  remoteTopic: string;
+  partition: number;
+  sourceBaseOffset: bigint;
+  sourceLastOffset: bigint;
+  /** From the produce response: the offset of this batch's first record on the target. */
+  targetBaseOffset: bigint;
+  records: number;
+  /** Bytes sent for this batch (target batch size). */
+  bytes: number;
+  rebuilt: boolean;
+  /** Source offsets of the records, in order, when they are not contiguous (a rebuilt batch with gaps). */
+  sourceOffsets?: bigint[];
+}
+
+export interface PositionUpdate {
+  remoteTopic: string;
+  partition: number;
+  next: bigint;
+}
+
+export interface ExtraRecords {
+  topic: string;
+  partition: number;
+  records: WireRecord[];
+}
+
+export interface BatchWriterStats {
+  forwardedBytes: number;
+  rebuiltBytes: number;
+  forwardedBatches: number;
+  rebuiltBatches: number;
+  /** Source bytes of the batches that had to be rebuilt. */
+  rebuiltSourceBytes: number;
+  /** Batches that started before the item's fromOffset (rebuilt from the position on, or skipped). */
+  trimmedBatches: number;
+  rebuildReasons: Record<RebuildReason, number>;
+  transactions: number;
+  produceRequests: number;
+}
+
+export interface BatchWriterOptions {
+  cluster: WireCluster;
+  /** Set: exactly-once (transactions). Unset: idempotent producer, positions committed after the acks. */
+  transactionalId?: string;
+  positionsGroup: string;
+  transactionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Produce requests in flight per broker connection (≤ 5, the idempotent producer's limit). Default 5. */
+  maxInFlightPerBroker?: number;
+  /** Bytes of record batches per produce request before another request is started. Default 8 MiB. */
+  maxRequestBytes?: number;
+  /** Rewrite the fetched buffers themselves instead of a copy (the caller does not read them afterwards). */
+  inPlace?: boolean;
+  /** How long `write` retries retriable failures (each retry: new epoch, the whole write again). Default 30 s. */
+  retryDeadlineMs?: number;
+  /** Codec of rebuilt batches; default: the source batch's own. */
+  rebuildCompression?: Compression;
+}
+
+/** One target batch waiting for its produce: bytes with sequence fields set at send time. */
+interface Piece {
+  topic: string;
+  partition: number;
+  /** A forwarded batch: the source batch. */
+  raw?: RawBatch;
+  /** A rebuilt batch (or extra records), built with placeholder producer fields, set at send time. */
+  built?: Buffer;
+  count: number;
+  sourceBaseOffset: bigint;
+  sourceLastOffset: bigint;
+  sourceOffsets?: bigint[];
+  rebuilt: boolean;
+  /** index into the result list, or -1 for extra records */
+  result: number;
+}
+
+const FENCED_CODES = new Set<number>([
+  90, // PRODUCER_FENCED
+  47, // INVALID_PRODUCER_EPOCH
+  53, // TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+  52, // TRANSACTION_COORDINATOR_FENCED
+]);
+/** Transaction-coordinator answers that mean "ask again shortly". */
+const TXN_RETRY = new Set<number>([
+  ErrorCode.CONCURRENT_TRANSACTIONS,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.NETWORK_EXCEPTION,
+]);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export class BatchWriter {
+  private readonly o: BatchWriterOptions;
+  private readonly cluster: WireCluster;
+  private producerId = -1n;
+  private producerEpoch = -1;
+  private readonly sequences = new Map<string, number>();
+  private needsInit = true;
+  /** A partition or the positions group was added to the current transaction. */
+  private txnOpen = false;
+  /** EndTxn(commit) is in flight. */
+  private committing = false;
+  private readonly counters: BatchWriterStats = {
+    forwardedBytes: 0,
+    rebuiltBytes: 0,
+    forwardedBatches: 0,
+    rebuiltBatches: 0,
+    rebuiltSourceBytes: 0,
+    trimmedBatches: 0,
+    rebuildReasons: { 'offset-gap': 0, 'too-large': 0, 'old-format': 0, 'log-append-time': 0 },
+    transactions: 0,
+    produceRequests: 0,
+  };
+
+  constructor(o: BatchWriterOptions) {
+    this.o = o;
+    this.cluster = o.cluster;
+  }
+
+  get transactional(): boolean {
+    return this.o.transactionalId !== undefined;
+  }
+
+  /** The producer id and epoch in use (after start). */
+  get producer(): { producerId: bigint; producerEpoch: number } {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch };
+  }
+
+  /** Gets a producer id; with a transactional id this fences every older epoch of it (and aborts its txn). */
+  async start(): Promise<void> {
+    await this.init();
+  }
+
+  private async init(): Promise<void> {
+    const tid = this.o.transactionalId ?? null;
+    const res = await this.txnCall('InitProducerId', async () => {
+      const conn = tid
+        ? await this.cluster.coordinator('transaction', tid)
+        : await this.cluster.anyConnection();
+      return conn.send(initProducerIdApi, {
+        transactionalId: tid,
+        transactionTimeoutMs: this.o.transactionTimeoutMs ?? 60_000,
+      });
+    });
+    this.producerId = res.producerId;
+    this.producerEpoch = res.producerEpoch;
+    this.sequences.clear();
+    this.needsInit = false;
+  }
+
+  /**
+   * Writes the batches, then `extra` records built from what was written (offset syncs), then the positions,
+   * as one transaction (or, idempotent, in that order). Returns the target base offset of every batch written.
+   */
+  async write(
+    items: WriteItem[],
+    positions: PositionUpdate[],
+    extra?: (written: WrittenBatch[]) => ExtraRecords[],
+  ): Promise<WrittenBatch[]> {
+    const deadline = Date.now() + (this.o.retryDeadlineMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(items, positions, extra);
+      } catch (e) {
+        const err = this.classify(e);
+        // a retriable failure (leader moved, coordinator loading, timeout): a new epoch and the whole write again
+        if (!(err instanceof KafkaError) || !err.retriable || Date.now() > deadline) throw err;
+        await sleep(Math.min(100 * 2 ** attempt, 2000));
+      }
+    }
+  }
+
+  private async attempt(
+    items: WriteItem[],
+    positions: PositionUpdate[],
+    extra?: (written: WrittenBatch[]) => ExtraRecords[],
+  ): Promise<WrittenBatch[]> {
+    if (this.needsInit) await this.init();
+    const inTxn = new Set<string>();
+    this.txnOpen = false;
+    try {
+      const { pieces, written } = this.plan(items);
+      if (this.transactional) await this.addPartitions(pieces, inTxn);
+      await this.produce(pieces, written);
+      const more = extra?.(written) ?? [];
+      const extraPieces: Piece[] = more
+        .filter((e) => e.records.length > 0)
+        .map((e) => ({
+          topic: e.topic,
+          partition: e.partition,
+          built: buildBatch(e.records, { ...PLACEHOLDER, compression: 'none', timestampType: 'create' }),
+          count: e.records.length,
+          sourceBaseOffset: -1n,
+          sourceLastOffset: -1n,
+          rebuilt: true,
+          result: -1,
+        }));
+      if (extraPieces.length > 0) {
+        if (this.transactional) await this.addPartitions(extraPieces, inTxn);
+        await this.produce(extraPieces, []);
+      }
+      if (this.transactional) {
+        if (positions.length > 0) await this.commitPositionsInTxn(positions);
+        if (this.txnOpen) {
+          this.committing = true;
+          await this.endTxn(true);
+          this.committing = false;
+          this.txnOpen = false;
+          this.counters.transactions++;
+        }
+      } else if (positions.length > 0) await this.commitPositions(positions);
+      return written;
+    } catch (e) {
+      this.needsInit = true;
+      if (this.committing && !(e instanceof KafkaError && FENCED_CODES.has(e.code))) {
+        // EndTxn(commit) was sent and never confirmed: the transaction may have committed. Writing it again
+        // could duplicate it, so the caller must re-read the committed positions (they moved with the records
+        // or not at all) and go on from there.
+        this.committing = false;
+        this.txnOpen = false;
+        throw new FerryError(
+          'TRANSACTION_OUTCOME_UNKNOWN',
+          `the commit of transaction ${this.o.transactionalId} was not confirmed (${(e as Error).message}): resume from the committed positions`,
+          { retriable: false, cause: e },
+        );
+      }
+      this.committing = false;
+      if (this.txnOpen) await this.endTxn(false).catch(() => undefined);
+      this.txnOpen = false;
+      throw e;
+    }
+  }
+
+  stats(): BatchWriterStats {
+    return { ...this.counters, rebuildReasons: { ...this.counters.rebuildReasons } };
+  }
+
+  /** A write always ends its transaction, so there is nothing to abort; forgets the producer. */
+  async stop(): Promise<void> {
+    this.needsInit = true;
+  }
+
+  // ---- planning: forward or rebuild, one piece per target batch ----
+
+  private plan(items: WriteItem[]): { pieces: Piece[]; written: WrittenBatch[] } {
+    const pieces: Piece[] = [];
+    const written: WrittenBatch[] = [];
+    const add = (p: Omit<Piece, 'result'>) => {
+      pieces.push({ ...p, result: written.length });
+      written.push({
+        remoteTopic: p.topic,
+        partition: p.partition,
+        sourceBaseOffset: p.sourceBaseOffset,
+        sourceLastOffset: p.sourceLastOffset,
+        targetBaseOffset: -1n,
+        records: p.count,
+        bytes: 0,
+        rebuilt: p.rebuilt,
+        ...(p.sourceOffsets ? { sourceOffsets: p.sourceOffsets } : {}),
+      });
+    };
+    for (const it of items) {
+      for (const b of it.batches) {
+        const h = b.header;
+        if (h.isControl) continue;
+        const lastOffset = h.baseOffset + BigInt(h.lastOffsetDelta);
+        const from = it.fromOffset;
+        const trim = from !== undefined && h.baseOffset < from;
+        if (trim) {
+          this.counters.trimmedBatches++;
+          if (lastOffset < from) continue;
+        }
+        const reason = trim ? null : rebuildReason(b, it.maxMessageBytes);
+        if (reason === null && !trim) {
+          add({
+            topic: it.remoteTopic,
+            partition: it.partition,
+            raw: b,
+            count: h.recordCount,
+            sourceBaseOffset: h.baseOffset,
+            sourceLastOffset: lastOffset,
+            rebuilt: false,
+          });
+          continue;
+        }
+        if (reason) this.counters.rebuildReasons[reason]++;
+        this.counters.rebuiltSourceBytes += b.bytes.length;
+        const all = decodeRecords(b);
+        const records = trim ? all.filter((r) => r.offset >= from!) : all;
+        if (records.length === 0) continue; // compaction can leave empty batches: nothing to write
+        const compression = this.o.rebuildCompression ?? h.compression;
+        for (const { records: chunk, bytes } of buildUnder(records, it.maxMessageBytes, compression, it)) {
+          const first = chunk[0]!.offset;
+          const last = chunk[chunk.length - 1]!.offset;
+          const contiguous = last - first + 1n === BigInt(chunk.length);
+          add({
+            topic: it.remoteTopic,
+            partition: it.partition,
+            built: bytes,
+            count: chunk.length,
+            sourceBaseOffset: first,
+            sourceLastOffset: last,
+            ...(contiguous ? {} : { sourceOffsets: chunk.map((r) => r.offset) }),
+            rebuilt: true,
+          });
+        }
+      }
+    }
+    return { pieces, written };
+  }
+
+  /** The bytes of a piece with this producer's fields and the partition's next sequence. */
+  private encode(p: Piece): Buffer {
+    const k = tpKey(p.topic, p.partition);
+    const seq = this.sequences.get(k) ?? 0;
+    this.sequences.set(k, (seq + p.count) % 2 ** 31);
+    const fields = {
+      producerId: this.producerId,
+      producerEpoch: this.producerEpoch,
+      baseSequence: seq,
+      transactional: this.transactional,
+    };
+    if (p.raw) {
+      const out = this.o.inPlace ? rewriteBatchInPlace(p.raw, fields) : rewriteBatch(p.raw, fields);
+      this.counters.forwardedBytes += out.length;
+      this.counters.forwardedBatches++;
+      return out;
+    }
+    const out = rewriteInto(p.built!, fields);
+    if (p.result >= 0) {
+      this.counters.rebuiltBytes += out.length;
+      this.counters.rebuiltBatches++;
+    }
+    return out;
+  }
+
+  // ---- produce ----
+
+  private async produce(pieces: Piece[], written: WrittenBatch[]): Promise<void> {
+    // rounds: the k-th piece of every partition, grouped by leader
+    const perPartition = new Map<string, Piece[]>();
+    for (const p of pieces) {
+      const k = tpKey(p.topic, p.partition);
+      const list = perPartition.get(k);
+      if (list) list.push(p);
+      else perPartition.set(k, [p]);
+    }
+    const leaders = new Map<number, Piece[][]>();
+    for (const list of perPartition.values()) {
+      const leader = await this.cluster.leaderIdFor(list[0]!.topic, list[0]!.partition);
+      let rounds = leaders.get(leader);
+      if (!rounds) {
+        rounds = [];
+        leaders.set(leader, rounds);
+      }
+      list.forEach((p, i) => {
+        rounds[i] ??= [];
+        rounds[i]!.push(p);
+      });
+    }
+    await Promise.all(
+      [...leaders].map(async ([nodeId, rounds]) => {
+        const conn = await this.cluster.broker(nodeId);
+        await this.pipeline(conn, rounds, written);
+      }),
+    );
+  }
+
+  private async pipeline(conn: Connection, rounds: Piece[][], written: WrittenBatch[]): Promise<void> {
+    const window = Math.min(this.o.maxInFlightPerBroker ?? 5, 5);
+    const maxBytes = this.o.maxRequestBytes ?? 8 << 20;
+    const inflight: Array<Promise<void>> = [];
+    let failure: unknown;
+    for (const round of rounds) {
+      // a round may be cut into several requests by size; each partition still appears once per request
+      let group: Array<{ piece: Piece; bytes: Buffer }> = [];
+      let size = 0;
+      const flush = async () => {
+        if (group.length === 0) return;
+        const req = group;
+        group = [];
+        size = 0;
+        while (inflight.length >= window) await inflight.shift();
+        if (failure) throw failure;
+        const p = this.sendProduce(conn, req, written).catch((e) => {
+          failure ??= e;
+        });
+        inflight.push(p);
+      };
+      for (const piece of round) {
+        const bytes = this.encode(piece);
+        if (size + bytes.length > maxBytes) await flush();
+        group.push({ piece, bytes });
+        size += bytes.length;
+      }
+      await flush();
+    }
+    await Promise.all(inflight);
+    if (failure) throw failure;
+  }
+
+  private async sendProduce(
+    conn: Connection,
+    req: Array<{ piece: Piece; bytes: Buffer }>,
+    written: WrittenBatch[],
+  ): Promise<void> {
+    const byTopic = new Map<string, Array<{ index: number; records: Buffer }>>();
+    for (const { piece, bytes } of req) {
+      const list = byTopic.get(piece.topic);
+      const entry = { index: piece.partition, records: bytes };
+      if (list) list.push(entry);
+      else byTopic.set(piece.topic, [entry]);
+    }
+    this.counters.produceRequests++;
+    const res = await conn.send(
+      produceApi,
+      {
+        transactionalId: this.o.transactionalId ?? null,
+        acks: -1,
+        timeoutMs: this.o.requestTimeoutMs ?? 30_000,
+        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+      },
+      { timeoutMs: (this.o.requestTimeoutMs ?? 30_000) + 5_000 },
+    );
+    const answers = new Map<string, ProducePartitionResponse>();
+    for (const t of res.responses) for (const p of t.partitions) answers.set(tpKey(t.name, p.index), p);
+    for (const { piece, bytes } of req) {
+      const a = answers.get(tpKey(piece.topic, piece.partition));
+      const context = { api: 'Produce', topic: piece.topic, partition: piece.partition };
+      if (!a) throw new KafkaError(ErrorCode.NETWORK_EXCEPTION, 'no answer for the partition', { context });
+      if (a.errorCode !== 0) {
+        if (
+          a.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER ||
+          a.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        )
+          this.cluster.invalidate(piece.topic);
+        const detail = [a.errorMessage, ...a.recordErrors.map((r) => r.batchIndexErrorMessage)]
+          .filter(Boolean)
+          .join('; ');
+        throw new KafkaError(a.errorCode, detail || null, { context });
+      }
+      if (piece.result >= 0) {
+        const w = written[piece.result]!;
+        w.targetBaseOffset = a.baseOffset;
+        w.bytes = bytes.length;
+      }
+    }
+  }
+
+  // ---- transactions and positions ----
+
+  private async addPartitions(pieces: Piece[], inTxn: Set<string>): Promise<void> {
+    const byTopic = new Map<string, Set<number>>();
+    for (const p of pieces) {
+      const k = tpKey(p.topic, p.partition);
+      if (inTxn.has(k)) continue;
+      let s = byTopic.get(p.topic);
+      if (!s) {
+        s = new Set();
+        byTopic.set(p.topic, s);
+      }
+      s.add(p.partition);
+    }
+    if (byTopic.size === 0) return;
+    const tid = this.o.transactionalId!;
+    const topics = [...byTopic].map(([name, ps]) => ({ name, partitions: [...ps] }));
+    for (const t of topics) for (const p of t.partitions) inTxn.add(tpKey(t.name, p));
+    this.txnOpen = true;
+    await this.txnCall('AddPartitionsToTxn', async () => {
+      const conn = await this.cluster.coordinator('transaction', tid);
+      const res = await conn.send(addPartitionsToTxnApi, {
+        transactionalId: tid,
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        topics,
+      });
+      // the first real error wins over OPERATION_NOT_ATTEMPTED (55), which only says "another one failed"
+      let worst = 0;
+      let where: { topic: string; partition: number } | undefined;
+      for (const r of res.results)
+        for (const p of r.resultsByPartition)
+          if (p.partitionErrorCode !== 0 && (worst === 0 || worst === 55)) {
+            worst = p.partitionErrorCode;
+            where = { topic: r.name, partition: p.partitionIndex };
+          }
+      if (worst !== 0)
+        throw new KafkaError(worst, null, {
+          context: { api: 'AddPartitionsToTxn', transactionalId: tid, ...where },
+        });
+      return res;
+    });
+  }
+
+  private async commitPositionsInTxn(positions: PositionUpdate[]): Promise<void> {
+    const tid = this.o.transactionalId!;
+    const groupId = this.o.positionsGroup;
+    this.txnOpen = true;
+    await this.txnCall('AddOffsetsToTxn', async () => {
+      const conn = await this.cluster.coordinator('transaction', tid);
+      const res = await conn.send(addOffsetsToTxnApi, {
+        transactionalId: tid,
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        groupId,
+      });
+      if (res.errorCode !== 0)
+        throw new KafkaError(res.errorCode, null, {
+          context: { api: 'AddOffsetsToTxn', transactionalId: tid, group: groupId },
+        });
+      return res;
+    });
+    await this.txnCall(
+      'TxnOffsetCommit',
+      async () => {
+        const conn = await this.cluster.coordinator('group', groupId);
+        const res = await conn.send(txnOffsetCommitApi, {
+          transactionalId: tid,
+          groupId,
+          producerId: this.producerId,
+          producerEpoch: this.producerEpoch,
+          topics: offsetTopics(positions),
+        });
+        throwFirstPartitionError(res.topics, 'TxnOffsetCommit', groupId);
+        return res;
+      },
+      'group',
+    );
+  }
+
+  private async commitPositions(positions: PositionUpdate[]): Promise<void> {
+    const groupId = this.o.positionsGroup;
+    await this.txnCall(
+      'OffsetCommit',
+      async () => {
+        const conn = await this.cluster.coordinator('group', groupId);
+        const res = await conn.send(offsetCommitApi, {
+          groupId,
+          generationIdOrMemberEpoch: -1,
+          memberId: '',
+          topics: offsetTopics(positions),
+        });
+        throwFirstPartitionError(res.topics, 'OffsetCommit', groupId);
+        return res;
+      },
+      'group',
+    );
+  }
+
+  private async endTxn(commit: boolean): Promise<void> {
+    const tid = this.o.transactionalId!;
+    await this.txnCall('EndTxn', async () => {
+      const conn = await this.cluster.coordinator('transaction', tid);
+      const res = await conn.send(endTxnApi, {
+        transactionalId: tid,
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        committed: commit,
+      });
+      if (res.errorCode !== 0)
+        throw new KafkaError(res.errorCode, null, { context: { api: 'EndTxn', transactionalId: tid } });
+      return res;
+    });
+  }
+
+  /**
+   * A coordinator call with short retries: CONCURRENT_TRANSACTIONS (the previous transaction's markers are
+   * still being written), the coordinator loading or moving (NOT_COORDINATOR: look it up again), timeouts.
+   */
+  private async txnCall<T>(
+    api: string,
+    fn: () => Promise<T>,
+    type: 'transaction' | 'group' = 'transaction',
+  ): Promise<T> {
+    const key = type === 'transaction' ? this.o.transactionalId : this.o.positionsGroup;
+    const deadline = Date.now() + (this.o.requestTimeoutMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof KafkaError) || !(TXN_RETRY.has(e.code) || e.retriable) || Date.now() > deadline)
+          throw e;
+        if ((e.code === ErrorCode.NOT_COORDINATOR || e.code === ErrorCode.COORDINATOR_NOT_AVAILABLE) && key)
+          this.cluster.invalidateCoordinator(type, key);
+        void api;
+        await sleep(
+          e.code === ErrorCode.CONCURRENT_TRANSACTIONS
+            ? Math.min(10 * 2 ** attempt, 200)
+            : Math.min(50 * 2 ** attempt, 1000),
+        );
+      }
+    }
+  }
+
+  private classify(e: unknown): unknown {
+    if (e instanceof KafkaError && FENCED_CODES.has(e.code)) {
+      const err = new FerryError(
+        'TASK_FENCED',
+        `the producer ${this.o.transactionalId ?? this.producerId} was fenced: another process owns it now (${e.name})`,
+        { retriable: false, cause: e, context: { topic: e.context.topic, partition: e.context.partition } },
+      );
+      (err as FerryError & { type: string }).type = e.name;
+      return err;
+    }
+    return e;
+  }
+}
+
+function offsetTopics(positions: PositionUpdate[]) {
+  const byTopic = new Map<string, Array<{ partitionIndex: number; committedOffset: bigint }>>();
+  for (const p of positions) {
+    const list = byTopic.get(p.remoteTopic);
+    const entry = { partitionIndex: p.partition, committedOffset: p.next };
+    if (list) list.push(entry);
+    else byTopic.set(p.remoteTopic, [entry]);
+  }
+  return [...byTopic].map(([name, partitions]) => ({ name, partitions }));
+}
+
+function throwFirstPartitionError(
+  topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }>,
+  api: string,
+  group: string,
+): void {
+  for (const t of topics)
+    for (const p of t.partitions)
+      if (p.errorCode !== 0)
+        throw new KafkaError(p.errorCode, null, {
+          context: { api, group, topic: t.name, partition: p.partitionIndex },
+        });
+}
+
+const PLACEHOLDER = { producerId: -1n, producerEpoch: -1, baseSequence: -1, transactional: false };
+
+/**
+ * Rebuilt batches of `records` with `compression`, each at most `maxMessageBytes`: cut by exact uncompressed
+ * size (splitBySize), then a chunk whose compressed batch still exceeds the limit is halved, and a single record
+ * whose compressed batch does is written uncompressed (its uncompressed size fits, splitBySize checked).
+ */
+export function buildUnder(
+  records: WireRecord[],
+  maxMessageBytes: number,
+  compression: Compression,
+  where: { remoteTopic: string; partition: number },
+): Array<{ records: WireRecord[]; bytes: Buffer }> {
+  const out: Array<{ records: WireRecord[]; bytes: Buffer }> = [];
+  const fit = (chunk: WireRecord[], c: Compression) => {
+    const bytes = buildBatch(chunk, { ...PLACEHOLDER, compression: c, timestampType: 'create' });
+    if (bytes.length <= maxMessageBytes) out.push({ records: chunk, bytes });
+    else if (chunk.length > 1) {
+      const mid = chunk.length >> 1;
+      fit(chunk.slice(0, mid), c);
+      fit(chunk.slice(mid), c);
+    } else fit(chunk, 'none');
+  };
+  for (const chunk of splitBySize(records, maxMessageBytes, where)) fit(chunk, compression);
+  return out;
+}
+
+/**
+ * Cuts decoded records into chunks whose rebuilt batch, uncompressed, fits `maxMessageBytes` (sizes computed
+ * exactly, as buildBatch encodes them). A single record that cannot fit is a RECORD_TOO_LARGE error naming its
+ * offset.
+ */
+export function splitBySize(
+  records: WireRecord[],
+  maxMessageBytes: number,
+  where: { remoteTopic: string; partition: number },
+): WireRecord[][] {
+  const budget = maxMessageBytes - 61;
+  const out: WireRecord[][] = [];
+  let cur: WireRecord[] = [];
+  let size = 0;
+  let base = 0n;
+  for (const r of records) {
+    if (cur.length === 0) base = r.timestamp;
+    let s = recordSize(r, Number(r.timestamp - base), cur.length);
+    if (cur.length > 0 && size + s > budget) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+      base = r.timestamp;
+      s = recordSize(r, 0, 0);
+    }
+    if (s > budget)
+      throw new FerryError(
+        'RECORD_TOO_LARGE',
+        `record ${r.offset} of ${where.remoteTopic}-${where.partition} takes ${s + 61} bytes as a batch, more than the target's max.message.bytes ${maxMessageBytes}`,
+        { context: { topic: where.remoteTopic, partition: where.partition, offset: String(r.offset) } },
+      );
+    cur.push(r);
+    size += s;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}

@@ -1,0 +1,333 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { defaultStackOptions, ensureKafkaJars, kafkajsConfig, resolveKafkaVersion } from '@ferry/testkit';
+import { testCluster, uniqueName } from '@ferry/testkit/vitest';
+import kafkajs from 'kafkajs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AssignedFetcher, type FetchedChunk, type GapEvent } from '../../src/datapath/assigned-fetch.ts';
+import { decodeRecords } from '../../src/records/decode.ts';
+import { WireCluster } from '../../src/wire/cluster.ts';
+import { type WireExchange, wireExchangeChannel } from '../../src/wire/connection.ts';
+import { createTopic, listGroups, wireConfig } from '../wire/helpers.ts';
+
+/*
+ * The fetcher against real brokers, with data written and read back by the Java client
+ * (assigned-fetch-data.java): two transactional producers interleaving committed and aborted transactions on
+ * every partition, plain and lz4 batches. What the fetcher delivers must be exactly what Java's read_committed
+ * consumer reads, record by record, and its positions must reach the end (lag 0).
+ */
+const run = promisify(execFile);
+const PROGRAM = join(import.meta.dirname, 'assigned-fetch-data.java');
+const PARTS = 3;
+
+interface JavaRecord {
+  p: number;
+  o: number;
+  t: number;
+  k: string | null;
+  v: string | null;
+  h: Array<[string, string | null]>;
+}
+
+async function java(cluster: string, cmd: 'write-dump', topic: string): Promise<string> {
+  const c = testCluster(cluster);
+  const lib = await ensureKafkaJars(defaultStackOptions().cacheDir, resolveKafkaVersion(c.kafkaVersion));
+  const { stdout } = await run(
+    'java',
+    ['-cp', join(lib, '*'), PROGRAM, cmd, c.bootstrap, topic, String(PARTS)],
+    {
+      timeout: 120_000,
+      maxBuffer: 64 << 20,
+    },
+  );
+  return stdout;
+}
+
+/** Writes the data set with the Java client, then reads it back with a Java read_committed consumer. */
+async function javaWriteAndDump(cluster: string, topic: string) {
+  const lines = (await java(cluster, 'write-dump', topic)).trim().split('\n');
+  const end = (JSON.parse(lines.pop() as string) as { end: Record<string, number> }).end;
+  return { records: lines.map((l) => JSON.parse(l) as JavaRecord), end };
+}
+
+const b64 = (b: Buffer | null) => (b === null ? null : b.toString('base64'));
+
+async function collect(chunks: FetchedChunk[]): Promise<JavaRecord[]> {
+  const out: JavaRecord[] = [];
+  for (const c of chunks)
+    for (const b of c.batches)
+      for (const r of await decodeRecords(b)) {
+        if (r.offset < c.fromOffset) continue;
+        out.push({
+          p: c.partition,
+          o: Number(r.offset),
+          t: Number(r.timestamp),
+          k: b64(r.key),
+          v: b64(r.value),
+          h: r.headers.map(([k, v]) => [k, b64(v)]),
+        });
+      }
+  return out.sort((a, b) => a.p - b.p || a.o - b.o);
+}
+
+async function until(cond: () => boolean, ms = 30_000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const open: Array<{ stop(): Promise<void> } | WireCluster> = [];
+afterEach(async () => {
+  for (const x of open.splice(0).reverse()) await (x instanceof WireCluster ? x.close() : x.stop());
+});
+
+const tps = (topic: string) => Array.from({ length: PARTS }, (_, partition) => ({ topic, partition }));
+
+for (const name of ['east', 'east39']) {
+  describe(`AssignedFetcher on ${name} (Kafka ${testCluster(name).kafkaVersion})`, () => {
+    it('delivers exactly what a Java read_committed consumer reads; positions reach the end; no group is created', async () => {
+      const topic = uniqueName('afetch');
+      await createTopic(testCluster(name), topic, PARTS);
+      const expected = await javaWriteAndDump(name, topic);
+      expect(expected.records.length).toBeGreaterThan(60);
+      const groupsBefore = await listGroups(testCluster(name));
+
+      const cluster = new WireCluster(wireConfig(testCluster(name)));
+      open.push(cluster);
+      const chunks: FetchedChunk[] = [];
+      const next = new Map<number, bigint>();
+      const errors: unknown[] = [];
+      const f = new AssignedFetcher({
+        cluster,
+        partitions: tps(topic),
+        positions: new Map(),
+        startPosition: 'earliest',
+        maxBytesPerPartition: 1024, // small: many fetches, batches cut at the byte limit get re-fetched
+        maxWaitMs: 100,
+        onChunk: async (c) => {
+          chunks.push(c);
+          next.set(c.partition, c.nextOffset);
+        },
+        onError: (e) => errors.push(e),
+      });
+      open.push(f);
+      await f.start();
+      await until(
+        () =>
+          tps(topic).every(
+            (tp) => next.get(tp.partition) === BigInt(expected.end[String(tp.partition)] ?? -1),
+          ),
+        60_000,
+        'positions to reach the Java end offsets',
+      );
+      expect(errors).toEqual([]);
+      for (const c of chunks) {
+        expect(c.lastStableOffset).toBe(c.highWatermark);
+        for (const b of c.batches) expect(b.header.isControl).toBe(false);
+      }
+      expect(await collect(chunks)).toEqual(expected.records.sort((a, b) => a.p - b.p || a.o - b.o));
+      // lag in records: end − position = 0 on every partition, even though each ends with a commit marker
+      for (const tp of tps(topic))
+        expect(f.position(tp)).toBe(BigInt(expected.end[String(tp.partition)] ?? -1));
+      await f.stop();
+      expect(await listGroups(testCluster(name))).toEqual(groupsBefore);
+    });
+  });
+}
+
+describe('AssignedFetcher behaviour (east)', () => {
+  async function seeded(n = 40) {
+    const topic = uniqueName('afetch-b');
+    await createTopic(testCluster('east'), topic, PARTS);
+    const producer = new kafkajs.Kafka(kafkajsConfig(testCluster('east'), 'afetch-seed')).producer();
+    await producer.connect();
+    for (let i = 0; i < n; i++)
+      await producer.send({
+        topic,
+        messages: [{ partition: i % PARTS, key: `k${i}`, value: Buffer.alloc(200, i) }],
+      });
+    await producer.disconnect();
+    const cluster = new WireCluster(wireConfig(testCluster('east')));
+    open.push(cluster);
+    return { topic, cluster, perPartition: Math.ceil(n / PARTS) };
+  }
+
+  it("'latest' starts at the end; a given position wins over the start setting", async () => {
+    const { topic, cluster, perPartition } = await seeded(30);
+    const chunks: FetchedChunk[] = [];
+    const f = new AssignedFetcher({
+      cluster,
+      partitions: tps(topic),
+      positions: new Map([[`${topic}:1`, 4n]]),
+      startPosition: 'latest',
+      maxBytesPerPartition: 1 << 20,
+      maxWaitMs: 50,
+      onChunk: async (c) => {
+        chunks.push(c);
+      },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    open.push(f);
+    await f.start();
+    await until(() => chunks.some((c) => c.partition === 1 && c.nextOffset === BigInt(perPartition)));
+    expect(f.position({ topic, partition: 0 })).toBe(BigInt(perPartition));
+    expect(chunks.filter((c) => c.partition !== 1).every((c) => c.batches.length === 0)).toBe(true);
+    const recs = await collect(chunks);
+    expect(recs.map((r) => r.o)).toEqual(Array.from({ length: perPartition - 4 }, (_, i) => i + 4));
+  });
+
+  it('OFFSET_OUT_OF_RANGE below the log start is a gap event with the lost range, then fetching continues', async () => {
+    const { topic, cluster, perPartition } = await seeded(30);
+    const admin = new kafkajs.Kafka(kafkajsConfig(testCluster('east'), 'afetch-admin')).admin();
+    await admin.connect();
+    await admin.fetchTopicMetadata({ topics: [topic] });
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '5' }] });
+    await admin.disconnect();
+    const gaps: GapEvent[] = [];
+    const chunks: FetchedChunk[] = [];
+    const f = new AssignedFetcher({
+      cluster,
+      partitions: [{ topic, partition: 0 }],
+      positions: new Map([[`${topic}:0`, 2n]]),
+      startPosition: 'earliest',
+      maxBytesPerPartition: 1 << 20,
+      maxWaitMs: 50,
+      onChunk: async (c) => {
+        chunks.push(c);
+      },
+      onGap: (g) => {
+        gaps.push(g);
+      },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    open.push(f);
+    await f.start();
+    await until(() => chunks.some((c) => c.nextOffset === BigInt(perPartition)));
+    expect(gaps).toEqual([
+      { topic, partition: 0, from: 2n, to: 5n, logStartOffset: 5n, reason: 'out-of-range' },
+    ]);
+    expect((await collect(chunks)).map((r) => r.o)).toEqual(
+      Array.from({ length: perPartition - 5 }, (_, i) => i + 5),
+    );
+  });
+
+  it('a position beyond the log end (truncated log) is a gap event too; fetching continues at the end', async () => {
+    const { topic, cluster, perPartition } = await seeded(30);
+    const gaps: GapEvent[] = [];
+    const chunks: FetchedChunk[] = [];
+    const f = new AssignedFetcher({
+      cluster,
+      partitions: [{ topic, partition: 2 }],
+      positions: new Map([[`${topic}:2`, 1000n]]),
+      startPosition: 'earliest',
+      maxBytesPerPartition: 1 << 20,
+      maxWaitMs: 50,
+      onChunk: async (c) => {
+        chunks.push(c);
+      },
+      onGap: (g) => {
+        gaps.push(g);
+      },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    open.push(f);
+    await f.start();
+    await until(() => gaps.length > 0 && f.position({ topic, partition: 2 }) === BigInt(perPartition));
+    expect(gaps).toEqual([
+      {
+        topic,
+        partition: 2,
+        from: BigInt(perPartition),
+        to: 1000n,
+        logStartOffset: 0n,
+        reason: 'out-of-range',
+      },
+    ]);
+  });
+
+  it('pipelined: the next fetch is issued while a chunk is still being written; maxInFlightBytes stops it', async () => {
+    const { topic, cluster } = await seeded(60);
+    const fetches: WireExchange[] = [];
+    const listener = (m: unknown) => {
+      if ((m as WireExchange).apiName === 'Fetch') fetches.push(m as WireExchange);
+    };
+    wireExchangeChannel.subscribe(listener);
+    try {
+      for (const [limit, expectMore] of [
+        [64 << 20, true],
+        [1, false],
+      ] as const) {
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>((r) => {
+          release = r;
+        });
+        let handed = 0;
+        const f = new AssignedFetcher({
+          cluster,
+          partitions: tps(topic),
+          positions: new Map(),
+          startPosition: 'earliest',
+          maxBytesPerPartition: 600, // a few records per fetch: several fetches are needed
+          maxWaitMs: 20,
+          maxInFlightBytes: limit,
+          onChunk: async () => {
+            handed++;
+            await gate; // the first chunk of each partition is "being written" until released
+          },
+          onError: (e) => {
+            throw e;
+          },
+        });
+        open.push(f);
+        fetches.length = 0;
+        await f.start();
+        await until(() => handed >= 1);
+        await new Promise((r) => setTimeout(r, 500));
+        if (expectMore) expect(fetches.length).toBeGreaterThan(2);
+        else expect(fetches.length).toBe(1); // one fetch answered; its bytes exceed the limit, so no second
+        release();
+        await until(() => tps(topic).every((tp) => f.position(tp) === 20n), 30_000, 'the rest after release');
+        await f.stop();
+      }
+    } finally {
+      wireExchangeChannel.unsubscribe(listener);
+    }
+  });
+
+  it('a lost broker connection is re-opened and fetching continues without loss or duplicates', async () => {
+    const { topic, cluster, perPartition } = await seeded(45);
+    const chunks: FetchedChunk[] = [];
+    const f = new AssignedFetcher({
+      cluster,
+      partitions: tps(topic),
+      positions: new Map(),
+      startPosition: 'earliest',
+      maxBytesPerPartition: 300,
+      maxWaitMs: 20,
+      onChunk: async (c) => {
+        chunks.push(c);
+        if (chunks.length === 3) await (await cluster.broker(1)).close(); // like a broker restart
+      },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    open.push(f);
+    await f.start();
+    await until(() => tps(topic).every((tp) => f.position(tp) === BigInt(perPartition)));
+    const recs = await collect(chunks);
+    for (const tp of tps(topic))
+      expect(recs.filter((r) => r.p === tp.partition).map((r) => r.o)).toEqual(
+        Array.from({ length: perPartition }, (_, i) => i),
+      );
+  });
+});

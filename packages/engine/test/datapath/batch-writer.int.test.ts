@@ -1,0 +1,483 @@
+import { createTopic } from '@ferry/testkit/records';
+import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BatchWriter, type WriteItem, type WrittenBatch } from '../../src/datapath/batch-writer.ts';
+import { FerryError } from '../../src/errors.ts';
+import { buildBatch, type RawBatch, splitBatches } from '../../src/records/index.ts';
+import {
+  fetchApi,
+  offsetFetchApi,
+  offsetFetchRequest,
+  offsetFetchResult,
+  READ_COMMITTED,
+  WireCluster,
+} from '../../src/wire/index.ts';
+import { type JavaConsumed, javaConsume, javaProduce } from '../records/java-tool.ts';
+
+/*
+ * BatchWriter against the shared stack, east → west: source data written by the Java producer (every codec,
+ * header nulls, interleaved keys), fetched raw from east with a Fetch request, written to west by the writer,
+ * read back from both with the Java consumer (read_committed) and compared record by record. The target base
+ * offsets the writer returns must be where the Java consumer finds each batch's records.
+ */
+
+const EAST = testCluster('east').bootstrap;
+const WEST = testCluster('west').bootstrap;
+const clusters: WireCluster[] = [];
+
+function wire(bootstrap: string): WireCluster {
+  const c = new WireCluster({ bootstrap: [bootstrap], clientId: uniqueName('bw-test') });
+  clusters.push(c);
+  return c;
+}
+
+afterAll(async () => {
+  await Promise.all(clusters.map((c) => c.close().catch(() => undefined)));
+});
+
+/** Raw batches of one partition from `from` to the high watermark, in fetch-sized chunks. */
+async function fetchRaw(
+  cluster: WireCluster,
+  topic: string,
+  partition: number,
+  maxBytes = 64 << 10,
+): Promise<RawBatch[][]> {
+  const md = await cluster.metadata([topic], { refresh: true });
+  const topicId = md.topics.get(topic)!.topicId;
+  const chunks: RawBatch[][] = [];
+  let offset = 0n;
+  let limit = maxBytes;
+  let errors = 0;
+  for (;;) {
+    const conn = await cluster.leaderFor(topic, partition);
+    const res = await conn.send(fetchApi, {
+      maxWaitMs: 50,
+      minBytes: 1,
+      maxBytes: limit,
+      isolationLevel: READ_COMMITTED,
+      topics: [
+        { topic, topicId, partitions: [{ partition, fetchOffset: offset, partitionMaxBytes: limit }] },
+      ],
+    });
+    const p = res.responses[0]!.partitions[0]!;
+    if (p.errorCode !== 0) {
+      // seen once under load (OFFSET_OUT_OF_RANGE at an offset inside the log): ask again, then fail with details
+      const what = `${topic}-${partition} fetch at ${offset}: error ${p.errorCode}, hw ${p.highWatermark}, log start ${p.logStartOffset}`;
+      if (++errors > 5) throw new Error(what);
+      console.warn(what);
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    if (offset >= p.highWatermark) return chunks;
+    const { batches, truncatedAt } = splitBatches(p.records ?? Buffer.alloc(0));
+    const fresh = batches.filter((b) => b.header.baseOffset + BigInt(b.header.lastOffsetDelta) >= offset);
+    if (fresh.length === 0) {
+      expect(truncatedAt).not.toBeNull();
+      limit *= 2; // one batch larger than the limit
+      continue;
+    }
+    // copy out of the response buffer: the writer may be given these long after
+    chunks.push(fresh.map((b) => ({ header: b.header, bytes: Buffer.from(b.bytes) })));
+    const last = fresh[fresh.length - 1]!.header;
+    offset = last.baseOffset + BigInt(last.lastOffsetDelta) + 1n;
+    limit = maxBytes;
+  }
+}
+
+function strip(r: JavaConsumed) {
+  return {
+    key: r.key,
+    value: r.value,
+    headers: r.headers,
+    timestamp: r.timestamp,
+    timestampType: r.timestampType,
+  };
+}
+
+/** Checks the target against the source record by record, and every written batch's target offsets. */
+function compare(source: JavaConsumed[], target: JavaConsumed[], written: WrittenBatch[]) {
+  const partitions = [...new Set(source.map((r) => r.partition))].sort();
+  for (const p of partitions) {
+    const s = source.filter((r) => r.partition === p);
+    const t = target.filter((r) => r.partition === p);
+    expect(t.length, `partition ${p} record count`).toBe(s.length);
+    expect(t.map(strip), `partition ${p} records`).toEqual(s.map(strip));
+  }
+  // target offset → source offset, from the writer's answers
+  const srcAt = new Map<string, JavaConsumed>(source.map((r) => [`${r.partition}:${r.offset}`, r]));
+  const tgtAt = new Map<string, JavaConsumed>(target.map((r) => [`${r.partition}:${r.offset}`, r]));
+  let mapped = 0;
+  for (const w of written) {
+    const offsets =
+      w.sourceOffsets ?? Array.from({ length: w.records }, (_, i) => w.sourceBaseOffset + BigInt(i));
+    expect(offsets).toHaveLength(w.records);
+    offsets.forEach((so, i) => {
+      const t = tgtAt.get(`${w.partition}:${w.targetBaseOffset + BigInt(i)}`);
+      const s = srcAt.get(`${w.partition}:${so}`);
+      expect(t, `target ${w.partition}:${w.targetBaseOffset + BigInt(i)}`).toBeDefined();
+      expect(s, `source ${w.partition}:${so}`).toBeDefined();
+      expect(strip(t!)).toEqual(strip(s!));
+      mapped++;
+    });
+  }
+  expect(mapped).toBe(target.length);
+}
+
+/** Writes all chunks: transaction k holds chunk k of every partition; positions = after the chunk. */
+async function replicate(
+  writer: BatchWriter,
+  perPartition: RawBatch[][][],
+  remoteTopic: string,
+  sourceTopic: string,
+  maxMessageBytes = 1 << 20,
+): Promise<WrittenBatch[]> {
+  const all: WrittenBatch[] = [];
+  const rounds = Math.max(...perPartition.map((c) => c.length));
+  for (let k = 0; k < rounds; k++) {
+    const items: WriteItem[] = [];
+    const positions: Array<{ remoteTopic: string; partition: number; next: bigint }> = [];
+    perPartition.forEach((chunks, partition) => {
+      const batches = chunks[k];
+      if (!batches) return;
+      items.push({ remoteTopic, partition, sourceTopic, maxMessageBytes, batches });
+      const last = batches[batches.length - 1]!.header;
+      positions.push({ remoteTopic, partition, next: last.baseOffset + BigInt(last.lastOffsetDelta) + 1n });
+    });
+    all.push(...(await writer.write(items, positions)));
+  }
+  return all;
+}
+
+/** The positions committed on the target for `group`, per partition (read with require_stable). */
+async function committed(cluster: WireCluster, group: string, topic: string, partitions: number) {
+  const conn = await cluster.coordinator('group', group);
+  const res = await conn.send(
+    offsetFetchApi,
+    offsetFetchRequest(group, [{ name: topic, partitionIndexes: [...Array(partitions).keys()] }], true),
+  );
+  const { errorCode, topics } = offsetFetchResult(res, conn.versionOf(offsetFetchApi));
+  expect(errorCode).toBe(0);
+  return new Map((topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+}
+
+const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+
+// JVMs (producer, two consumers) per test on a shared two-core box: generous time
+describe('BatchWriter east → west', { timeout: 300_000 }, () => {
+  it.each(REPLICATION_PAIRS)(
+    '$label: forwards every codec as bytes in transactions; the Java consumer reads the same records where the writer said',
+    async ({ source: from, target: to }) => {
+      const FROM = testCluster(from).bootstrap;
+      const TO = testCluster(to).bootstrap;
+      const src = uniqueName('bw-src');
+      const dst = `${from}.${src}`;
+      await createTopic(from, src, CODECS.length);
+      await createTopic(to, dst, CODECS.length);
+      await javaProduce(FROM, src, [0, 1, 2, 3, 4], 1500, [...CODECS]);
+
+      const east = wire(FROM);
+      const west = wire(TO);
+      const perPartition = await Promise.all(CODECS.map((_c, p) => fetchRaw(east, src, p)));
+      expect(perPartition.every((c) => c.length >= 2)).toBe(true); // several transactions per partition
+      const group = uniqueName('bw-positions');
+      const writer = new BatchWriter({
+        cluster: west,
+        transactionalId: uniqueName('bw-txn'),
+        positionsGroup: group,
+      });
+      await writer.start();
+      const written = await replicate(writer, perPartition, dst, src);
+      const stats = writer.stats();
+      expect(stats.rebuiltBatches).toBe(0);
+      expect(stats.forwardedBatches).toBe(perPartition.flat(2).length);
+      expect(stats.forwardedBytes).toBe(perPartition.flat(2).reduce((n, b) => n + b.bytes.length, 0));
+      // many partitions per produce request: fewer requests than batches
+      expect(stats.produceRequests).toBeLessThan(stats.forwardedBatches);
+
+      const [source, target] = await Promise.all([
+        javaConsume(FROM, src, CODECS.length),
+        javaConsume(TO, dst, CODECS.length, 1500 * CODECS.length),
+      ]);
+      expect(source).toHaveLength(1500 * CODECS.length);
+      compare(source, target, written);
+
+      // positions committed in the same transactions: the source offset after each partition's last batch
+      const c = await committed(west, group, dst, CODECS.length);
+      for (let p = 0; p < CODECS.length; p++) {
+        const last = perPartition[p]!.at(-1)!.at(-1)!.header;
+        expect(c.get(p)).toBe(last.baseOffset + BigInt(last.lastOffsetDelta) + 1n);
+      }
+    },
+  );
+
+  it('rebuilds compacted batches (offset gaps) and oversized ones; they still compare equal', async () => {
+    const src = uniqueName('bw-compact');
+    const dst = `east.${src}`;
+    await createTopic('east', src, 2, [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'segment.ms', value: '200' },
+      { name: 'min.cleanable.dirty.ratio', value: '0.0001' },
+      { name: 'min.compaction.lag.ms', value: '0' },
+      { name: 'delete.retention.ms', value: '0' },
+    ]);
+    // the target accepts batches of at most 8 KiB: the 64 KiB source batches must be cut
+    await createTopic('west', dst, 2, [{ name: 'max.message.bytes', value: '8192' }]);
+    await javaProduce(EAST, src, [0, 1], 2000, ['zstd', 'none'], { keys: 60, batchSize: 65536 });
+    await new Promise((r) => setTimeout(r, 400));
+    // roll the segments (a record after segment.ms), so the cleaner may compact the first ones
+    await javaProduce(EAST, src, [0, 1], 1, 'none', { keys: 1000 });
+
+    const east = wire(EAST);
+    let perPartition: RawBatch[][][] = [];
+    const deadline = Date.now() + 90_000;
+    const gappy = (b: RawBatch) => b.header.recordCount !== b.header.lastOffsetDelta + 1;
+    for (;;) {
+      perPartition = await Promise.all([0, 1].map((p) => fetchRaw(east, src, p)));
+      if (perPartition.every((chunks) => chunks.flat().some(gappy))) break;
+      if (Date.now() > deadline) throw new Error('the broker did not compact the topic within 90 s');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+
+    const west = wire(WEST);
+    const writer = new BatchWriter({
+      cluster: west,
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await writer.start();
+    const written = await replicate(writer, perPartition, dst, src, 8192);
+    const stats = writer.stats();
+    expect(stats.rebuildReasons['offset-gap']).toBeGreaterThan(0);
+    expect(stats.rebuiltBatches).toBeGreaterThan(0);
+    expect(written.some((w) => w.rebuilt && w.sourceBaseOffset > 0n)).toBe(true);
+    expect(written.every((w) => w.bytes <= 8192)).toBe(true);
+
+    const source = await javaConsume(EAST, src, 2);
+    const target = await javaConsume(WEST, dst, 2, source.length);
+    compare(source, target, written);
+  });
+
+  it('idempotent mode (at-least-once): forwards, splits batches over the target limit, commits positions after the acks', async () => {
+    const src = uniqueName('bw-idem');
+    const dst = `east.${src}`;
+    await createTopic('east', src, 2);
+    await createTopic('west', dst, 2, [{ name: 'max.message.bytes', value: '16384' }]);
+    await javaProduce(EAST, src, 0, 800, 'lz4');
+    await javaProduce(EAST, src, 1, 800, 'none', { batchSize: 65536 });
+    const east = wire(EAST);
+    const west = wire(WEST);
+    const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(east, src, p)));
+    const group = uniqueName('bw-pos');
+    const writer = new BatchWriter({ cluster: west, positionsGroup: group });
+    await writer.start();
+    const written = await replicate(writer, perPartition, dst, src, 16384);
+    const stats = writer.stats();
+    expect(stats.forwardedBatches).toBeGreaterThan(0);
+    expect(stats.rebuildReasons['too-large']).toBeGreaterThan(0);
+    expect(stats.rebuiltBatches).toBeGreaterThan(stats.rebuildReasons['too-large']); // cut into several
+    expect(written.every((w) => w.bytes <= 16384)).toBe(true);
+    const [source, target] = await Promise.all([javaConsume(EAST, src, 2), javaConsume(WEST, dst, 2, 1600)]);
+    compare(source, target, written);
+    // no transaction markers: the target offsets are the source offsets
+    expect(written.every((w) => w.targetBaseOffset === w.sourceBaseOffset)).toBe(true);
+    const c = await committed(west, group, dst, 2);
+    expect([c.get(0), c.get(1)]).toEqual([800n, 800n]);
+  });
+
+  it('a second writer with the same transactional id fences the first (TASK_FENCED)', async () => {
+    const dst = uniqueName('bw-fence');
+    await createTopic('west', dst, 1);
+    const west = wire(WEST);
+    const tid = uniqueName('bw-txn');
+    const batch = () => {
+      const bytes = buildBatch(
+        [
+          {
+            offset: 0n,
+            timestamp: BigInt(Date.now()),
+            key: null,
+            value: Buffer.from('v'),
+            headers: [['h', null]],
+          },
+        ],
+        {
+          compression: 'none',
+          timestampType: 'create',
+          producerId: -1n,
+          producerEpoch: -1,
+          baseSequence: -1,
+          transactional: false,
+        },
+      );
+      return splitBatches(bytes).batches;
+    };
+    const item = (): WriteItem => ({
+      remoteTopic: dst,
+      partition: 0,
+      sourceTopic: 'x',
+      maxMessageBytes: 1 << 20,
+      batches: batch(),
+    });
+    const first = new BatchWriter({
+      cluster: west,
+      transactionalId: tid,
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await first.start();
+    await first.write([item()], []);
+    const second = new BatchWriter({
+      cluster: wire(WEST),
+      transactionalId: tid,
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await second.start();
+    expect(second.producer.producerEpoch).toBeGreaterThan(first.producer.producerEpoch);
+    const err = await first.write([item()], []).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FerryError);
+    expect((err as FerryError).code).toBe('TASK_FENCED');
+    expect((err as FerryError).retriable).toBe(false);
+    await second.write([item()], []);
+    const target = await javaConsume(WEST, dst, 1, 2);
+    expect(target.map((r) => r.value)).toEqual([
+      Buffer.from('v').toString('hex'),
+      Buffer.from('v').toString('hex'),
+    ]);
+  });
+  it('a batch that starts before the position is rebuilt from the position on', async () => {
+    const dst = uniqueName('bw-trim');
+    await createTopic('west', dst, 1);
+    const records = Array.from({ length: 10 }, (_, i) => ({
+      offset: 10n + BigInt(i),
+      timestamp: BigInt(Date.now()) + BigInt(i), // recent: retention would delete old ones
+      key: Buffer.from(`k${i}`),
+      value: i === 7 ? null : Buffer.from(`v${i}`),
+      headers: [
+        ['h', null],
+        ['g', Buffer.from('1')],
+        ['h', Buffer.from('2')],
+      ] as Array<[string, Buffer | null]>,
+    }));
+    const bytes = buildBatch(records, {
+      compression: 'snappy',
+      timestampType: 'create',
+      producerId: -1n,
+      producerEpoch: -1,
+      baseSequence: -1,
+      transactional: false,
+      baseOffset: 10n,
+    });
+    const writer = new BatchWriter({
+      cluster: wire(WEST),
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await writer.start();
+    const written = await writer.write(
+      [
+        {
+          remoteTopic: dst,
+          partition: 0,
+          sourceTopic: 's',
+          maxMessageBytes: 1 << 20,
+          batches: splitBatches(bytes).batches,
+          fromOffset: 15n,
+        },
+      ],
+      [],
+    );
+    expect(written).toMatchObject([
+      { sourceBaseOffset: 15n, sourceLastOffset: 19n, records: 5, rebuilt: true, targetBaseOffset: 0n },
+    ]);
+    expect(writer.stats().trimmedBatches).toBe(1);
+    const target = await javaConsume(WEST, dst, 1, 5);
+    const hex = (b: Buffer | null) => (b === null ? null : b.toString('hex'));
+    expect(
+      target.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
+    ).toEqual(
+      records.slice(5).map((r) => ({
+        key: hex(r.key),
+        value: hex(r.value),
+        headers: r.headers.map(([k, v]) => [k, hex(v)]),
+        timestamp: String(r.timestamp),
+      })),
+    );
+  });
+  it('LogAppendTime source batches arrive as CreateTime with the timestamps the source showed', async () => {
+    const src = uniqueName('bw-lat');
+    const dst = `east.${src}`;
+    await createTopic('east', src, 1, [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]);
+    await createTopic('west', dst, 1);
+    const t0 = Date.now();
+    await javaProduce(EAST, src, 0, 400, 'lz4');
+    const perPartition = [await fetchRaw(wire(EAST), src, 0)];
+    expect(perPartition[0]!.flat().every((b) => b.header.timestampType === 'log-append')).toBe(true);
+    const writer = new BatchWriter({
+      cluster: wire(WEST),
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await writer.start();
+    const written = await replicate(writer, perPartition, dst, src);
+    expect(writer.stats().rebuildReasons['log-append-time']).toBe(perPartition[0]!.flat().length);
+    const [source, target] = await Promise.all([javaConsume(EAST, src, 1), javaConsume(WEST, dst, 1, 400)]);
+    expect(source).toHaveLength(400);
+    expect(source.every((r) => r.timestampType === 'LogAppendTime')).toBe(true);
+    expect(target.every((r) => r.timestampType === 'CreateTime')).toBe(true);
+    // the append times, not the producer's create times inside the batches (those start a minute before t0)
+    expect(source.every((r) => BigInt(r.timestamp) >= BigInt(t0 - 1000))).toBe(true);
+    compare(
+      source.map((r) => ({ ...r, timestampType: 'CreateTime' })),
+      target,
+      written,
+    );
+  });
+  it('connections lost inside a transaction: the write retries and the records are there exactly once', async () => {
+    const src = uniqueName('bw-drop');
+    const dst = `east.${src}`;
+    await createTopic('east', src, 2);
+    await createTopic('west', dst, 2);
+    await javaProduce(EAST, src, [0, 1], 600, ['zstd', 'none']);
+    const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p)));
+    const west = wire(WEST);
+    const tid = uniqueName('bw-txn');
+    const writer = new BatchWriter({
+      cluster: west,
+      transactionalId: tid,
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await writer.start();
+    const items: WriteItem[] = perPartition.map((chunks, partition) => ({
+      remoteTopic: dst,
+      partition,
+      sourceTopic: src,
+      maxMessageBytes: 1 << 20,
+      batches: chunks.flat(),
+    }));
+    const positions = items.map((it) => {
+      const h = it.batches.at(-1)!.header;
+      return {
+        remoteTopic: dst,
+        partition: it.partition,
+        next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
+      };
+    });
+    // after the data is produced and before the commit, every connection of the writer drops
+    const leader = await west.broker(await west.leaderIdFor(dst, 0));
+    const coordinator = await west.coordinator('transaction', tid);
+    let calls = 0;
+    const epochBefore = writer.producer.producerEpoch;
+    const written = await writer.write(items, positions, () => {
+      if (calls++ === 0) {
+        void leader.close();
+        void coordinator.close();
+      }
+      return [];
+    });
+    expect(calls).toBeGreaterThanOrEqual(1);
+    const [source, target] = await Promise.all([javaConsume(EAST, src, 2), javaConsume(WEST, dst, 2, 1200)]);
+    expect(source).toHaveLength(1200);
+    compare(source, target, written);
+    // either the coordinator calls retried in place, or the whole write ran again under a new epoch
+    expect(calls === 1 || writer.producer.producerEpoch > epochBefore).toBe(true);
+  });
+});
