@@ -35,7 +35,7 @@ export function openApiDocument() {
       name: m[1],
       in: 'path',
       required: true,
-      schema: { type: 'string', format: 'uuid' },
+      schema: m[1]?.endsWith('Id') ? { type: 'string', format: 'uuid' } : { type: 'string' },
     }));
     const query = r.query
       ? Object.entries((toSchema(r.query, 'input').properties ?? {}) as Record<string, unknown>).map(
