@@ -17,7 +17,9 @@ import {
 const { Kafka, logLevel } = kafkajs;
 const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 8);
-const topic = `vbench-${Date.now().toString(36)}`;
+/** BENCH_TOPIC: verify a topic an earlier run produced and replicated (skips both). */
+const existing = process.env.BENCH_TOPIC;
+const topic = existing ?? `vbench-${Date.now().toString(36)}`;
 const remote = `east.${topic}`;
 const log = (m: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
@@ -26,16 +28,17 @@ const k = (c: string) =>
   new Kafka({ ...kafkajsConfig(testCluster(c), 'vbench'), logLevel: logLevel.NOTHING });
 const admin = k('east').admin();
 await admin.connect();
-await admin.createTopics({
-  topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
-  waitForLeaders: true,
-});
+if (!existing)
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
 const t0 = Date.now();
 const producer = k('east').producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 const value = Buffer.alloc(64, 'v');
 const BATCH = 20_000;
-for (let i = 0; i < N; i += BATCH) {
+for (let i = 0; i < (existing ? 0 : N); i += BATCH) {
   const messages = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({
     partition: (i + j) % PARTITIONS,
     key: `k${(i + j) % 1000}`,
@@ -65,7 +68,7 @@ const runner = createFlowRunner(flow, {
     if (e.type === 'task-error' || e.type === 'discovery-error') log(`${e.type}: ${e.error.message}`);
   },
 });
-await runner.start();
+if (!existing) await runner.start();
 const tadmin = k('west').admin();
 await tadmin.connect();
 const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
@@ -79,7 +82,7 @@ for (;;) {
     (n, [p]) => n + Math.max(0, Number(t?.partitions.find((x) => x.partition === p)?.offset ?? 0)),
     0,
   );
-  if (done >= N || Date.now() > replicateUntil) break;
+  if (existing || done >= N || Date.now() > replicateUntil) break;
   log(`replicated ${done}`);
   await new Promise((r) => setTimeout(r, 10_000));
 }
@@ -108,8 +111,10 @@ const result = {
   load: execFileSync('cat', ['/proc/loadavg']).toString().trim(),
 };
 console.log(JSON.stringify(result));
-await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-await tadmin.deleteTopics({ topics: [remote] }).catch(() => {});
+if (process.env.BENCH_KEEP !== '1') {
+  await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+  await tadmin.deleteTopics({ topics: [remote] }).catch(() => {});
+}
 await admin.disconnect();
 await tadmin.disconnect();
 process.exit(report.ok ? 0 : 1);

@@ -106,13 +106,19 @@ afterAll(async () => {
   await m?.fleet.stopAll();
   await m?.db.$client.end();
   await stopRedis();
+  const ms = (xs: number[]) => {
+    if (xs.length === 0) return '-';
+    const sorted = [...xs].sort((a, b) => a - b);
+    return `${sorted[0]} / ${sorted[Math.floor(sorted.length / 2)]} / ${sorted.at(-1)}`;
+  };
   const table = [
-    '| scenario | runs | records | lost | doubled | gaps reported / expected | recovery ms (max) |',
-    '|---|---|---|---|---|---|---|',
+    '| scenario | runs | records at the end | lost | doubled | gaps reported / expected | recovery ms min / median / max | not measured |',
+    '|---|---|---|---|---|---|---|---|',
     ...[...new Set(rows.map((r) => r.scenario))].map((s) => {
       const rs = rows.filter((r) => r.scenario === s);
       const rec = rs.map((r) => r.recoverMs).filter((x): x is number => x !== null);
-      return `| ${s} | ${rs.length} | ${rs.reduce((n, r) => n + r.records, 0)} | ${rs.reduce((n, r) => n + r.lost, 0)} | ${rs.reduce((n, r) => n + r.doubled, 0)} | ${rs.reduce((n, r) => n + r.gapsReported, 0)} / ${rs.reduce((n, r) => n + r.gapsExpected, 0)} | ${rec.length ? Math.max(...rec) : '-'} |`;
+      const sum = (f: (r: Row) => number) => rs.reduce((n, r) => n + f(r), 0);
+      return `| ${s} | ${rs.length} | ${Math.max(...rs.map((r) => r.records))} | ${sum((r) => r.lost)} | ${sum((r) => r.doubled)} | ${sum((r) => r.gapsReported)} / ${sum((r) => r.gapsExpected)} | ${ms(rec)} | ${rs.length - rec.length} |`;
     }),
   ].join('\n');
   console.log(`\nfault suite (${REPEAT} repetitions per scenario)\n${table}`);
