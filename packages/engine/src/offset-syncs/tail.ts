@@ -25,6 +25,8 @@ export class OffsetSyncTail {
   private waiters: Array<() => void> = [];
   private crashed: FerryError | undefined;
   private readonly listeners: Array<(s: ExactSync) => void | Promise<void>> = [];
+  private pollTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   /** `cluster`: the target's stored config (the syncs topic lives there); `admin`: a connected admin of it. */
   constructor(cluster: ClusterConfig, admin: Admin, topic: string, store = new OffsetSyncStore()) {
@@ -39,7 +41,24 @@ export class OffsetSyncTail {
     this.listeners.push(listener);
   }
 
+  /** Starts following; when the syncs topic does not exist yet (no transaction wrote one), once it appears. */
   async start(): Promise<void> {
+    this.stopped = false;
+    if ((await this.admin.listTopics()).includes(this.topic)) return this.follow();
+    const poll = async (): Promise<void> => {
+      if (this.stopped) return;
+      try {
+        if ((await this.admin.listTopics()).includes(this.topic)) return await this.follow();
+      } catch {
+        // the target is unreachable for now: try again
+      }
+      this.pollTimer = setTimeout(() => void poll(), 1000);
+    };
+    this.pollTimer = setTimeout(() => void poll(), 1000);
+  }
+
+  private async follow(): Promise<void> {
+    if (this.stopped) return;
     const partitions = (await this.admin.fetchTopicOffsets(this.topic)).map((o) => o.partition);
     this.wire = new WireCluster(
       wireConfigFor(this.cluster, `ferry-offset-syncs-reader.${this.cluster.alias}`),
@@ -108,6 +127,8 @@ export class OffsetSyncTail {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
     const f = this.fetcher;
     const w = this.wire;
     this.fetcher = undefined;

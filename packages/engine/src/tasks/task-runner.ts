@@ -44,6 +44,9 @@ export function transactionalIdFor(flow: FlowConfig, index: number): string {
   return `ferry.${flow.source.alias}.${flow.target.alias}${flow.instance ? `.${flow.instance}` : ''}.task-${index}`;
 }
 
+/** Longer than the writer's own retry deadline (30 s) plus a slow commit. */
+const WRITE_TIMEOUT_MS = 45_000;
+
 const FENCED = new Set([
   'PRODUCER_FENCED',
   'INVALID_PRODUCER_EPOCH',
@@ -201,13 +204,14 @@ export class TaskRunner {
         onError: (e) =>
           void this.fail(toFerryError(e, 'FETCH_FAILED', { cluster: flow.source.alias, task: this.index })),
       });
+      // timers first: commits and metrics must not wait for the fetcher's start (it may hand chunks over already)
+      this.timers.push(setInterval(() => void this.flush().catch(() => undefined), flow.commitIntervalMs));
+      this.timers.push(setInterval(() => void this.reportMetrics(), this.metricsIntervalMs));
       await this.fetcher.start();
     } catch (e) {
       await this.fail(this.classify(e, 'TASK_START_FAILED'));
       return;
     }
-    this.timers.push(setInterval(() => void this.flush().catch(() => undefined), flow.commitIntervalMs));
-    this.timers.push(setInterval(() => void this.reportMetrics(), this.metricsIntervalMs));
     this.emit({
       type: 'task-started',
       ...this.ctx(),
@@ -396,7 +400,25 @@ export class TaskRunner {
       const nexts = dirty.map((s) => [s, s.next!] as const);
       for (const s of dirty) s.dirty = false;
       const t0 = Date.now();
-      const p = this.writer!.write(items, positions, (written) => this.syncRecords(written));
+      let watchdog: NodeJS.Timeout | undefined;
+      // A write that neither commits nor fails (seen after a predecessor was killed inside a transaction) ends
+      // the run: the restarted task re-initialises its producer and resumes from the committed positions.
+      const p = Promise.race([
+        this.writer!.write(items, positions, (written) => this.syncRecords(written)),
+        new Promise<never>((_, reject) => {
+          watchdog = setTimeout(
+            () =>
+              reject(
+                new FerryError(
+                  'COMMIT_TIMEOUT',
+                  `task ${this.index} of ${this.flow.id}: a write to ${this.flow.target.alias} did not finish within ${WRITE_TIMEOUT_MS / 1000} s`,
+                  { retriable: true, context: { cluster: this.flow.target.alias, task: this.index } },
+                ),
+              ),
+            WRITE_TIMEOUT_MS,
+          );
+        }),
+      ]).finally(() => clearTimeout(watchdog));
       const mine = p.then(
         () => undefined,
         () => undefined,

@@ -9,7 +9,7 @@ import { AssignedFetcher, type FetchedChunk, type GapEvent } from '../../src/dat
 import { decodeRecords } from '../../src/records/decode.ts';
 import { WireCluster } from '../../src/wire/cluster.ts';
 import { type WireExchange, wireExchangeChannel } from '../../src/wire/connection.ts';
-import { createTopic, listGroups, wireConfig } from '../wire/helpers.ts';
+import { createTopic, groupsTouching, listGroups, wireConfig } from '../wire/helpers.ts';
 
 /*
  * The fetcher against real brokers, with data written and read back by the Java client
@@ -97,6 +97,9 @@ for (const name of ['east', 'east39']) {
 
       const cluster = new WireCluster(wireConfig(testCluster(name)));
       open.push(cluster);
+      const apisUsed = new Set<string>();
+      const tap = (m: unknown) => apisUsed.add((m as WireExchange).apiName);
+      wireExchangeChannel.subscribe(tap);
       const chunks: FetchedChunk[] = [];
       const next = new Map<number, bigint>();
       const errors: unknown[] = [];
@@ -133,7 +136,11 @@ for (const name of ['east', 'east39']) {
       for (const tp of tps(topic))
         expect(f.position(tp)).toBe(BigInt(expected.end[String(tp.partition)] ?? -1));
       await f.stop();
-      expect(await listGroups(testCluster(name))).toEqual(groupsBefore);
+      wireExchangeChannel.unsubscribe(tap);
+      // nothing written to the source, no group: only these APIs were spoken
+      expect([...apisUsed].sort()).toEqual(['ApiVersions', 'Fetch', 'ListOffsets', 'Metadata']);
+      const appeared = (await listGroups(testCluster(name))).filter((g) => !groupsBefore.includes(g));
+      expect(await groupsTouching(testCluster(name), topic, 'ferry-wire-test', appeared)).toEqual([]);
     });
   });
 }

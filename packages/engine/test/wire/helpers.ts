@@ -44,6 +44,34 @@ export async function listGroups(c: ClusterState): Promise<string[]> {
   }
 }
 
+/**
+ * Of the groups in `candidates`, those that show a reader of `topic`: committed offsets for it, or a member
+ * with `clientId` (the shared stack has other engineers' groups appearing concurrently, so "no new group at
+ * all" is not a stable assertion; "no group of ours and none on our topic" is).
+ */
+export async function groupsTouching(
+  c: ClusterState,
+  topic: string,
+  clientId: string,
+  candidates: string[],
+): Promise<string[]> {
+  if (candidates.length === 0) return [];
+  const admin = new kafkajs.Kafka(kafkajsConfig(c, 'ferry-wire-test-admin')).admin();
+  await admin.connect();
+  try {
+    const out: string[] = [];
+    const described = await admin.describeGroups(candidates);
+    for (const g of described.groups) {
+      const offsets = await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] });
+      const committed = offsets.some((t) => t.partitions.some((p) => p.offset !== '-1'));
+      if (committed || g.members.some((m) => m.clientId === clientId)) out.push(g.groupId);
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export function records(n: number, prefix: string, ts = 1_700_000_000_000n): WireRecord[] {
   const out: WireRecord[] = [];
   for (let i = 0; i < n; i++)
