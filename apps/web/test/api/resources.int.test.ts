@@ -210,7 +210,8 @@ describe('flows', () => {
     // MM2 replicates a `heartbeats` topic whatever the filter says; other suites on this cluster may have made one
     const rows = r.json.topics as Array<{ topic: string; remoteTopic: string }>;
     expect(rows.filter((t) => t.topic !== 'heartbeats')).toEqual([{ topic, remoteTopic: `east.${topic}` }]);
-    for (const t of rows.filter((t) => t.topic === 'heartbeats')) expect(t.remoteTopic).toBe('east.heartbeats');
+    for (const t of rows.filter((t) => t.topic === 'heartbeats'))
+      expect(t.remoteTopic).toBe('east.heartbeats');
     expect(r.json.problem).toBeNull();
   });
 
