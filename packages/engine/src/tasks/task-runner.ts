@@ -271,6 +271,9 @@ export class TaskRunner {
     const st = this.state.get(`${c.topic}:${c.partition}`);
     if (!st || st.halted) return;
     st.meter.sourceEnd = c.lastStableOffset;
+    // A fetch returns whole batches: the first may start below the position asked for. Records below it were
+    // never asked for (a first fetch at the log start, or after a gap: deleted on the source) and are not copied.
+    if (st.next === undefined || c.fromOffset > st.next) st.next = c.fromOffset;
     const now = Date.now();
     for (const b of c.batches) {
       const last = lastOffsetOf(b.header);
