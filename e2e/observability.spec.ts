@@ -245,21 +245,28 @@ test('a consumer group committing on the source translates exactly and is ready 
   await expect(card.getByTestId('readiness-reread')).toHaveText('0 records');
   await expect(card.getByTestId('readiness-behind')).toContainText('0 records');
   await expect(card.getByTestId('group-ready')).toHaveText('ready for failover');
-  // Offsets on both sides: 110 committed on east, translated exactly to 110 on west (the remote topic).
+  const groups = await api<{
+    items: {
+      readiness: { group: string; reReadRecords: number; ready: boolean };
+      partitions: { partition: number; sourceOffset: number; targetOffset: number | null; exact: boolean }[];
+    }[];
+  }>(page.request, 'GET', `/api/v1/teams/${teamId}/flows/${flowId}/groups`);
+  const g = groups.items.find((x) => x.readiness.group === group)!;
+  expect(g.readiness).toMatchObject({ reReadRecords: 0, ready: true });
+  // Offsets on both sides: 110 committed on east, translated exactly on west (the remote topic's offsets
+  // also count the transaction markers of exactly-once replication, so they are at least 110).
+  const translated = g.partitions.map((p) => p.targetOffset!);
+  for (const p of g.partitions) {
+    expect(p).toMatchObject({ sourceOffset: 110, exact: true });
+    expect(p.targetOffset).toBeGreaterThanOrEqual(110);
+  }
   const rows = card.getByTestId('group-partitions').locator('tbody tr');
   await expect(rows).toHaveCount(PARTITIONS);
   for (let i = 0; i < PARTITIONS; i++) {
     await expect(rows.nth(i).locator('td').nth(2)).toHaveText('110');
-    await expect(rows.nth(i).locator('td').nth(3)).toContainText('110');
+    await expect(rows.nth(i).locator('td').nth(3)).toContainText(String(translated[i]));
     await expect(rows.nth(i).locator('td').nth(4)).toHaveText('exact');
   }
-  const groups = await api<{
-    items: { readiness: { group: string; reReadRecords: number; ready: boolean } }[];
-  }>(page.request, 'GET', `/api/v1/teams/${teamId}/flows/${flowId}/groups`);
-  expect(groups.items.find((g) => g.readiness.group === group)?.readiness).toMatchObject({
-    reReadRecords: 0,
-    ready: true,
-  });
   // Checkpoint latency reached Postgres and the chart series.
   await expect(async () => {
     const m = await metrics();
@@ -273,7 +280,10 @@ test('a consumer group committing on the source translates exactly and is ready 
   await westAdmin.connect();
   const onWest = await westAdmin.fetchOffsets({ groupId: group, topics: [`east.${topic}`] });
   await westAdmin.disconnect();
-  expect(onWest[0]!.partitions.map((p) => Number(p.offset)).sort()).toEqual([110, 110, 110, 110]);
+  // The target group now holds exactly the translated offsets.
+  expect(
+    onWest[0]!.partitions.sort((a, b) => a.partition - b.partition).map((p) => Number(p.offset)),
+  ).toEqual(translated);
   await shot(page, 'obs-04-groups');
   await page.goto(`/flows/${flowId}`);
   await expect(async () => {
