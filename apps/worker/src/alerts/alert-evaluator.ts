@@ -200,7 +200,7 @@ export async function sendDueWebhooks(
         lastError: error,
         state: done ? 'delivered' : attempts >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'pending',
         deliveredAt: done ? new Date() : null,
-        nextAttemptAt: new Date(Date.now() + (done ? 0 : webhookBackoffMs(attempts))),
+        nextAttemptAt: new Date(now + (done ? 0 : webhookBackoffMs(attempts))),
       })
       .where(eq(schema.webhookDeliveries.id, d.id));
   }
