@@ -121,7 +121,7 @@ const flowRows = async (resolution: string, stepMs: number, spanMs: number, samp
     `insert into flow_metric_samples (flow_id, resolution, at, lag_records, lag_ms_max, record_age_ms_avg, record_age_ms_max,
        replication_latency_ms_avg, replication_latency_ms_max, checkpoint_latency_ms_avg, records, bytes, samples)
      select $1, $2, to_timestamp(s / 1000.0), (s / 1000) % 500, (s / 1000) % 3000, 25, 120, 45, 300, 180,
-       100000 * $5, 100000 * $5 * 1024, $5
+       100000::bigint * $5, 102400000::bigint * $5, $5
      from generate_series($3::bigint, $4::bigint, $6::bigint) s`,
     [flowId, resolution, Math.floor((now - spanMs) / stepMs) * stepMs, now, samples, stepMs],
   );
@@ -133,11 +133,11 @@ const partRows = async (resolution: string, stepMs: number, spanMs: number) =>
   q(
     `insert into partition_metric_samples (flow_id, resolution, topic, partition, at, lag_records, lag_ms_max,
        record_age_ms_avg, record_age_ms_max, replication_latency_ms_avg, replication_latency_ms_max, records, bytes, samples)
-     select $1, $2, 'bench.t' || (p / $3), p % $3, to_timestamp(s / 1000.0), p % 7, (p % 7) * 100, 20, 90, 40, 200,
+     select $1::uuid, $2::text, 'bench.t' || (p / $3::int), p % $3::int, to_timestamp(s / 1000.0), p % 7, (p % 7) * 100, 20, 90, 40, 200,
        600, 614400, 1
      from generate_series(0, $4 - 1) p, generate_series($5::bigint, $6::bigint, $7::bigint) s
      union all
-     select $1, $2, 'bench.t' || t, -1, to_timestamp(s / 1000.0), 3 * $3, 600, 20, 90, 40, 200, 600 * $3, 614400 * $3, 1
+     select $1::uuid, $2::text, 'bench.t' || t, -1, to_timestamp(s / 1000.0), 3 * $3::int, 600, 20, 90, 40, 200, 600 * $3, 614400 * $3, 1
      from generate_series(0, $8 - 1) t, generate_series($5::bigint, $6::bigint, $7::bigint) s`,
     [
       flowId,

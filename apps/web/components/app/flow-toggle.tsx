@@ -1,6 +1,6 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Switch } from '@/components/ui/switch.tsx';
 import { api } from '@/lib/client-api.ts';
 
@@ -19,6 +19,8 @@ export function FlowToggle({
 }) {
   const router = useRouter();
   const [on, setOn] = useState(enabled);
+  // A refreshed page (another tab, the API, auto-refresh) brings the stored value: show it.
+  useEffect(() => setOn(enabled), [enabled]);
   const [error, setError] = useState<string | null>(null);
   return (
     <span className="inline-flex items-center gap-2">

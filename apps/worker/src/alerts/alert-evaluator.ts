@@ -29,12 +29,14 @@ export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired:
   let resolved = 0;
   for (const { flow, rules } of flows) {
     const s = schema.flowMetricSamples;
-    const [sample] = await db
+    // The last two samples: an alert fires when both cross and resolves when both are back under, so one
+    // odd interval (a task hand-over, the switch from the disabled-flow probe to the tasks) never flaps it.
+    const samples = await db
       .select({ at: s.at, lagRecords: s.lagRecords, lagMsMax: s.lagMsMax })
       .from(s)
       .where(and(eq(s.flowId, flow.id), eq(s.resolution, 'raw'), gte(s.at, new Date(now - SAMPLE_FRESH_MS))))
       .orderBy(desc(s.at))
-      .limit(1);
+      .limit(2);
     const [ck] = await db
       .select({ at: sql<string | null>`max(${schema.groupOffsetsLatest.checkedAt})` })
       .from(schema.groupOffsetsLatest)
@@ -43,18 +45,25 @@ export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired:
       .select()
       .from(schema.flowAlerts)
       .where(and(eq(schema.flowAlerts.flowId, flow.id), eq(schema.flowAlerts.state, 'firing')));
-    const crossed = crossings(flow.name, alertRulesSchema.parse(rules), {
+    const fresh = samples.length > 0;
+    const pick = (f: (...v: number[]) => number) => ({
       enabled: flow.enabled,
       status: flow.status,
       lastError: flow.lastError,
-      lagRecords: sample ? sample.lagRecords : null,
-      lagSeconds: sample ? sample.lagMsMax / 1000 : null,
+      lagRecords: fresh ? f(...samples.map((x) => x.lagRecords)) : null,
+      lagSeconds: fresh ? f(...samples.map((x) => x.lagMsMax / 1000)) : null,
       checkpointAgeSeconds: ck?.at ? (now - new Date(ck.at).getTime()) / 1000 : null,
     });
+    const r = alertRulesSchema.parse(rules);
+    const crossedBoth = crossings(flow.name, r, pick(Math.min));
+    const crossedAny = new Set(crossings(flow.name, r, pick(Math.max)).map((c) => c.kind));
     // Without a fresh sample the lag is unknown: keep lag alerts as they are rather than resolve them.
-    const unknown = new Set<AlertKind>(sample ? [] : ['lag_records', 'lag_seconds']);
+    const unknown = new Set<AlertKind>(fresh ? [] : ['lag_records', 'lag_seconds']);
     const firing = new Set(firingRows.map((a) => a.kind as AlertKind).filter((k) => !unknown.has(k)));
-    const t = alertTransitions(crossed, firing);
+    const t = {
+      fire: alertTransitions(crossedBoth, firing).fire,
+      resolve: [...firing].filter((k) => !crossedAny.has(k)),
+    };
     for (const c of t.fire) {
       const [a] = await db
         .insert(schema.flowAlerts)
@@ -191,7 +200,7 @@ export async function sendDueWebhooks(
         lastError: error,
         state: done ? 'delivered' : attempts >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'pending',
         deliveredAt: done ? new Date() : null,
-        nextAttemptAt: new Date(Date.now() + (done ? 0 : webhookBackoffMs(attempts))),
+        nextAttemptAt: new Date(now + (done ? 0 : webhookBackoffMs(attempts))),
       })
       .where(eq(schema.webhookDeliveries.id, d.id));
   }

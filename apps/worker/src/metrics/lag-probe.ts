@@ -42,8 +42,8 @@ export function probedLag(
 /**
  * While a flow is disabled no task reports its lag, yet records keep arriving on the source: this probe
  * measures the lag in records of every disabled flow that has replicated before (source end offsets minus
- * the committed positions) and writes it like a task would — the partition table's latest values and the
- * flow's raw sample (replacing, not adding, so several workers probing the same interval agree). Lag in time
+ * the committed positions) and writes it like a task would — the partition table's latest values, the
+ * current minute of each partition and topic, and the flow's raw sample (replacing, not adding, so several workers probing the same interval agree). Lag in time
  * is not measured here (it needs the record at the position): it stays 0 in the sample while disabled.
  */
 export async function probeDisabledFlows(
@@ -128,6 +128,28 @@ async function writeProbe(db: Db, flowId: string, lags: ProbedLag[], now: number
         },
       });
   }
+  // The current minute of each partition and topic (partition -1), so topic and partition charts show the
+  // lag of a disabled flow too.
+  const minute = new Date(Math.floor(now / 60_000) * 60_000);
+  const topicLag = new Map<string, number>();
+  for (const l of lags) topicLag.set(l.topic, (topicLag.get(l.topic) ?? 0) + (l.lagRecords ?? 0));
+  const ps = schema.partitionMetricSamples;
+  const minuteRows = [
+    ...lags.map((l) => ({ topic: l.topic, partition: l.partition, lagRecords: l.lagRecords ?? 0 })),
+    ...[...topicLag].map(([topic, lag]) => ({ topic, partition: -1, lagRecords: lag })),
+  ];
+  for (let i = 0; i < minuteRows.length; i += 2000)
+    await db
+      .insert(ps)
+      .values(
+        minuteRows
+          .slice(i, i + 2000)
+          .map((r) => ({ ...r, flowId, resolution: '1m', at: minute, records: 0, bytes: 0 })),
+      )
+      .onConflictDoUpdate({
+        target: [ps.flowId, ps.resolution, ps.topic, ps.partition, ps.at],
+        set: { lagRecords: sql`excluded.lag_records` },
+      });
   const s = schema.flowMetricSamples;
   const lagRecords = lags.reduce((a, l) => a + (l.lagRecords ?? 0), 0);
   await db

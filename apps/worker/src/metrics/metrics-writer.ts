@@ -17,6 +17,9 @@ export interface MetricsWriterOptions {
   maxLatestRowsPerFlush?: number;
 }
 
+/** A partition not reported for this long is left out of the flow samples. */
+export const STALE_AFTER_MS = 20_000;
+
 /** Rows per upsert statement, well under Postgres's bind-parameter limit (65,535 / 12 columns = 5,461). */
 export const LATEST_ROWS_PER_STATEMENT = 2000;
 
@@ -34,6 +37,8 @@ export class MetricsWriter {
   private pending = new Map<string, PartitionMetrics>();
   /** Latest metrics per partition of the flows this worker runs, for the flow samples. */
   private latest = new Map<string, PartitionMetrics>();
+  /** When each partition in `latest` last reported. */
+  private reportedAt = new Map<string, number>();
   /** Records and bytes per flow since the last flush. */
   private window = new Map<string, { records: number; bytes: number }>();
   /** Per-partition and per-topic minute series (partition_metric_samples). */
@@ -54,6 +59,7 @@ export class MetricsWriter {
     // A partition still waiting keeps its place in line (Map order); its values become the newest.
     this.pending.set(k, p);
     this.latest.set(k, p);
+    this.reportedAt.set(k, now);
     const w = this.window.get(p.flowId) ?? { records: 0, bytes: 0 };
     w.records += p.records;
     w.bytes += p.bytes;
@@ -72,6 +78,7 @@ export class MetricsWriter {
 
   forgetFlow(flowId: string): void {
     for (const m of [this.pending, this.latest]) for (const [k, v] of m) if (v.flowId === flowId) m.delete(k);
+    for (const k of this.reportedAt.keys()) if (k.startsWith(`${flowId}\u0000`)) this.reportedAt.delete(k);
     this.window.delete(flowId);
     this.groups.forgetFlow(flowId);
   }
@@ -119,6 +126,14 @@ export class MetricsWriter {
       for (const p of chunk) if (this.pending.get(key(p)) === p) this.pending.delete(key(p));
       rows += chunk.length;
     }
+    // A partition whose task stopped (flow disabled, task moved to another worker) stops reporting: after
+    // STALE_AFTER_MS it no longer counts in this worker's flow samples, which would otherwise repeat its last
+    // lag (often 0) while the disabled-flow probe measures the real one.
+    for (const [k, t] of this.reportedAt)
+      if (now - t > STALE_AFTER_MS) {
+        this.reportedAt.delete(k);
+        this.latest.delete(k);
+      }
     const flows = new Set([...this.latest.values()].map((p) => p.flowId));
     const at = new Date(Math.floor(now / this.flushIntervalMs) * this.flushIntervalMs);
     const checkpoints: Map<string, CheckpointWindow> = this.groups.take(now);
