@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createDb, databaseUrl, setInstanceSetting, withDatabase } from '@ferry/db';
 import { testCluster } from '@ferry/testkit/vitest';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { Kafka, logLevel } from 'kafkajs';
@@ -67,6 +68,13 @@ async function chartSummary(
 }
 
 test.beforeAll(async ({ browser }) => {
+  // This spec's account is a second, independent one on the instance control-plane.spec.ts set up, where
+  // sign-up is invite-only after the first account: open sign-up and team creation as an instance admin would
+  // (PATCH /api/v1/instance/settings), here straight in e2e/serve.ts's database.
+  const db = createDb(withDatabase(databaseUrl(), `ferry_e2e_${process.env.FERRY_E2E_PORT ?? 3210}`), 1);
+  await setInstanceSetting(db, 'allowSignup', true);
+  await setInstanceSetting(db, 'allowTeamCreation', true);
+  await db.$client.end();
   page = await browser.newPage();
   const admin = kafka.admin();
   await admin.connect();
