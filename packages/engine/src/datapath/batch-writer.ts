@@ -215,10 +215,17 @@ export class BatchWriter {
       const conn = tid
         ? await this.cluster.coordinator('transaction', tid)
         : await this.cluster.anyConnection();
-      return conn.send(initProducerIdApi, {
+      const r = await conn.send(initProducerIdApi, {
         transactionalId: tid,
         transactionTimeoutMs: this.o.transactionTimeoutMs ?? 60_000,
       });
+      // CONCURRENT_TRANSACTIONS: the coordinator is still aborting the transaction a killed predecessor left
+      // open (its answer carries producer id -1): txnCall asks again until the abort markers are written.
+      if (r.errorCode !== 0)
+        throw new KafkaError(r.errorCode, null, {
+          context: { api: 'InitProducerId', ...(tid ? { transactionalId: tid } : {}) },
+        });
+      return r;
     });
     this.producerId = res.producerId;
     this.producerEpoch = res.producerEpoch;

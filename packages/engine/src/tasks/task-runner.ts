@@ -538,14 +538,17 @@ export class TaskRunner {
   private async fail(e: FerryError): Promise<void> {
     if (this.failure || this.stopped) return;
     this.failure = e;
-    await this.teardown();
+    // The fetcher is not waited for: a write that fails inside its chunk handler (onChunk → flush) gets here,
+    // and the fetcher's stop waits for that very handler — the run would never end (no task-error, no restart).
+    await this.teardown(false);
     this.finish(e);
   }
 
-  private async teardown(): Promise<void> {
+  private async teardown(drainFetcher = true): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.fetcher?.stop().catch(() => undefined);
+    const fetching = this.fetcher?.stop().catch(() => undefined);
+    if (drainFetcher) await fetching;
     await this.writer?.stop().catch(() => undefined);
     await this.sourceWire?.close().catch(() => undefined);
     await this.targetWire?.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@ferry/testkit';
 import { createTopic } from '@ferry/testkit/records';
 import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,11 +9,16 @@ import { BatchWriter, type WriteItem, type WrittenBatch } from '../../src/datapa
 import { FerryError } from '../../src/errors.ts';
 import { buildBatch, type RawBatch, splitBatches } from '../../src/records/index.ts';
 import {
+  addOffsetsToTxnApi,
+  addPartitionsToTxnApi,
   fetchApi,
+  initProducerIdApi,
   offsetFetchApi,
   offsetFetchRequest,
   offsetFetchResult,
+  produceApi,
   READ_COMMITTED,
+  txnOffsetCommitApi,
   WireCluster,
 } from '../../src/wire/index.ts';
 import { type JavaConsumed, javaConsume, javaDump, javaProduce } from '../records/java-tool.ts';
@@ -361,6 +367,109 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
       Buffer.from('v').toString('hex'),
     ]);
   });
+  it('a predecessor killed inside a transaction: the next writer starts at once, its write commits, the old data stays invisible', async () => {
+    // what `kill -9` in the middle of a commit leaves: records produced and positions added to the transaction,
+    // no EndTxn. InitProducerId of the same transactional id then answers CONCURRENT_TRANSACTIONS (with producer
+    // id -1) until the coordinator has aborted it; the writer must wait that out, not take -1 as its producer.
+    const dst = uniqueName('bw-killed');
+    await createTopic('west', dst, 1);
+    const tid = uniqueName('bw-txn');
+    const group = uniqueName('bw-pos');
+    const west = wire(WEST);
+    const record = (v: string, at = 0n) => ({
+      offset: at,
+      timestamp: BigInt(Date.now()),
+      key: null,
+      value: Buffer.from(v),
+      headers: [] as Array<[string, Buffer | null]>,
+    });
+    const coordinator = await west.coordinator('transaction', tid);
+    const init = await coordinator.send(initProducerIdApi, {
+      transactionalId: tid,
+      transactionTimeoutMs: 60_000,
+    });
+    expect(init.errorCode).toBe(0);
+    const { producerId, producerEpoch } = init;
+    const added = await coordinator.send(addPartitionsToTxnApi, {
+      transactionalId: tid,
+      producerId,
+      producerEpoch,
+      topics: [{ name: dst, partitions: [0] }],
+    });
+    expect(added.results.flatMap((r) => r.resultsByPartition.map((p) => p.partitionErrorCode))).toEqual([0]);
+    const leader = await west.leaderFor(dst, 0);
+    const produced = await leader.send(produceApi, {
+      transactionalId: tid,
+      acks: -1,
+      timeoutMs: 30_000,
+      topics: [
+        {
+          name: dst,
+          partitions: [
+            {
+              index: 0,
+              records: buildBatch([record('killed')], {
+                compression: 'none',
+                timestampType: 'create',
+                producerId,
+                producerEpoch,
+                baseSequence: 0,
+                transactional: true,
+              }),
+            },
+          ],
+        },
+      ],
+    });
+    expect(produced.responses[0]!.partitions[0]!.errorCode).toBe(0);
+    const offsets = await coordinator.send(addOffsetsToTxnApi, {
+      transactionalId: tid,
+      producerId,
+      producerEpoch,
+      groupId: group,
+    });
+    expect(offsets.errorCode).toBe(0);
+    const groupCoordinator = await west.coordinator('group', group);
+    const txnCommit = await groupCoordinator.send(txnOffsetCommitApi, {
+      transactionalId: tid,
+      groupId: group,
+      producerId,
+      producerEpoch,
+      topics: [{ name: dst, partitions: [{ partitionIndex: 0, committedOffset: 999n }] }],
+    });
+    expect(txnCommit.topics[0]!.partitions[0]!.errorCode).toBe(0);
+    // no EndTxn: the predecessor is gone
+
+    const writer = new BatchWriter({ cluster: wire(WEST), transactionalId: tid, positionsGroup: group });
+    const t0 = Date.now();
+    await writer.start();
+    expect(writer.producer.producerId).toBe(producerId);
+    expect(writer.producer.producerEpoch).toBeGreaterThan(producerEpoch);
+    const batches = splitBatches(
+      buildBatch([record('next')], {
+        compression: 'none',
+        timestampType: 'create',
+        producerId: -1n,
+        producerEpoch: -1,
+        baseSequence: -1,
+        transactional: false,
+      }),
+    ).batches;
+    await writer.write(
+      [{ remoteTopic: dst, partition: 0, sourceTopic: 'x', maxMessageBytes: 1 << 20, batches }],
+      [{ remoteTopic: dst, partition: 0, next: 1n }],
+    );
+    // far below the transaction timeout (60 s) the old transaction would otherwise hold everything for
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    const target = await javaConsume(WEST, dst, 1, 1);
+    expect(target.map((r) => r.value)).toEqual([Buffer.from('next').toString('hex')]);
+    // the new position, not the aborted one (the commit markers are written after EndTxn answers)
+    await waitFor(async () => (await committed(west, group, dst, 1)).get(0) === 1n, {
+      timeoutMs: 15_000,
+      what: 'the position of the new transaction',
+    });
+  });
+
   it('a batch that starts before the position is rebuilt from the position on', async () => {
     const dst = uniqueName('bw-trim');
     await createTopic('west', dst, 1);
