@@ -84,7 +84,7 @@ async function run(file: string, o: RunOptions): Promise<number> {
         `ferry: ${signal}: could not commit and stop within ${timeoutMs / 1000} s (a cluster does not answer); exiting, uncommitted transactions abort`,
       );
       process.exit(1);
-    }, timeoutMs);
+    }, timeoutMs).unref(); // the bound must not itself keep a process that stopped cleanly alive
   const interval = Number(o.progressInterval);
   if (!Number.isFinite(interval) || interval <= 0) {
     console.error(`ferry: --progress-interval=${o.progressInterval}: must be a positive number of seconds`);
