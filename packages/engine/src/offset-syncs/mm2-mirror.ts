@@ -8,6 +8,9 @@ import { ensureCompactedTopic } from './loader.ts';
 import { type ExactSync, offsetSyncsTopic, runRecords } from './sync-record.ts';
 import { OffsetSyncTail } from './tail.ts';
 
+/** MM2 OffsetSync records per send (each is well under 200 bytes). */
+const MIRROR_SEND_MAX_RECORDS = 2000;
+
 /**
  * `offset-syncs.topic.location=source`, for MM2 tooling: mirrors Ferry's exact syncs (on the target) as MM2
  * `OffsetSync` records into `mm2-offset-syncs.<target>.internal` on the SOURCE: one per chunk, pairing the chunk's
@@ -55,30 +58,36 @@ export class Mm2OffsetSyncMirror {
       { beforeRenew: () => ensureCompactedTopic(this.sourceAdmin, this.topic, this.replicationFactor) },
     );
     await this.producer.connect();
-    this.tail.onSync((s) => this.mirror(s));
+    this.tail.onSyncs((syncs) => this.mirror(syncs));
     await this.tail.start();
   }
 
-  private async mirror(s: ExactSync): Promise<void> {
-    const n = runRecords(s.runs);
-    const last = s.runs[s.runs.length - 1];
-    if (n === 0 || !last) return;
+  /** One send per chunk of Ferry syncs (in their order, one partition): each sync becomes one MM2 record. */
+  private async mirror(syncs: ExactSync[]): Promise<void> {
+    const messages = syncs.flatMap((s) => {
+      const n = runRecords(s.runs);
+      const last = s.runs[s.runs.length - 1];
+      if (n === 0 || !last) return [];
+      return [
+        {
+          partition: 0,
+          ...encodeOffsetSync({
+            topic: s.sourceTopic,
+            partition: s.partition,
+            upstreamOffset: last.start + BigInt(last.length) - 1n,
+            downstreamOffset: s.targetBaseOffset + BigInt(n) - 1n,
+          }),
+        },
+      ];
+    });
     try {
-      await this.producer!.send({
-        topic: this.topic,
-        acks: -1,
-        messages: [
-          {
-            partition: 0,
-            ...encodeOffsetSync({
-              topic: s.sourceTopic,
-              partition: s.partition,
-              upstreamOffset: last.start + BigInt(last.length) - 1n,
-              downstreamOffset: s.targetBaseOffset + BigInt(n) - 1n,
-            }),
-          },
-        ],
-      });
+      // slices keep each record batch well under the default max.message.bytes (1 MiB)
+      for (let i = 0; i < messages.length; i += MIRROR_SEND_MAX_RECORDS)
+        await this.producer!.send({
+          topic: this.topic,
+          acks: -1,
+          messages: messages.slice(i, i + MIRROR_SEND_MAX_RECORDS),
+        });
     } catch (e) {
       this.emit({
         type: 'sync-error',

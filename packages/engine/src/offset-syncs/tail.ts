@@ -24,7 +24,7 @@ export class OffsetSyncTail {
   private readonly position = new Map<number, bigint>();
   private waiters: Array<() => void> = [];
   private crashed: FerryError | undefined;
-  private readonly listeners: Array<(s: ExactSync) => void | Promise<void>> = [];
+  private readonly listeners: Array<(syncs: ExactSync[]) => void | Promise<void>> = [];
   private pollTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -36,8 +36,12 @@ export class OffsetSyncTail {
     this.store = store;
   }
 
-  /** Called for every sync read (before `caughtUp` counts it as read); register before `start`. */
-  onSync(listener: (s: ExactSync) => void | Promise<void>): void {
+  /**
+   * Called with the syncs of each fetched chunk, in offset order (before `caughtUp` counts them as read);
+   * register before `start`. Per chunk, not per sync: a listener that writes them (the MM2 mirror) needs one
+   * round trip per chunk — one per sync took minutes through a long syncs topic read from the beginning.
+   */
+  onSyncs(listener: (syncs: ExactSync[]) => void | Promise<void>): void {
     this.listeners.push(listener);
   }
 
@@ -71,13 +75,15 @@ export class OffsetSyncTail {
       maxBytesPerPartition: 1 << 20,
       maxWaitMs: 200,
       onChunk: async (c) => {
+        const syncs: ExactSync[] = [];
         for (const b of c.batches)
           for (const m of await decodeRecords(b)) {
             if (!m.key || !m.value) continue;
             const sync = decodeExactSync({ key: m.key, value: m.value });
             this.store.add(sync);
-            for (const l of this.listeners) await l(sync);
+            syncs.push(sync);
           }
+        if (syncs.length > 0) for (const l of this.listeners) await l(syncs);
         if (c.nextOffset > (this.position.get(c.partition) ?? 0n))
           this.position.set(c.partition, c.nextOffset);
         this.wake();
