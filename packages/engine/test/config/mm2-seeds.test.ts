@@ -1,20 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseProperties, policyFor } from '@ferry/core';
 import { describe, expect, it } from 'vitest';
 import { type Mm2Config, parseMm2Config, resolveSyncSettings } from '../../src/config/mm2.ts';
 
 /**
- * Every example in MirrorMaker 2's README (the project's seed copy, `../shared/seeds/mm2-readme.txt` beside the
- * repository) parses to the meaning the README gives it. The README's examples are its indented blocks.
+ * Every example in MirrorMaker 2's README parses to the meaning the README gives it. The README's examples are its
+ * indented blocks. The file is a copy of the project's seed (`shared/seeds/mm2-readme.txt`, Apache Kafka's
+ * connect/mirror README, Apache-2.0) kept beside the test, so the suite does not depend on where shared/ lies.
  */
-function findSeed(name: string): string {
-  for (let dir = import.meta.dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const p = join(dir, 'shared', 'seeds', name);
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`${name} not found in a shared/seeds folder above ${import.meta.dirname}`);
-}
+const seed = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 function examples(text: string): string[] {
   const blocks: string[] = [];
@@ -190,7 +185,7 @@ const MEANINGS: { example: RegExp; means: string; check: (block: string) => void
 ];
 
 describe('every example of the MM2 README parses to its documented meaning', () => {
-  const blocks = examples(readFileSync(findSeed('mm2-readme.txt'), 'utf8'));
+  const blocks = examples(readFileSync(seed('mm2-readme.txt'), 'utf8'));
   it('every example has a documented meaning here', () => {
     const unmatched = blocks.filter((b) => !MEANINGS.some((m) => m.example.test(b)));
     expect(unmatched).toEqual([]);
