@@ -1,6 +1,8 @@
 import { parseSecretKey, type SecretKey } from '@ferry/core/secret-box';
 import { z } from 'zod';
 import { cidrBlockList, parseCidrList } from './client-ip.ts';
+import { type GroupRule, parseGroupMap } from './sso/group-map.ts';
+import { checkIssuer } from './sso/issuer.ts';
 
 /**
  * The app's configuration, read once and validated (STYLE.md habit 9). Development and test get documented
@@ -16,6 +18,15 @@ import { cidrBlockList, parseCidrList } from './client-ip.ts';
  *   FERRY_TRUSTED_PROXIES CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none, the
  *                         header is ignored)
  *   FERRY_ALLOW_SIGNUP, FERRY_ALLOW_TEAM_CREATION  "1" opens sign-up / team creation (read by @ferry/db)
+ *   FERRY_OIDC_ISSUER     OpenID Connect issuer URL: sign-in through that provider (with the next three;
+ *                         otherwise an instance admin may configure it, PUT /api/v1/instance/sso)
+ *   FERRY_OIDC_CLIENT_ID, FERRY_OIDC_CLIENT_SECRET  the client registered at the provider
+ *   FERRY_OIDC_GROUP_MAP  group=teamSlug:role, … (sso/group-map.ts)
+ *   FERRY_OIDC_NAME       button label (default "SSO"); FERRY_OIDC_SCOPES (default "openid email profile");
+ *   FERRY_OIDC_GROUPS_CLAIM  claim holding the groups (default "groups")
+ *   FERRY_SMTP_URL        smtp:// or smtps:// URL (credentials in it) of the mail relay: sign-up then sends a
+ *                         verification mail, and invitations need a verified email
+ *   FERRY_MAIL_FROM       sender of those mails (default "Ferry <ferry@localhost>")
  */
 const DEV_SECRET_KEY = Buffer.from('ferry-dev-only-key-not-for-prod!').toString('base64'); // 32 bytes
 const DEV_AUTH_SECRET = 'ferry-dev-only-auth-secret-not-for-production';
@@ -40,7 +51,42 @@ const schema = z.object({
         return false;
       }
     }, 'a comma-separated list of IP addresses or CIDRs'),
+  FERRY_OIDC_ISSUER: z
+    .string()
+    .optional()
+    .superRefine((v, c) => {
+      const r = v ? checkIssuer(v) : null;
+      if (r && !r.ok) c.addIssue({ code: 'custom', message: r.reason });
+    }),
+  FERRY_OIDC_CLIENT_ID: z.string().optional(),
+  FERRY_OIDC_CLIENT_SECRET: z.string().optional(),
+  FERRY_OIDC_NAME: z.string().max(40).default('SSO'),
+  FERRY_OIDC_SCOPES: z.string().default('openid email profile'),
+  FERRY_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  FERRY_OIDC_GROUP_MAP: z
+    .string()
+    .optional()
+    .superRefine((v, c) => {
+      const r = parseGroupMap(v);
+      if (!r.ok) c.addIssue({ code: 'custom', message: r.reason });
+    }),
+  FERRY_SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^smtps?:\/\/[^\s]+$/.test(v), 'an smtp:// or smtps:// URL'),
+  FERRY_MAIL_FROM: z.string().default('Ferry <ferry@localhost>'),
 });
+
+/** An OpenID Connect provider configured by environment (the instance setting is read at request time). */
+export interface EnvOidc {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  scopes: string[];
+  groupsClaim: string;
+  groupMap: GroupRule[];
+}
 
 export interface Env {
   databaseUrl: string;
@@ -50,6 +96,8 @@ export interface Env {
   redisUrl: string;
   redisPrefix: string;
   trustedProxies: string[];
+  oidc: EnvOidc | null;
+  smtp: { url: string; from: string } | null;
 }
 
 let cached: Env | undefined;
@@ -73,6 +121,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     );
   }
   const e = r.data;
+  if (e.FERRY_OIDC_ISSUER && (!e.FERRY_OIDC_CLIENT_ID || !e.FERRY_OIDC_CLIENT_SECRET))
+    throw new Error(
+      'Ferry cannot start: invalid configuration\n  FERRY_OIDC_ISSUER is set: FERRY_OIDC_CLIENT_ID and FERRY_OIDC_CLIENT_SECRET are needed too',
+    );
+  const groupMap = parseGroupMap(e.FERRY_OIDC_GROUP_MAP);
   const keyring = [parseSecretKey(e.FERRY_SECRET_KEY_ID, e.FERRY_SECRET_KEY)];
   if (e.FERRY_SECRET_KEY_PREVIOUS) {
     const [id, key] = e.FERRY_SECRET_KEY_PREVIOUS.split(':');
@@ -86,6 +139,18 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.FERRY_REDIS_PREFIX,
     trustedProxies: parseCidrList(e.FERRY_TRUSTED_PROXIES),
+    oidc: e.FERRY_OIDC_ISSUER
+      ? {
+          issuer: e.FERRY_OIDC_ISSUER.replace(/\/+$/, ''),
+          clientId: e.FERRY_OIDC_CLIENT_ID ?? '',
+          clientSecret: e.FERRY_OIDC_CLIENT_SECRET ?? '',
+          name: e.FERRY_OIDC_NAME,
+          scopes: e.FERRY_OIDC_SCOPES.split(/[\s,]+/).filter(Boolean),
+          groupsClaim: e.FERRY_OIDC_GROUPS_CLAIM,
+          groupMap: groupMap.ok ? groupMap.rules : [],
+        }
+      : null,
+    smtp: e.FERRY_SMTP_URL ? { url: e.FERRY_SMTP_URL, from: e.FERRY_MAIL_FROM } : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { clusterSchema, connectionReportSchema, flowConfigSchema, flowSchema, ROLES } from '@ferry/core';
 import { z } from 'zod';
+import { checkIssuer } from '../sso/issuer.ts';
 
 export const roleSchema = z.enum(ROLES);
 export const teamCreateSchema = z
@@ -151,6 +152,57 @@ export const instanceSettingsUpdateSchema = z
   .object({ allowSignup: z.boolean().optional(), allowTeamCreation: z.boolean().optional() })
   .strict()
   .meta({ id: 'InstanceSettingsUpdate' });
+const ssoRuleSchema = z
+  .object({
+    group: z.string().min(1).max(256).describe('a value of the groups claim, matched exactly'),
+    team: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a team slug (a-z, 0-9, -)')
+      .describe('slug of the team this group joins'),
+    role: roleSchema,
+  })
+  .strict();
+export const ssoSettingsSchema = z
+  .object({
+    source: z
+      .enum(['env', 'instance', 'none'])
+      .describe('env: FERRY_OIDC_* (read-only here); instance: stored by an admin; none: SSO off'),
+    issuer: z.string().nullable(),
+    clientId: z.string().nullable(),
+    clientSecretSet: z.boolean().describe('a client secret is stored (it is never returned)'),
+    name: z.string(),
+    scopes: z.array(z.string()),
+    groupsClaim: z.string(),
+    groupMap: z.array(ssoRuleSchema),
+    callbackUrl: z.string().describe('the redirect URI to register at the provider'),
+  })
+  .meta({ id: 'SsoSettings' });
+export const ssoSettingsUpdateSchema = z
+  .object({
+    issuer: z
+      .string()
+      .max(500)
+      .superRefine((v, c) => {
+        const r = checkIssuer(v);
+        if (!r.ok) c.addIssue({ code: 'custom', message: r.reason });
+      }),
+    clientId: z.string().trim().min(1, 'required').max(255),
+    clientSecret: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('required when none is stored or the issuer or client id changes; never returned'),
+    name: z.string().trim().min(1).max(40).default('SSO').describe('label of the sign-in button'),
+    scopes: z
+      .array(z.string().regex(/^[\x21-\x7e]{1,100}$/, 'a scope has no spaces'))
+      .max(20)
+      .default(['openid', 'email', 'profile']),
+    groupsClaim: z.string().min(1).max(100).default('groups'),
+    groupMap: z.array(ssoRuleSchema).max(200).default([]),
+  })
+  .strict()
+  .meta({ id: 'SsoSettingsUpdate' });
 export const okSchema = z.object({ ok: z.literal(true) });
 export { connectionReportSchema };
 export const flowTaskSchema = z

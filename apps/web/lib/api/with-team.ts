@@ -18,8 +18,15 @@ interface RouteContext {
 }
 
 export type Principal =
-  | { kind: 'user'; user: { id: string; name: string; email: string } }
+  | { kind: 'user'; user: SessionUser }
   | { kind: 'token'; token: { id: string; name: string; teamId: string; role: Role } };
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+}
 
 /** The client's address for the audit log: X-Forwarded-For only through trusted proxies (client-ip.ts). */
 export function clientIp(req: Request): string | null {
@@ -37,7 +44,8 @@ async function authenticate(req: Request): Promise<Principal> {
   const session = await auth().api.getSession({ headers: req.headers });
   if (!session) throw new ApiError('unauthorized', 'sign in or send an API token (Authorization: Bearer …)');
   checkSameOrigin(req);
-  return { kind: 'user', user: { id: session.user.id, name: session.user.name, email: session.user.email } };
+  const { id, name, email, emailVerified } = session.user;
+  return { kind: 'user', user: { id, name, email, emailVerified } };
 }
 
 /** Cookie-authenticated writes must come from our own pages (tokens are not sent by browsers on their own). */
@@ -152,7 +160,7 @@ export function withTeam<B = any, Q = any>(
 }
 
 export interface UserArgs<B> {
-  user: { id: string; name: string; email: string };
+  user: SessionUser;
   body: B;
   params: Params;
   req: Request;

@@ -2,6 +2,7 @@ import type { ClusterSecrets } from '@ferry/core';
 import { open, type SecretEnvelope, type SecretKey, seal } from '@ferry/core/secret-box';
 import { eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { rotateOidcSecret } from '../instance/oidc-settings.ts';
 import { clusters } from '../schema/replication.ts';
 import { secretContextOf } from './cluster-view.ts';
 
@@ -15,6 +16,7 @@ export interface RotateReport {
 /**
  * Re-seals every cluster's secrets with the keyring's first (current) key, bound to the cluster's endpoint
  * (envelope v2). Rows already sealed that way are left alone. Each row is locked while it is re-sealed.
+ * The instance's OpenID Connect client secret (if stored) is re-sealed too and counted with them.
  */
 export async function rotateClusterSecrets(db: Db, keyring: readonly SecretKey[]): Promise<RotateReport> {
   const current = keyring[0];
@@ -44,6 +46,10 @@ export async function rotateClusterSecrets(db: Db, keyring: readonly SecretKey[]
         .where(eq(clusters.id, id));
       report.rotated++;
     });
+  const oidc = await rotateOidcSecret(db, keyring);
+  if (oidc === 'rotated') report.rotated++;
+  else if (oidc === 'current') report.current++;
+  else if (oidc !== 'none') report.failed.push({ cluster: '(OIDC client secret)', reason: oidc.failed });
   return report;
 }
 export { keyringFromEnv } from '@ferry/core/secret-box';

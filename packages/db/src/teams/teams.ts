@@ -261,15 +261,22 @@ export async function getInvitation(db: Db, token: string) {
 /** Joins the signed-in user to the invitation's team with its role; the token works once. */
 export async function acceptInvitation(
   db: Db,
-  user: { id: string; email: string; name: string },
+  user: { id: string; email: string; name: string; emailVerified?: boolean },
   token: string,
   ip: string | null,
+  opts: { requireVerifiedEmail?: boolean } = {},
 ) {
   const inv = await getInvitation(db, token);
   if (inv?.status !== 'pending' || inv.expiresAt < new Date())
     throw new ApiError('not_found', 'invitation not found or expired');
   if (inv.email !== user.email.toLowerCase())
     throw new ApiError('forbidden', `this invitation is for ${inv.email}`);
+  // With a mailer, owning the address is proven by the link mailed at sign-up, not by holding the invite.
+  if (opts.requireVerifiedEmail && user.emailVerified !== true)
+    throw new ApiError(
+      'forbidden',
+      `verify ${inv.email} first: open the link in the mail Ferry sent at sign-up (or ask for a new one)`,
+    );
   await db.transaction(async (tx) => {
     // Claim it first: of two concurrent accepts only one finds it pending.
     const claimed = await tx

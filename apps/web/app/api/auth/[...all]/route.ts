@@ -1,7 +1,7 @@
 import { ApiError } from '@ferry/core';
 import { errorResponse } from '@/lib/api/errors.ts';
 import { readBodyLimited } from '@/lib/api/with-team.ts';
-import { auth } from '@/lib/auth.ts';
+import { handleAuthRequest } from '@/lib/auth.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 const AUTH_BODY_LIMIT = 64 * 1024;
 
 export async function GET(req: Request) {
-  return auth().handler(req);
+  return handleAuthRequest(req);
 }
 export async function POST(req: Request) {
   let body: string;
@@ -18,5 +18,5 @@ export async function POST(req: Request) {
   } catch (e) {
     return errorResponse(e instanceof ApiError ? e : new ApiError('bad_request', 'unreadable request body'));
   }
-  return auth().handler(new Request(req.url, { method: 'POST', headers: req.headers, body }));
+  return handleAuthRequest(new Request(req.url, { method: 'POST', headers: req.headers, body }));
 }
