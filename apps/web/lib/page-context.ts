@@ -9,7 +9,7 @@ import { env } from './env.ts';
 export const TEAM_COOKIE = 'ferry-team';
 
 export interface PageContext {
-  user: { id: string; name: string; email: string };
+  user: { id: string; name: string; email: string; emailVerified: boolean };
   teams: { id: string; name: string; slug: string; role: Role }[];
   team: { id: string; name: string; slug: string; role: Role } | null;
   ctx: TeamContext | null;
@@ -20,7 +20,12 @@ export async function pageContext(): Promise<PageContext> {
   const h = await headers();
   const session = await auth().api.getSession({ headers: h });
   if (!session) redirect('/sign-in');
-  const user = { id: session.user.id, name: session.user.name, email: session.user.email };
+  const user = {
+    id: session.user.id,
+    name: session.user.name,
+    email: session.user.email,
+    emailVerified: session.user.emailVerified,
+  };
   const teams = await listUserTeams(db(), user.id);
   const wanted = (await cookies()).get(TEAM_COOKIE)?.value;
   const team = teams.find((t) => t.id === wanted) ?? teams[0] ?? null;

@@ -39,6 +39,7 @@ export async function startSmtpCatcher(
   const waiters: { to: string; resolve: (m: CaughtMail) => void }[] = [];
   const server = new SMTPServer({
     authOptional: !opts.user,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onAuth(auth, _session, cb) {

@@ -9,11 +9,38 @@ import { Field } from '@/components/ui/label.tsx';
 import { onSubmitForm } from '@/lib/client-api.ts';
 import { authClient } from './auth-client.ts';
 
-export function SignInForm({ next }: { next: string }) {
+export function SignInForm({
+  next,
+  sso,
+  initialError,
+}: {
+  next: string;
+  sso: { name: string } | null;
+  initialError: string | null;
+}) {
   const router = useRouter();
   const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
+
+  async function signInWithSso() {
+    setBusy(true);
+    setError(null);
+    const r = await authClient.signIn.social({
+      provider: 'oidc',
+      callbackURL: next,
+      errorCallbackURL: `/sign-in?next=${encodeURIComponent(next)}`,
+    });
+    // On success the browser is on its way to the identity provider.
+    if (r.error) {
+      setBusy(false);
+      setError(
+        r.error.status === 429
+          ? 'Too many attempts; wait a minute and try again.'
+          : 'Single sign-on is not available.',
+      );
+    }
+  }
 
   async function submit(form: FormData) {
     setBusy(true);
@@ -27,6 +54,8 @@ export function SignInForm({ next }: { next: string }) {
             email,
             password,
             name: String(form.get('name') || email.split('@')[0]),
+            // Where the email verification link (if a mailer is configured) leads back to.
+            callbackURL: next,
           });
     setBusy(false);
     if (r.error)
@@ -56,6 +85,14 @@ export function SignInForm({ next }: { next: string }) {
         </CardDescription>
       </CardHeader>
       <CardContent>
+        {sso && mode === 'sign-in' ? (
+          <div className="mb-4 grid gap-2">
+            <Button type="button" variant="outline" disabled={busy} onClick={signInWithSso}>
+              Sign in with {sso.name}
+            </Button>
+            <p className="text-center text-xs text-muted-foreground">or with email and password</p>
+          </div>
+        ) : null}
         <form onSubmit={onSubmitForm(submit)} className="grid gap-4">
           {mode === 'sign-up' ? (
             <Field id="name" label="Name">

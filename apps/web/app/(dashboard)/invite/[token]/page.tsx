@@ -1,7 +1,9 @@
 import { getInvitation } from '@ferry/db';
 import { AcceptInvitation } from '@/components/app/accept-invitation.tsx';
+import { VerifyEmailFirst } from '@/components/app/verify-email-first.tsx';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card.tsx';
 import { db } from '@/lib/db.ts';
+import { mailerConfigured } from '@/lib/mailer.ts';
 import { pageContext } from '@/lib/page-context.ts';
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
@@ -25,6 +27,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
               <p className="text-destructive">
                 This invitation is for {inv.email}; you are signed in as {user.email}.
               </p>
+            ) : mailerConfigured() && !user.emailVerified ? (
+              <VerifyEmailFirst email={user.email} callbackURL={`/invite/${encodeURIComponent(token)}`} />
             ) : (
               <AcceptInvitation token={token} teamId={inv.teamId} />
             )}
