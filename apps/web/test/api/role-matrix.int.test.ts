@@ -230,35 +230,73 @@ describe('role × endpoint matrix', () => {
           'invitations.accept',
           'instance.settings.get',
           'instance.settings.update',
+          'instance.sso.get',
+          'instance.sso.put',
+          'instance.sso.delete',
         ].sort(),
       );
     });
+    const ssoBody = {
+      issuer: 'http://127.0.0.1:9',
+      clientId: 'ferry',
+      clientSecret: 'matrix-client-secret',
+      groupMap: [],
+    };
+    const bodyOf = (id: RouteId) =>
+      id === 'teams.create'
+        ? { name: 'x' }
+        : id === 'instance.settings.update'
+          ? {}
+          : id === 'instance.sso.put'
+            ? ssoBody
+            : undefined;
     for (const id of outside.map((r) => r.id) as RouteId[])
       it(`${id}: 401 when signed out`, async () => {
         const r = await call(
           route(id).method,
           path(id, { token: 'fin_00000000000000000000' }),
           {},
-          id === 'teams.create' ? { name: 'x' } : id === 'instance.settings.update' ? {} : undefined,
+          bodyOf(id),
         );
         expect(r.status).toBe(401);
       });
     // A's owner is this file's first account (the instance admin); team B's people are not admins.
-    for (const id of ['instance.settings.get', 'instance.settings.update', 'teams.create'] as RouteId[])
+    const adminOnly = outside.filter((r) => r.instanceAdmin).map((r) => r.id) as RouteId[];
+    it('instance routes are the admin-only ones', () => {
+      expect(adminOnly.sort()).toEqual(
+        [
+          'instance.settings.get',
+          'instance.settings.update',
+          'instance.sso.get',
+          'instance.sso.put',
+          'instance.sso.delete',
+        ].sort(),
+      );
+    });
+    for (const id of [...adminOnly, 'teams.create'] as RouteId[])
       it.each(ROLES)(`${id}: a team %s who is not instance admin gets 403`, async (role: Role) => {
-        const r = await call(
-          route(id).method,
-          path(id, {}),
-          { cookie: B.people[role].cookie },
-          id === 'teams.create' ? { name: 'x' } : id === 'instance.settings.update' ? {} : undefined,
-        );
+        const r = await call(route(id).method, path(id, {}), { cookie: B.people[role].cookie }, bodyOf(id));
         expect(r.status, r.text).toBe(403);
       });
+    it('an API token cannot use them (403), even an owner token of the admin', async () => {
+      const { token } = await freshToken(A, 'owner');
+      for (const id of adminOnly) {
+        const r = await call(route(id).method, path(id, {}), { token, origin: null }, bodyOf(id));
+        expect(r.status, `${id} ${r.text}`).toBe(403);
+      }
+    });
     it('the instance admin (first account) may use them', async () => {
       const admin = { cookie: A.people.owner.cookie };
       expect((await call('GET', '/api/v1/instance/settings', admin)).status).toBe(200);
       expect((await call('PATCH', '/api/v1/instance/settings', admin, {})).status).toBe(200);
       expect((await call('POST', '/api/v1/teams', admin, { name: 'admin made' })).status).toBe(201);
+      const put = await call('PUT', '/api/v1/instance/sso', admin, ssoBody);
+      expect(put.status, put.text).toBe(200);
+      expect(put.text).not.toContain(ssoBody.clientSecret);
+      const get = await call('GET', '/api/v1/instance/sso', admin);
+      expect(get.status).toBe(200);
+      expect(get.text).not.toContain(ssoBody.clientSecret);
+      expect((await call('DELETE', '/api/v1/instance/sso', admin)).status).toBe(204);
     });
     it('me lists exactly my teams with my role', async () => {
       const r = await call('GET', '/api/v1/me', { cookie: A.people.operator.cookie });
