@@ -75,6 +75,7 @@ export interface AssignedFetcherOptions {
    * A gap (see GapEvent). Awaited before fetching continues at `resumeAt`; answering 'halt' pauses the partition
    * at its position instead. Default: continue.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing lets fetching continue
   onGap?: (g: GapEvent) => void | 'halt' | Promise<void | 'halt'>;
   /**
    * The source topic ids the positions were taken in (topic name → id, as stored with them): a topic whose id

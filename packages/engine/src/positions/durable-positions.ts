@@ -196,7 +196,7 @@ export async function loadDurablePositions(
 async function committedEnd(cluster: WireCluster): Promise<bigint | undefined> {
   const md = await cluster.metadata([DURABLE_POSITIONS_TOPIC], { refresh: true });
   const t = md.topics.get(DURABLE_POSITIONS_TOPIC);
-  if (!t || t.errorCode !== 0) return undefined;
+  if (t?.errorCode !== 0) return undefined;
   const leader = await cluster.leaderIdFor(DURABLE_POSITIONS_TOPIC, 0);
   const conn = await cluster.broker(leader);
   const res = await conn.send(listOffsetsApi, {
@@ -205,7 +205,7 @@ async function committedEnd(cluster: WireCluster): Promise<bigint | undefined> {
     topics: [{ name: DURABLE_POSITIONS_TOPIC, partitions: [{ partitionIndex: 0, timestamp: LATEST }] }],
   });
   const p = res.topics[0]?.partitions[0];
-  if (!p || p.errorCode !== 0)
+  if (p?.errorCode !== 0)
     throw new FerryError(
       'POSITIONS_LOAD_FAILED',
       `ListOffsets on ${DURABLE_POSITIONS_TOPIC} answered error ${p?.errorCode}`,
