@@ -1,6 +1,7 @@
 import type { TaskJobData } from '@ferry/core';
+import { describeGap } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import { type Db, schema } from '@ferry/db';
+import { type Db, recordGap, schema } from '@ferry/db';
 import {
   createFlowRunner,
   type EngineEvent,
@@ -17,6 +18,7 @@ import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
 import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
 import type { CheckpointMetrics, PartitionMetrics } from './metrics/partition-metrics.ts';
+import type { GapMetric } from './metrics/prometheus.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
 import { describeError } from './status/flow-status.ts';
 import type { StatusWriter } from './status/status-writer.ts';
@@ -27,6 +29,8 @@ export interface EngineRunnerDeps {
   log: pino.Logger;
   status: StatusWriter;
   onPartitionMetrics: (m: PartitionMetrics) => void;
+  /** A data gap met for the first time (stored in flow_gaps), or one that could not be stored. */
+  onDataGap?: (g: GapMetric) => void;
   /** How often a managed flow looks for new topics and partitions. */
   refreshTopicsIntervalMs?: number;
   /**
@@ -212,6 +216,37 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
                 wasFenced = true; // the newer owner reports this task's state from now on
                 fenced?.();
               },
+            );
+            break;
+          case 'data-gap': {
+            const sentence = describeGap({ ...e, source: flow.source.alias });
+            log.warn(
+              { topic: e.topic, partition: e.partition, from: e.from, to: e.to, reason: e.reason },
+              `data gap: ${sentence}`,
+            );
+            const counted: GapMetric = {
+              flow: flow.name,
+              source: flow.source.alias,
+              target: flow.target.alias,
+              topic: e.topic,
+              partition: e.partition,
+              records: Number(e.records),
+            };
+            recordGap(deps.db, { ...e, flowId: flow.id }).then(
+              (isNew) => {
+                if (isNew) deps.onDataGap?.(counted);
+              },
+              (err: Error) => {
+                log.warn({ err: err.message }, 'the data gap could not be stored');
+                deps.onDataGap?.(counted);
+              },
+            );
+            break;
+          }
+          case 'positions-restored':
+            log.warn(
+              { partitions: e.partitions },
+              `the positions of ${e.partitions.length} partition(s) had expired on ${flow.target.alias}; resuming from the durable copy (ferry-positions.internal)`,
             );
             break;
           case 'topic-created':

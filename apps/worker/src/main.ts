@@ -70,6 +70,7 @@ const runner = createEngineRunner({
     replicationMetrics.observePartition(m);
     metricsWriter.record(m);
   },
+  onDataGap: (g) => replicationMetrics.observeGap(g),
   status,
 });
 

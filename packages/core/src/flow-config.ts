@@ -52,6 +52,13 @@ export const flowConfigSchema = z
       .default(num(FLOW_KEYS['replication.factor'])),
     startPosition: z.enum(['earliest', 'latest']).default(FLOW_KEYS['start.position']),
     exactlyOnce: z.boolean().default(FLOW_KEYS['exactly.once'] === 'true'),
+    /** A source gap (records deleted before they were replicated): resume at the log start, or halt the partition. */
+    gapPolicy: z
+      .enum(['continue', 'halt'])
+      .default(FLOW_KEYS['gap.policy'])
+      .describe(
+        'When the source deleted records not yet replicated: continue at the log start (the gap is reported) or halt the partition',
+      ),
   })
   .meta({ id: 'FlowConfig' });
 
@@ -82,6 +89,7 @@ export const FLOW_OPTION_KEYS = {
   replicationFactor: 'replication.factor',
   startPosition: 'start.position',
   exactlyOnce: 'exactly.once',
+  gapPolicy: 'gap.policy',
 } as const satisfies Record<keyof FlowConfig, FlowKey | SyncKey>;
 
 const flowName = z

@@ -42,6 +42,12 @@ export const FLOW_KEYS = {
   'fetch.max.bytes.per.partition': '1048576',
   'batch.max.bytes': '4194304',
   'commit.interval.ms': '100',
+  /**
+   * Ferry. What a partition does when the source deleted records it had not replicated yet (retention,
+   * DeleteRecords, the topic deleted and re-created): `continue` (resume at the log start; the gap is reported)
+   * or `halt` (the partition stops at its position with an error).
+   */
+  'gap.policy': 'continue',
 } as const;
 
 /** Checkpoints, group offset sync, heartbeats, topic-config and ACL sync: same precedence as `FLOW_KEYS`. */

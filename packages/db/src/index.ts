@@ -10,6 +10,7 @@ export * from './clusters/rotate-secrets.ts';
 export * from './clusters/save-cluster.ts';
 export * from './context.ts';
 export * from './env.ts';
+export * from './flows/flow-gaps.ts';
 export * from './flows/flow-verifications.ts';
 export * from './flows/flow-view.ts';
 export * from './flows/get-flow.ts';

@@ -1,3 +1,4 @@
+import type { GapPolicy } from './config/flow-config.ts';
 import type { FerryError } from './errors.ts';
 import type { TopicPartition } from './tasks/assign.ts';
 
@@ -79,18 +80,33 @@ export type EngineEvent =
     }
   | {
       /**
-       * Source records that were deleted (retention, truncation) before they were copied: offsets [from, to)
-       * are lost on the target; replication continues at `to` (the log start offset at the time).
+       * Source records that were deleted before they were copied: offsets [from, to) of `topic`/`partition`
+       * never reach `remoteTopic` (`records` = to − from, offsets of transaction markers included). `deleted`:
+       * below the log start (retention, DeleteRecords); `truncated`: the log now ends before the position;
+       * `topic-recreated`: the topic was deleted and created again (to = the old topic's last known end).
+       * `policy` says what the task did: `continue` resumes at `resumeAt`, `halt` stopped the partition at
+       * `from` (a `partition-error` DATA_GAP follows).
        */
       type: 'data-gap';
       flow: string;
       task: number;
       topic: string;
       partition: number;
+      remoteTopic: string;
       from: string;
       to: string;
+      records: string;
       logStartOffset: string;
-      reason: 'out-of-range';
+      resumeAt: string;
+      reason: 'deleted' | 'truncated' | 'topic-recreated';
+      policy: GapPolicy;
+    }
+  | {
+      /** The positions group had no offset for these partitions (expired): they resume from the durable copy. */
+      type: 'positions-restored';
+      flow: string;
+      task: number;
+      partitions: Array<{ topic: string; partition: number; next: string }>;
     }
   | { type: 'discovery-error'; flow: string; error: FerryError }
   | PartitionMetrics;

@@ -1,6 +1,7 @@
 export {
   DEFAULT_TOPICS_EXCLUDE,
   defaultReplicationPolicy,
+  describeGap,
   identityReplicationPolicy,
   isCycle,
   parseProperties,
@@ -20,6 +21,7 @@ export { FlowSyncRunner } from './checkpoints/sync-runner.ts';
 export type {
   ClusterConfig,
   FlowConfig,
+  GapPolicy,
   SaslMechanism,
   SecurityProtocol,
   StartPosition,
@@ -51,6 +53,10 @@ export {
 export { HeartbeatEmitter } from './heartbeats/heartbeat-emitter.ts';
 export { type ClientTuning, kafkaFor } from './kafka/client.ts';
 export { registerCodecs } from './kafka/codecs.ts';
+export {
+  DURABLE_POSITIONS_TOPIC,
+  loadDurablePositions,
+} from './positions/durable-positions.ts';
 export { positionsGroup } from './positions/positions.ts';
 export { assignPartitions, type TopicPartition } from './tasks/assign.ts';
 export { fenceTasks } from './tasks/fence.ts';

@@ -226,6 +226,21 @@ export function FlowForm({
               <option value="latest">latest</option>
             </NativeSelect>
           </Field>
+          <Field
+            id="gapPolicy"
+            label="When source records are deleted before they are replicated"
+            error={err('config.gapPolicy')}
+            hint="retention, DeleteRecords or a re-created topic; the gap is always reported"
+          >
+            <NativeSelect
+              id="gapPolicy"
+              value={c.gapPolicy}
+              onChange={(e) => set('gapPolicy', e.target.value as FlowConfig['gapPolicy'])}
+            >
+              <option value="continue">continue at the log start</option>
+              <option value="halt">halt the partition</option>
+            </NativeSelect>
+          </Field>
           <Field id="tasksMax" label="Tasks (max)" error={err('config.tasksMax')}>
             <Input
               id="tasksMax"

@@ -294,6 +294,16 @@ export const ROUTES = {
     summary: 'Worker-reported tasks of the flow (state, worker, partitions, last error)',
     response: list(s.flowTaskSchema),
   },
+  'flows.gaps': {
+    method: 'GET',
+    path: `${T}/flows/{flowId}/gaps`,
+    permission: 'flows.read',
+    tag: 'Flows',
+    summary: 'Data gaps of the flow: source records deleted before they were replicated, newest first',
+    description:
+      'Retention or DeleteRecords below the position (`deleted`), a truncated source log (`truncated`), or the source topic deleted and re-created (`topic-recreated`). `policy` is the gap policy that applied: `continue` resumed at `resumeAt`, `halt` stopped the partition at `from`.',
+    response: list(s.flowGapSchema),
+  },
   'flows.metrics': {
     method: 'GET',
     path: `${T}/flows/{flowId}/metrics`,

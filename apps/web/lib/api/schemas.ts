@@ -205,6 +205,23 @@ export const ssoSettingsUpdateSchema = z
   .meta({ id: 'SsoSettingsUpdate' });
 export const okSchema = z.object({ ok: z.literal(true) });
 export { connectionReportSchema };
+export const flowGapSchema = z
+  .object({
+    id: z.uuid(),
+    topic: z.string(),
+    partition: z.number().int(),
+    remoteTopic: z.string(),
+    from: z.string().describe('First lost source offset (decimal: offsets are 64-bit)'),
+    to: z.string().describe('Exclusive end of the lost range'),
+    records: z.string().describe('Lost offsets (to − from; transaction markers included)'),
+    reason: z.enum(['deleted', 'truncated', 'topic-recreated']),
+    policy: z.enum(['continue', 'halt']).describe('The gap policy that applied'),
+    resumeAt: z.string().describe('Where replication continued (or continues once the policy is continue)'),
+    detectedAt: z.string(),
+    sentence: z.string().describe('The gap in words'),
+  })
+  .meta({ id: 'FlowGap' });
+
 export const flowTaskSchema = z
   .object({
     taskIndex: z.number().int(),

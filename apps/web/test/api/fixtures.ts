@@ -91,6 +91,7 @@ export function flowConfig(topics: string[]) {
     replicationFactor: -1,
     startPosition: 'earliest' as const,
     exactlyOnce: false,
+    gapPolicy: 'continue' as const,
   };
 }
 

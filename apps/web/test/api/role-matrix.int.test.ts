@@ -90,6 +90,7 @@ const PREPARE: Record<string, (t: TeamFixture) => Promise<Prepared>> = {
   }),
   'flows.get': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.tasks': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
+  'flows.gaps': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.metrics': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'flows.partitions': async (t) => ({ params: { teamId: t.id, flowId: t.flow } }),
   'overview.get': async (t) => ({ params: { teamId: t.id } }),

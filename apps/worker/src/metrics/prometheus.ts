@@ -10,6 +10,17 @@ const SRC = 'kafka_connect_mirror_source_connector';
 const CKP = 'kafka_connect_mirror_checkpoint_connector';
 const partitionLabels = ['source', 'target', 'topic', 'partition'] as const;
 const groupLabels = ['source', 'target', 'group', 'topic', 'partition'] as const;
+const gapLabels = ['flow', 'source', 'target', 'topic', 'partition'] as const;
+
+/** One data gap, as the worker counts it (flow = the flow's name). */
+export interface GapMetric {
+  flow: string;
+  source: string;
+  target: string;
+  topic: string;
+  partition: number;
+  records: number;
+}
 
 export function createReplicationMetrics(register: Registry) {
   const g = (name: string, help: string, labelNames: readonly string[] = partitionLabels) =>
@@ -59,6 +70,18 @@ export function createReplicationMetrics(register: Registry) {
     ),
     checkpointMax: g(`${CKP}_checkpoint_latency_ms_max`, 'Maximum checkpoint latency, ms', groupLabels),
     checkpointAvg: g(`${CKP}_checkpoint_latency_ms_avg`, 'Average checkpoint latency, ms', groupLabels),
+    gapRecords: new Counter({
+      name: 'ferry_data_gap_records_total',
+      help: 'Source records deleted before they were replicated (retention, DeleteRecords, a re-created topic), counted once per gap',
+      labelNames: gapLabels,
+      registers: [register],
+    }),
+    gaps: new Counter({
+      name: 'ferry_data_gaps_total',
+      help: 'Data gaps detected (a re-created topic whose lost range is unknown counts here with 0 records)',
+      labelNames: gapLabels,
+      registers: [register],
+    }),
   };
 
   return {
@@ -81,6 +104,17 @@ export function createReplicationMetrics(register: Registry) {
       }
       if (p.lagRecords !== undefined) m.lagRecords.set(l, p.lagRecords);
       if (p.lagMs !== undefined) m.lagSeconds.set(l, p.lagMs / 1000);
+    },
+    observeGap(g: GapMetric): void {
+      const l = {
+        flow: g.flow,
+        source: g.source,
+        target: g.target,
+        topic: g.topic,
+        partition: String(g.partition),
+      };
+      m.gaps.inc(l);
+      m.gapRecords.inc(l, g.records);
     },
     observeCheckpoint(c: CheckpointMetrics): void {
       const l = {

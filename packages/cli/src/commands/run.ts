@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   ConfigError,
   createFlowRunner,
+  describeGap,
   type EngineEvent,
   type FerryError,
   type FlowRunner,
@@ -254,6 +255,10 @@ function eventLine(e: EngineEvent): string | undefined {
       return `ferry: ${e.flow} ${e.topic}-${e.partition}: ${e.error.message} [${e.error.code}]`;
     case 'discovery-error':
       return `ferry: ${e.flow}: topic discovery failed: ${e.error.message} [${e.error.code}]`;
+    case 'data-gap':
+      return `ferry: ${e.flow}: data gap: ${describeGap({ ...e, source: e.flow.split('->')[0] ?? e.flow })}`;
+    case 'positions-restored':
+      return `ferry: ${e.flow} task ${e.task}: positions of ${e.partitions.length} partition(s) had expired on the target; resuming from ferry-positions.internal (${e.partitions.map((p) => `${p.topic}-${p.partition}@${p.next}`).join(', ')})`;
     default:
       return undefined;
   }

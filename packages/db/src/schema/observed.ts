@@ -8,6 +8,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { flows } from './replication.ts';
@@ -158,4 +159,36 @@ export const flowVerifications = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('flow_verifications_flow_created').on(t.flowId, t.createdAt)],
+);
+
+/**
+ * Data gaps of a flow (worker-written): source records deleted before the flow replicated them (retention or
+ * DeleteRecords below the position, a truncated log, a source topic deleted and re-created). One row per gap;
+ * a halted partition meets the same gap again at every start, which the unique key absorbs.
+ */
+export const flowGaps = pgTable(
+  'flow_gaps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    topic: text('topic').notNull(),
+    partition: integer('partition').notNull(),
+    remoteTopic: text('remote_topic').notNull(),
+    /** First lost source offset and the exclusive end (64-bit: kept as strings in the views). */
+    fromOffset: bigint('from_offset', { mode: 'bigint' }).notNull(),
+    toOffset: bigint('to_offset', { mode: 'bigint' }).notNull(),
+    records: bigint('records', { mode: 'bigint' }).notNull(),
+    /** deleted | truncated | topic-recreated */
+    reason: text('reason').notNull(),
+    /** The gap policy that applied: continue | halt. */
+    policy: text('policy').notNull(),
+    resumeAt: bigint('resume_at', { mode: 'bigint' }).notNull(),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('flow_gaps_once').on(t.flowId, t.topic, t.partition, t.fromOffset, t.reason),
+    index('flow_gaps_flow_detected').on(t.flowId, t.detectedAt),
+  ],
 );

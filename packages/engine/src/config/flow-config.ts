@@ -15,6 +15,12 @@ export interface ClusterConfig {
 
 export type StartPosition = 'earliest' | 'latest';
 
+/**
+ * What a partition does at a gap (source records deleted before they were replicated): `continue` resumes at the
+ * source's log start (the gap is reported), `halt` stops the partition at its position with an error.
+ */
+export type GapPolicy = 'continue' | 'halt';
+
 /** One replication flow `source->target`, fully resolved (overrides applied, values validated). */
 export interface FlowConfig {
   /** `<source>-><target>` */
@@ -42,6 +48,8 @@ export interface FlowConfig {
   replicationFactor: number;
   exactlyOnce: boolean;
   startPosition: StartPosition;
+  /** Default `continue`. */
+  gapPolicy?: GapPolicy;
   /** Largest fetch per partition and per request, bytes. */
   fetchMaxBytesPerPartition: number;
   /** A transaction is committed when this many bytes are buffered, or after `commitIntervalMs`. */

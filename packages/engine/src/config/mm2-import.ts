@@ -77,6 +77,7 @@ export function toStoredFlowConfig(
     replicationFactor: f.replicationFactor,
     startPosition: f.startPosition,
     exactlyOnce: f.exactlyOnce,
+    gapPolicy: f.gapPolicy ?? 'continue',
   };
 }
 

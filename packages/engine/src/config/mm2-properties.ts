@@ -194,6 +194,9 @@ export function resolveFlowOptions(
   const start = get('start.position');
   if (start.value !== 'earliest' && start.value !== 'latest')
     throw new ConfigError(start.key, start.value, 'must be earliest or latest');
+  const gap = get('gap.policy');
+  if (gap.value !== 'continue' && gap.value !== 'halt')
+    throw new ConfigError(gap.key, gap.value, 'must be continue or halt');
   const rf = parseIntIn(get('replication.factor'), -1, 32767);
   if (rf === 0 || rf < -1)
     throw new ConfigError(
@@ -212,6 +215,7 @@ export function resolveFlowOptions(
     replicationFactor: rf,
     exactlyOnce: parseBool(get('exactly.once').key, get('exactly.once').value),
     startPosition: start.value as StartPosition,
+    gapPolicy: gap.value,
     fetchMaxBytesPerPartition: parseIntIn(get('fetch.max.bytes.per.partition'), 1024, 1 << 30),
     batchMaxBytes: parseIntIn(get('batch.max.bytes'), 1024, 1 << 30),
     commitIntervalMs: parseIntIn(get('commit.interval.ms'), 1, 600000),

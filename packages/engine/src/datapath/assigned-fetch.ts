@@ -31,9 +31,14 @@ export interface FetchedChunk {
 }
 
 /**
- * OFFSET_OUT_OF_RANGE. Below the log start (retention or DeleteRecords removed them): [from = position,
- * to = log start) is lost and fetching continues at `to`. Above the log end (the log was truncated, e.g. an
- * unclean leader election): [from = log end, to = position) no longer exists and fetching continues at `from`.
+ * Records the source no longer has, found before they were fetched:
+ * - `deleted`: OFFSET_OUT_OF_RANGE below the log start (retention or DeleteRecords removed them): [from =
+ *   position, to = log start) is lost and fetching continues at `to`.
+ * - `truncated`: OFFSET_OUT_OF_RANGE above the log end (the log was truncated, e.g. an unclean leader
+ *   election): [from = log end, to = position) no longer exists and fetching continues at `from`.
+ * - `topic-recreated`: the topic's id changed (deleted and created again under the same name): the old topic's
+ *   [from = position, to = its last known end) is lost (to = from when no end was known) and fetching continues
+ *   at the new topic's log start (`resumeAt`).
  */
 export interface GapEvent {
   topic: string;
@@ -43,7 +48,12 @@ export interface GapEvent {
   /** Exclusive end of the range. */
   to: bigint;
   logStartOffset: bigint;
-  reason: 'out-of-range';
+  /** Where fetching continues (unless the handler halts the partition). */
+  resumeAt: bigint;
+  reason: 'deleted' | 'truncated' | 'topic-recreated';
+  /** topic-recreated: the old and the new topic id. */
+  oldTopicId?: string;
+  topicId?: string;
 }
 
 export interface AssignedFetcherOptions {
@@ -61,8 +71,19 @@ export interface AssignedFetcherOptions {
   maxInFlightBytes?: number;
   /** Called in offset order per partition; chunks of different partitions may be written concurrently. */
   onChunk: (c: FetchedChunk) => Promise<void>;
-  /** OFFSET_OUT_OF_RANGE: the lost range. Awaited before fetching continues at `to`. Default: no-op. */
-  onGap?: (g: GapEvent) => void | Promise<void>;
+  /**
+   * A gap (see GapEvent). Awaited before fetching continues at `resumeAt`; answering 'halt' pauses the partition
+   * at its position instead. Default: continue.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing lets fetching continue
+  onGap?: (g: GapEvent) => void | 'halt' | Promise<void | 'halt'>;
+  /**
+   * The source topic ids the positions were taken in (topic name → id, as stored with them): a topic whose id
+   * differs when first looked up was deleted and re-created meanwhile (a `topic-recreated` gap).
+   */
+  topicIds?: Map<string, string>;
+  /** topic-recreated before this fetcher saw the old topic: its last known end per `topic:partition`. */
+  knownEnds?: Map<string, bigint>;
   /** A partition that cannot continue (non-retriable error, onChunk failed); it is not fetched again. */
   onError: (e: unknown) => void;
 }
@@ -158,6 +179,12 @@ export class AssignedFetcher {
       });
     }
     this.topics = [...topics];
+    for (const [topic, id] of o.topicIds ?? []) if (topics.has(topic)) this.topicIds.set(topic, id);
+  }
+
+  /** The id of a source topic as last looked up (undefined before the first metadata answer). */
+  topicIdOf(topic: string): string | undefined {
+    return this.topicIds.get(topic);
   }
 
   /** Looks up leaders and start positions, then starts the fetch loops. */
@@ -245,17 +272,23 @@ export class AssignedFetcher {
     let unrouted = false;
     try {
       const md = await this.o.cluster.metadata(this.topics, { refresh: true });
+      const recreated = new Map<string, string>();
+      for (const t of md.topics.values()) {
+        if (t.errorCode !== 0 || t.topicId === ZERO_UUID) continue;
+        const old = this.topicIds.get(t.name);
+        if (old !== undefined && old !== t.topicId) recreated.set(t.name, old);
+        this.topicIds.set(t.name, t.topicId);
+        this.topicById.set(t.topicId, t.name);
+      }
       for (const s of this.states.values()) {
         const t = md.topics.get(s.tp.topic);
         const p =
           t && t.errorCode === 0 ? t.partitions.find((x) => x.partition === s.tp.partition) : undefined;
-        if (t && t.topicId !== ZERO_UUID) {
-          this.topicIds.set(t.name, t.topicId);
-          this.topicById.set(t.topicId, t.name);
-        }
         s.leader = p && p.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE ? p.leader : -1;
         s.leaderEpoch = p ? p.leaderEpoch : -1;
         if (s.leader < 0 && !s.failed) unrouted = true;
+        const oldId = recreated.get(s.tp.topic);
+        if (oldId !== undefined && t && !s.failed) this.topicRecreated(s, oldId, t.topicId);
       }
     } catch (e) {
       if (!(e instanceof KafkaError && e.retriable)) this.o.onError(e);
@@ -484,6 +517,53 @@ export class AssignedFetcher {
     );
   }
 
+  /**
+   * The topic was deleted and created again: what was not fetched of the old topic is lost; the new topic is
+   * fetched from its log start (all of it is new, whatever the start position says).
+   */
+  private topicRecreated(s: PartitionState, oldTopicId: string, topicId: string): void {
+    const from = s.position;
+    const knownEnd = this.o.knownEnds?.get(s.key) ?? -1n;
+    const lastEnd = s.lastLso > knownEnd ? s.lastLso : knownEnd;
+    s.lastHw = -1n;
+    s.lastLso = -1n;
+    if (from === undefined) return; // nothing fetched yet: the start position is looked up in the new topic
+    s.resolving = true;
+    void (async () => {
+      for (let attempt = 0; this.running && !s.failed; attempt++) {
+        try {
+          if (s.leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, null);
+          const start = (await this.listOffsets(s.leader, [s], EARLIEST)).get(s.key);
+          if (start === undefined) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, null);
+          const verdict = await this.o.onGap?.({
+            topic: s.tp.topic,
+            partition: s.tp.partition,
+            from,
+            to: lastEnd > from ? lastEnd : from,
+            logStartOffset: start,
+            resumeAt: start,
+            reason: 'topic-recreated',
+            oldTopicId,
+            topicId,
+          });
+          if (verdict === 'halt') s.paused = true;
+          else if (s.position === from) s.position = start;
+          return;
+        } catch (e) {
+          if (!(e instanceof KafkaError && e.retriable) || attempt >= 50) {
+            s.failed = true;
+            this.o.onError(e);
+            return;
+          }
+          await sleep(Math.min(100 * 2 ** attempt, 2000));
+        }
+      }
+    })().finally(() => {
+      s.resolving = false;
+      this.wake();
+    });
+  }
+
   /** The position is outside the log: report the lost range, continue at the log's start (or end). */
   private async repairOutOfRange(s: PartitionState): Promise<void> {
     const from = s.position as bigint;
@@ -504,7 +584,8 @@ export class AssignedFetcher {
           from,
           to: logStart,
           logStartOffset: logStart,
-          reason: 'out-of-range',
+          resumeAt: logStart,
+          reason: 'deleted',
         };
       else if (from > logEnd)
         gap = {
@@ -513,11 +594,13 @@ export class AssignedFetcher {
           from: logEnd,
           to: from,
           logStartOffset: logStart,
-          reason: 'out-of-range',
+          resumeAt: logEnd,
+          reason: 'truncated',
         };
       if (!gap) return; // back in range (the log moved meanwhile): fetch again
-      await this.o.onGap?.(gap);
-      if (s.position === from) s.position = from < logStart ? logStart : logEnd;
+      const verdict = await this.o.onGap?.(gap);
+      if (verdict === 'halt') s.paused = true;
+      else if (s.position === from) s.position = gap.resumeAt;
     } catch (e) {
       if (e instanceof KafkaError && e.retriable) {
         this.backoff(s, true);

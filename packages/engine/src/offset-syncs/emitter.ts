@@ -169,6 +169,12 @@ export class OffsetSyncEmitter {
     ];
   }
 
+  /** A source partition starts over (its topic was re-created): its next sync continues nothing. */
+  forget(sourceTopic: string, partition: number): void {
+    this.lastNext.delete(`${sourceTopic}:${partition}`);
+    this.unconfirmed?.delete(`${sourceTopic}:${partition}`);
+  }
+
   /** The write that the last `forWritten` call served is committed: its syncs count as written. */
   confirm(): void {
     if (!this.unconfirmed) return;

@@ -7,6 +7,13 @@ import type { EventListener } from '../events.ts';
 import { wireConfigFor } from '../kafka/client.ts';
 import { PartitionMeter } from '../metrics/partition-metrics.ts';
 import { OffsetSyncEmitter } from '../offset-syncs/emitter.ts';
+import {
+  type DurablePosition,
+  durableKey,
+  durablePositionRecords,
+  ensurePositionsTopic,
+  loadDurablePositions,
+} from '../positions/durable-positions.ts';
 import { loadPositions, POSITION_REFRESH_MS, positionsGroup } from '../positions/positions.ts';
 import {
   BATCH_HEADER_SIZE,
@@ -173,6 +180,7 @@ export class TaskRunner {
       this.targetWire = new WireCluster(wireConfigFor(flow.target, clientId));
       this.syncs = new OffsetSyncEmitter(flow.source.alias, (t) => flow.policy.upstreamTopic(t) ?? t);
       await this.syncs.prepare(this.clients.target);
+      await ensurePositionsTopic(this.clients.targetAdmin, flow.replicationFactor);
       this.writer = new BatchWriter({
         cluster: this.targetWire,
         ...(txId ? { transactionalId: txId } : {}),
@@ -184,6 +192,7 @@ export class TaskRunner {
       // The producer is initialised (older producers of this id are fenced): last chance to refuse.
       await this.hooks.afterProducerStart?.();
       const positions = await loadPositions(this.clients.targetAdmin, group, this.partitions);
+      const durable = await this.restoreDurable(group, positions);
       if (flow.startPosition === 'latest') await this.resolveLatest(positions);
       for (const [k, st] of this.state) {
         const p = positions.get(k);
@@ -199,6 +208,8 @@ export class TaskRunner {
         maxBytes: Math.max(flow.fetchMaxBytesPerPartition * 4, 16 << 20),
         maxWaitMs: 250,
         maxInFlightBytes: Math.max(flow.batchMaxBytes * 2, 8 << 20),
+        topicIds: durable.topicIds,
+        knownEnds: durable.knownEnds,
         onChunk: (c) => this.onChunk(c),
         onGap: (g) => this.onGap(g),
         onError: (e) =>
@@ -218,6 +229,36 @@ export class TaskRunner {
       partitions: this.partitions.map(({ topic, partition }) => ({ topic, partition })),
       ...(txId ? { transactionalId: txId } : {}),
     });
+  }
+
+  /**
+   * The durable copy of the positions (`ferry-positions.internal`, written in the same transactions): partitions
+   * the group has no offset for (expired after `offsets.retention.minutes`) resume from it; the source topic ids
+   * and ends stored with them let the fetcher tell a topic re-created while the task was away.
+   */
+  private async restoreDurable(
+    group: string,
+    positions: Map<string, bigint>,
+  ): Promise<{ topicIds: Map<string, string>; knownEnds: Map<string, bigint> }> {
+    const stored = await loadDurablePositions(this.targetWire!, group);
+    const topicIds = new Map<string, string>();
+    const knownEnds = new Map<string, bigint>();
+    const restored: Array<{ topic: string; partition: number; next: string }> = [];
+    for (const tp of this.partitions) {
+      const d = stored.get(durableKey(tp.remoteTopic, tp.partition));
+      if (!d || d.sourceTopic !== tp.topic) continue;
+      const k = tpKey(tp);
+      if (d.topicId) topicIds.set(tp.topic, d.topicId);
+      if (d.sourceEnd !== undefined) knownEnds.set(k, d.sourceEnd);
+      if (!positions.has(k)) {
+        positions.set(k, d.next);
+        const st = this.state.get(k);
+        if (st) st.dirty = true; // committed to the group again with the first transaction
+        restored.push({ topic: tp.topic, partition: tp.partition, next: String(d.next) });
+      }
+    }
+    if (restored.length > 0) this.emit({ type: 'positions-restored', ...this.ctx(), partitions: restored });
+    return { topicIds, knownEnds };
   }
 
   /** The read_committed end (last stable offset) of each partition, asked of its leader. */
@@ -353,23 +394,64 @@ export class TaskRunner {
     });
   }
 
-  /** Records the source no longer has (deleted by retention before they were copied): reported, then skipped. */
-  private onGap(g: GapEvent): void {
+  /**
+   * Records the source no longer has (deleted before they were copied, or the topic re-created): always
+   * reported; the flow's gap policy decides whether the partition skips them (`continue`, the default) or stops
+   * at its position (`halt`, with a DATA_GAP partition error).
+   */
+  private onGap(g: GapEvent): 'halt' | undefined {
     const st = this.state.get(`${g.topic}:${g.partition}`);
-    if (st && (st.next === undefined || g.to > st.next)) {
-      st.next = g.to;
-      st.dirty = true;
-    }
+    if (!st || st.halted) return st ? 'halt' : undefined;
+    const policy = this.flow.gapPolicy ?? 'continue';
     this.emit({
       type: 'data-gap',
       ...this.ctx(),
       topic: g.topic,
       partition: g.partition,
+      remoteTopic: st.tp.remoteTopic,
       from: String(g.from),
       to: String(g.to),
+      records: String(g.to > g.from ? g.to - g.from : 0n),
       logStartOffset: String(g.logStartOffset),
+      resumeAt: String(g.resumeAt),
       reason: g.reason,
+      policy,
     });
+    if (policy === 'halt') {
+      st.halted = true;
+      this.fetcher?.pause(st.tp);
+      const what =
+        g.reason === 'topic-recreated'
+          ? `${g.topic} was deleted and re-created on ${this.flow.source.alias}`
+          : `offsets ${g.from}..${g.to - 1n} of ${g.topic}-${g.partition} are no longer on ${this.flow.source.alias} (${g.reason === 'deleted' ? 'deleted by retention or DeleteRecords' : 'the log was truncated'}) and were not replicated`;
+      this.emit({
+        type: 'partition-error',
+        ...this.ctx(),
+        topic: g.topic,
+        partition: g.partition,
+        error: new FerryError(
+          'DATA_GAP',
+          `${what}. The partition is halted (gap policy halt); set the flow's gap policy to continue to resume at offset ${g.resumeAt}.`,
+          {
+            retriable: false,
+            context: {
+              cluster: this.flow.source.alias,
+              topic: g.topic,
+              partition: g.partition,
+              offset: String(g.from),
+            },
+          },
+        ),
+      });
+      return 'halt';
+    }
+    if (g.reason === 'topic-recreated') {
+      // the new topic starts over: its offsets are below the old position, and none of it was copied yet
+      st.next = g.resumeAt;
+      this.syncs?.forget(g.topic, g.partition);
+    } else if (st.next === undefined || g.resumeAt > st.next) st.next = g.resumeAt;
+    st.dirty = true;
+    return undefined;
   }
 
   /** Writes the buffered batches, offset syncs and positions in one transaction. Serialised: one at a time. */
@@ -401,13 +483,29 @@ export class TaskRunner {
         next: s.next!,
       }));
       const nexts = dirty.map((s) => [s, s.next!] as const);
+      const group = positionsGroup(this.flow.source.alias, this.flow.target.alias, this.flow.instance);
+      const durable: DurablePosition[] = dirty.map((s) => {
+        const topicId = this.fetcher?.topicIdOf(s.tp.topic);
+        return {
+          group,
+          remoteTopic: s.tp.remoteTopic,
+          partition: s.tp.partition,
+          sourceTopic: s.tp.topic,
+          next: s.next!,
+          ...(topicId ? { topicId } : {}),
+          ...(s.meter.sourceEnd !== undefined ? { sourceEnd: s.meter.sourceEnd } : {}),
+        };
+      });
       for (const s of dirty) s.dirty = false;
       const t0 = Date.now();
       let watchdog: NodeJS.Timeout | undefined;
       // A write that neither commits nor fails (seen after a predecessor was killed inside a transaction) ends
       // the run: the restarted task re-initialises its producer and resumes from the committed positions.
       const p = Promise.race([
-        this.writer!.write(items, positions, (written) => this.syncRecords(written)),
+        this.writer!.write(items, positions, (written) => [
+          ...this.syncRecords(written),
+          ...durablePositionRecords(durable),
+        ]),
         new Promise<never>((_, reject) => {
           watchdog = setTimeout(
             () =>

@@ -55,6 +55,8 @@ describe('parseMm2Config: flows and defaults', () => {
     [{ 'replication.factor': '3' }, 'replicationFactor', 3],
     [{ 'exactly.once': 'false' }, 'exactlyOnce', false],
     [{ 'start.position': 'latest' }, 'startPosition', 'latest'],
+    [{}, 'gapPolicy', 'continue'],
+    [{ 'east->west.gap.policy': 'halt' }, 'gapPolicy', 'halt'],
     [{ 'refresh.topics.enabled': 'FALSE' }, 'refreshTopicsEnabled', false],
   ])('%j -> %s', (extra, field, value) => {
     expect((parse(extra).flows[0] as unknown as Record<string, unknown>)[field]).toEqual(value);
@@ -155,6 +157,7 @@ describe('parseMm2Config: invalid values stop with key, value and reason', () =>
       /^east\.ssl\.truststore\.location=\/x\.jks: cannot read truststore/,
     ],
     [{ 'start.position': 'middle' }, /^start\.position=middle: must be earliest or latest/],
+    [{ 'east->west.gap.policy': 'skip' }, /^east->west\.gap\.policy=skip: must be continue or halt/],
     [{ 'replication.factor': '0' }, /replication\.factor=0: must be -1/],
     [{ 'east->north.enabled': 'true' }, /^east->north\.enabled=true: names a cluster not listed/],
     [

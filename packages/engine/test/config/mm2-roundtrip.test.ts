@@ -33,6 +33,7 @@ const ROWS: [keyof FlowConfig, FlowConfig[keyof FlowConfig]][] = [
   ['replicationFactor', 3],
   ['startPosition', 'latest'],
   ['exactlyOnce', false],
+  ['gapPolicy', 'halt'],
 ];
 
 const east = { name: 'east', bootstrapServers: '127.0.0.1:29092', securityProtocol: 'PLAINTEXT' as const };
@@ -78,6 +79,11 @@ describe('export → ferry run: every flow option', () => {
     const f = parseMm2Config(parseProperties(exportMm2({ name: 'f', enabled: true, config }, east, west)))
       .flows[0]!;
     expect([f.startPosition, f.exactlyOnce]).toEqual(['latest', false]);
+    const halt = { ...defaultFlowConfig(), gapPolicy: 'halt' as const };
+    const h = parseMm2Config(
+      parseProperties(exportMm2({ name: 'f', enabled: true, config: halt }, east, west)),
+    ).flows[0]!;
+    expect(h.gapPolicy).toBe('halt');
   });
 });
 

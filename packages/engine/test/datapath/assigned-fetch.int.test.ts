@@ -218,7 +218,7 @@ describe('AssignedFetcher behaviour (east)', () => {
     await f.start();
     await until(() => chunks.some((c) => c.nextOffset === BigInt(perPartition)));
     expect(gaps).toEqual([
-      { topic, partition: 0, from: 2n, to: 5n, logStartOffset: 5n, reason: 'out-of-range' },
+      { topic, partition: 0, from: 2n, to: 5n, logStartOffset: 5n, resumeAt: 5n, reason: 'deleted' },
     ]);
     expect((await collect(chunks)).map((r) => r.o)).toEqual(
       Array.from({ length: perPartition - 5 }, (_, i) => i + 5),
@@ -256,7 +256,8 @@ describe('AssignedFetcher behaviour (east)', () => {
         from: BigInt(perPartition),
         to: 1000n,
         logStartOffset: 0n,
-        reason: 'out-of-range',
+        resumeAt: BigInt(perPartition),
+        reason: 'truncated',
       },
     ]);
   });

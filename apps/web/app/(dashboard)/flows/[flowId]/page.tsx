@@ -1,9 +1,10 @@
-import { getAlertRulesOf, getFlow, listAlerts, listFlowTasks, listVerifications } from '@ferry/db';
+import { getAlertRulesOf, getFlow, listAlerts, listFlowTasks, listGaps, listVerifications } from '@ferry/db';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '@/components/app/auto-refresh.tsx';
 import { AlertRulesForm } from '@/components/app/flow-alerts.tsx';
 import { FlowDelete } from '@/components/app/flow-delete.tsx';
+import { FlowGaps } from '@/components/app/flow-gaps.tsx';
 import { FlowObservability } from '@/components/app/flow-observability.tsx';
 import { FlowToggle } from '@/components/app/flow-toggle.tsx';
 import { FlowVerification } from '@/components/app/flow-verification.tsx';
@@ -17,12 +18,13 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
   const { ctx, team, can } = await teamPage('flows.read');
   const flow = await getFlow(ctx, flowId).catch(() => null);
   if (!flow) notFound();
-  const [tasks, partitions, [latestVerification], rules, alerts] = await Promise.all([
+  const [tasks, partitions, [latestVerification], rules, alerts, gaps] = await Promise.all([
     listFlowTasks(ctx, flow.id),
     listFlowPartitions(ctx, flow.id),
     listVerifications(ctx, flow.id, 1),
     getAlertRulesOf(ctx, flow.id),
     listAlerts(ctx, { flowId: flow.id, limit: 10 }),
+    listGaps(ctx, flow.id, flow.sourceClusterName, 10),
   ]);
   const firing = alerts.filter((a) => a.state === 'firing');
   const c = flow.config;
@@ -46,6 +48,7 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
     ['Replication factor', c.replicationFactor === -1 ? 'broker default' : String(c.replicationFactor)],
     ['Start position', c.startPosition],
     ['Exactly-once', c.exactlyOnce ? 'yes' : 'no'],
+    ['Gap policy', c.gapPolicy === 'halt' ? 'halt the partition' : 'continue at the log start'],
   ];
   return (
     <div className="grid gap-6">
@@ -132,6 +135,7 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
           </ul>
         </div>
       ) : null}
+      <FlowGaps gaps={gaps} gapPolicy={c.gapPolicy} />
       <FlowObservability teamId={team.id} flowId={flow.id} initialPartitions={partitions} />
       <Card>
         <CardHeader>
