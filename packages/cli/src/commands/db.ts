@@ -1,5 +1,7 @@
-import { databaseUrl, migrateDatabase } from '@ferry/db';
 import type { Command } from 'commander';
+
+// @ferry/db (drizzle, pg, the schema) is loaded by the commands that use it: it costs ~130 MB RSS and seconds
+// of start-up that `ferry run` never needs.
 
 function redact(url: string): string {
   const u = new URL(url);
@@ -13,6 +15,7 @@ export function registerDbCommands(program: Command): void {
     .description('create the database if missing and apply every pending migration')
     .option('--url <url>', 'Postgres URL (default $DATABASE_URL or postgres://postgres@127.0.0.1:5432/ferry)')
     .action(async (o: { url?: string }) => {
+      const { databaseUrl, migrateDatabase } = await import('@ferry/db');
       const url = o.url ?? databaseUrl();
       const t0 = Date.now();
       try {

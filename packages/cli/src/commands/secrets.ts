@@ -1,4 +1,3 @@
-import { createDb, databaseUrl, keyringFromEnv, rotateClusterSecrets } from '@ferry/db';
 import type { Command } from 'commander';
 
 export function registerSecretsCommands(program: Command): void {
@@ -11,6 +10,8 @@ export function registerSecretsCommands(program: Command): void {
     )
     .option('--url <url>', 'Postgres URL (default $DATABASE_URL)')
     .action(async (o: { url?: string }) => {
+      // loaded here, not at start-up: see db.ts
+      const { createDb, databaseUrl, keyringFromEnv, rotateClusterSecrets } = await import('@ferry/db');
       const keyring = keyringFromEnv();
       const db = createDb(o.url ?? databaseUrl(), 2);
       try {

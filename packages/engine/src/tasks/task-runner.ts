@@ -206,7 +206,8 @@ export class TaskRunner {
         startPosition: flow.startPosition,
         maxBytesPerPartition: flow.fetchMaxBytesPerPartition,
         maxBytes: Math.max(flow.fetchMaxBytesPerPartition * 4, 16 << 20),
-        maxWaitMs: 250,
+        // the broker answers as soon as data arrives; the wait only bounds empty polls (each lists every partition)
+        maxWaitMs: 500,
         maxInFlightBytes: Math.max(flow.batchMaxBytes * 2, 8 << 20),
         topicIds: durable.topicIds,
         knownEnds: durable.knownEnds,
@@ -264,15 +265,21 @@ export class TaskRunner {
   /** The read_committed end (last stable offset) of each partition, asked of its leader. */
   private async sourceEnds(tps: TopicPartition[]): Promise<Map<string, bigint>> {
     const wire = this.sourceWire!;
-    const byLeader = new Map<number, TopicPartition[]>();
+    // grouped with push, not spread: every metrics interval walks all of a task's partitions (hundreds)
+    const byLeader = new Map<number, Map<string, number[]>>();
     for (const tp of tps) {
       const id = await wire.leaderIdFor(tp.topic, tp.partition);
-      byLeader.set(id, [...(byLeader.get(id) ?? []), tp]);
+      let topics = byLeader.get(id);
+      if (!topics) {
+        topics = new Map();
+        byLeader.set(id, topics);
+      }
+      const ps = topics.get(tp.topic);
+      if (ps) ps.push(tp.partition);
+      else topics.set(tp.topic, [tp.partition]);
     }
     const out = new Map<string, bigint>();
-    for (const [id, list] of byLeader) {
-      const topics = new Map<string, number[]>();
-      for (const tp of list) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
+    for (const [id, topics] of byLeader) {
       const conn = await wire.broker(id);
       const res = await conn.send(listOffsetsApi, {
         replicaId: -1,

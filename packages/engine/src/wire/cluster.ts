@@ -144,12 +144,14 @@ export class WireCluster {
 
   /** The leader's node id, from cached metadata. */
   async leaderIdFor(topic: string, partition: number): Promise<number> {
-    const md = await this.metadata([topic]);
-    const t = md.topics.get(topic);
+    // cached: no snapshot (callers ask once per partition per write or metrics round)
+    const t = this.topics.get(topic) ?? (await this.metadata([topic])).topics.get(topic);
     const context = { topic, partition };
     if (!t) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, { context });
     if (t.errorCode !== 0) throw new KafkaError(t.errorCode, null, { context });
-    const p = t.partitions.find((x) => x.partition === partition);
+    // partitions are sorted by index (absorb), so index = partition unless some are missing
+    const at = t.partitions[partition];
+    const p = at?.partition === partition ? at : t.partitions.find((x) => x.partition === partition);
     if (!p)
       throw new KafkaError(
         ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,

@@ -1,6 +1,8 @@
 import { channel } from 'node:diagnostics_channel';
+import dns, { type LookupAddress } from 'node:dns';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { decideBroker, type NetworkPolicy, networkPolicyFromEnv } from '@ferry/core/network-policy';
 import type { Api } from './api.ts';
 import { type ApiVersionsResponse, apiVersionsApi } from './apis/api-versions.ts';
 import { ALL_APIS } from './apis/index.ts';
@@ -21,6 +23,11 @@ import { ScramClient } from './scram.ts';
  *                   v2 (flexible APIs): v1 + tagged_fields
  * ResponseHeader => v0: correlation_id:int32    v1 (flexible, except ApiVersions): v0 + tagged_fields
  *
+ * Before any byte is sent, the network policy (@ferry/core/network-policy, FERRY_ALLOWED_BROKERS) judges the
+ * broker: an IP literal as it is, a name by every address DNS returns, and the socket connects to exactly those
+ * addresses (no second lookup). It applies to every connection — bootstrap servers and the broker addresses
+ * metadata and FindCoordinator return. A refusal is a non-retriable NETWORK_POLICY_REFUSED.
+ *
  * At connect: ApiVersions v3 (a broker that does not know v3 answers UNSUPPORTED_VERSION in the v0 layout,
  * then v0 is sent), then SaslHandshake v1 + SaslAuthenticate rounds when SASL is configured.
  */
@@ -34,6 +41,8 @@ export interface ConnectionOptions {
   sasl?: WireSasl;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** The installation's network policy; default: FERRY_ALLOWED_BROKERS, read at each connect. */
+  policy?: () => NetworkPolicy | null;
 }
 
 /**
@@ -199,12 +208,33 @@ export class Connection {
   private open(): Promise<void> {
     const { host, port, tls } = this.o;
     const timeoutMs = this.o.connectTimeoutMs ?? 10000;
+    const policy = (this.o.policy ?? networkPolicyFromEnv)();
+    if (isIP(host)) {
+      const d = decideBroker(host, [], policy);
+      if (!d.ok) return Promise.reject(policyRefused(d.reason, host, port));
+    }
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      // names: judged by what DNS returns, and the socket connects to exactly those addresses
+      const lookup = (hostname: string, options: dns.LookupOptions, cb: LookupCallback) => {
+        dns.lookup(hostname, { ...options, all: true }, (err, addrs) => {
+          if (err) return cb(err, []);
+          const d = decideBroker(
+            hostname,
+            addrs.map((a) => a.address),
+            policy,
+          );
+          if (!d.ok) return cb(Object.assign(new Error(d.reason), { code: POLICY_CODE }), []);
+          if (options.all) return cb(null, addrs);
+          const first = addrs[0] as LookupAddress;
+          cb(null, first.address, first.family);
+        });
+      };
       const socket = tls
         ? tlsConnect({
             host,
             port,
+            lookup,
             ...(tls.ca ? { ca: tls.ca } : {}),
             ...(tls.cert ? { cert: tls.cert } : {}),
             ...(tls.key ? { key: tls.key } : {}),
@@ -215,7 +245,7 @@ export class Connection {
             rejectUnauthorized: tls.rejectUnauthorized ?? true,
             ...(tls.verifyHostname === false ? { checkServerIdentity: () => undefined } : {}),
           })
-        : tcpConnect({ host, port });
+        : tcpConnect({ host, port, lookup });
       socket.setNoDelay(true);
       const timer = setTimeout(() => {
         fail(
@@ -423,8 +453,25 @@ export class Connection {
   }
 }
 
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+const POLICY_CODE = 'EPOLICY';
+
+function policyRefused(reason: string, host: string, port: number): KafkaError {
+  return new KafkaError(ErrorCode.NETWORK_EXCEPTION, `refused by the network policy: ${reason}`, {
+    name: 'NETWORK_POLICY_REFUSED',
+    retriable: false,
+    context: { broker: `${host}:${port}` },
+  });
+}
+
 function connectError(err: NodeJS.ErrnoException, host: string, port: number, tls: boolean): KafkaError {
   const code = err.code ?? '';
+  if (code === POLICY_CODE) return policyRefused(err.message, host, port);
   const tlsProblem =
     tls &&
     (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME/.test(code) ||

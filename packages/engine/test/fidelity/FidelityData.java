@@ -11,6 +11,9 @@
 //       "timestampType"} (key/value/header values base64, null kept). Without <expected> it reads to the end
 //       offsets seen at the start; with it, it waits until that many records arrived and the end is reached
 //       (or the timeout passes) and then prints what it read.
+//   spread <bootstrap> <prefix> <topics> <partitions> <perPartition>
+//       Creates <prefix>.0 .. <prefix>.<topics-1> with <partitions> partitions each and writes <perPartition>
+//       records of the matrix (record(i)) to every partition, lz4 on odd topics; prints one line per topic.
 //
 // Sets:
 //   plain                      2 partitions, no compression: the header/key/value matrix (see record(i))
@@ -57,6 +60,7 @@ public class FidelityData {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "write" -> write(args[1], args[2]);
+      case "spread" -> spread(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
       case "dump" -> {
         for (int i = 3; i < args.length; i++) {
           String[] t = args[i].split("=", 2);
@@ -166,6 +170,53 @@ public class FidelityData {
       writeCompacted(admin, bootstrap, prefix + ".compacted");
       writeLarge(admin, bootstrap, prefix + ".large");
     }
+  }
+
+  /** Many partitions of light traffic: every partition gets `perPartition` records of the matrix. */
+  static void spread(String bootstrap, String prefix, int topics, int partitions, int perPartition) throws Exception {
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(ap)) {
+      List<NewTopic> all = new ArrayList<>();
+      for (int t = 0; t < topics; t++)
+        all.add(new NewTopic(prefix + "." + t, partitions, (short) 1).configs(Map.of("retention.ms", "-1")));
+      admin.createTopics(all).all().get(120, TimeUnit.SECONDS);
+      for (int t = 0; t < topics; t++) awaitLeaders(admin, prefix + "." + t, partitions);
+    }
+    for (int t = 0; t < topics; t++) {
+      String topic = prefix + "." + t;
+      Properties p = producerProps(bootstrap);
+      p.put("compression.type", t % 2 == 1 ? "lz4" : "none");
+      // A broker loads a new partition's log a moment after metadata names its leader; the idempotent producer's
+      // retries of that first refusal end in OutOfOrderSequence and expire after delivery.timeout.ms (seen with
+      // 250 new partitions at once). Plain retries, one request in flight, keep the order.
+      p.put("enable.idempotence", "false");
+      p.put("max.in.flight.requests.per.connection", "1");
+      try (KafkaProducer<byte[], byte[]> pr = new KafkaProducer<>(p)) {
+        int i = 0;
+        for (int k = 0; k < perPartition; k++)
+          for (int part = 0; part < partitions; part++) {
+            ProducerRecord<byte[], byte[]> r = record(topic, i++);
+            pr.send(new ProducerRecord<>(topic, part, r.timestamp(), r.key(), r.value(), r.headers()));
+          }
+        pr.flush();
+      }
+      done(topic, partitions);
+    }
+  }
+
+  /** Waits until every partition of a created topic has a leader (metadata lags a moment behind the create). */
+  static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      try {
+        var ps = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+        if (ps.size() == partitions && ps.stream().allMatch(p -> p.leader() != null)) return;
+      } catch (Exception e) {
+        // not there yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(topic + ": partitions without a leader after 30 s");
   }
 
   /** Two transactional producers, their transactions open at the same time: one commits while the other aborts. */

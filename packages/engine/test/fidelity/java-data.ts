@@ -82,6 +82,31 @@ export async function writeFidelityData(cluster: string, prefix: string): Promis
 }
 
 /**
+ * `<prefix>.0` … `<prefix>.<topics-1>`, each with `partitions` partitions and `perPartition` records of the
+ * matrix in every partition (lz4 on odd topics): many partitions of light traffic.
+ */
+export async function spreadData(
+  cluster: string,
+  prefix: string,
+  topics: number,
+  partitions: number,
+  perPartition: number,
+): Promise<void> {
+  await java(
+    cluster,
+    [
+      'spread',
+      testCluster(cluster).bootstrap,
+      prefix,
+      String(topics),
+      String(partitions),
+      String(perPartition),
+    ],
+    300_000,
+  );
+}
+
+/**
  * The topics' records as the Java client reads them (read_committed, by assignment), in one JVM. With an
  * expected count per topic, waits up to `timeoutMs` per topic for that many and returns what arrived by then.
  */

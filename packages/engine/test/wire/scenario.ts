@@ -34,10 +34,15 @@ export async function runScenario(cluster: WireCluster, topic: string, ids: { gr
 
   // transactional: one committed, one aborted, offsets committed inside the first
   const txnConn = await cluster.coordinator('transaction', ids.txn);
-  const init = await txnConn.send(A.initProducerIdApi, {
+  // a cluster's first transaction creates __transaction_state: the coordinator answers "loading" meanwhile
+  let init = await txnConn.send(A.initProducerIdApi, {
     transactionalId: ids.txn,
     transactionTimeoutMs: 30000,
   });
+  for (let i = 0; i < 100 && new KafkaError(init.errorCode).retriable; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    init = await txnConn.send(A.initProducerIdApi, { transactionalId: ids.txn, transactionTimeoutMs: 30000 });
+  }
   check(init.errorCode);
   const pid = { producerId: init.producerId, producerEpoch: init.producerEpoch };
   let seq = 0;

@@ -1,3 +1,4 @@
+import { STACK_SCRAM_USERS } from '@ferry/testkit';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../src/records/decode.ts';
@@ -5,7 +6,7 @@ import * as A from '../../src/wire/apis/index.ts';
 import { WireCluster } from '../../src/wire/cluster.ts';
 import { ErrorCode, KafkaError } from '../../src/wire/errors.ts';
 import { ZERO_UUID } from '../../src/wire/protocol/schema.ts';
-import { createTopic, wireConfig } from './helpers.ts';
+import { batch, createTopic, records, wireConfig } from './helpers.ts';
 import { fetchAll, fetchFrom, runScenario } from './scenario.ts';
 
 const EXPECTED_VERSIONS: Record<string, Record<string, number>> = {
@@ -203,6 +204,57 @@ describe('security', () => {
     const e = await cluster.metadata().catch((x: unknown) => x);
     expect(e).toMatchObject({ name: 'UNSUPPORTED_SASL_MECHANISM' });
     expect((e as Error).message).toMatch(/SCRAM-SHA-512/);
+  });
+
+  // The data path's exchanges end to end on the secured listeners: produce, fetch (read_committed, aborted list),
+  // a committed and an aborted transaction with offsets committed inside, OffsetFetch require_stable.
+  for (const name of ['auth', 'secure'])
+    it(`${name === 'auth' ? 'SCRAM-SHA-512' : 'TLS'}: produce, fetch, transactions and offsets over the authenticated connection`, async () => {
+      const cluster = open(name);
+      const topic = uniqueName(`wire-${name}`);
+      await createTopic(testCluster(name), topic, 1);
+      const r = await runScenario(cluster, topic, {
+        group: uniqueName('wire-g'),
+        txn: uniqueName('wire-tx'),
+      });
+      expect(r.produced?.baseOffset).toBe(0n);
+      const kinds = r.committedRead.batches.map((b) =>
+        b.header.isControl ? 'control' : b.header.isTransactional ? 'txn' : 'plain',
+      );
+      expect(kinds).toEqual(['plain', 'txn', 'control', 'txn', 'control']);
+      expect(r.committedRead.aborted).toEqual([{ producerId: r.producer.producerId, firstOffset: 6n }]);
+      const back = await decodeRecords(r.committedRead.batches[1] as never);
+      expect(back.map((x) => [x.key, x.value, x.headers])).toEqual(
+        r.committed.map((x) => [x.key, x.value, x.headers]),
+      );
+      expect(r.stable?.topics[0]?.partitions[0]).toMatchObject({ committedOffset: 42n, errorCode: 0 });
+    });
+
+  it('SCRAM-SHA-512 as a user without ACLs authenticates; its produce is refused, not retried', async () => {
+    const alice = STACK_SCRAM_USERS.find((u) => !u.superUser)!;
+    const topic = uniqueName('wire-acl');
+    await createTopic(testCluster('auth'), topic, 1);
+    const cluster = open('auth', {
+      sasl: { mechanism: 'scram-sha-512', username: alice.username, password: alice.password },
+    });
+    const conn = await cluster.anyConnection(); // authenticated: SaslAuthenticate accepted the proof
+    const res = await conn.send(A.produceApi, {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 5000,
+      topics: [{ name: topic, partitions: [{ index: 0, records: batch(records(1, 'acl')) }] }],
+    });
+    const code = res.responses[0]?.partitions[0]?.errorCode ?? -1;
+    expect(new KafkaError(code)).toMatchObject({ name: 'TOPIC_AUTHORIZATION_FAILED', retriable: false });
+  });
+
+  it('SCRAM-SHA-256 against a listener that only enables SCRAM-SHA-512 names the enabled mechanism', async () => {
+    const cluster = open('auth', {
+      sasl: { mechanism: 'scram-sha-256', username: 'ferry', password: 'ferry-secret' },
+    });
+    const e = await cluster.metadata().catch((x: unknown) => x);
+    expect(e).toMatchObject({ name: 'UNSUPPORTED_SASL_MECHANISM', retriable: false });
+    expect((e as Error).message).toMatch(/SCRAM-SHA-256 is not enabled; the broker offers SCRAM-SHA-512/);
   });
 
   it('TLS with the stack CA (PEM) reads metadata; without the CA it is a non-retriable TLS error', async () => {
