@@ -2,6 +2,8 @@ import {
   claimFirstAdmin,
   clearSignInFailures,
   createTeam,
+  hasPasswordAccount,
+  markEmailVerified,
   recordSignInFailure,
   schema,
   signInLockedFor,
@@ -83,7 +85,30 @@ function build(oidc: OidcConfig | null) {
         rateLimit: schema.rateLimits,
       },
     }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8, revokeSessionsOnPasswordReset: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      // Password reset by mail, only with a mailer, only for accounts that have a password (not SSO-only).
+      sendResetPassword: e.smtp
+        ? async ({ user, url }) => {
+            if (!(await hasPasswordAccount(db(), user.id))) return;
+            try {
+              await sendMail({
+                to: user.email,
+                subject: 'Reset your Ferry password',
+                text: `Open this link to choose a new password for ${user.email} in Ferry:\n\n${url}\n\nThe link is valid for one hour and works once; every session of the account is signed out. If you did not ask for it, ignore this mail.\n`,
+              });
+            } catch (err) {
+              console.error(`password reset mail to ${user.email} not sent: ${(err as Error).message}`);
+            }
+          }
+        : undefined,
+      onPasswordReset: async ({ user }) => {
+        await markEmailVerified(db(), user.id);
+      },
+    },
     emailVerification: e.smtp
       ? {
           sendOnSignUp: true,
@@ -133,6 +158,7 @@ function build(oidc: OidcConfig | null) {
         '/sign-up/email': { window: 60, max: 10 },
         '/sign-in/social': { window: 60, max: 10 },
         '/send-verification-email': { window: 60, max: 3 },
+        '/request-password-reset': { window: 60, max: 3 },
       },
     },
     advanced: {

@@ -1,6 +1,7 @@
 export * from './alerts/alerts.ts';
 export * from './audit/list-audit.ts';
 export * from './audit/record-audit.ts';
+export * from './auth/password-account.ts';
 export * from './auth/rate-limit.ts';
 export * from './auth/sign-in-throttle.ts';
 export * from './client.ts';

@@ -92,6 +92,7 @@ export async function startOidcProvider(opts: {
     claims: { email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     scopes: ['openid', 'email', 'profile', 'groups'],
     features: { devInteractions: { enabled: false } },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // First-party IdP: the registered client gets every scope it asks for without a consent page.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {

@@ -20,8 +20,11 @@ export interface SmtpCatcher {
   port: number;
   url: string;
   mails: CaughtMail[];
-  /** Resolves with the first mail to `to` (already caught or still to come), or rejects after `timeoutMs`. */
-  waitFor: (to: string, timeoutMs?: number) => Promise<CaughtMail>;
+  /**
+   * Resolves with the first mail to `to` (with this subject, if given), already caught or still to come, or
+   * rejects after `timeoutMs`.
+   */
+  waitFor: (to: string, subject?: string, timeoutMs?: number) => Promise<CaughtMail>;
   close: () => Promise<void>;
 }
 
@@ -36,7 +39,7 @@ export async function startSmtpCatcher(
   opts: { user?: string; password?: string } = {},
 ): Promise<SmtpCatcher> {
   const mails: CaughtMail[] = [];
-  const waiters: { to: string; resolve: (m: CaughtMail) => void }[] = [];
+  const waiters: { match: (m: CaughtMail) => boolean; resolve: (m: CaughtMail) => void }[] = [];
   const server = new SMTPServer({
     authOptional: !opts.user,
     allowInsecureAuth: true,
@@ -60,7 +63,7 @@ export async function startSmtpCatcher(
         };
         mails.push(mail);
         for (const w of waiters.splice(0))
-          if (mail.to.includes(w.to)) w.resolve(mail);
+          if (w.match(mail)) w.resolve(mail);
           else waiters.push(w);
         cb();
       });
@@ -75,14 +78,16 @@ export async function startSmtpCatcher(
     port,
     url: `smtp://${auth}127.0.0.1:${port}`,
     mails,
-    waitFor(to, timeoutMs = 10_000) {
+    waitFor(to, subject, timeoutMs = 10_000) {
       const want = to.toLowerCase();
-      const found = mails.find((m) => m.to.includes(want));
+      const match = (m: CaughtMail) =>
+        m.to.includes(want) && (subject === undefined || m.subject === subject);
+      const found = mails.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`no mail to ${to} within ${timeoutMs} ms`)), timeoutMs);
         waiters.push({
-          to: want,
+          match,
           resolve: (m) => {
             clearTimeout(t);
             resolve(m);

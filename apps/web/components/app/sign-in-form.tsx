@@ -13,13 +13,16 @@ export function SignInForm({
   next,
   sso,
   initialError,
+  canResetPassword = false,
 }: {
   next: string;
   sso: { name: string } | null;
   initialError: string | null;
+  canResetPassword?: boolean;
 }) {
   const router = useRouter();
-  const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
+  const [mode, setMode] = useState<'sign-in' | 'sign-up' | 'forgot'>('sign-in');
+  const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
 
@@ -46,6 +49,18 @@ export function SignInForm({
     setBusy(true);
     setError(null);
     const email = String(form.get('email'));
+    if (mode === 'forgot') {
+      const r = await authClient.requestPasswordReset({ email, redirectTo: '/reset-password' });
+      setBusy(false);
+      if (r.error)
+        setError(
+          r.error.status === 429
+            ? 'Too many attempts; wait a minute and try again.'
+            : 'Could not send the link.',
+        );
+      else setNotice('If an account with a password has this address, a link to reset it is on its way.');
+      return;
+    }
     const password = String(form.get('password'));
     const r =
       mode === 'sign-in'
@@ -77,11 +92,15 @@ export function SignInForm({
           <Ship className="h-7 w-7 text-primary" aria-hidden />
           Ferry
         </div>
-        <CardTitle>{mode === 'sign-in' ? 'Sign in' : 'Create an account'}</CardTitle>
+        <CardTitle>
+          {mode === 'sign-in' ? 'Sign in' : mode === 'forgot' ? 'Reset your password' : 'Create an account'}
+        </CardTitle>
         <CardDescription>
           {mode === 'sign-in'
             ? 'Kafka replication control plane'
-            : 'The first account of a new install administers it; after that, sign-up needs an invitation.'}
+            : mode === 'forgot'
+              ? 'We mail a link to choose a new password.'
+              : 'The first account of a new install administers it; after that, sign-up needs an invitation.'}
         </CardDescription>
       </CardHeader>
       <CardContent>
@@ -102,31 +121,42 @@ export function SignInForm({
           <Field id="email" label="Email">
             <Input id="email" name="email" type="email" autoComplete="email" required />
           </Field>
-          <Field id="password" label="Password">
-            <Input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
-              minLength={8}
-              required
-            />
-          </Field>
+          {mode === 'forgot' ? null : (
+            <Field id="password" label="Password">
+              <Input
+                id="password"
+                name="password"
+                type="password"
+                autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+                minLength={8}
+                required
+              />
+            </Field>
+          )}
+          {notice ? <p role="status">{notice}</p> : null}
           {error ? (
             <p role="alert" className="text-sm text-destructive">
               {error}
             </p>
           ) : null}
           <Button type="submit" disabled={busy}>
-            {mode === 'sign-in' ? 'Sign in' : 'Create account'}
+            {mode === 'sign-in' ? 'Sign in' : mode === 'forgot' ? 'Mail me a link' : 'Create account'}
           </Button>
           <Button
             type="button"
             variant="link"
-            onClick={() => setMode(mode === 'sign-in' ? 'sign-up' : 'sign-in')}
+            onClick={() => {
+              setNotice(null);
+              setMode(mode === 'sign-in' ? 'sign-up' : 'sign-in');
+            }}
           >
             {mode === 'sign-in' ? 'No account yet? Create one' : 'Have an account? Sign in'}
           </Button>
+          {canResetPassword && mode === 'sign-in' ? (
+            <Button type="button" variant="link" onClick={() => setMode('forgot')}>
+              Forgot your password?
+            </Button>
+          ) : null}
         </form>
       </CardContent>
     </Card>

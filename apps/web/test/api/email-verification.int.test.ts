@@ -2,10 +2,10 @@ import { schema } from '@ferry/db';
 import { type SmtpCatcher, startSmtpCatcher } from '@ferry/testkit/smtp-catcher';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET as authGet } from '@/app/api/auth/[...all]/route.ts';
+import { GET as authGet, POST as authPost } from '@/app/api/auth/[...all]/route.ts';
 import { auth } from '@/lib/auth.ts';
 import { db } from '@/lib/db.ts';
-import { call, logged, type Person, signUpAs } from '../helpers.ts';
+import { call, logged, type Person, signUp, signUpAs } from '../helpers.ts';
 
 /**
  * Email verification with a mailer configured (FERRY_SMTP_URL → a real SMTP server in this process, the
@@ -87,6 +87,64 @@ describe('email verification with a mailer', () => {
     expect((await call('GET', '/api/v1/me', invitee)).json.teams).toEqual([
       expect.objectContaining({ id: teamId, role: 'operator' }),
     ]);
+  });
+
+  it('a mailed reset link sets a new password, signs every session out and verifies the email', async () => {
+    const person = await signUp('resetter');
+    expect((await call('GET', '/api/v1/me', person)).status).toBe(200);
+    // An SSO-only account (no password) must get no link: a password would bypass the provider.
+    const ssoOnly = `sso-only-${Date.now()}@example.test`;
+    await db().insert(schema.users).values({ name: 'SSO only', email: ssoOnly, emailVerified: true });
+    const ask = (email: string) =>
+      authPost(
+        new Request('http://localhost:3000/api/auth/request-password-reset', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            origin: 'http://localhost:3000',
+            'x-forwarded-for': '203.0.113.50',
+          },
+          body: JSON.stringify({ email, redirectTo: '/reset-password' }),
+        }),
+      );
+    expect((await ask(ssoOnly)).status).toBe(200);
+    expect((await ask(person.email)).status).toBe(200);
+    const mail = await smtp.waitFor(person.email, 'Reset your Ferry password');
+    const link = /http:\/\/localhost:3000\/api\/auth\/reset-password\/[^\s]+/.exec(mail.text)?.[0];
+    expect(link).toBeTruthy();
+    // Mails go out in order: the SSO-only request came first and sent nothing.
+    expect(smtp.mails.filter((m) => m.to.includes(ssoOnly))).toEqual([]);
+
+    const back = await authGet(new Request(link!));
+    expect(back.status).toBe(302);
+    const to = new URL(back.headers.get('location')!, 'http://localhost:3000');
+    expect(to.pathname).toBe('/reset-password');
+    const token = to.searchParams.get('token');
+    expect(token).toBeTruthy();
+    const reset = await authPost(
+      new Request('http://localhost:3000/api/auth/reset-password', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+        body: JSON.stringify({ newPassword: 'a-brand-new-password-1', token }),
+      }),
+    );
+    expect(reset.status, await reset.clone().text()).toBe(200);
+    expect((await call('GET', '/api/v1/me', person)).status).toBe(401);
+    expect((await userRow(person.email))?.emailVerified).toBe(true);
+    const signIn = await auth().api.signInEmail({
+      body: { email: person.email, password: 'a-brand-new-password-1' },
+      asResponse: true,
+    });
+    expect(signIn.status).toBe(200);
+    // the link works once
+    const again = await authPost(
+      new Request('http://localhost:3000/api/auth/reset-password', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+        body: JSON.stringify({ newPassword: 'yet-another-password-2', token }),
+      }),
+    );
+    expect(again.status).toBe(400);
   });
 
   it('the relay password is never logged', () => {

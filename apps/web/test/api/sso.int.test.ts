@@ -1,4 +1,5 @@
-import { createApiToken, createTeam, schema } from '@ferry/db';
+import { parseSecretKey } from '@ferry/core/secret-box';
+import { createApiToken, createTeam, getOidcSettings, rotateOidcSecret, schema } from '@ferry/db';
 import { type OidcTestProvider, startOidcProvider } from '@ferry/testkit/oidc-provider';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +89,16 @@ describe('instance SSO settings', () => {
       .where(eq(schema.auditLog.action, 'instance.sso.update'));
     expect(audit.length).toBeGreaterThan(0);
     expect(JSON.stringify(audit)).not.toContain(idp.clientSecret);
+  });
+
+  it('ferry secrets rotate re-seals the client secret with the current key', async () => {
+    const next = parseSecretKey('k-next', Buffer.alloc(32, 7).toString('base64'));
+    expect(await rotateOidcSecret(db(), [next, ...env().keyring])).toBe('rotated');
+    expect(await rotateOidcSecret(db(), [next, ...env().keyring])).toBe('current');
+    expect((await getOidcSettings(db(), [next]))?.clientSecret).toBe(idp.clientSecret);
+    // back to the key the rest of this file uses
+    expect(await rotateOidcSecret(db(), [...env().keyring, next])).toBe('rotated');
+    expect((await getOidcSettings(db(), env().keyring))?.clientSecret).toBe(idp.clientSecret);
   });
 
   it('a save without the secret keeps it only for the same issuer and client id', async () => {

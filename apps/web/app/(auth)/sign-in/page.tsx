@@ -1,4 +1,5 @@
 import { SignInForm } from '@/components/app/sign-in-form.tsx';
+import { mailerConfigured } from '@/lib/mailer.ts';
 import { safeNext } from '@/lib/safe-next.ts';
 import { ssoErrorMessage } from '@/lib/sso/errors.ts';
 import { currentOidcConfig } from '@/lib/sso/oidc-config.ts';
@@ -18,6 +19,7 @@ export default async function SignInPage({
         next={safeNext(next, '/overview')}
         sso={oidc ? { name: oidc.name } : null}
         initialError={error ? ssoErrorMessage(error) : null}
+        canResetPassword={mailerConfigured()}
       />
     </main>
   );
