@@ -27,7 +27,7 @@ const TONE = {
 const n = (x: number) => x.toLocaleString('en');
 
 /**
- * "Verify" on the flow page: asks a worker to compare the flow's source and target record by record and shows
+ * "Verify" on the flow page: asks a worker to compare the flow's source and target (verifyFlowRange) and shows
  * the latest run's result in words, polling while it is queued or running.
  */
 export function FlowVerification({
@@ -78,8 +78,9 @@ export function FlowVerification({
           <div>
             <CardTitle>Verification</CardTitle>
             <CardDescription>
-              Compares the last replicated records of every partition with the target, record by record: key,
-              value, headers, timestamp and order.
+              Compares the last replicated records of every partition with the target (as{' '}
+              <code>ferry verify --last N</code> does): count and digest of key, value, headers, timestamp and
+              order, and the first differing record where they differ.
             </CardDescription>
           </div>
           {canVerify ? (

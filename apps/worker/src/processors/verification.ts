@@ -1,20 +1,21 @@
 import { VERIFICATION_QUEUE } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
 import { type Db, finishVerification, schema, startVerification } from '@ferry/db';
-import { type VerificationReport, type VerifyFlowOptions, verifyFlow } from '@ferry/engine';
+import { type VerificationReport, type VerifyRangeOptions, verifyFlowRange } from '@ferry/engine';
 import { and, eq, inArray } from 'drizzle-orm';
 import type pino from 'pino';
 import { toEngineFlow } from '../engine-runner.ts';
 import { loadFlow, type ResolvedFlow } from '../flows/load-flow.ts';
 import { describeError } from '../status/flow-status.ts';
 import type { Processor } from './processor.ts';
+import { storedRangeReport } from './range-report.ts';
 
 export interface VerificationDeps {
   db: Db;
   keyring: SecretKey[];
   log?: pino.Logger;
-  /** The engine's verifyFlow (tests may slow it down or count calls). */
-  verify?: typeof verifyFlow;
+  /** The engine's verifyFlowRange, the function `ferry verify` runs (tests may slow it down or count calls). */
+  verify?: typeof verifyFlowRange;
 }
 
 /** A job naming a run, flow or team that do not belong together (deleted since, or another team's): never run. */
@@ -44,13 +45,14 @@ export function verificationErrorWords(e: unknown, flow?: Pick<ResolvedFlow, 'so
 }
 
 /**
- * The verification queue: compares a flow's source and target record by record (the engine's verifyFlow) and
+ * The verification queue: compares a flow's source and target over the last N records of every partition with
+ * the engine's verifyFlowRange — the function `ferry verify` runs — and
  * stores the report in flow_verifications. The payload carries ids only; the run is loaded by id, flow *and*
  * team, so a job can never verify another team's flow. Cluster problems end the run in state `error` with
  * the reason in words; differences end it in `failed`.
  */
 export function verificationProcessor(deps: VerificationDeps): Processor<typeof VERIFICATION_QUEUE> {
-  const verify = deps.verify ?? verifyFlow;
+  const verify = deps.verify ?? verifyFlowRange;
   return {
     queue: VERIFICATION_QUEUE,
     concurrency: 1,
@@ -81,12 +83,16 @@ export function verificationProcessor(deps: VerificationDeps): Processor<typeof 
           .select({ partitions: flowTopology.partitions })
           .from(flowTopology)
           .where(eq(flowTopology.flowId, data.flowId));
-        const opts: VerifyFlowOptions = {
-          recordsPerPartition: row.recordsPerPartition,
+        // the last N records before each partition's position, as `ferry verify --last N` compares them
+        const opts: VerifyRangeOptions = {
+          last: row.recordsPerPartition,
           ...(topology ? { topics: topology.partitions } : {}),
         };
-        log?.info({ recordsPerPartition: opts.recordsPerPartition }, 'verifying');
-        const report: VerificationReport = await verify(toEngineFlow(flow), opts);
+        log?.info({ last: opts.last }, 'verifying');
+        const report: VerificationReport = storedRangeReport(
+          await verify(toEngineFlow(flow), opts),
+          row.recordsPerPartition,
+        );
         const state = report.ok ? 'passed' : 'failed';
         await finishVerification(deps.db, data.verificationId, { state, report });
         log?.info({ state, ...report.totals, ms: report.durationMs }, 'verification finished');

@@ -1,10 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schema } from '@ferry/db';
-import { positionsGroup, type RangeVerificationReport, verifyFlowRange } from '@ferry/engine';
-import { waitFor } from '@ferry/testkit';
+import {
+  createFlowRunner,
+  parseMm2Config,
+  positionsGroup,
+  type RangeVerificationReport,
+  verifyFlowRange,
+} from '@ferry/engine';
+import { defaultStackOptions, stackDown, stackUp, waitFor } from '@ferry/testkit';
 import {
   addPartitions,
   byPartition,
@@ -12,11 +19,13 @@ import {
   createTopic,
   kafka,
   makeRecords,
+  produce,
   type Rec,
   readTopic,
 } from '@ferry/testkit/records';
-import { uniqueName } from '@ferry/testkit/vitest';
-import { eq } from 'drizzle-orm';
+import { testCluster, uniqueName } from '@ferry/testkit/vitest';
+import { and, eq, gte } from 'drizzle-orm';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { toEngineFlow } from '../../src/engine-runner.ts';
 import { loadFlow } from '../../src/flows/load-flow.ts';
@@ -184,6 +193,26 @@ async function recovery(topic: string, at: Map<number, number>, from: number): P
   }
 }
 
+/** The flow's committed position per partition (0 when none). */
+async function committedPositions(flowId: string, topic: string): Promise<Map<number, number>> {
+  const tgt = kafka('west').admin();
+  await tgt.connect();
+  try {
+    const [t] = await tgt.fetchOffsets({
+      groupId: positionsGroup('east', 'west', flowId),
+      topics: [`east.${topic}`],
+    });
+    return new Map(
+      Array.from({ length: PARTITIONS }, (_, p) => {
+        const o = Number(t?.partitions.find((x) => x.partition === p)?.offset ?? -1);
+        return [p, o < 0 ? 0 : o] as const;
+      }),
+    );
+  } finally {
+    await tgt.disconnect();
+  }
+}
+
 /** Until the flow's committed positions reach the source end of every partition. */
 async function caughtUp(flowId: string, topic: string): Promise<void> {
   const src = kafka('east').admin();
@@ -215,6 +244,7 @@ async function verifyRow(
   topic: string,
   records: number,
   recoverMs: number | null,
+  gaps: { expected: ExpectedGap[]; since: Date } = { expected: [], since: new Date() },
 ): Promise<RangeVerificationReport> {
   await caughtUp(flowId, topic);
   const flow = toEngineFlow(await loadFlow(m.db, flowId, []));
@@ -227,12 +257,37 @@ async function verifyRow(
     records,
     lost: mine.reduce((n, p) => n + Math.max(0, p.sourceRecords - p.targetRecords), 0),
     doubled: mine.reduce((n, p) => n + Math.max(0, p.targetRecords - p.sourceRecords), 0),
-    gapsReported: 0, // gap detection is the data-path engineers' (issue #12 item 3): none reported yet
-    gapsExpected: 0,
+    // reported with exactly the expected range (a gap reported with another range counts as not reported)
+    gapsReported: await gapsReportedAsExpected(flowId, gaps.expected, gaps.since),
+    gapsExpected: gaps.expected.length,
     recoverMs,
     verifyMs: Date.now() - t0,
   });
   return report;
+}
+
+/** A range of source offsets the scenario deleted before the flow replicated it. */
+interface ExpectedGap {
+  partition: number;
+  from: number;
+  to: number;
+}
+
+async function gapsReportedAsExpected(flowId: string, expected: ExpectedGap[], since: Date): Promise<number> {
+  if (expected.length === 0) return 0;
+  const stored = await m.db
+    .select()
+    .from(schema.flowGaps)
+    .where(and(eq(schema.flowGaps.flowId, flowId), gte(schema.flowGaps.detectedAt, since)));
+  return expected.filter((g) =>
+    stored.some(
+      (r) =>
+        r.partition === g.partition &&
+        r.fromOffset === BigInt(g.from) &&
+        r.toOffset === BigInt(g.to) &&
+        r.records === BigInt(g.to - g.from),
+    ),
+  ).length;
 }
 
 const liveWorkers = () =>
@@ -242,7 +297,14 @@ const liveWorkers = () =>
 
 async function scenario(
   name: string,
-  fault: (ctx: { flowId: string; topic: string; rep: number }) => Promise<void>,
+  /** May return source ranges it deleted before they were replicated: expected gaps, not on the target. */
+  fault: (ctx: {
+    flowId: string;
+    topic: string;
+    rep: number;
+    /** The repetition's load; a fault that writes records of its own waits for it (their order is then known). */
+    load: Promise<void>;
+  }) => Promise<{ gaps?: ExpectedGap[]; produced?: Rec[] } | undefined | void>,
   opts: {
     tasksMax?: number;
     /** Load of a repetition (of the first one only, with firstOnly). */
@@ -262,6 +324,7 @@ async function scenario(
     what: 'tasks running',
   });
   const sent: Rec[] = [];
+  const deleted: ExpectedGap[] = [];
   try {
     for (let rep = 1; rep <= REPEAT; rep++) {
       const first = rep === 1 || !opts.firstOnly;
@@ -279,19 +342,32 @@ async function scenario(
         what: 'records arriving',
       });
       let at = Date.now();
+      const since = new Date(at - 1000);
       let endsAtFault = await endsOf('west', `east.${topic}`);
-      await fault({ flowId, topic, rep });
+      const injected = (await fault({ flowId, topic, rep, load })) ?? {};
+      const expected = injected.gaps ?? [];
+      deleted.push(...expected);
       if (opts.recoverFromEnd) {
         at = Date.now();
         endsAtFault = await endsOf('west', `east.${topic}`);
       }
       const recoverMs = await recovery(topic, endsAtFault, at);
       await load;
-      const report = await verifyRow(name, rep, flowId, topic, sent.length, recoverMs);
+      sent.push(...(injected.produced ?? [])); // written after the load
+      const report = await verifyRow(name, rep, flowId, topic, sent.length, recoverMs, { expected, since });
+      expect(rows.at(-1)!.gapsReported, 'gaps reported with the deleted ranges').toBe(expected.length);
       expect(report.ok, JSON.stringify(report.partitions.filter((p) => !p.ok))).toBe(true);
     }
-    const got = await readTopic('west', `east.${topic}`, counts(byPartition(sent)), 120_000, 2000);
-    expectSameRecords(sent, got);
+    // source offsets of a partition are its records in the order they were sent (one idempotent producer)
+    const kept: Rec[] = [];
+    const nextOffset = new Map<number, number>();
+    for (const r of sent) {
+      const o = nextOffset.get(r.partition) ?? 0;
+      nextOffset.set(r.partition, o + 1);
+      if (!deleted.some((g) => g.partition === r.partition && o >= g.from && o < g.to)) kept.push(r);
+    }
+    const got = await readTopic('west', `east.${topic}`, counts(byPartition(kept)), 120_000, 2000);
+    expectSameRecords(kept, got);
   } finally {
     await disable(flowId);
   }
@@ -323,6 +399,129 @@ describe('fault suite', () => {
       await startRedis();
     });
   });
+
+  it('retention deleting unreplicated records while the flow is disabled (gap reported with the right range)', async () => {
+    await scenario('retention-gap', async ({ flowId, topic, rep, load }) => {
+      await disable(flowId);
+      await waitFor(
+        async () => {
+          const [f] = await m.db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
+          return f?.status === 'disabled' && !(await tasksRunning(m.db, flowId, 1));
+        },
+        { timeoutMs: 60_000, what: 'the workers to stop the disabled flow' },
+      );
+      const positions = await committedPositions(flowId, topic);
+      // the rest of the load and 10 more records per partition are not replicated yet; the first 5 past each
+      // position are deleted as retention would delete them (DeleteRecords moves the log start the same way)
+      await load;
+      const produced = makeRecords(10 * PARTITIONS, PARTITIONS, `retention-gap-extra${rep}`);
+      await produce('east', topic, produced);
+      const expected = [...positions].map(([partition, pos]) => ({ partition, from: pos, to: pos + 5 }));
+      const a = kafka('east').admin();
+      await a.connect();
+      try {
+        await a.fetchTopicMetadata({ topics: [topic] });
+        await a.deleteTopicRecords({
+          topic,
+          partitions: expected.map((g) => ({ partition: g.partition, offset: String(g.to) })),
+        });
+      } finally {
+        await a.disconnect();
+      }
+      await m.db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
+      return { gaps: expected, produced };
+    });
+  });
+
+  it('positions expiry: a target of its own whose offsets.retention.minutes is 1', async () => {
+    // the suite's own single broker (never the shared stack's): the positions group's offsets expire a
+    // minute after the flow stopped committing; the flow must resume from the durable copy, doubling nothing
+    const o = defaultStackOptions({
+      stateDir: mkdtempSync(join(tmpdir(), 'ferry-faults-expiry-')),
+      portBase: Number(process.env.FERRY_FAULT_EXPIRY_PORT_BASE ?? 39700),
+      heap: '512m',
+    });
+    const [target] = await stackUp(o, [
+      {
+        name: 'expiry',
+        kafkaVersion: '4.3.1',
+        security: 'PLAINTEXT',
+        brokerOverrides: { 'offsets.retention.minutes': 1, 'offsets.retention.check.interval.ms': 2000 },
+      },
+    ]);
+    const tgt = new Kafka({
+      clientId: 'faults-expiry',
+      brokers: [target!.bootstrap],
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = tgt.admin();
+    await admin.connect();
+    const topic = uniqueName('fault-expiry');
+    await createTopic('east', topic, PARTITIONS);
+    const props = new Map([
+      ['clusters', 'east,expiry'],
+      ['east.bootstrap.servers', testCluster('east').bootstrap],
+      ['expiry.bootstrap.servers', target!.bootstrap],
+      ['east->expiry.enabled', 'true'],
+      ['topics', topic],
+      ['tasks.max', '2'],
+      ['commit.interval.ms', '100'],
+    ]);
+    const flow = { ...parseMm2Config(props).flows[0]!, instance: uniqueName('expiry') };
+    const group = positionsGroup('east', 'expiry', flow.instance);
+    const positions = async () => {
+      const [t] = await admin.fetchOffsets({ groupId: group, topics: [`east.${topic}`] }).catch(() => []);
+      return new Map((t?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    };
+    const sent: Rec[] = [];
+    try {
+      for (let rep = 0; rep <= REPEAT; rep++) {
+        const records = makeRecords(1200, PARTITIONS, `expiry${rep}`);
+        sent.push(...records);
+        await produceOverTime(topic, records, 4, 100);
+        const t0 = Date.now();
+        const runner = createFlowRunner(flow);
+        await runner.start();
+        const ends = await endsOf('east', topic);
+        await waitFor(
+          async () => {
+            const pos = await positions();
+            return [...ends].every(([p, end]) => (pos.get(p) ?? -1) >= end);
+          },
+          { timeoutMs: 180_000, intervalMs: 250, what: 'positions at the source end' },
+        );
+        const recoverMs = Date.now() - t0;
+        const report = await verifyFlowRange(flow, { topics: { [topic]: PARTITIONS } });
+        await runner.stop();
+        if (rep > 0) {
+          const mine = report.partitions.filter((p) => p.topic === topic);
+          rows.push({
+            scenario: 'positions-expiry',
+            repetition: rep,
+            records: sent.length,
+            lost: mine.reduce((n, p) => n + Math.max(0, p.sourceRecords - p.targetRecords), 0),
+            doubled: mine.reduce((n, p) => n + Math.max(0, p.targetRecords - p.sourceRecords), 0),
+            gapsReported: 0,
+            gapsExpected: 0,
+            recoverMs,
+            verifyMs: 0,
+          });
+        }
+        expect(report.ok, JSON.stringify(report.partitions.filter((p) => !p.ok))).toBe(true);
+        if (rep === REPEAT) break;
+        // stopped: wait until the broker has expired every committed position of the group
+        await waitFor(async () => [...(await positions()).values()].every((x) => x < 0), {
+          timeoutMs: 240_000,
+          intervalMs: 2000,
+          what: `the positions of ${group} to expire on the target`,
+        });
+      }
+      expect(sent.length).toBe(1200 * (REPEAT + 1));
+    } finally {
+      await admin.disconnect();
+      await stackDown(o, ['expiry'], true);
+    }
+  }, 1_800_000);
 
   it('reconfiguration storm: tasksMax up and down, filter edits, disable/enable, new partitions, workers killed', async () => {
     const changes = Number(process.env.FERRY_FAULT_STORM_CHANGES ?? 20);

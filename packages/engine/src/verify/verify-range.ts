@@ -149,6 +149,8 @@ interface Job {
   tp: RemotePartition;
   sourceFrom: bigint;
   sourceTo: bigint;
+  /** The range ends at a position that did not move while the target ends were read: compare to the end. */
+  tail: boolean;
   targetFrom?: bigint;
   targetTo?: bigint;
   source?: SideDigest;
@@ -232,6 +234,14 @@ export async function verifyFlowRange(
     const targetEnds = new Map<string, Offsets>();
     for (const t of new Set(present.map((tp) => tp.remoteTopic)))
       targetEnds.set(t, await offsetsOf(targetAdmin, t, flow.target.alias, 'TARGET_UNAVAILABLE'));
+    // 2b. positions again: a partition whose position did not move while the target ends were read has
+    // nothing in flight below those (read_committed) ends, so target records past its last replicated one are
+    // extra (a duplicate written at the tail, a foreign producer) and are compared too
+    const settled = await loadPositions(
+      targetAdmin,
+      positionsGroup(flow.source.alias, flow.target.alias, flow.instance),
+      present,
+    );
     const sourceOffsets = new Map<string, Offsets>();
     for (const t of counts.keys())
       sourceOffsets.set(t, await offsetsOf(sourceAdmin, t, flow.source.alias, 'SOURCE_UNAVAILABLE'));
@@ -271,7 +281,12 @@ export async function verifyFlowRange(
       if (opts.from !== undefined && opts.from > from) from = opts.from;
       if (opts.last !== undefined && position - BigInt(opts.last) > from) from = position - BigInt(opts.last);
       const to = position < src.high ? position : src.high;
-      const job: Job = { tp, sourceFrom: from, sourceTo: to };
+      const job: Job = {
+        tp,
+        sourceFrom: from,
+        sourceTo: to,
+        tail: to === position && settled.get(key(tp)) === position,
+      };
       if (src.low > 0n && opts.from === undefined && opts.last === undefined)
         job.note = `the source holds offsets from ${src.low} (earlier ones were deleted by retention or compaction): compared from there`;
       jobs.push(job);
@@ -337,6 +352,7 @@ export async function verifyFlowRange(
       }
       // Records past the last sync but before the target end are checked for extras up to the end read.
       if (tEnd && j.targetTo > tEnd.high) j.targetTo = tEnd.high;
+      if (tEnd && j.tail && tEnd.high > j.targetTo) j.targetTo = tEnd.high;
       j.source = new SideDigest(every);
       j.target = new SideDigest(every);
     }

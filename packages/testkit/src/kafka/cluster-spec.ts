@@ -6,6 +6,8 @@ export interface ClusterSpec {
   name: string;
   kafkaVersion: string;
   security: StackSecurity;
+  /** Broker settings over the defaults (a test's own broker, e.g. offsets.retention.minutes=1). */
+  brokerOverrides?: Record<string, string | number | boolean>;
 }
 
 /** Users every SASL cluster of the stack knows (SCRAM-SHA-512). `ferry` is a super user, `alice` is not. */
@@ -133,6 +135,7 @@ export function brokerProperties({ spec, ports, logDir, tls }: BrokerConfigInput
     p['listener.name.client.ssl.client.auth'] = 'none';
     p['ssl.endpoint.identification.algorithm'] = 'https';
   }
+  Object.assign(p, spec.brokerOverrides ?? {});
   return `${Object.entries(p)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;

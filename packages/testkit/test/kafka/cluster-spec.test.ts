@@ -71,6 +71,22 @@ describe('brokerProperties', () => {
     });
   });
 
+  it("a test's own broker settings override the defaults", () => {
+    const p = props(
+      brokerProperties({
+        spec: {
+          name: 'expiry',
+          security: 'PLAINTEXT',
+          kafkaVersion: '4.3.1',
+          brokerOverrides: { 'offsets.retention.minutes': 1, 'num.io.threads': 2 },
+        },
+        ports,
+        logDir: '/d',
+      }),
+    );
+    expect(p).toMatchObject({ 'offsets.retention.minutes': '1', 'num.io.threads': '2', 'log.dirs': '/d' });
+  });
+
   it('omits 4.x-only settings on 3.9', () => {
     const p = props(
       brokerProperties({
