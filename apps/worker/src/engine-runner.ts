@@ -1,5 +1,6 @@
 import type { TaskJobData } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
+import type { CheckpointMetrics, PartitionMetrics } from '@ferry/db';
 import { type Db, schema } from '@ferry/db';
 import {
   createFlowRunner,
@@ -16,7 +17,6 @@ import { eq, sql } from 'drizzle-orm';
 import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
 import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
-import type { CheckpointMetrics, PartitionMetrics } from './metrics/partition-metrics.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
 import { describeError } from './status/flow-status.ts';
 import type { StatusWriter } from './status/status-writer.ts';
