@@ -15,10 +15,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminUrl, createDb, type Db, databaseUrl, migrateDatabase, schema, withDatabase } from '@ferry/db';
-import { RETENTION_MS } from '../../apps/worker/src/metrics/flow-sample.ts';
-import { MetricsWriter, rollUpAndExpire } from '../../apps/worker/src/metrics/metrics-writer.ts';
-import type { PartitionMetrics } from '../../apps/worker/src/metrics/partition-metrics.ts';
+import {
+  adminUrl,
+  createDb,
+  type Db,
+  databaseUrl,
+  MetricsWriter,
+  migrateDatabase,
+  type PartitionMetrics,
+  RETENTION_MS,
+  rollUpAndExpire,
+  schema,
+  withDatabase,
+} from '@ferry/db';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = (name: string, fallback: string) => process.env[`BENCH_METRICS_${name}`] ?? fallback;

@@ -104,12 +104,40 @@ export async function runControlJob<Q extends QueueName>(
     removeOnComplete: { age: 3600 },
     removeOnFail: { age: 3600 },
   });
+  let answer: JobAnswer;
   try {
-    return await job.waitUntilFinished(events, timeoutMs);
+    answer = await waitForJob(job, events, timeoutMs);
   } catch (e) {
-    const msg = (e as Error).message;
-    if (/timed out|timeout/i.test(msg))
-      throw new ControlJobError('TIMEOUT', `no worker answered within ${Math.round(timeoutMs / 1000)} s`);
-    throw new ControlJobError('FAILED', msg);
+    throw new ControlJobError('FAILED', (e as Error).message);
+  }
+  if (!answer.finished)
+    throw new ControlJobError('TIMEOUT', `no worker answered within ${Math.round(timeoutMs / 1000)} s`);
+  return answer.value;
+}
+
+export type JobAnswer = { finished: true; value: unknown } | { finished: false };
+
+/**
+ * A job's answer, or `finished: false` when none came within `timeoutMs` (our own timer: whether it timed out
+ * is known, never read from BullMQ's message). Rejects with the job's failure.
+ */
+export async function waitForJob(
+  job: { waitUntilFinished(events: QueueEvents, ttl?: number): Promise<unknown> },
+  events: QueueEvents,
+  timeoutMs: number,
+): Promise<JobAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<JobAnswer>((resolve) => {
+    timer = setTimeout(() => resolve({ finished: false }), timeoutMs);
+  });
+  // BullMQ's own bound, a little later, only releases its listener.
+  const finished = job
+    .waitUntilFinished(events, timeoutMs + 5000)
+    .then((value): JobAnswer => ({ finished: true, value }));
+  finished.catch(() => {}); // a failure after our timer fired is nobody's to handle
+  try {
+    return await Promise.race([finished, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,7 +1,7 @@
 import { ApiError, CHECKPOINTS_QUEUE } from '@ferry/core';
 import { getFlowRowOrThrow, recordAudit, type TeamContext } from '@ferry/db';
 import type { Queue } from 'bullmq';
-import { controlQueue, liveWorkers, queueEvents } from './control-jobs.ts';
+import { controlQueue, liveWorkers, queueEvents, waitForJob } from './control-jobs.ts';
 
 export const SYNC_QUEUED_NOTICE =
   'No Ferry worker is running: the sync is queued and runs when a worker starts.';
@@ -44,22 +44,21 @@ export async function syncGroupOffsetsNow(
   let answer: GroupSyncAnswer = { state: 'queued', notice: SYNC_QUEUED_NOTICE };
   if (live.length > 0) {
     try {
-      const r = (await job.waitUntilFinished(queueEvents(CHECKPOINTS_QUEUE), waitMs)) as {
-        groups?: number;
-        synced?: number;
-        skipped?: string;
-      };
-      answer = r.skipped
-        ? { state: 'failed', notice: `not synced: the flow is being reconfigured (${r.skipped}); try again` }
-        : { state: 'done', groups: r.groups ?? 0, synced: r.synced ?? 0 };
-    } catch (e) {
-      const msg = (e as Error).message;
-      answer = /timed out|timeout/i.test(msg)
+      const a = await waitForJob(job, queueEvents(CHECKPOINTS_QUEUE), waitMs);
+      const r = (a.finished ? a.value : {}) as { groups?: number; synced?: number; skipped?: string };
+      answer = !a.finished
         ? {
             state: 'queued',
             notice: `no worker answered within ${Math.round(waitMs / 1000)} s; the sync stays queued`,
           }
-        : { state: 'failed', notice: `the worker could not sync: ${msg}` };
+        : r.skipped
+          ? {
+              state: 'failed',
+              notice: `not synced: the flow is being reconfigured (${r.skipped}); try again`,
+            }
+          : { state: 'done', groups: r.groups ?? 0, synced: r.synced ?? 0 };
+    } catch (e) {
+      answer = { state: 'failed', notice: `the worker could not sync: ${(e as Error).message}` };
     }
   }
   await recordAudit(ctx, {

@@ -1,6 +1,7 @@
 import type { TaskJobData } from '@ferry/core';
 import { describeGap } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
+import type { CheckpointMetrics, PartitionMetrics } from '@ferry/db';
 import { type Db, recordGap, schema } from '@ferry/db';
 import {
   createFlowRunner,
@@ -17,7 +18,6 @@ import { eq, sql } from 'drizzle-orm';
 import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
 import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
-import type { CheckpointMetrics, PartitionMetrics } from './metrics/partition-metrics.ts';
 import type { GapMetric } from './metrics/prometheus.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
 import { describeError } from './status/flow-status.ts';

@@ -1,5 +1,5 @@
 import { RECONCILE_QUEUE, type ReconcileJobData, VERIFICATION_QUEUE } from '@ferry/core';
-import { createDb } from '@ferry/db';
+import { createDb, MetricsWriter, rollUpAndExpire } from '@ferry/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -12,7 +12,6 @@ import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
 import { groupOffsetRows, writeGroupOffsets } from './metrics/group-offsets.ts';
 import { probeDisabledFlows } from './metrics/lag-probe.ts';
-import { MetricsWriter, rollUpAndExpire } from './metrics/metrics-writer.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
 import { checkpointsProcessor } from './processors/checkpoints.ts';
 import { configSyncProcessor } from './processors/config-sync.ts';

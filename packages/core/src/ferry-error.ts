@@ -11,15 +11,100 @@ export interface ErrorContext {
 }
 
 /**
+ * Every code a FerryError can carry. Two kinds share the one union:
+ * - what failed (the step: FETCH_FAILED, CHECKPOINT_FAILED, ...), set where the error is raised;
+ * - why it failed (the cause, read from the client's error by `errorCode`: AUTHENTICATION_FAILED,
+ *   BROKER_REFUSED, ...), which is what a sentence for a person branches on (see error-words.ts).
+ */
+export const FERRY_ERROR_CODES = [
+  // the configuration
+  'INVALID_CONFIG',
+  'INVALID_VERIFY_OPTIONS',
+  'SECRETS_UNREADABLE',
+  'OAUTH_TOKEN_FAILED',
+  // why a client call failed (classified from kafkajs, the wire layer and Node's socket errors)
+  'AUTHENTICATION_FAILED',
+  'NOT_AUTHORIZED',
+  'UNSUPPORTED_SASL_MECHANISM',
+  'TLS_UNTRUSTED',
+  'TLS_MISMATCH',
+  'BROKER_REFUSED',
+  'BROKER_TIMEOUT',
+  'BROKER_UNREACHABLE',
+  'CONNECTION_CLOSED',
+  'NETWORK_POLICY_REFUSED',
+  'INVALID_REPLICATION_FACTOR',
+  'SOURCE_UNAVAILABLE',
+  'TARGET_UNAVAILABLE',
+  // the data path
+  'TASK_START_FAILED',
+  'TASK_FENCED',
+  'TASK_SUPERSEDED',
+  'FENCE_FAILED',
+  'FETCH_FAILED',
+  'COMMIT_FAILED',
+  'COMMIT_TIMEOUT',
+  'TRANSACTION_OUTCOME_UNKNOWN',
+  'RECORD_TOO_LARGE',
+  // records and batches
+  'CORRUPT_BATCH',
+  'CONTROL_BATCH',
+  'EMPTY_BATCH',
+  'MALFORMED_RECORD',
+  'UNSUPPORTED_RECORD_VERSION',
+  'STRING_TOO_LONG',
+  'DUPLICATE_RANGE',
+  // discovery and topics
+  'DISCOVERY_FAILED',
+  'CREATE_TOPIC_FAILED',
+  'CREATE_PARTITIONS_FAILED',
+  'DESCRIBE_CONFIGS_FAILED',
+  'SYNC_FAILED',
+  // offsets, checkpoints and groups
+  'POSITIONS_LOAD_FAILED',
+  'OFFSETS_FETCH_FAILED',
+  'OFFSETS_NOT_ASCENDING',
+  'OFFSET_SYNCS_BEHIND',
+  'OFFSET_SYNCS_LOAD_FAILED',
+  'OFFSET_SYNCS_READ_FAILED',
+  'OFFSET_SYNC_MISMATCH',
+  'MM2_OFFSET_SYNC_FAILED',
+  'NO_BASE_OFFSET',
+  'CHECKPOINT_FAILED',
+  'CHECKPOINT_WRITE_FAILED',
+  'GROUPS_LIST_FAILED',
+  'GROUP_OFFSETS_FETCH_FAILED',
+  'GROUP_OFFSET_SYNC_FAILED',
+  'GROUP_ACTIVE',
+  'NOTHING_TO_SYNC',
+  'TRANSLATE_FAILED',
+  'REBUILD_REQUIRED',
+  'HEARTBEAT_FAILED',
+  // verification
+  'SOURCE_READ_FAILED',
+  'TARGET_READ_FAILED',
+  'READ_TIMEOUT',
+  'VERIFY_READ_STALLED',
+] as const;
+
+export type FerryErrorCode = (typeof FERRY_ERROR_CODES)[number];
+
+const CODES: ReadonlySet<string> = new Set(FERRY_ERROR_CODES);
+
+export function isFerryErrorCode(s: unknown): s is FerryErrorCode {
+  return typeof s === 'string' && CODES.has(s);
+}
+
+/**
  * Every error the engine raises or reports: a stable `code` to branch on, a `retriable` flag (retry decisions
  * branch on it, never on message text) and the context it happened in.
  */
 export class FerryError extends Error {
-  readonly code: string;
+  readonly code: FerryErrorCode;
   readonly retriable: boolean;
   readonly context: ErrorContext;
   constructor(
-    code: string,
+    code: FerryErrorCode,
     message: string,
     opts: { retriable?: boolean; context?: ErrorContext; cause?: unknown } = {},
   ) {

@@ -1,6 +1,7 @@
 export * from './alerts.ts';
 export * from './cluster-schema.ts';
 export * from './data-gap.ts';
+export * from './error-words.ts';
 export * from './errors.ts';
 export * from './ferry-error.ts';
 export * from './flow-config.ts';

@@ -87,6 +87,8 @@ export const CLUSTER_KEYS = [
   'security.protocol',
   'sasl.mechanism',
   'sasl.jaas.config',
+  'sasl.oauthbearer.token.endpoint.url',
+  'sasl.login.callback.handler.class',
   'ssl.truststore.type',
   'ssl.truststore.certificates',
   'ssl.truststore.location',
@@ -119,7 +121,6 @@ export const NOT_YET_SUPPORTED = [
   'config.property.filter.class',
   'dedicated.mode.enable.internal.rest',
   'replication.policy.internal.topic.separator.enabled',
-  'sasl.login.callback.handler.class',
 ];
 
 /** Keys read in place of a Ferry key when that key is unset (the MM2 way of saying the same thing). */

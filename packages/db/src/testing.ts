@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from './client.ts';
 import { adminUrl, databaseUrl, withDatabase } from './env.ts';
 import { migrateDatabase } from './migrate.ts';
+import * as schema from './schema/index.ts';
 
 /**
  * One migrated template database per test run, cloned into one database per Vitest worker
@@ -53,4 +55,31 @@ export async function cloneTemplate(runId: string, suffix: string): Promise<stri
 export async function testDb(runId: string, suffix: string): Promise<{ db: Db; url: string }> {
   const url = await cloneTemplate(runId, suffix);
   return { db: createDb(url, 4), url };
+}
+
+/**
+ * A team with two clusters and one flow between them, in a test database: what the control plane would have
+ * stored. Bootstrap servers default to unreachable addresses for tests that never connect.
+ */
+export async function seedFlow(
+  db: Db,
+  flow: Partial<typeof schema.flows.$inferInsert> = {},
+  bootstrap: { source: string; target: string } = { source: '127.0.0.1:1', target: '127.0.0.1:2' },
+): Promise<{ teamId: string; sourceId: string; targetId: string; flowId: string }> {
+  const [team] = await db
+    .insert(schema.teams)
+    .values({ name: 'T', slug: `t-${randomBytes(4).toString('hex')}` })
+    .returning();
+  const [a, b] = await db
+    .insert(schema.clusters)
+    .values([
+      { teamId: team!.id, name: 'east', bootstrapServers: bootstrap.source },
+      { teamId: team!.id, name: 'west', bootstrapServers: bootstrap.target },
+    ])
+    .returning();
+  const [f] = await db
+    .insert(schema.flows)
+    .values({ teamId: team!.id, name: 'f', sourceClusterId: a!.id, targetClusterId: b!.id, ...flow })
+    .returning();
+  return { teamId: team!.id, sourceId: a!.id, targetId: b!.id, flowId: f!.id };
 }

@@ -1,5 +1,6 @@
 export * from './kafka/client-config.ts';
 export * from './kafka/cluster-spec.ts';
+export * from './kafka/dedicated-broker.ts';
 export * from './kafka/jars.ts';
 export { waitFor } from './kafka/process.ts';
 export * from './kafka/stack.ts';

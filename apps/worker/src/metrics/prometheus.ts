@@ -1,5 +1,5 @@
+import type { CheckpointMetrics, PartitionMetrics } from '@ferry/db';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { CheckpointMetrics, PartitionMetrics } from './partition-metrics.ts';
 
 /**
  * Prometheus series named after MirrorMaker 2's JMX metrics as the Prometheus JMX exporter names them

@@ -28,20 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a verification could not run, in words for the run's `error`. */
 export function verificationErrorWords(e: unknown, flow?: Pick<ResolvedFlow, 'source' | 'target'>): string {
-  const err = e as { code?: string; message?: string };
-  const msg = (err?.message ?? String(e)).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-  const source = flow?.source.alias ?? 'source';
-  const target = flow?.target.alias ?? 'target';
-  switch (err?.code) {
-    case 'SOURCE_UNAVAILABLE':
-      return `cannot reach the source cluster ${source}: ${msg}. Check that it is up and its bootstrap servers are right.`;
-    case 'TARGET_UNAVAILABLE':
-      return `cannot reach the target cluster ${target}: ${msg}. Check that it is up and its bootstrap servers are right.`;
-    case 'VERIFY_READ_STALLED':
-      return `${msg}. A cluster stopped answering during the comparison; run the verification again.`;
-    default:
-      return describeError({ code: err?.code, message: msg }, { source, target });
-  }
+  return describeError(e, { source: flow?.source.alias ?? 'source', target: flow?.target.alias ?? 'target' });
 }
 
 /**

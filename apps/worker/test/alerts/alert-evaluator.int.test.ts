@@ -2,11 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseSecretKey, seal } from '@ferry/core/secret-box';
 import { type Db, schema } from '@ferry/db';
-import { testDb } from '@ferry/db/testing';
+import { seedFlow, testDb } from '@ferry/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { evaluateAlerts, sendDueWebhooks, signWebhook } from '../../src/alerts/alert-evaluator.ts';
-import { seedFlow } from '../fixtures/seed.ts';
 
 /** Alerts on real Postgres and deliveries to a real local HTTP receiver (no fetch mock). */
 let db: Db;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type Db, schema } from '@ferry/db';
-import { testDb } from '@ferry/db/testing';
+import { seedFlow, testDb } from '@ferry/db/testing';
 import { waitFor } from '@ferry/testkit';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { discoveryFingerprint } from '../../src/reconcile/plan.ts';
 import { postgresFlowStore, saveTopology } from '../../src/reconcile/postgres-flow-store.ts';
 import { Reconciler } from '../../src/reconcile/reconciler.ts';
-import { seedFlow } from '../fixtures/seed.ts';
 
 /**
  * Real Redis, real Postgres, real worker processes (the TaskWorker with a runner that only heartbeats):

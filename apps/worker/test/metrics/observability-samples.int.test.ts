@@ -1,12 +1,16 @@
-import { type Db, getFlowMetrics, schema } from '@ferry/db';
-import { testDb } from '@ferry/db/testing';
+import {
+  type Db,
+  getFlowMetrics,
+  MetricsWriter,
+  minuteRows,
+  type PartitionMetrics,
+  rollUpAndExpire,
+  schema,
+} from '@ferry/db';
+import { seedFlow, testDb } from '@ferry/db/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { groupOffsetRows, writeGroupOffsets } from '../../src/metrics/group-offsets.ts';
-import { MetricsWriter, rollUpAndExpire } from '../../src/metrics/metrics-writer.ts';
-import { minuteRows } from '../../src/metrics/minute-samples.ts';
-import type { PartitionMetrics } from '../../src/metrics/partition-metrics.ts';
-import { seedFlow } from '../fixtures/seed.ts';
 
 /**
  * Per-partition, per-topic and per-group series written by the MetricsWriter into real Postgres and read

@@ -1,13 +1,12 @@
 import { VERIFICATION_QUEUE } from '@ferry/core';
 import { createVerification, type Db, getVerificationOrThrow, schema } from '@ferry/db';
-import { testDb } from '@ferry/db/testing';
+import { seedFlow, testDb } from '@ferry/db/testing';
 import { uniqueName } from '@ferry/testkit/vitest';
 import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { endStuckVerifications } from '../../src/processors/verification.ts';
-import { seedFlow } from '../fixtures/seed.ts';
 
 /** Real Postgres and Redis: verification runs that can no longer end by themselves end with a reason. */
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

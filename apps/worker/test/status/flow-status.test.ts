@@ -21,6 +21,7 @@ describe('flowState', () => {
 });
 
 describe('describeError', () => {
+  // core's errorSentence (table-tested in packages/core) with the flow's clusters named.
   const ctx = { source: 'east', target: 'west' };
   it.each([
     [
@@ -28,7 +29,7 @@ describe('describeError', () => {
         code: 'INVALID_REPLICATION_FACTOR',
         message: 'Replication factor: 3 larger than available brokers: 1.',
       },
-      /^target cluster west rejected topic creation: Replication factor: 3 larger than available brokers: 1\. Lower/,
+      /^The target cluster west rejected topic creation: Replication factor: 3 larger than available brokers: 1\. Lower/,
     ],
     [
       { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9092' },
@@ -36,7 +37,7 @@ describe('describeError', () => {
     ],
     [
       { code: 'TOPIC_AUTHORIZATION_FAILED', message: 'Not authorized to access topics: [orders]' },
-      /Grant the flow's user READ/,
+      /Grant it READ/,
     ],
     [{ code: 'PRODUCER_FENCED', message: 'x' }, /fenced/],
     [{ message: 'something\n  odd happened' }, /^something odd happened\.$/],

@@ -1,10 +1,9 @@
 import { type Db, schema } from '@ferry/db';
-import { testDb } from '@ferry/db/testing';
+import { seedFlow, testDb } from '@ferry/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkerRegistry, workerIdentity } from '../../src/registry/worker-registry.ts';
 import { StatusWriter } from '../../src/status/status-writer.ts';
-import { seedFlow } from '../fixtures/seed.ts';
 
 let db: Db;
 let flowId = '';

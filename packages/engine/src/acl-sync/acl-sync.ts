@@ -2,7 +2,7 @@ import kafkajs, { type Admin } from 'kafkajs';
 import type { SyncEventListener } from '../checkpoints/events.ts';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { describeSyncError, replicatedTopicPairs } from '../config-sync/replicated-topics.ts';
-import { FerryError } from '../errors.ts';
+import { FerryError, type FerryErrorCode } from '../errors.ts';
 import { aclsToSync, type TopicAcl } from './acl-rules.ts';
 
 const { AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
@@ -57,7 +57,7 @@ export class TopicAclSync {
 
   async syncOnce(): Promise<AclSyncResult> {
     const f = this.flow;
-    const fail = (code: string, message: string, cause: unknown, topic?: string): AclSyncResult => {
+    const fail = (code: FerryErrorCode, message: string, cause: unknown, topic?: string): AclSyncResult => {
       const error = new FerryError(code, message, {
         retriable: true,
         context: { cluster: f.source.alias, ...(topic ? { topic } : {}) },

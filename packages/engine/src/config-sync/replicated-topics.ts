@@ -17,23 +17,5 @@ export async function replicatedTopicPairs(
     .sort((a, b) => a.topic.localeCompare(b.topic));
 }
 
-/** A client error in words, for per-topic reports. */
-export function describeSyncError(
-  e: unknown,
-  action: string,
-  cluster: string,
-  what: string,
-): { code: string; message: string } {
-  const err = e as { type?: string; message?: string };
-  const type = err?.type ?? '';
-  if (/AUTHORIZATION/.test(type) || /authoriz/i.test(err?.message ?? '')) {
-    return {
-      code: 'NOT_AUTHORIZED',
-      message: `Ferry's user on ${cluster} is not allowed to ${action} (${type || err.message}): grant it ${what}`,
-    };
-  }
-  return {
-    code: type || 'SYNC_FAILED',
-    message: `could not ${action} on ${cluster}: ${err?.message ?? String(e)}`,
-  };
-}
+/** A client error in words, for per-topic reports (core's syncErrorWords). */
+export { syncErrorWords as describeSyncError } from '@ferry/core';

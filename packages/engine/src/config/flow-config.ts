@@ -1,14 +1,27 @@
 import type { ReplicationPolicy } from '@ferry/core';
 
 export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
-export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER';
+
+/** OAUTHBEARER's client-credentials grant: where tokens come from and who asks (MM2's OAuthBearerLoginModule). */
+export interface OAuthClientCredentials {
+  tokenEndpointUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
+
+/** SASL of a cluster: a username and password (PLAIN, SCRAM), or a client that gets OAuth tokens. */
+export type SaslConfig =
+  | { mechanism: Exclude<SaslMechanism, 'OAUTHBEARER'>; username: string; password: string }
+  | { mechanism: 'OAUTHBEARER'; oauth: OAuthClientCredentials };
 
 /** How to reach one cluster. */
 export interface ClusterConfig {
   alias: string;
   bootstrapServers: string[];
   securityProtocol: SecurityProtocol;
-  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  sasl?: SaslConfig;
   /** PEM material; `verifyHostname` false when `ssl.endpoint.identification.algorithm` is empty. */
   ssl?: { ca?: string; cert?: string; key?: string; keyPassword?: string; verifyHostname: boolean };
 }

@@ -125,7 +125,13 @@ export function importMm2(text: string): Mm2Import {
       () => resolveSasl(props, a, protocol),
       'set the credentials on the cluster after import',
     );
-    if (sasl) cluster.sasl = sasl;
+    if (sasl?.mechanism === 'OAUTHBEARER')
+      unmapped.push({
+        key: `${a}.sasl.mechanism`,
+        reason:
+          'OAUTHBEARER: stored clusters take a username and password only; ferry run reads the file as it is',
+      });
+    else if (sasl) cluster.sasl = sasl;
     clusters.push(cluster);
   }
 

@@ -22,6 +22,7 @@ import {
 import type {
   ClusterConfig,
   FlowConfig,
+  OAuthClientCredentials,
   SaslMechanism,
   SecurityProtocol,
   StartPosition,
@@ -234,7 +235,7 @@ export function clusterValue(
 }
 
 const PROTOCOLS: SecurityProtocol[] = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
-const MECHANISMS: SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+const MECHANISMS: SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'];
 
 /** How to reach cluster `alias`, TLS material included (read from the files the `ssl.*` keys name). */
 export function resolveCluster(props: Map<string, string>, alias: string): ClusterConfig {
@@ -286,7 +287,49 @@ export function resolveSasl(
       `supported: ${MECHANISMS.join(', ')}`,
     );
   const jaas = cv('sasl.jaas.config');
+  if (mechanism === 'OAUTHBEARER') return { mechanism, oauth: resolveOAuth(cv, jaas) };
   return { mechanism, ...parseJaas(jaas.key, jaas.value, mechanism) };
+}
+
+const LOGIN_HANDLER = 'OAuthBearerLoginCallbackHandler';
+
+/**
+ * OAUTHBEARER by client credentials, as Kafka's login handler reads it: `sasl.oauthbearer.token.endpoint.url`
+ * and `OAuthBearerLoginModule required clientId="…" clientSecret="…" [scope="…"];`. A
+ * `sasl.login.callback.handler.class` other than Kafka's OAuthBearerLoginCallbackHandler (a custom token
+ * source) cannot run here and is refused.
+ */
+function resolveOAuth(
+  cv: (k: string) => { key: string; value: string | undefined },
+  jaas: { key: string; value: string | undefined },
+): OAuthClientCredentials {
+  const url = cv('sasl.oauthbearer.token.endpoint.url');
+  if (!url.value)
+    throw new ConfigError(url.key, url.value, 'required for SASL OAUTHBEARER (the token endpoint)');
+  let parsed: URL;
+  try {
+    parsed = new URL(url.value);
+  } catch {
+    throw new ConfigError(url.key, url.value, 'not a URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new ConfigError(
+      url.key,
+      url.value,
+      'must be an http(s) URL (Ferry does not read tokens from files)',
+    );
+  const handler = cv('sasl.login.callback.handler.class');
+  if (handler.value && !handler.value.endsWith(LOGIN_HANDLER))
+    throw new ConfigError(handler.key, handler.value, `only Kafka's ${LOGIN_HANDLER} is supported`);
+  const { module, options } = jaasOptions(jaas.key, jaas.value, 'OAUTHBEARER');
+  if (!module.endsWith('OAuthBearerLoginModule'))
+    throw new ConfigError(jaas.key, module, 'sasl.mechanism=OAUTHBEARER needs OAuthBearerLoginModule');
+  const clientId = options.get('clientId');
+  const clientSecret = options.get('clientSecret');
+  if (!clientId || !clientSecret)
+    throw new ConfigError(jaas.key, '(hidden)', 'must set clientId and clientSecret');
+  const scope = options.get('scope');
+  return { tokenEndpointUrl: url.value, clientId, clientSecret, ...(scope ? { scope } : {}) };
 }
 
 /** `org.apache.kafka.common.security.{plain.PlainLoginModule|scram.ScramLoginModule} required username="u" password="p";` */
@@ -295,26 +338,30 @@ export function parseJaas(
   value: string | undefined,
   mechanism: SaslMechanism,
 ): { username: string; password: string } {
-  if (!value) throw new ConfigError(key, value, `required for SASL ${mechanism}`);
-  const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b(.*?);?\s*$/s.exec(value);
-  if (!m)
-    throw new ConfigError(
-      key,
-      '(hidden)',
-      'expected "<LoginModule> required username=\\"…\\" password=\\"…\\";"',
-    );
-  const module = m[1]!;
+  const { module, options: opts } = jaasOptions(key, value, mechanism);
   const wanted = mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule';
   if (!module.endsWith(wanted))
     throw new ConfigError(key, module, `sasl.mechanism=${mechanism} needs ${wanted}`);
-  const opts = new Map<string, string>();
-  for (const o of m[3]!.matchAll(/([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;]+))/g))
-    opts.set(o[1]!, (o[2] ?? o[3] ?? '').replace(/\\(.)/g, '$1'));
   const username = opts.get('username');
   const password = opts.get('password');
   if (!username || password === undefined)
     throw new ConfigError(key, '(hidden)', 'must set username and password');
   return { username, password };
+}
+
+/** `<LoginModule> required k="v" …;`: the module's class name and its options. */
+function jaasOptions(
+  key: string,
+  value: string | undefined,
+  mechanism: SaslMechanism,
+): { module: string; options: Map<string, string> } {
+  if (!value) throw new ConfigError(key, value, `required for SASL ${mechanism}`);
+  const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b(.*?);?\s*$/s.exec(value);
+  if (!m) throw new ConfigError(key, '(hidden)', 'expected "<LoginModule> required key=\\"value\\" …;"');
+  const options = new Map<string, string>();
+  for (const o of m[3]!.matchAll(/([\w.]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;]+))/g))
+    options.set(o[1]!, (o[2] ?? o[3] ?? '').replace(/\\(.)/g, '$1'));
+  return { module: m[1]!, options };
 }
 
 function resolveSsl(

@@ -51,11 +51,11 @@ export async function testConnection(cluster: ClusterConfig): Promise<Connection
     try {
       report.topicCount = (await admin.listTopics()).filter((t) => !t.startsWith('__')).length;
     } catch (e) {
-      report.problems.push(`Connected, but listing topics failed. ${explainKafkaError(e)}`);
+      report.problems.push(`Connected, but listing topics failed. ${explainKafkaError(e, cluster.alias)}`);
     }
     report.ok = report.problems.length === 0;
   } catch (e) {
-    report.problems.push(explainKafkaError(e));
+    report.problems.push(explainKafkaError(e, cluster.alias));
   } finally {
     await admin.disconnect().catch(() => {});
   }

@@ -5,6 +5,7 @@ const { Kafka: KafkaClient, logLevel } = kafkajs;
 import type { ClusterConfig } from '../config/flow-config.ts';
 import type { WireClusterConfig } from '../wire/index.ts';
 import { registerCodecs } from './codecs.ts';
+import { oauthTokenSource } from './oauth-token.ts';
 import { policySocketFactory } from './policy-socket.ts';
 
 /** Timeouts and retries of a client; the defaults suit replication, short ones suit interactive checks. */
@@ -35,7 +36,13 @@ export function kafkaFor(cluster: ClusterConfig, clientId: string, tuning: Clien
     // Every connection, to bootstrap servers and to brokers named by metadata, passes the network policy.
     socketFactory: policySocketFactory(),
   };
-  if (cluster.sasl) {
+  if (cluster.sasl?.mechanism === 'OAUTHBEARER') {
+    const source = oauthTokenSource(cluster.sasl.oauth);
+    cfg.sasl = {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: async () => ({ value: await source.token() }),
+    };
+  } else if (cluster.sasl) {
     const { mechanism, username, password } = cluster.sasl;
     cfg.sasl = { mechanism: mechanism.toLowerCase(), username, password } as SASLOptions;
   }
@@ -68,10 +75,17 @@ export function wireConfigFor(
     connectTimeoutMs: tuning.connectionTimeoutMs ?? 5000,
     requestTimeoutMs: tuning.requestTimeoutMs ?? 30000,
   };
-  if (cluster.sasl) {
+  if (cluster.sasl?.mechanism === 'OAUTHBEARER') {
+    const source = oauthTokenSource(cluster.sasl.oauth);
+    cfg.sasl = {
+      mechanism: 'oauthbearer',
+      username: cluster.sasl.oauth.clientId,
+      token: () => source.token(),
+    };
+  } else if (cluster.sasl) {
     const { mechanism, username, password } = cluster.sasl;
     cfg.sasl = {
-      mechanism: mechanism.toLowerCase() as NonNullable<WireClusterConfig['sasl']>['mechanism'],
+      mechanism: mechanism.toLowerCase() as 'plain' | 'scram-sha-256' | 'scram-sha-512',
       username,
       password,
     };

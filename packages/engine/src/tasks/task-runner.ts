@@ -2,7 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { AssignedFetcher, type FetchedChunk, type GapEvent } from '../datapath/assigned-fetch.ts';
 import { BatchWriter, type WriteItem, type WrittenBatch } from '../datapath/batch-writer.ts';
-import { FerryError, toFerryError } from '../errors.ts';
+import { FerryError, type FerryErrorCode, toFerryError } from '../errors.ts';
 import type { EventListener } from '../events.ts';
 import { wireConfigFor } from '../kafka/client.ts';
 import { PartitionMeter } from '../metrics/partition-metrics.ts';
@@ -603,7 +603,7 @@ export class TaskRunner {
     return this.syncs!.forWritten(out);
   }
 
-  private classify(e: unknown, code: string): FerryError {
+  private classify(e: unknown, code: FerryErrorCode): FerryError {
     const err = toFerryError(e, code, {
       cluster: this.flow.target.alias,
       task: this.index,

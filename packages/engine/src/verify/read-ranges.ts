@@ -1,5 +1,5 @@
 import { AssignedFetcher } from '../datapath/assigned-fetch.ts';
-import { FerryError, toFerryError } from '../errors.ts';
+import { FerryError, type FerryErrorCode, toFerryError } from '../errors.ts';
 import { decodeRecords, lastOffsetOf } from '../records/index.ts';
 import type { WireCluster } from '../wire/index.ts';
 
@@ -23,7 +23,7 @@ export interface ReadRangesOptions {
   /** Fails with VERIFY_READ_STALLED when no fetch made progress for this long. Default 60 s. */
   stallTimeoutMs?: number;
   /** Error code and cluster for a failure of the reader. */
-  errorCode: string;
+  errorCode: FerryErrorCode;
   cluster: string;
 }
 

@@ -1,7 +1,7 @@
 import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
-import { FerryError, toFerryError } from '../errors.ts';
+import { FerryError, type FerryErrorCode, toFerryError } from '../errors.ts';
 import { kafkaFor, wireConfigFor } from '../kafka/client.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
@@ -51,7 +51,7 @@ interface Job {
   note?: string;
 }
 
-async function connect(admin: Admin, code: string, cluster: string): Promise<void> {
+async function connect(admin: Admin, code: FerryErrorCode, cluster: string): Promise<void> {
   try {
     await admin.connect();
   } catch (e) {

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
-import { FerryError, toFerryError } from '../errors.ts';
+import { FerryError, type FerryErrorCode, toFerryError } from '../errors.ts';
 import { kafkaFor, wireConfigFor } from '../kafka/client.ts';
 import { HEARTBEATS_TOPIC } from '../mm2-formats/records.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
@@ -95,7 +95,12 @@ function bigMax(a: bigint, b: bigint): bigint {
   return b;
 }
 
-async function offsetsOf(admin: Admin, topic: string, cluster: string, code: string): Promise<Offsets> {
+async function offsetsOf(
+  admin: Admin,
+  topic: string,
+  cluster: string,
+  code: FerryErrorCode,
+): Promise<Offsets> {
   try {
     const res = await admin.fetchTopicOffsets(topic);
     return new Map(res.map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }]));

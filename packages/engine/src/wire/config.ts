@@ -14,10 +14,15 @@ export interface WireTls {
   verifyHostname?: boolean;
 }
 
-export interface WireSasl {
-  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type WireSasl =
+  | { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+  | WireOAuthBearer;
+
+/** OAUTHBEARER (RFC 7628): `token` gives a current bearer token; `username` names the client in messages. */
+export interface WireOAuthBearer {
+  mechanism: 'oauthbearer';
   username: string;
-  password: string;
+  token: () => Promise<string>;
 }
 
 export interface WireClusterConfig {

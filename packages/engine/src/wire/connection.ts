@@ -12,6 +12,7 @@ import type { WireSasl, WireTls } from './config.ts';
 import { ErrorCode, KafkaError } from './errors.ts';
 import { Reader } from './protocol/reader.ts';
 import { Writer } from './protocol/writer.ts';
+import { authenticateOAuthBearer } from './sasl-oauthbearer.ts';
 import { ScramClient } from './scram.ts';
 
 /*
@@ -325,6 +326,7 @@ export class Connection {
         );
       return r.authBytes;
     };
+    if (sasl.mechanism === 'oauthbearer') return authenticateOAuthBearer(sasl, round, this.address);
     if (sasl.mechanism === 'plain') {
       await round(Buffer.from(`\u0000${sasl.username}\u0000${sasl.password}`));
       return;

@@ -85,6 +85,65 @@ describe('parseMm2Config: flows and defaults', () => {
 });
 
 describe('parseMm2Config: security', () => {
+  const oauth = {
+    'east.security.protocol': 'SASL_PLAINTEXT',
+    'east.sasl.mechanism': 'OAUTHBEARER',
+    'east.sasl.oauthbearer.token.endpoint.url': 'https://idp.example/oauth2/token',
+    'east.sasl.login.callback.handler.class':
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+    'east.sasl.jaas.config':
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="ferry" clientSecret="s3" scope="kafka";',
+  };
+
+  it('OAUTHBEARER by client credentials: the token endpoint, clientId, clientSecret and scope; no notice', () => {
+    const { flows, notices } = parse(oauth);
+    expect(notices).toEqual([]);
+    expect(flows[0]!.source.sasl).toEqual({
+      mechanism: 'OAUTHBEARER',
+      oauth: {
+        tokenEndpointUrl: 'https://idp.example/oauth2/token',
+        clientId: 'ferry',
+        clientSecret: 's3',
+        scope: 'kafka',
+      },
+    });
+  });
+
+  it.each([
+    [
+      { 'east.sasl.oauthbearer.token.endpoint.url': '' },
+      /token\.endpoint\.url=.*required for SASL OAUTHBEARER/,
+    ],
+    [{ 'east.sasl.oauthbearer.token.endpoint.url': 'file:///tokens/t.jwt' }, /must be an http\(s\) URL/],
+    [
+      { 'east.sasl.login.callback.handler.class': 'com.acme.MyHandler' },
+      /only Kafka's OAuthBearerLoginCallbackHandler/,
+    ],
+    [
+      {
+        'east.sasl.jaas.config':
+          'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";',
+      },
+      /needs OAuthBearerLoginModule/,
+    ],
+    [
+      {
+        'east.sasl.jaas.config':
+          'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="ferry";',
+      },
+      /must set clientId and clientSecret/,
+    ],
+  ])('OAUTHBEARER refused: %j', (bad, words) => {
+    const extra: Record<string, string> = { ...oauth, ...bad };
+    for (const [k, v] of Object.entries(extra)) if (v === '') delete extra[k];
+    expect(() => parse(extra)).toThrow(words);
+    try {
+      parse(extra);
+    } catch (e) {
+      expect((e as Error).message).not.toContain('s3');
+    }
+  });
+
   it.each([
     ['PLAIN', 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";'],
     [
@@ -103,7 +162,7 @@ describe('parseMm2Config: security', () => {
       'east.ssl.endpoint.identification.algorithm': '',
     }).flows[0]!;
     expect(f.source.sasl?.mechanism).toBe(mechanism);
-    expect(f.source.sasl?.username).toBe('u');
+    expect(f.source.sasl && 'username' in f.source.sasl && f.source.sasl.username).toBe('u');
     expect(f.source.ssl?.verifyHostname).toBe(false);
   });
 

@@ -127,7 +127,7 @@ describe('one set of defaults', () => {
     expect(imp.unmapped).toContainEqual({
       key: 'a.sasl.mechanism',
       reason:
-        'supported: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; set the credentials on the cluster after import',
+        'supported: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER; set the credentials on the cluster after import',
     });
   });
   it('identity cycles of any length are refused by ferry run, as the control plane refuses them', () => {

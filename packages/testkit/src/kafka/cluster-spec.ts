@@ -8,7 +8,24 @@ export interface ClusterSpec {
   security: StackSecurity;
   /** Broker settings over the defaults (a test's own broker, e.g. offsets.retention.minutes=1). */
   brokerOverrides?: Record<string, string | number | boolean>;
+  /** An extra SASL_PLAINTEXT listener `OAUTH` (port client+3) taking OAUTHBEARER tokens checked against a JWKS. */
+  oauthbearer?: OAuthListenerSpec;
 }
+
+/** What the broker's OAUTHBEARER validator (Kafka's OAuthBearerValidatorCallbackHandler) checks tokens with. */
+export interface OAuthListenerSpec {
+  /** The identity provider's JWKS (the token signatures are verified with its keys). */
+  jwksUrl: string;
+  /** URLs the broker JVM may contact (Kafka 4.x: `org.apache.kafka.sasl.oauthbearer.allowed.urls`). */
+  allowedUrls: string[];
+  expectedIssuer?: string;
+  expectedAudience?: string;
+  /** The claim naming the principal (Kafka's default: `sub`). */
+  subClaim?: string;
+}
+
+/** The OAUTHBEARER listener's port: the block's fourth (client, controller, internal, oauth). */
+export const oauthPort = (ports: BrokerPorts): number => ports.client + 3;
 
 /** Users every SASL cluster of the stack knows (SCRAM-SHA-512). `ferry` is a super user, `alice` is not. */
 export const STACK_SCRAM_USERS = [
@@ -85,6 +102,10 @@ export function brokerProperties({ spec, ports, logDir, tls }: BrokerConfigInput
     listeners.push(`INTERNAL://127.0.0.1:${ports.internal}`);
     protoMap.push('INTERNAL:PLAINTEXT');
   }
+  if (spec.oauthbearer) {
+    listeners.push(`OAUTH://127.0.0.1:${oauthPort(ports)}`);
+    protoMap.push('OAUTH:SASL_PLAINTEXT');
+  }
   const p: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
@@ -126,6 +147,7 @@ export function brokerProperties({ spec, ports, logDir, tls }: BrokerConfigInput
       ...STACK_SCRAM_USERS.filter((u) => u.superUser).map((u) => `User:${u.username}`),
     ].join(';');
   }
+  if (spec.oauthbearer) Object.assign(p, oauthListenerProperties(spec.oauthbearer));
   if (spec.security === 'SSL') {
     if (!tls) throw new ClusterSpecError(`cluster ${spec.name} uses TLS but no certificates were generated`);
     p['listener.name.client.ssl.keystore.type'] = 'PEM';
@@ -139,6 +161,30 @@ export function brokerProperties({ spec, ports, logDir, tls }: BrokerConfigInput
   return `${Object.entries(p)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
+}
+
+/** The `OAUTH` listener's settings: OAUTHBEARER, tokens validated by Kafka's JWKS-based handler. Pure. */
+export function oauthListenerProperties(o: OAuthListenerSpec): Record<string, string> {
+  const l = 'listener.name.oauth';
+  return {
+    [`${l}.sasl.enabled.mechanisms`]: 'OAUTHBEARER',
+    [`${l}.oauthbearer.sasl.jaas.config`]:
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+    [`${l}.oauthbearer.sasl.server.callback.handler.class`]:
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+    [`${l}.oauthbearer.sasl.oauthbearer.jwks.endpoint.url`]: o.jwksUrl,
+    ...(o.expectedIssuer ? { [`${l}.oauthbearer.sasl.oauthbearer.expected.issuer`]: o.expectedIssuer } : {}),
+    ...(o.expectedAudience
+      ? { [`${l}.oauthbearer.sasl.oauthbearer.expected.audience`]: o.expectedAudience }
+      : {}),
+    ...(o.subClaim ? { [`${l}.oauthbearer.sasl.oauthbearer.sub.claim.name`]: o.subClaim } : {}),
+  };
+}
+
+/** System properties the broker JVM needs for a spec (Kafka 4.x refuses OAuth URLs not listed). Pure. */
+export function brokerJvmProperties(spec: Pick<ClusterSpec, 'oauthbearer'>): string[] {
+  if (!spec.oauthbearer) return [];
+  return [`-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${spec.oauthbearer.allowedUrls.join(',')}`];
 }
 
 /** Extra arguments for `StorageTool format` (SCRAM users are created at format time in KRaft). */

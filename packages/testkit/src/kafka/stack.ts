@@ -6,11 +6,13 @@ import { join, resolve } from 'node:path';
 import { Kafka } from 'kafkajs';
 import { kafkajsConfig } from './client-config.ts';
 import {
+  brokerJvmProperties,
   brokerProperties,
   type ClusterSpec,
   formatExtraArgs,
   loggingConfig,
   newClusterId,
+  oauthPort,
   STACK_SCRAM_USERS,
 } from './cluster-spec.ts';
 import { ensureKafkaJars } from './jars.ts';
@@ -112,6 +114,7 @@ async function assertPortsFree(c: ClusterState): Promise<void> {
     [c.ports.controller, 'controller'],
   ];
   if (c.security !== 'PLAINTEXT') ports.push([c.ports.internal, 'internal']);
+  if (c.oauthbearer) ports.push([oauthPort(c.ports), 'oauth']);
   for (const [port, what] of ports) {
     if (!(await portFree(port))) {
       throw new PortTakenError(
@@ -138,6 +141,7 @@ async function startBroker(o: StackOptions, c: ClusterState, lib: string): Promi
       marker,
       log.jvmFlag(join(c.dir, log.file)),
       `-Dkafka.logs.dir=${c.dir}`,
+      ...brokerJvmProperties(c),
       '-cp',
       `${lib}/*`,
       'kafka.Kafka',
@@ -227,6 +231,9 @@ function prepareCluster(o: StackOptions, spec: ClusterSpec, state: StackState, l
     pid: null,
     startedAt: null,
     ...(tls ? { caPem: tls.caCert } : {}),
+    ...(spec.oauthbearer
+      ? { oauthbearer: { ...spec.oauthbearer, bootstrap: `127.0.0.1:${oauthPort(ports)}` } }
+      : {}),
     ...(spec.security === 'SASL_PLAINTEXT'
       ? { sasl: { mechanism: 'scram-sha-512' as const, username: su.username, password: su.password } }
       : {}),

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { BrokerPorts, StackSecurity } from './cluster-spec.ts';
+import type { BrokerPorts, OAuthListenerSpec, StackSecurity } from './cluster-spec.ts';
 
 export interface ClusterState {
   name: string;
@@ -17,6 +17,8 @@ export interface ClusterState {
   /** PEM of the CA that signed a TLS cluster's certificate. */
   caPem?: string;
   sasl?: { mechanism: 'scram-sha-512'; username: string; password: string };
+  /** The extra OAUTHBEARER listener, when the spec asked for one: its bootstrap and how it validates. */
+  oauthbearer?: OAuthListenerSpec & { bootstrap: string };
 }
 
 export interface StackState {

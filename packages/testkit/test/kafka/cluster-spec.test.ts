@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  brokerJvmProperties,
   brokerProperties,
   formatExtraArgs,
   newClusterId,
@@ -123,6 +124,35 @@ describe('brokerProperties', () => {
     expect(p['listener.name.client.ssl.keystore.type']).toBe('PEM');
     expect(p['listener.name.client.ssl.truststore.location']).toBe('/ca.pem');
     expect(() => brokerProperties({ spec, ports, logDir: '/d' })).toThrow(/no certificates/);
+  });
+
+  it('adds an OAUTH listener (SASL_PLAINTEXT, OAUTHBEARER validated by the JWKS) and the JVM allow-list', () => {
+    const oauthbearer = {
+      jwksUrl: 'http://127.0.0.1:1/jwks',
+      allowedUrls: ['http://127.0.0.1:1/jwks', 'http://127.0.0.1:1/token'],
+      expectedIssuer: 'http://127.0.0.1:1',
+      expectedAudience: 'urn:k',
+    };
+    const spec = { name: 'o', security: 'PLAINTEXT' as const, kafkaVersion: '4.3.1', oauthbearer };
+    const p = props(brokerProperties({ spec, ports, logDir: '/d' }));
+    expect(p.listeners).toBe('CLIENT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093,OAUTH://127.0.0.1:19095');
+    expect(p['advertised.listeners']).toBe('CLIENT://127.0.0.1:19092,OAUTH://127.0.0.1:19095');
+    expect(p['listener.security.protocol.map']).toBe(
+      'CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT,OAUTH:SASL_PLAINTEXT',
+    );
+    expect(p).toMatchObject({
+      'inter.broker.listener.name': 'CLIENT',
+      'listener.name.oauth.sasl.enabled.mechanisms': 'OAUTHBEARER',
+      'listener.name.oauth.oauthbearer.sasl.server.callback.handler.class':
+        'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler',
+      'listener.name.oauth.oauthbearer.sasl.oauthbearer.jwks.endpoint.url': 'http://127.0.0.1:1/jwks',
+      'listener.name.oauth.oauthbearer.sasl.oauthbearer.expected.issuer': 'http://127.0.0.1:1',
+      'listener.name.oauth.oauthbearer.sasl.oauthbearer.expected.audience': 'urn:k',
+    });
+    expect(brokerJvmProperties(spec)).toEqual([
+      '-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=http://127.0.0.1:1/jwks,http://127.0.0.1:1/token',
+    ]);
+    expect(brokerJvmProperties({})).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { RETENTION } from '@ferry/core';
-import { type Db, schema } from '@ferry/db';
 import { sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import * as schema from '../schema/index.ts';
 import { flowSample, RETENTION_MS } from './flow-sample.ts';
 import { type CheckpointWindow, GroupSamples } from './group-samples.ts';
 import { MinuteSamples } from './minute-samples.ts';

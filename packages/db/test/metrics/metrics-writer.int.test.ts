@@ -1,10 +1,9 @@
-import { type Db, schema } from '@ferry/db';
-import { testDb } from '@ferry/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Db, schema } from '../../src/index.ts';
 import { MetricsWriter, rollUpAndExpire } from '../../src/metrics/metrics-writer.ts';
 import type { PartitionMetrics } from '../../src/metrics/partition-metrics.ts';
-import { seedFlow } from '../fixtures/seed.ts';
+import { seedFlow, testDb } from '../../src/testing.ts';
 
 let db: Db;
 let flowId = '';

@@ -1,5 +1,6 @@
-import { type Db, schema } from '@ferry/db';
 import { sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import * as schema from '../schema/index.ts';
 import type { PartitionMetrics } from './partition-metrics.ts';
 
 /** One partition's (or, with partition −1, one topic's) minute. */

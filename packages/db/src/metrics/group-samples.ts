@@ -1,5 +1,6 @@
-import { type Db, schema } from '@ferry/db';
 import { sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import * as schema from '../schema/index.ts';
 import type { CheckpointMetrics } from './partition-metrics.ts';
 
 /** One flush interval of a flow's checkpoints: per group latency (avg, max) and age; and the flow's average. */
