@@ -2,11 +2,11 @@
 // topic, partition and group series at every resolution the workers write), served by the real web app.
 //   npm run bench:observability          (from bench/; needs a production build: cd apps/web && npx next build)
 //   BENCH_OBS_PARTITIONS=10000 BENCH_OBS_TOPICS=10 BENCH_OBS_RUNS=5 BENCH_OBS_PORT=3391
-// Seeds a fresh migrated database with generate_series (one statement per table), starts `next start` on it,
+// Seeds a fresh migrated database (observability-seed.ts: generate_series, one statement per table), starts `next start` on it,
 // signs up, then times (median of RUNS, after one warm-up): getFlowMetrics in-process for each scope and
-// range, the metrics API over HTTP (24h and 7d, flow / topic / partition), the partitions and overview APIs,
-// and the flow page's first render in Chromium (navigation until the lag chart holds data and the grid has
-// rows). Prints a markdown table; writes JSON to bench/results/.
+// range, the metrics API over HTTP (24h and 7d, flow / topic / partition), the grid's windows of the partitions API, the overview API, the flow page's first render in Chromium
+// (navigation until the lag chart holds data and the grid shows rows) and the grid's scrolling. Prints a
+// markdown table; writes JSON to bench/results/.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -145,27 +145,43 @@ for (const range of ['15m', '24h', '7d'])
     });
     await record(`metrics API ${name} ${range}`, get(`${F}/metrics?${qs}`));
   }
-await record(`partitions API (${PARTITIONS} rows)`, get(`${F}/partitions`));
+// The grid's windows: its first page, a page deep in a sort by lag, a filtered page.
+await record('partitions API: first 100 rows (by topic)', get(`${F}/partitions?limit=100`));
+await record(
+  'partitions API: rows 5,000–5,099 by lag desc',
+  get(`${F}/partitions?sort=lagRecords&dir=desc&offset=5000&limit=100`),
+);
+await record(
+  'partitions API: one topic, lagging, by worker',
+  get(`${F}/partitions?topic=bench.t3&state=lagging&sort=workerId&limit=100`),
+);
 await record('overview API', get(`/api/v1/teams/${teamId}/overview`));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu'],
 });
-const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+// The page's CSP forbids eval; the string predicates below are the harness's, not the page's.
+const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, bypassCSP: true });
 await context.addCookies(
   cookie.split('; ').map((c) => {
     const [name, ...v] = c.split('=');
     return { name: name!, value: v.join('='), url: base };
   }),
 );
+// Long tasks on the page's main thread, for the first render's breakdown below.
+await context.addInitScript(`
+  window.__longTasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]); })
+    .observe({ type: 'longtask', buffered: true });
+`);
 const page = await context.newPage();
 const firstRender = async () => {
   await page.goto(`${base}/flows/${flowId}`, { waitUntil: 'commit' });
   await page.waitForFunction(
     `(() => {
       const s = document.querySelector('[data-testid="chart-lag"]')?.getAttribute('data-summary');
-      const rowsShown = document.querySelectorAll('[data-testid="partition-metrics"] tbody tr').length;
+      const rowsShown = document.querySelectorAll('[data-testid="partition-metrics"] tbody tr[data-row]').length;
       return s && JSON.parse(s).Records?.points > 0 && rowsShown > 10;
     })()`,
     undefined,
@@ -173,7 +189,44 @@ const firstRender = async () => {
   );
 };
 await record(`flow page first render (${PARTITIONS} partitions, charts with data)`, firstRender);
+// Where the last first render's time went: the document, its scripts, the API calls, long tasks.
+const breakdown = (await page.evaluate(`(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const r = (n) => Math.round(n);
+  return {
+    document: { ttfb: r(nav.responseStart), responseEnd: r(nav.responseEnd), domContentLoaded: r(nav.domContentLoadedEventEnd), load: r(nav.loadEventEnd), bytes: nav.transferSize },
+    resources: performance.getEntriesByType('resource')
+      .filter((e) => e.initiatorType === 'fetch' || e.initiatorType === 'script')
+      .map((e) => [e.initiatorType, e.name.replace(location.origin, '').slice(0, 90), r(e.startTime), r(e.responseEnd), e.transferSize]),
+    longTasks: window.__longTasks,
+    now: r(performance.now()),
+  };
+})()`)) as Record<string, unknown>;
+console.log('first render breakdown (ms since navigation):', JSON.stringify(breakdown, null, 1));
 const domRows = await page.locator('[data-testid="partition-metrics"] tbody tr').count();
+// Jump deep into the grid (a new place each run, so its pages are not cached yet): until the rows there
+// are fetched and shown.
+let jumps = 0;
+const jump = async () => {
+  const fraction = 0.15 + 0.1 * jumps++;
+  const s = performance.now();
+  await page.evaluate(`(() => {
+    const el = document.querySelector('[data-testid="partition-metrics"]').parentElement;
+    el.scrollTop = el.scrollHeight * ${fraction};
+  })()`);
+  await page.waitForFunction(
+    `(() => {
+      const body = document.querySelector('[data-testid="partition-metrics"] tbody');
+      const topics = [...body.querySelectorAll('tr[data-row] td:first-child')].map((td) => td.textContent);
+      return body.querySelectorAll('tr[data-loading]').length === 0 && topics.length > 10 &&
+        topics.every((t) => t === 'bench.t${Math.floor(fraction * TOPICS)}');
+    })()`,
+    undefined,
+    { timeout: 30_000 },
+  );
+  return performance.now() - s;
+};
+await record('grid: jump deep into the rows until they are shown', jump);
 const scroll = async () => {
   const s = performance.now();
   await page.evaluate(`(async () => {
@@ -217,6 +270,7 @@ writeFileSync(
       seedSeconds: seedS,
       counts: counts.rows,
       domRows,
+      firstRenderBreakdown: breakdown,
       rows,
       totalSeconds: (performance.now() - t0) / 1000,
     },
