@@ -15,6 +15,7 @@ export * from './flows/flow-gaps.ts';
 export * from './flows/flow-verifications.ts';
 export * from './flows/flow-view.ts';
 export * from './flows/get-flow.ts';
+export * from './flows/partition-page.ts';
 export * from './flows/save-flow.ts';
 export * from './instance/instance.ts';
 export * from './instance/oidc-settings.ts';

@@ -3,7 +3,6 @@ import { type FlowMetrics, METRIC_RANGES, type MetricRange } from '@ferry/core';
 import { useCallback, useEffect, useState } from 'react';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card.tsx';
 import { formatBytes, formatCount, formatDuration } from '@/lib/format.ts';
-import type { PartitionRow } from '@/lib/partition-rows.ts';
 import { cn } from '@/lib/utils.ts';
 import { PartitionGrid } from './partition-grid.tsx';
 import { type ChartLine, TimeChart } from './time-chart.tsx';
@@ -22,22 +21,14 @@ type Scope = { topic: string; partition: number } | null;
 /**
  * The flow page's live part: range picker, charts (lag, record age, replication latency, throughput,
  * checkpoint latency per group) and the partition grid; clicking a partition scopes the charts to it.
- * Everything comes from the same REST API as every other client, refreshed every few seconds.
+ * Everything comes from the same REST API as every other client, after the first paint (the server renders
+ * none of it), refreshed every few seconds.
  */
-export function FlowObservability({
-  teamId,
-  flowId,
-  initialPartitions,
-}: {
-  teamId: string;
-  flowId: string;
-  initialPartitions: PartitionRow[];
-}) {
+export function FlowObservability({ teamId, flowId }: { teamId: string; flowId: string }) {
   const [range, setRange] = useState<MetricRange>('15m');
   const [scope, setScope] = useState<Scope>(null);
   const [topicOnly, setTopicOnly] = useState(false);
   const [metrics, setMetrics] = useState<FlowMetrics | null>(null);
-  const [partitions, setPartitions] = useState(initialPartitions);
   const [error, setError] = useState<string | null>(null);
   const base = `/api/v1/teams/${teamId}/flows/${flowId}`;
 
@@ -63,14 +54,6 @@ export function FlowObservability({
     const t = setInterval(load, every);
     return () => clearInterval(t);
   }, [load, range]);
-
-  useEffect(() => {
-    const t = setInterval(async () => {
-      const res = await fetch(`${base}/partitions`).catch(() => null);
-      if (res?.ok) setPartitions(((await res.json()) as { items: PartitionRow[] }).items);
-    }, 10_000);
-    return () => clearInterval(t);
-  }, [base]);
 
   const s = metrics?.series;
   const from = metrics?.from ?? Date.now() - 900_000;
@@ -211,20 +194,14 @@ export function FlowObservability({
           <CardDescription>Click a partition to chart it alone.</CardDescription>
         </CardHeader>
         <CardContent>
-          {partitions.length === 0 ? (
-            <p className="text-sm text-muted-foreground">
-              No metrics yet: they appear a few seconds after a worker starts replicating this flow.
-            </p>
-          ) : (
-            <PartitionGrid
-              rows={partitions}
-              selected={scope}
-              onSelect={(p) => {
-                setScope(p);
-                setTopicOnly(false);
-              }}
-            />
-          )}
+          <PartitionGrid
+            base={base}
+            selected={scope}
+            onSelect={(p) => {
+              setScope(p);
+              setTopicOnly(false);
+            }}
+          />
         </CardContent>
       </Card>
     </>

@@ -1,3 +1,4 @@
+import { PARTITION_SORTS, PARTITION_STATES } from '@ferry/db';
 import { z } from 'zod';
 
 /** Response schemas of the observability routes (metrics, partitions, overview, groups, alerts). */
@@ -20,6 +21,28 @@ export const partitionRowSchema = z.object({
     'The task that owns the partition (deterministic split of the discovered partitions)',
   ),
   workerId: z.string().nullable().describe('The worker running that task now'),
+});
+
+/** The partition grid's window: sort, filter, offset and limit (…/flows/{flowId}/partitions?…). */
+export const partitionsQuerySchema = z.object({
+  sort: z
+    .enum(PARTITION_SORTS)
+    .default('topic')
+    .describe('Column to sort by (ties: topic, then partition); nulls last'),
+  dir: z.enum(['asc', 'desc']).default('asc'),
+  topic: z.string().min(1).max(249).optional().describe('Only this topic'),
+  state: z.enum(PARTITION_STATES).optional().describe('Only partitions in this state'),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0).describe('Rows to skip'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200).describe('Rows to return (at most 1,000)'),
+});
+
+export const partitionPageSchema = z.object({
+  items: z.array(partitionRowSchema),
+  total: z.number().describe('Partitions matching the filters'),
+  partitions: z.number().describe('Every partition of the flow with metrics, unfiltered'),
+  topics: z.array(z.string()).describe("The flow's topics with metrics (the topic filter's choices)"),
+  offset: z.number(),
+  limit: z.number(),
 });
 
 const points = z.array(z.tuple([z.number(), z.number()]));

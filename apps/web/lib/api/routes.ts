@@ -311,7 +311,7 @@ export const ROUTES = {
     tag: 'Observability',
     summary: 'Chart series of the flow: lag, record age, replication latency, throughput, checkpoints',
     description:
-      'Flow totals by default; one topic (`topic=`) or one partition (`topic=&partition=`) on request. The resolution follows the range: flow totals read raw 5 s samples for 15m and 1h, per-minute rollups for 6h and 24h, per-hour for 7d; a topic or partition reads per-minute rollups up to 6h and per-hour beyond. Each series is a list of [timestamp ms, value] pairs, oldest first; gaps are left out. `groups` has the checkpoint latency and age of every consumer group the flow checkpoints.',
+      'Flow totals by default; one topic (`topic=`) or one partition (`topic=&partition=`) on request. The resolution follows the range: flow totals read raw 5 s samples for 15m and 1h, per-minute rollups for 6h and 24h, per-hour for 7d; a topic or partition reads per-minute rollups up to 6h and per-hour beyond. Each series is a list of [timestamp ms, value] pairs, oldest first; gaps are left out. `groups` has the checkpoint latency and age of the consumer groups in the same scope at the same resolution: every group the flow checkpoints for flow totals, the groups with committed offsets on the topic (or partition) otherwise.',
     query: metricsQuerySchema,
     response: flowMetricsSchema,
   },
@@ -418,7 +418,10 @@ export const ROUTES = {
     permission: 'flows.read',
     tag: 'Observability',
     summary: 'Latest replication metrics per partition, with its state and the task and worker that own it',
-    response: list(o.partitionRowSchema),
+    description:
+      'One window of the rows, sorted and filtered by the server: `sort` (any column) and `dir`, `topic` and `state` filters, `offset` and `limit` (default 200, at most 1,000). `total` counts the rows matching the filters, `partitions` every row. State: stale when the partition has not reported for a minute (the flow is off or its task is not running), lagging when records are not yet replicated, else caught up.',
+    query: o.partitionsQuerySchema,
+    response: o.partitionPageSchema,
   },
   'flows.update': {
     method: 'PATCH',

@@ -118,6 +118,22 @@ beforeAll(async () => {
         checkpointLatencyMsAvg: 999,
         checkpointAgeMsMax: 1000,
       },
+      ...(['billing', 'shipping'] as const).map((group, i) => ({
+        flowId: f,
+        group,
+        resolution: '1m',
+        at: new Date(minute - 60_000),
+        checkpointLatencyMsAvg: 100 + i,
+        checkpointAgeMsMax: 2000,
+      })),
+    ]);
+  // billing reads orders (partition 2), shipping reads other: a topic's charts show only its readers' groups.
+  const offsets = { sourceOffset: 5, targetOffset: 5, exact: true, checkedAt: new Date(now) };
+  await db()
+    .insert(schema.groupOffsetsLatest)
+    .values([
+      { flowId: f, group: 'billing', topic: 'orders', partition: 2, remoteTopic: 'east.orders', ...offsets },
+      { flowId: f, group: 'shipping', topic: 'other', partition: 2, remoteTopic: 'east.other', ...offsets },
     ]);
 });
 
@@ -153,7 +169,8 @@ describe('flow metrics API', () => {
     expect(day.json).toMatchObject({ resolution: '1m', stepMs: 60_000 });
     expect(day.json.series.lagRecords).toEqual([[minute - 120_000, 70]]);
     expect(day.json.series.recordsPerSecond).toEqual([[minute - 120_000, 10]]); // 600 records over 12 × 5 s
-    expect(day.json.groups).toEqual({});
+    expect(Object.keys(day.json.groups)).toEqual(['billing', 'shipping']);
+    expect(day.json.groups.billing.checkpointLatencyMsAvg).toEqual([[minute - 60_000, 100]]);
     const week = await call('GET', url('?range=7d'), { cookie: A.people.viewer.cookie });
     expect(week.json).toMatchObject({ resolution: '1h', stepMs: 3600_000 });
     expect(week.json.series.lagRecords).toEqual([[minute - 3 * 86400_000, 9]]);
@@ -174,6 +191,27 @@ describe('flow metrics API', () => {
       cookie: A.people.viewer.cookie,
     });
     expect(none.json.series.lagRecords).toEqual([]);
+  });
+
+  it("a topic's or partition's groups are only those reading it, at the series' resolution", async () => {
+    const topic = await call('GET', url('?range=1h&topic=orders'), { cookie: A.people.viewer.cookie });
+    expect(topic.json.groups).toEqual({
+      billing: {
+        checkpointLatencyMsAvg: [[minute - 60_000, 100]],
+        checkpointAgeSeconds: [[minute - 60_000, 2]],
+      },
+    });
+    const p = await call('GET', url('?range=1h&topic=other&partition=2'), { cookie: A.people.viewer.cookie });
+    expect(Object.keys(p.json.groups)).toEqual(['shipping']);
+    const unread = await call('GET', url('?range=1h&topic=orders&partition=0'), {
+      cookie: A.people.viewer.cookie,
+    });
+    expect(unread.json.groups).toEqual({});
+    // Flow totals over 1h read raw samples: every group's raw series, none of the minute rows.
+    const flow = await call('GET', url('?range=1h'), { cookie: A.people.viewer.cookie });
+    expect(flow.json.groups).toEqual({
+      billing: { checkpointLatencyMsAvg: [[raw - 5000, 250]], checkpointAgeSeconds: [[raw - 5000, 3]] },
+    });
   });
 
   it.each([

@@ -4,12 +4,13 @@ import {
   type MetricsQuery,
   RANGE_MS,
   RAW_INTERVAL_MS,
+  type Resolution,
   resolutionFor,
 } from '@ferry/core';
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { TeamContext } from '../context.ts';
 import { getFlowRowOrThrow } from '../flows/get-flow.ts';
-import { groupMetricSamples, partitionMetricSamples } from '../schema/observability.ts';
+import { groupMetricSamples, groupOffsetsLatest, partitionMetricSamples } from '../schema/observability.ts';
 import { flowMetricSamples } from '../schema/observed.ts';
 
 type Point = [number, number];
@@ -77,7 +78,8 @@ const sampleColumns = <T extends typeof flowMetricSamples | typeof partitionMetr
 /**
  * A flow's chart series over a range: flow totals from flow_metric_samples, or one topic (partition −1 rows)
  * or one partition from partition_metric_samples, each at the resolution `resolutionFor` picks; plus the
- * checkpoint latency and age of every consumer group at the flow's resolution.
+ * checkpoint latency and age of the consumer groups in the same scope (every group for flow totals, the
+ * groups with committed offsets on the topic / partition otherwise) at that same resolution.
  */
 export async function getFlowMetrics(
   ctx: Pick<TeamContext, 'db' | 'teamId'>,
@@ -88,52 +90,13 @@ export async function getFlowMetrics(
   const flow = await getFlowRowOrThrow(ctx, flowId);
   const scope = q.topic === undefined ? 'flow' : q.partition === undefined ? 'topic' : 'partition';
   const resolution = resolutionFor(q.range, scope);
-  const flowResolution = resolutionFor(q.range, 'flow');
   const from = new Date(now - RANGE_MS[q.range]);
-  let rows: SampleRow[];
-  if (scope === 'flow') {
-    const t = flowMetricSamples;
-    rows = await ctx.db
-      .select(sampleColumns(t))
-      .from(t)
-      .where(and(eq(t.flowId, flow.id), eq(t.resolution, resolution), gte(t.at, from)))
-      .orderBy(asc(t.at));
-  } else {
-    const t = partitionMetricSamples;
-    rows = await ctx.db
-      .select(sampleColumns(t))
-      .from(t)
-      .where(
-        and(
-          eq(t.flowId, flow.id),
-          eq(t.resolution, resolution),
-          eq(t.topic, q.topic as string),
-          eq(t.partition, q.partition ?? -1),
-          gte(t.at, from),
-        ),
-      )
-      .orderBy(asc(t.at));
-  }
+  const [rows, groups] = await Promise.all([
+    scopeSamples(ctx, flow.id, q, resolution, from),
+    groupSeries(ctx, flow.id, q, resolution, from),
+  ]);
   // Flow rollups count raw samples (one per flush interval); partition rows count minutes.
   const sampleMs = scope === 'flow' ? RAW_INTERVAL_MS : 60_000;
-  const g = groupMetricSamples;
-  const groupRows = await ctx.db
-    .select({
-      group: g.group,
-      at: g.at,
-      latency: g.checkpointLatencyMsAvg,
-      ageMs: g.checkpointAgeMsMax,
-    })
-    .from(g)
-    .where(and(eq(g.flowId, flow.id), eq(g.resolution, flowResolution), gte(g.at, from)))
-    .orderBy(asc(g.group), asc(g.at));
-  const groups: FlowMetrics['groups'] = {};
-  for (const r of groupRows) {
-    groups[r.group] ??= { checkpointLatencyMsAvg: [], checkpointAgeSeconds: [] };
-    const t = r.at.getTime();
-    if (r.latency !== null) groups[r.group]!.checkpointLatencyMsAvg.push([t, r.latency]);
-    if (r.ageMs !== null) groups[r.group]!.checkpointAgeSeconds.push([t, r.ageMs / 1000]);
-  }
   return {
     range: q.range,
     resolution,
@@ -147,6 +110,79 @@ export async function getFlowMetrics(
     series: toSeries(rows, sampleMs),
     groups,
   };
+}
+
+async function scopeSamples(
+  ctx: Pick<TeamContext, 'db'>,
+  flowId: string,
+  q: MetricsQuery,
+  resolution: Resolution,
+  from: Date,
+): Promise<SampleRow[]> {
+  if (q.topic === undefined) {
+    const t = flowMetricSamples;
+    return ctx.db
+      .select(sampleColumns(t))
+      .from(t)
+      .where(and(eq(t.flowId, flowId), eq(t.resolution, resolution), gte(t.at, from)))
+      .orderBy(asc(t.at));
+  }
+  const t = partitionMetricSamples;
+  return ctx.db
+    .select(sampleColumns(t))
+    .from(t)
+    .where(
+      and(
+        eq(t.flowId, flowId),
+        eq(t.resolution, resolution),
+        eq(t.topic, q.topic),
+        eq(t.partition, q.partition ?? -1),
+        gte(t.at, from),
+      ),
+    )
+    .orderBy(asc(t.at));
+}
+
+/** The groups' checkpoint series in the query's scope, at the series' resolution. */
+async function groupSeries(
+  ctx: Pick<TeamContext, 'db'>,
+  flowId: string,
+  q: MetricsQuery,
+  resolution: Resolution,
+  from: Date,
+): Promise<FlowMetrics['groups']> {
+  const g = groupMetricSamples;
+  const o = groupOffsetsLatest;
+  const inScope =
+    q.topic === undefined
+      ? undefined
+      : inArray(
+          g.group,
+          ctx.db
+            .selectDistinct({ group: o.group })
+            .from(o)
+            .where(
+              and(
+                eq(o.flowId, flowId),
+                eq(o.topic, q.topic),
+                q.partition === undefined ? undefined : eq(o.partition, q.partition),
+              ),
+            ),
+        );
+  const rows = await ctx.db
+    .select({ group: g.group, at: g.at, latency: g.checkpointLatencyMsAvg, ageMs: g.checkpointAgeMsMax })
+    .from(g)
+    .where(and(eq(g.flowId, flowId), eq(g.resolution, resolution), gte(g.at, from), inScope))
+    .orderBy(asc(g.group), asc(g.at));
+  const groups: FlowMetrics['groups'] = {};
+  for (const r of rows) {
+    groups[r.group] ??= { checkpointLatencyMsAvg: [], checkpointAgeSeconds: [] };
+    const s = groups[r.group]!;
+    const t = r.at.getTime();
+    if (r.latency !== null) s.checkpointLatencyMsAvg.push([t, r.latency]);
+    if (r.ageMs !== null) s.checkpointAgeSeconds.push([t, r.ageMs / 1000]);
+  }
+  return groups;
 }
 
 /** Latest flow sample and a short lag/throughput history per flow of a team, for the overview. */

@@ -76,6 +76,9 @@ export const groupMetricSamples = pgTable(
   (t) => [
     primaryKey({ columns: [t.flowId, t.group, t.resolution, t.at] }),
     index('group_metric_samples_at').on(t.resolution, t.at),
+    // The charts read one flow's groups at one resolution over a time range (the primary key leads with
+    // the group, so without this Postgres scans every flow's rows of that resolution and range).
+    index('group_metric_samples_flow_resolution_at').on(t.flowId, t.resolution, t.at),
   ],
 );
 

@@ -1,7 +1,8 @@
+import { type PartitionPageQuery, pageFlowPartitions } from '@ferry/db';
 import { route } from '@/lib/api/routes.ts';
 import { withTeam } from '@/lib/api/with-team.ts';
-import { listFlowPartitions } from '@/lib/flow-partitions.ts';
 
-export const GET = withTeam(route('flows.partitions'), async ({ ctx, params }) => ({
-  items: await listFlowPartitions(ctx, params.flowId ?? ''),
-}));
+export const GET = withTeam<unknown, PartitionPageQuery>(
+  route('flows.partitions'),
+  ({ ctx, params, query }) => pageFlowPartitions(ctx, params.flowId ?? '', query),
+);

@@ -1,0 +1,1 @@
+CREATE INDEX "group_metric_samples_flow_resolution_at" ON "group_metric_samples" USING btree ("flow_id","resolution","at");
