@@ -136,19 +136,58 @@ export async function main(argv: string[]): Promise<void> {
   const dbRunId = `bench${tag}`;
   if (args.systems.includes('ferry-managed')) await createTemplateDatabase(dbRunId);
   const loads: number[][] = [loadavg()];
-  const out: ScenarioFigures[] = [];
-  const raw: Array<{ scenario: string; seeded: Seeded; results: RunResult[] }> = [];
   const profileDir = args.profile ? join(RESULTS, `profile-${tag}`) : undefined;
+  const list = args.scenarios.map(scenario);
+  const seededAll = new Map<string, Seeded>();
+  const results = new Map<string, RunResult[]>(list.map((s) => [s.name, []]));
+  const file = join(RESULTS, `datapath-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  mkdirSync(RESULTS, { recursive: true });
+  const collect = () =>
+    list
+      .filter((s) => seededAll.has(s.name))
+      .map((s) => figures(s, seededAll.get(s.name)!, results.get(s.name)!, args));
+  const save = (complete: boolean) =>
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          complete,
+          args,
+          machine: machine(),
+          loadAverages: loads,
+          wallSeconds: (performance.now() - t0) / 1000,
+          mm2Settings: mm2TuningSummary(args.tasks),
+          figures: collect(),
+          ratios: ratioRows(collect()).map((r) => ({
+            scenario: r.scenario,
+            system: r.system,
+            goal: r.goal.name,
+            ratio: r.ratio,
+            met: r.met,
+          })),
+          runs: list.map((s) => ({
+            scenario: s.name,
+            seeded: seededAll.get(s.name),
+            results: results.get(s.name),
+          })),
+          profiles: profileDir && complete ? profileSummary(profileDir) : [],
+        },
+        null,
+        2,
+      )}\n`,
+    );
   try {
-    for (const name of args.scenarios) {
-      const s = scenario(name);
-      const seeded = await seed(s, args.volumeMiB ?? s.volumeMiB);
-      const results: RunResult[] = [];
-      try {
-        for (let run = 0; run < args.runs; run++) {
-          for (const system of args.systems) {
-            const alias = `${system === 'ferry-managed' ? 'fm' : system === 'ferry' ? 'fh' : system}${run}${tag}`;
-            log(`${s.name} run ${run + 1}/${args.runs}: ${system} (${seeded.records} records)`);
+    // Seed every scenario first, then run round by round (every scenario once per round), so a run cut short
+    // still has every scenario; the JSON is rewritten after every system run.
+    for (const s of list) seededAll.set(s.name, await seed(s, args.volumeMiB ?? s.volumeMiB));
+    for (let run = 0; run < args.runs; run++) {
+      for (const s of list) {
+        const seeded = seededAll.get(s.name)!;
+        for (const system of args.systems) {
+          const alias = `${system === 'ferry-managed' ? 'fm' : system === 'ferry' ? 'fh' : system}${run}${tag}`;
+          log(`${s.name} run ${run + 1}/${args.runs}: ${system} (${seeded.records} records)`);
+          try {
             const r = await runSystem({
               system,
               scenario: s,
@@ -165,25 +204,27 @@ export async function main(argv: string[]): Promise<void> {
               `  ${r.mibPerSec.toFixed(1)} MiB/s, ${Math.round(r.recordsPerSec)} records/s` +
                 (r.cpuSecondsPerGiB !== undefined ? `, ${r.cpuSecondsPerGiB.toFixed(1)} CPU-s/GiB` : '') +
                 (r.peakRssMiB !== undefined ? `, ${r.peakRssMiB.toFixed(0)} MiB RSS` : '') +
+                (r.startupSeconds !== undefined ? `, start-up ${r.startupSeconds.toFixed(1)} s` : '') +
                 (r.latency
                   ? `, p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms (${r.latency.count}/${r.latency.expected})`
                   : ''),
             );
-            results.push(r);
-            loads.push(loadavg());
+            results.get(s.name)!.push(r);
+          } catch (e) {
+            log(`  FAILED: ${(e as Error).message.slice(0, 1500)}`);
           }
+          loads.push(loadavg());
+          save(false);
         }
-      } finally {
-        await deleteTopicsContaining(SOURCE, seeded.topic);
       }
-      out.push(figures(s, seeded, results, args));
-      raw.push({ scenario: s.name, seeded, results });
     }
   } finally {
+    for (const s of seededAll.values()) await deleteTopicsContaining(SOURCE, s.topic).catch(() => {});
     await closeAdmins();
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_t_${dbRunId}`).catch(() => {});
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_tpl_${dbRunId}`).catch(() => {});
   }
+  const out = collect();
   const seconds = (performance.now() - t0) / 1000;
   const load1 = loads.map((l) => l[0]!);
   const m = machine();
@@ -205,32 +246,6 @@ export async function main(argv: string[]): Promise<void> {
         `  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.ms.toFixed(0).padStart(6)} ms  ${t.fn}`,
       );
   }
-  mkdirSync(RESULTS, { recursive: true });
-  const file = join(RESULTS, `datapath-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        args,
-        machine: m,
-        loadAverages: loads,
-        wallSeconds: seconds,
-        mm2Settings: mm2TuningSummary(args.tasks),
-        figures: out,
-        ratios: rows.map((r) => ({
-          scenario: r.scenario,
-          system: r.system,
-          goal: r.goal.name,
-          ratio: r.ratio,
-          met: r.met,
-        })),
-        runs: raw,
-        profiles,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  save(true);
   console.log(`\nwritten ${file}`);
 }
