@@ -1,0 +1,65 @@
+// `npm run bench -- <scenario|all> [--runs N] [--volume MiB] [--profile] [--systems a,b] [--latency-seconds S]`
+import { SCENARIOS } from './scenarios.ts';
+
+export const SYSTEMS = ['ferry', 'ferry-managed', 'mm2', 'raw'] as const;
+export type System = (typeof SYSTEMS)[number];
+
+export interface BenchArgs {
+  scenarios: string[];
+  runs: number;
+  /** Overrides every scenario's volume (MiB). */
+  volumeMiB?: number;
+  profile: boolean;
+  systems: System[];
+  latencySeconds: number;
+  /** How many of the runs also measure latency (each one costs latencySeconds per system). */
+  latencyRuns: number;
+  tasks: number;
+}
+
+export class BenchArgsError extends Error {
+  readonly code = 'BENCH_ARGS';
+}
+
+function positive(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (!v || !Number.isFinite(n) || n <= 0)
+    throw new BenchArgsError(`${flag} needs a positive number, got "${v ?? ''}"`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const out: BenchArgs = {
+    scenarios: [],
+    runs: 3,
+    profile: false,
+    systems: [...SYSTEMS],
+    latencySeconds: 10,
+    latencyRuns: 1,
+    tasks: 4,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--runs') out.runs = Math.round(positive(a, argv[++i]));
+    else if (a === '--volume') out.volumeMiB = positive(a, argv[++i]);
+    else if (a === '--latency-seconds') out.latencySeconds = Math.round(positive(a, argv[++i]));
+    else if (a === '--latency-runs') out.latencyRuns = Math.round(positive(a, argv[++i]));
+    else if (a === '--tasks') out.tasks = Math.round(positive(a, argv[++i]));
+    else if (a === '--profile') out.profile = true;
+    else if (a === '--systems') {
+      const list = (argv[++i] ?? '').split(',').filter(Boolean);
+      const bad = list.filter((s) => !(SYSTEMS as readonly string[]).includes(s));
+      if (list.length === 0 || bad.length > 0)
+        throw new BenchArgsError(`--systems takes a list of ${SYSTEMS.join(', ')}; got "${bad.join(',')}"`);
+      out.systems = list as System[];
+    } else if (a === 'all') out.scenarios = SCENARIOS.map((s) => s.name);
+    else if (a.startsWith('-')) throw new BenchArgsError(`unknown option ${a}`);
+    else if (SCENARIOS.some((s) => s.name === a)) out.scenarios.push(a);
+    else
+      throw new BenchArgsError(
+        `unknown scenario "${a}": one of ${SCENARIOS.map((s) => s.name).join(', ')} or all`,
+      );
+  }
+  if (out.scenarios.length === 0) throw new BenchArgsError('name a scenario or all');
+  return out;
+}

@@ -1,0 +1,305 @@
+// One catch-up run (plus, optionally, a fixed-rate latency phase) of each system on a seeded source topic.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createDb, schema } from '@ferry/db';
+import { cloneTemplate } from '@ferry/db/testing';
+import { defaultStackOptions, ensureJars, waitFor } from '@ferry/testkit';
+import { testCluster } from '@ferry/testkit/vitest';
+import { WorkerFleet } from '@ferry/testkit/worker-fleet';
+import type { System } from './args.ts';
+import { type CatchUp, watchCatchUp } from './catch-up.ts';
+import { ferryProperties, mm2Properties, type Pair } from './configs.ts';
+import { type LatencyResult, measureLatency, producerPerformance } from './java.ts';
+import { createTopic, deleteTopicsContaining, topicReady } from './kafka-admin.ts';
+import type { Scenario } from './scenarios.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const FERRY = join(ROOT, 'packages', 'cli', 'bin', 'ferry.js');
+const WORKER = join(ROOT, 'apps', 'worker', 'src', 'main.ts');
+export const SOURCE = 'east';
+export const TARGET = 'west';
+const MM2_VERSION = '4.3.1';
+
+export interface RunInput {
+  system: System;
+  scenario: Scenario;
+  /** The seeded source topic and how many records the target must end with. */
+  topic: string;
+  records: number;
+  tasks: number;
+  /** Unique per run: the source alias (remote topics are "<alias>.<topic>"). */
+  alias: string;
+  latencySeconds: number;
+  profileDir?: string;
+  /** Managed Ferry: the run's migrated template database. */
+  dbRunId?: string;
+  log: (m: string) => void;
+}
+
+export interface RunResult {
+  system: System;
+  records: number;
+  bytes: number;
+  seconds: number;
+  mibPerSec: number;
+  recordsPerSec: number;
+  startupSeconds?: number;
+  cpuSeconds?: number;
+  totalCpuSeconds?: number;
+  cpuSecondsPerGiB?: number;
+  peakRssMiB?: number;
+  latency?: LatencyResult;
+}
+
+const GiB = 1024 ** 3;
+
+function fromCatchUp(i: RunInput, c: CatchUp, latency?: LatencyResult): RunResult {
+  const bytes = i.records * i.scenario.recordBytes;
+  return {
+    system: i.system,
+    records: i.records,
+    bytes,
+    seconds: c.seconds,
+    mibPerSec: bytes / 1048576 / c.seconds,
+    recordsPerSec: i.records / c.seconds,
+    startupSeconds: c.startupSeconds,
+    cpuSeconds: c.cpuSeconds,
+    totalCpuSeconds: c.totalCpuSeconds,
+    cpuSecondsPerGiB: c.cpuSeconds / (bytes / GiB),
+    peakRssMiB: c.peakRssMiB,
+    latency,
+  };
+}
+
+async function stop(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(t);
+}
+
+function drain(child: ChildProcess, tail: string[]): void {
+  const keep = (d: Buffer) => {
+    tail.push(String(d));
+    if (tail.length > 50) tail.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+}
+
+/** The latency phase's own source topic (empty at start), so the catch-up topic never changes between runs. */
+function latencyTopic(i: RunInput): string {
+  return `${i.topic}-lat-${i.alias}`;
+}
+
+const latencyPartitions = (s: Scenario) => Math.min(s.partitions, 100);
+
+async function prepareLatency(i: RunInput): Promise<string[]> {
+  if (i.latencySeconds <= 0) return [i.topic];
+  await createTopic(SOURCE, latencyTopic(i), latencyPartitions(i.scenario), i.scenario.topicConfig);
+  return [i.topic, latencyTopic(i)];
+}
+
+async function latencyPhase(i: RunInput): Promise<LatencyResult | undefined> {
+  if (i.latencySeconds <= 0) return undefined;
+  const remote = `${i.alias}.${latencyTopic(i)}`;
+  const parts = latencyPartitions(i.scenario);
+  await waitFor(() => topicReady(TARGET, remote, parts), {
+    timeoutMs: 120_000,
+    what: `${remote} on the target`,
+  });
+  i.log(`  latency: ${i.scenario.latencyRate} records/s for ${i.latencySeconds} s`);
+  return measureLatency({
+    sourceBootstrap: testCluster(SOURCE).bootstrap,
+    sourceTopic: latencyTopic(i),
+    targetBootstrap: testCluster(TARGET).bootstrap,
+    targetTopic: remote,
+    partitions: parts,
+    rate: i.scenario.latencyRate,
+    seconds: i.latencySeconds,
+    recordBytes: i.scenario.recordBytes,
+    compression: i.scenario.compression,
+    transactional: i.scenario.txnRecords > 0,
+  });
+}
+
+function pair(i: RunInput, topics: string[]): Pair {
+  return {
+    alias: i.alias,
+    sourceBootstrap: testCluster(SOURCE).bootstrap,
+    targetAlias: TARGET,
+    targetBootstrap: testCluster(TARGET).bootstrap,
+    topics,
+    tasks: i.tasks,
+  };
+}
+
+const CATCH_UP_TIMEOUT_MS = 300_000;
+
+async function ferryHeadless(i: RunInput): Promise<RunResult> {
+  const topics = await prepareLatency(i);
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
+  const file = join(dir, 'mm2.properties');
+  writeFileSync(file, ferryProperties(pair(i, topics)));
+  const prof = i.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${i.profileDir}`] : [];
+  if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [...prof, FERRY, 'run', file, '--progress-interval', '60'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  drain(child, tail);
+  try {
+    const c = await watchCatchUp({
+      target: TARGET,
+      topic: `${i.alias}.${i.topic}`,
+      records: i.records,
+      pids: () => [child.pid!],
+      startedAt,
+      alive: () => child.exitCode === null,
+      timeoutMs: CATCH_UP_TIMEOUT_MS,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${tail.join('').slice(-2000)}`);
+    });
+    const latency = await latencyPhase(i);
+    return fromCatchUp(i, c, latency);
+  } finally {
+    await stop(child, 40_000); // SIGTERM: the CPU profile is written on a clean exit
+  }
+}
+
+async function ferryManaged(i: RunInput): Promise<RunResult> {
+  if (!i.dbRunId) throw new Error('managed Ferry needs the run template database');
+  const topics = await prepareLatency(i);
+  const url = await cloneTemplate(i.dbRunId, i.alias.replace(/-/g, '_'));
+  const db = createDb(url, 2);
+  const [team] = await db
+    .insert(schema.teams)
+    .values({ name: 'bench', slug: `bench-${i.alias}` })
+    .returning();
+  const [a, b] = await db
+    .insert(schema.clusters)
+    .values([
+      { teamId: team!.id, name: i.alias, bootstrapServers: testCluster(SOURCE).bootstrap },
+      { teamId: team!.id, name: TARGET, bootstrapServers: testCluster(TARGET).bootstrap },
+    ])
+    .returning();
+  const fleet = new WorkerFleet(WORKER, {
+    DATABASE_URL: url,
+    FERRY_REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+    FERRY_SECRET_KEY: randomBytes(32).toString('base64'),
+    FERRY_SECRET_KEY_ID: 'bench',
+    FERRY_DISCOVERY_INTERVAL_MS: '2000',
+    LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'warn',
+  });
+  const startedAt = performance.now();
+  try {
+    await fleet.start('w1');
+    await db.insert(schema.flows).values({
+      teamId: team!.id,
+      name: `bench-${i.alias}`,
+      sourceClusterId: a!.id,
+      targetClusterId: b!.id,
+      enabled: true,
+      config: { topics, tasksMax: i.tasks, exactlyOnce: true, checkpoints: false },
+    });
+    const pid = fleet.pid('w1');
+    const proc = fleet.procs.get('w1')!.child;
+    const c = await watchCatchUp({
+      target: TARGET,
+      topic: `${i.alias}.${i.topic}`,
+      records: i.records,
+      pids: () => [pid],
+      startedAt,
+      alive: () => proc.exitCode === null,
+      timeoutMs: CATCH_UP_TIMEOUT_MS,
+    });
+    const latency = await latencyPhase(i);
+    return fromCatchUp(i, c, latency);
+  } finally {
+    await fleet.stop('w1').catch(() => {});
+    await db.$client.end().catch(() => {});
+  }
+}
+
+async function mm2(i: RunInput): Promise<RunResult> {
+  const topics = await prepareLatency(i);
+  const lib = await ensureJars(
+    defaultStackOptions().cacheDir,
+    `connect-mirror-${MM2_VERSION}`,
+    [`org.apache.kafka:connect-mirror:${MM2_VERSION}`],
+    i.log,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'mm2-bench-'));
+  const file = join(dir, 'mm2.properties');
+  writeFileSync(file, mm2Properties(pair(i, topics)));
+  const startedAt = performance.now();
+  const child = spawn(
+    'java',
+    ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const tail: string[] = [];
+  drain(child, tail);
+  try {
+    const c = await watchCatchUp({
+      target: TARGET,
+      topic: `${i.alias}.${i.topic}`,
+      records: i.records,
+      pids: () => [child.pid!],
+      startedAt,
+      alive: () => child.exitCode === null,
+      timeoutMs: CATCH_UP_TIMEOUT_MS,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${tail.join('').slice(-2000)}`);
+    });
+    const latency = await latencyPhase(i);
+    return fromCatchUp(i, c, latency);
+  } finally {
+    await stop(child, 5_000);
+  }
+}
+
+async function raw(i: RunInput): Promise<RunResult> {
+  const topic = `raw-${i.alias}-${i.topic}`;
+  await createTopic(TARGET, topic, i.scenario.partitions);
+  const r = await producerPerformance({
+    bootstrap: testCluster(TARGET).bootstrap,
+    topic,
+    records: i.records,
+    recordBytes: i.scenario.recordBytes,
+    compression: i.scenario.compression,
+    transactional: i.scenario.txnRecords > 0,
+  });
+  return {
+    system: 'raw',
+    records: r.records,
+    bytes: r.records * i.scenario.recordBytes,
+    seconds: (r.records * i.scenario.recordBytes) / 1048576 / r.mibPerSec,
+    mibPerSec: r.mibPerSec,
+    recordsPerSec: r.recordsPerSec,
+  };
+}
+
+export async function runSystem(i: RunInput): Promise<RunResult> {
+  try {
+    switch (i.system) {
+      case 'ferry':
+        return await ferryHeadless(i);
+      case 'ferry-managed':
+        return await ferryManaged(i);
+      case 'mm2':
+        return await mm2(i);
+      case 'raw':
+        return await raw(i);
+    }
+  } finally {
+    await deleteTopicsContaining(TARGET, i.alias);
+    await deleteTopicsContaining(SOURCE, i.alias);
+  }
+}

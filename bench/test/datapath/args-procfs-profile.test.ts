@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { BenchArgsError, parseBenchArgs, SYSTEMS } from '../../src/datapath/args.ts';
+import { parseHwmKiB, parseStat } from '../../src/datapath/procfs.ts';
+import { topSelfTime } from '../../src/datapath/profile.ts';
+import { recordsFor, SCENARIOS } from '../../src/datapath/scenarios.ts';
+
+describe('parseBenchArgs', () => {
+  it('defaults: 3 runs, every system', () => {
+    const a = parseBenchArgs(['1k']);
+    expect(a).toMatchObject({ scenarios: ['1k'], runs: 3, profile: false, systems: [...SYSTEMS] });
+  });
+  it('all, --runs, --volume, --profile, --systems', () => {
+    const a = parseBenchArgs(['all', '--runs', '5', '--volume', '20', '--profile', '--systems', 'ferry,mm2']);
+    expect(a.scenarios).toEqual(SCENARIOS.map((s) => s.name));
+    expect(a).toMatchObject({ runs: 5, volumeMiB: 20, profile: true, systems: ['ferry', 'mm2'] });
+  });
+  it.each([
+    { argv: [], msg: 'name a scenario or all' },
+    { argv: ['nope'], msg: 'unknown scenario "nope"' },
+    { argv: ['1k', '--runs', '0'], msg: '--runs needs a positive number' },
+    { argv: ['1k', '--systems', 'kafka'], msg: '--systems takes a list' },
+    { argv: ['1k', '--fast'], msg: 'unknown option --fast' },
+  ])('$argv: $msg', ({ argv, msg }) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchArgsError);
+    expect(() => parseBenchArgs(argv)).toThrow(msg);
+  });
+});
+
+describe('scenarios', () => {
+  it('records from a volume', () => {
+    expect(recordsFor({ recordBytes: 1024 }, 200)).toBe(204800);
+    expect(recordsFor({ recordBytes: 100 }, 1)).toBe(10486);
+  });
+  it('cover the issue list', () => {
+    expect(SCENARIOS.map((s) => s.name)).toEqual(['1k', 'small', 'lz4', '1000p', 'compacted', 'txn']);
+  });
+});
+
+describe('procfs parsing', () => {
+  it('reads utime+stime and the waited-for children of /proc/<pid>/stat (a name with spaces and parens)', () => {
+    const text = '123 (node (x) y) S 7 123 123 0 -1 4194560 1 2 3 4 250 50 10 5 20 0 11 0 99 1 2';
+    expect(parseStat(123, text)).toEqual({ pid: 123, ppid: 7, cpu: 3, childCpu: 0.15 });
+  });
+  it('reads VmHWM', () => {
+    expect(parseHwmKiB('Name:\tnode\nVmPeak:\t  9 kB\nVmHWM:\t  204800 kB\nVmRSS:\t 1 kB\n')).toBe(204800);
+    expect(parseHwmKiB('Name:\tx\n')).toBe(0);
+  });
+});
+
+describe('topSelfTime', () => {
+  it('weights samples by their time deltas and sorts by self time', () => {
+    const frame = (id: number, functionName: string) => ({
+      id,
+      callFrame: { functionName, url: `file:///r/packages/engine/src/f${id}.ts`, lineNumber: id - 1 },
+    });
+    const top = topSelfTime({
+      nodes: [frame(1, '(root)'), frame(2, 'crc32c'), frame(3, 'encode')],
+      startTime: 0,
+      endTime: 10_000,
+      samples: [2, 2, 3, 2],
+      timeDeltas: [0, 1000, 1000, 4000],
+    });
+    // sample k stands for the delta before sample k+1; the last one for its own delta
+    expect(top.map((t) => [t.fn, t.ms])).toEqual([
+      ['crc32c packages/engine/src/f2.ts:2', 6],
+      ['encode packages/engine/src/f3.ts:3', 4],
+    ]);
+    expect(top[0]!.share).toBeCloseTo(0.6);
+  });
+});
