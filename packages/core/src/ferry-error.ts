@@ -46,6 +46,7 @@ export const FERRY_ERROR_CODES = [
   'COMMIT_TIMEOUT',
   'TRANSACTION_OUTCOME_UNKNOWN',
   'RECORD_TOO_LARGE',
+  'DATA_GAP',
   // records and batches
   'CORRUPT_BATCH',
   'CONTROL_BATCH',
