@@ -1,7 +1,6 @@
 import type { TaskJobData } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import type { CheckpointMetrics, PartitionMetrics } from '@ferry/db';
-import { type Db, schema } from '@ferry/db';
+import { type CheckpointMetrics, type Db, type PartitionMetrics, type StatusWriter, schema } from '@ferry/db';
 import {
   createFlowRunner,
   type EngineEvent,
@@ -19,7 +18,6 @@ import type { TaskRunner } from './dispatch/task-runner.ts';
 import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
 import { describeError } from './status/flow-status.ts';
-import type { StatusWriter } from './status/status-writer.ts';
 
 export interface EngineRunnerDeps {
   db: Db;

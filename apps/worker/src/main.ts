@@ -1,5 +1,13 @@
 import { RECONCILE_QUEUE, type ReconcileJobData, VERIFICATION_QUEUE } from '@ferry/core';
-import { createDb, MetricsWriter, rollUpAndExpire } from '@ferry/db';
+import {
+  createDb,
+  MetricsWriter,
+  postgresFlowStore,
+  rollUpAndExpire,
+  StatusWriter,
+  WorkerRegistry,
+  workerIdentity,
+} from '@ferry/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -21,10 +29,7 @@ import { heartbeatsProcessor } from './processors/heartbeats.ts';
 import { closeProcessors, startProcessors } from './processors/index.ts';
 import { reconcileProcessor } from './processors/reconcile.ts';
 import { endStuckVerifications, verificationProcessor } from './processors/verification.ts';
-import { postgresFlowStore } from './reconcile/postgres-flow-store.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
-import { WorkerRegistry, workerIdentity } from './registry/worker-registry.ts';
-import { StatusWriter } from './status/status-writer.ts';
 
 const VERSION = '0.1.0';
 const env = readWorkerEnv();

@@ -1,13 +1,26 @@
-import { type Db, schema } from '@ferry/db';
+import type { TopicPartitionCounts } from '@ferry/core';
 import { and, eq, sql } from 'drizzle-orm';
-import type { FlowRow } from './plan.ts';
-import type { FlowStore } from './reconciler.ts';
+import type { Db } from '../client.ts';
+import * as schema from '../schema/index.ts';
 
-/** The reconciler's view of desired state (the flows table) with what discovery found (flow_topology). */
-export function postgresFlowStore(db: Db): FlowStore {
+/** A flow as the reconciler plans it: options, generation and what discovery last found (flow_topology). */
+export interface StoredFlowRow {
+  id: string;
+  enabled: boolean;
+  generation: number;
+  config: Record<string, unknown>;
+  topology: { discoveredFor: string; partitions: TopicPartitionCounts } | null;
+}
+
+/** The reconciler's store (the worker's FlowStore): desired state in flows, discovery's in flow_topology. */
+export function postgresFlowStore(db: Db): {
+  listFlows(): Promise<StoredFlowRow[]>;
+  settleDisabledFlows(): Promise<void>;
+  bumpGeneration(flowId: string, expected: number): Promise<number | null>;
+} {
   const { flows, flowTopology } = schema;
   return {
-    async listFlows(): Promise<FlowRow[]> {
+    async listFlows(): Promise<StoredFlowRow[]> {
       const rows = await db
         .select({
           id: flows.id,
