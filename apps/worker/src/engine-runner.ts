@@ -1,6 +1,13 @@
 import type { TaskJobData } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import { type CheckpointMetrics, type Db, type PartitionMetrics, type StatusWriter, schema } from '@ferry/db';
+import {
+  type CheckpointMetrics,
+  type Db,
+  flowTaskRowCount,
+  getFlowGeneration,
+  type PartitionMetrics,
+  type StatusWriter,
+} from '@ferry/db';
 import {
   createFlowRunner,
   type EngineEvent,
@@ -12,7 +19,6 @@ import {
   type WindowStats,
 } from '@ferry/engine';
 import { flowOptionProperties, resolveFlowOptions } from '@ferry/engine/mm2';
-import { eq, sql } from 'drizzle-orm';
 import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
 import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
@@ -39,10 +45,7 @@ export interface EngineRunnerDeps {
  * reconciler bumps it there before it fences the older generation's transactional ids) and the flow is enabled.
  */
 export async function assertCurrentGeneration(db: Db, task: TaskJobData): Promise<void> {
-  const [row] = await db
-    .select({ generation: schema.flows.generation, enabled: schema.flows.enabled })
-    .from(schema.flows)
-    .where(eq(schema.flows.id, task.flowId));
+  const row = await getFlowGeneration(db, task.flowId);
   const flow = `flow ${task.flowId}`;
   if (!row) throw taskSuperseded(flow, task.taskIndex, 'the flow was deleted');
   if (!row.enabled) throw taskSuperseded(flow, task.taskIndex, 'the flow is disabled');
@@ -274,11 +277,8 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
 export function engineFencer(db: Db, keyring: SecretKey[]): Fencer {
   return async (row, _generation, tasksMax) => {
     const flow = await loadFlow(db, row.id, keyring);
-    const [rows] = await db
-      .select({ n: sql<number>`coalesce(max(${schema.flowTasks.taskIndex}) + 1, 0)::int` })
-      .from(schema.flowTasks)
-      .where(eq(schema.flowTasks.flowId, row.id));
+    const rows = await flowTaskRowCount(db, row.id);
     const { fenceTasks } = await import('@ferry/engine');
-    await fenceTasks(toEngineFlow(flow), Math.max(tasksMax, rows?.n ?? 0));
+    await fenceTasks(toEngineFlow(flow), Math.max(tasksMax, rows));
   };
 }

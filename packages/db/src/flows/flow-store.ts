@@ -1,5 +1,5 @@
 import type { TopicPartitionCounts } from '@ferry/core';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import * as schema from '../schema/index.ts';
 
@@ -88,3 +88,53 @@ export async function saveDiscoveryError(db: Db, flowId: string, sentence: strin
 
 const sortKeys = (o: Record<string, number>) =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+/** A flow row and its two cluster rows (undefined when the flow is gone). */
+export async function getFlowWithClusters(
+  db: Db,
+  flowId: string,
+): Promise<
+  | {
+      flow: typeof schema.flows.$inferSelect;
+      clusters: Map<string, typeof schema.clusters.$inferSelect>;
+    }
+  | undefined
+> {
+  const [flow] = await db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
+  if (!flow) return undefined;
+  const clusters = await db
+    .select()
+    .from(schema.clusters)
+    .where(inArray(schema.clusters.id, [flow.sourceClusterId, flow.targetClusterId]));
+  return { flow, clusters: new Map(clusters.map((c) => [c.id, c])) };
+}
+
+/** A flow's current generation and whether it is enabled (undefined when it was deleted). */
+export async function getFlowGeneration(
+  db: Db,
+  flowId: string,
+): Promise<{ generation: number; enabled: boolean } | undefined> {
+  const [row] = await db
+    .select({ generation: schema.flows.generation, enabled: schema.flows.enabled })
+    .from(schema.flows)
+    .where(eq(schema.flows.id, flowId));
+  return row;
+}
+
+/** How many task rows a flow has ever had (max task index + 1), for fencing every id that may exist. */
+export async function flowTaskRowCount(db: Db, flowId: string): Promise<number> {
+  const [rows] = await db
+    .select({ n: sql<number>`coalesce(max(${schema.flowTasks.taskIndex}) + 1, 0)::int` })
+    .from(schema.flowTasks)
+    .where(eq(schema.flowTasks.flowId, flowId));
+  return rows?.n ?? 0;
+}
+
+/** What discovery last found for a flow: its partitions per topic (undefined before the first discovery). */
+export async function getFlowPartitions(db: Db, flowId: string): Promise<TopicPartitionCounts | undefined> {
+  const [topology] = await db
+    .select({ partitions: schema.flowTopology.partitions })
+    .from(schema.flowTopology)
+    .where(eq(schema.flowTopology.flowId, flowId));
+  return topology?.partitions;
+}
