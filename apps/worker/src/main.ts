@@ -7,6 +7,7 @@ import {
   StatusWriter,
   WorkerRegistry,
   workerIdentity,
+  writeGroupOffsets,
 } from '@ferry/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -18,7 +19,7 @@ import { TaskWorker } from './dispatch/task-worker.ts';
 import { createEngineRunner, engineFencer, syncEventHandler } from './engine-runner.ts';
 import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
-import { groupOffsetRows, writeGroupOffsets } from './metrics/group-offsets.ts';
+import { groupOffsetRows } from './metrics/group-offsets.ts';
 import { probeDisabledFlows } from './metrics/lag-probe.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
 import { checkpointsProcessor } from './processors/checkpoints.ts';

@@ -20,6 +20,7 @@ export * from './metrics/flow-groups.ts';
 export * from './metrics/flow-metrics.ts';
 export * from './metrics/flow-observed.ts';
 export * from './metrics/flow-sample.ts';
+export * from './metrics/group-offsets.ts';
 export * from './metrics/group-samples.ts';
 export * from './metrics/metrics-writer.ts';
 export * from './metrics/minute-samples.ts';
