@@ -1,8 +1,15 @@
 import type { TaskJobData } from '@ferry/core';
 import { describeGap } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import type { CheckpointMetrics, PartitionMetrics } from '@ferry/db';
-import { type Db, recordGap, schema } from '@ferry/db';
+import {
+  type CheckpointMetrics,
+  type Db,
+  flowTaskRowCount,
+  getFlowGeneration,
+  type PartitionMetrics,
+  recordGap,
+  type StatusWriter,
+} from '@ferry/db';
 import {
   createFlowRunner,
   type EngineEvent,
@@ -14,14 +21,12 @@ import {
   type WindowStats,
 } from '@ferry/engine';
 import { flowOptionProperties, resolveFlowOptions } from '@ferry/engine/mm2';
-import { eq, sql } from 'drizzle-orm';
 import type pino from 'pino';
 import type { TaskRunner } from './dispatch/task-runner.ts';
 import { loadFlow, type ResolvedFlow } from './flows/load-flow.ts';
 import type { GapMetric } from './metrics/prometheus.ts';
 import type { Fencer } from './reconcile/reconciler.ts';
 import { describeError } from './status/flow-status.ts';
-import type { StatusWriter } from './status/status-writer.ts';
 
 export interface EngineRunnerDeps {
   db: Db;
@@ -45,10 +50,7 @@ export interface EngineRunnerDeps {
  * reconciler bumps it there before it fences the older generation's transactional ids) and the flow is enabled.
  */
 export async function assertCurrentGeneration(db: Db, task: TaskJobData): Promise<void> {
-  const [row] = await db
-    .select({ generation: schema.flows.generation, enabled: schema.flows.enabled })
-    .from(schema.flows)
-    .where(eq(schema.flows.id, task.flowId));
+  const row = await getFlowGeneration(db, task.flowId);
   const flow = `flow ${task.flowId}`;
   if (!row) throw taskSuperseded(flow, task.taskIndex, 'the flow was deleted');
   if (!row.enabled) throw taskSuperseded(flow, task.taskIndex, 'the flow is disabled');
@@ -311,11 +313,8 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
 export function engineFencer(db: Db, keyring: SecretKey[]): Fencer {
   return async (row, _generation, tasksMax) => {
     const flow = await loadFlow(db, row.id, keyring);
-    const [rows] = await db
-      .select({ n: sql<number>`coalesce(max(${schema.flowTasks.taskIndex}) + 1, 0)::int` })
-      .from(schema.flowTasks)
-      .where(eq(schema.flowTasks.flowId, row.id));
+    const rows = await flowTaskRowCount(db, row.id);
     const { fenceTasks } = await import('@ferry/engine');
-    await fenceTasks(toEngineFlow(flow), Math.max(tasksMax, rows?.n ?? 0));
+    await fenceTasks(toEngineFlow(flow), Math.max(tasksMax, rows));
   };
 }

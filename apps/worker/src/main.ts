@@ -1,5 +1,14 @@
 import { RECONCILE_QUEUE, type ReconcileJobData, VERIFICATION_QUEUE } from '@ferry/core';
-import { createDb, MetricsWriter, rollUpAndExpire } from '@ferry/db';
+import {
+  createDb,
+  MetricsWriter,
+  postgresFlowStore,
+  rollUpAndExpire,
+  StatusWriter,
+  WorkerRegistry,
+  workerIdentity,
+  writeGroupOffsets,
+} from '@ferry/db';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -10,7 +19,7 @@ import { TaskWorker } from './dispatch/task-worker.ts';
 import { createEngineRunner, engineFencer, syncEventHandler } from './engine-runner.ts';
 import { readWorkerEnv } from './env.ts';
 import { startHttpServer } from './http-server.ts';
-import { groupOffsetRows, writeGroupOffsets } from './metrics/group-offsets.ts';
+import { groupOffsetRows } from './metrics/group-offsets.ts';
 import { probeDisabledFlows } from './metrics/lag-probe.ts';
 import { createReplicationMetrics } from './metrics/prometheus.ts';
 import { checkpointsProcessor } from './processors/checkpoints.ts';
@@ -21,10 +30,7 @@ import { heartbeatsProcessor } from './processors/heartbeats.ts';
 import { closeProcessors, startProcessors } from './processors/index.ts';
 import { reconcileProcessor } from './processors/reconcile.ts';
 import { endStuckVerifications, verificationProcessor } from './processors/verification.ts';
-import { postgresFlowStore } from './reconcile/postgres-flow-store.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
-import { WorkerRegistry, workerIdentity } from './registry/worker-registry.ts';
-import { StatusWriter } from './status/status-writer.ts';
 
 const VERSION = '0.1.0';
 const env = readWorkerEnv();

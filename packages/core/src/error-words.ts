@@ -1,4 +1,4 @@
-import { type FerryErrorCode, isFerryErrorCode } from './ferry-error.ts';
+import { type FerryErrorCode, isFerryErrorCode, STEP_ERROR_CODES } from './ferry-error.ts';
 
 /**
  * Errors into sentences: the one place. `errorCode` reads *why* an error happened from the structured fields
@@ -63,31 +63,7 @@ function socketCode(code: string): FerryErrorCode | undefined {
 }
 
 /** Codes that say only *what* failed: a cause further down the chain says more. */
-const STEP_CODES: ReadonlySet<FerryErrorCode> = new Set<FerryErrorCode>([
-  'TASK_START_FAILED',
-  'FETCH_FAILED',
-  'COMMIT_FAILED',
-  'FENCE_FAILED',
-  'DISCOVERY_FAILED',
-  'CREATE_TOPIC_FAILED',
-  'CREATE_PARTITIONS_FAILED',
-  'DESCRIBE_CONFIGS_FAILED',
-  'SYNC_FAILED',
-  'POSITIONS_LOAD_FAILED',
-  'OFFSETS_FETCH_FAILED',
-  'OFFSET_SYNCS_LOAD_FAILED',
-  'OFFSET_SYNCS_READ_FAILED',
-  'MM2_OFFSET_SYNC_FAILED',
-  'CHECKPOINT_FAILED',
-  'CHECKPOINT_WRITE_FAILED',
-  'GROUPS_LIST_FAILED',
-  'GROUP_OFFSETS_FETCH_FAILED',
-  'GROUP_OFFSET_SYNC_FAILED',
-  'TRANSLATE_FAILED',
-  'HEARTBEAT_FAILED',
-  'SOURCE_READ_FAILED',
-  'TARGET_READ_FAILED',
-]);
+const STEP_CODES: ReadonlySet<FerryErrorCode> = new Set<FerryErrorCode>(STEP_ERROR_CODES);
 
 type ErrorLike = {
   code?: unknown;

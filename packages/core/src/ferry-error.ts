@@ -10,13 +10,34 @@ export interface ErrorContext {
   flow?: string;
 }
 
-/**
- * Every code a FerryError can carry. Two kinds share the one union:
- * - what failed (the step: FETCH_FAILED, CHECKPOINT_FAILED, ...), set where the error is raised;
- * - why it failed (the cause, read from the client's error by `errorCode`: AUTHENTICATION_FAILED,
- *   BROKER_REFUSED, ...), which is what a sentence for a person branches on (see error-words.ts).
- */
-export const FERRY_ERROR_CODES = [
+/** Codes that say only *what* failed (the step); the error's cause says why (errorCode reads it). */
+export const STEP_ERROR_CODES = [
+  'TASK_START_FAILED',
+  'FETCH_FAILED',
+  'COMMIT_FAILED',
+  'FENCE_FAILED',
+  'DISCOVERY_FAILED',
+  'CREATE_TOPIC_FAILED',
+  'CREATE_PARTITIONS_FAILED',
+  'DESCRIBE_CONFIGS_FAILED',
+  'SYNC_FAILED',
+  'POSITIONS_LOAD_FAILED',
+  'OFFSETS_FETCH_FAILED',
+  'OFFSET_SYNCS_LOAD_FAILED',
+  'OFFSET_SYNCS_READ_FAILED',
+  'MM2_OFFSET_SYNC_FAILED',
+  'CHECKPOINT_FAILED',
+  'CHECKPOINT_WRITE_FAILED',
+  'GROUPS_LIST_FAILED',
+  'GROUP_OFFSETS_FETCH_FAILED',
+  'GROUP_OFFSET_SYNC_FAILED',
+  'TRANSLATE_FAILED',
+  'HEARTBEAT_FAILED',
+  'SOURCE_READ_FAILED',
+  'TARGET_READ_FAILED',
+] as const;
+
+const OTHER_ERROR_CODES = [
   // the configuration
   'INVALID_CONFIG',
   'INVALID_VERIFY_OPTIONS',
@@ -37,12 +58,8 @@ export const FERRY_ERROR_CODES = [
   'SOURCE_UNAVAILABLE',
   'TARGET_UNAVAILABLE',
   // the data path
-  'TASK_START_FAILED',
   'TASK_FENCED',
   'TASK_SUPERSEDED',
-  'FENCE_FAILED',
-  'FETCH_FAILED',
-  'COMMIT_FAILED',
   'COMMIT_TIMEOUT',
   'TRANSACTION_OUTCOME_UNKNOWN',
   'RECORD_TOO_LARGE',
@@ -55,38 +72,26 @@ export const FERRY_ERROR_CODES = [
   'UNSUPPORTED_RECORD_VERSION',
   'STRING_TOO_LONG',
   'DUPLICATE_RANGE',
-  // discovery and topics
-  'DISCOVERY_FAILED',
-  'CREATE_TOPIC_FAILED',
-  'CREATE_PARTITIONS_FAILED',
-  'DESCRIBE_CONFIGS_FAILED',
-  'SYNC_FAILED',
   // offsets, checkpoints and groups
-  'POSITIONS_LOAD_FAILED',
-  'OFFSETS_FETCH_FAILED',
   'OFFSETS_NOT_ASCENDING',
   'OFFSET_SYNCS_BEHIND',
-  'OFFSET_SYNCS_LOAD_FAILED',
-  'OFFSET_SYNCS_READ_FAILED',
   'OFFSET_SYNC_MISMATCH',
-  'MM2_OFFSET_SYNC_FAILED',
   'NO_BASE_OFFSET',
-  'CHECKPOINT_FAILED',
-  'CHECKPOINT_WRITE_FAILED',
-  'GROUPS_LIST_FAILED',
-  'GROUP_OFFSETS_FETCH_FAILED',
-  'GROUP_OFFSET_SYNC_FAILED',
   'GROUP_ACTIVE',
   'NOTHING_TO_SYNC',
-  'TRANSLATE_FAILED',
   'REBUILD_REQUIRED',
-  'HEARTBEAT_FAILED',
   // verification
-  'SOURCE_READ_FAILED',
-  'TARGET_READ_FAILED',
   'READ_TIMEOUT',
   'VERIFY_READ_STALLED',
 ] as const;
+
+/**
+ * Every code a FerryError can carry. Two kinds share the one union:
+ * - what failed (the step: FETCH_FAILED, CHECKPOINT_FAILED, ...), set where the error is raised;
+ * - why it failed (the cause, read from the client's error by `errorCode`: AUTHENTICATION_FAILED,
+ *   BROKER_REFUSED, ...), which is what a sentence for a person branches on (see error-words.ts).
+ */
+export const FERRY_ERROR_CODES = [...OTHER_ERROR_CODES, ...STEP_ERROR_CODES] as const;
 
 export type FerryErrorCode = (typeof FERRY_ERROR_CODES)[number];
 

@@ -7,6 +7,7 @@ export * from './ferry-error.ts';
 export * from './flow-config.ts';
 export * from './flow-cycles.ts';
 export * from './flow-health.ts';
+export * from './flow-state.ts';
 export * from './group-readiness.ts';
 export * from './metrics.ts';
 export * from './mm2-keys.ts';

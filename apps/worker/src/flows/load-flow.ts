@@ -1,8 +1,7 @@
 import { type FlowConfig, flowConfigSchema } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import { type Db, schema } from '@ferry/db';
+import { type Db, getFlowWithClusters, type schema } from '@ferry/db';
 import { type ClusterConfig, openClusterSecrets, storedClusterConfig } from '@ferry/engine';
-import { eq, inArray } from 'drizzle-orm';
 
 /** How to reach one cluster, secrets opened (the engine's ClusterConfig, alias = the cluster's name) and its
  * row id. Lives only in the worker's memory; never logged. */
@@ -36,13 +35,9 @@ export function toConnection(row: ClusterRow, keyring: readonly SecretKey[]): Cl
 
 /** A flow with its clusters, validated options (MM2 defaults filled in) and opened secrets. */
 export async function loadFlow(db: Db, flowId: string, keyring: readonly SecretKey[]): Promise<ResolvedFlow> {
-  const [flow] = await db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
-  if (!flow) throw new FlowLoadError('FLOW_NOT_FOUND', `flow ${flowId} no longer exists`);
-  const clusters = await db
-    .select()
-    .from(schema.clusters)
-    .where(inArray(schema.clusters.id, [flow.sourceClusterId, flow.targetClusterId]));
-  const byId = new Map(clusters.map((c) => [c.id, c]));
+  const found = await getFlowWithClusters(db, flowId);
+  if (!found) throw new FlowLoadError('FLOW_NOT_FOUND', `flow ${flowId} no longer exists`);
+  const { flow, clusters: byId } = found;
   const parsed = flowConfigSchema.safeParse(flow.config ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -1,15 +1,13 @@
 import { DISCOVERY_QUEUE, type ReconcileJobData } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import type { Db } from '@ferry/db';
+import { type Db, type StatusWriter, saveDiscoveryError, saveTopology } from '@ferry/db';
 import { discoverFlow, type EngineEvent } from '@ferry/engine';
 import type { Queue } from 'bullmq';
 import type pino from 'pino';
 import { toEngineFlow } from '../engine-runner.ts';
 import { loadFlow } from '../flows/load-flow.ts';
 import { discoveryFingerprint } from '../reconcile/plan.ts';
-import { saveDiscoveryError, saveTopology } from '../reconcile/postgres-flow-store.ts';
 import { describeError } from '../status/flow-status.ts';
-import type { StatusWriter } from '../status/status-writer.ts';
 import type { Processor } from './processor.ts';
 
 export interface DiscoveryDeps {

@@ -1,8 +1,15 @@
 import { VERIFICATION_QUEUE } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
-import { type Db, finishVerification, schema, startVerification } from '@ferry/db';
+import {
+  type Db,
+  endVerificationIfStill,
+  finishVerification,
+  getFlowPartitions,
+  getVerificationOwner,
+  listOpenVerifications,
+  startVerification,
+} from '@ferry/db';
 import { type VerificationReport, type VerifyRangeOptions, verifyFlowRange } from '@ferry/engine';
-import { and, eq, inArray } from 'drizzle-orm';
 import type pino from 'pino';
 import { toEngineFlow } from '../engine-runner.ts';
 import { loadFlow, type ResolvedFlow } from '../flows/load-flow.ts';
@@ -48,16 +55,7 @@ export function verificationProcessor(deps: VerificationDeps): Processor<typeof 
         `verification ${data.verificationId} of flow ${data.flowId} is not a run of team ${data.teamId} (deleted, or another team's); not run`,
       );
       if (![data.teamId, data.flowId, data.verificationId].every((id) => UUID.test(id))) throw refused;
-      const { flows, flowVerifications, flowTopology } = schema;
-      const [run] = await deps.db
-        .select({
-          teamId: flowVerifications.teamId,
-          flowId: flowVerifications.flowId,
-          flowTeam: flows.teamId,
-        })
-        .from(flowVerifications)
-        .innerJoin(flows, eq(flows.id, flowVerifications.flowId))
-        .where(eq(flowVerifications.id, data.verificationId));
+      const run = await getVerificationOwner(deps.db, data.verificationId);
       if (!run || run.teamId !== data.teamId || run.flowTeam !== data.teamId || run.flowId !== data.flowId)
         throw refused;
       const row = await startVerification(deps.db, data.verificationId);
@@ -66,14 +64,11 @@ export function verificationProcessor(deps: VerificationDeps): Processor<typeof 
       let flow: ResolvedFlow | undefined;
       try {
         flow = await loadFlow(deps.db, data.flowId, deps.keyring);
-        const [topology] = await deps.db
-          .select({ partitions: flowTopology.partitions })
-          .from(flowTopology)
-          .where(eq(flowTopology.flowId, data.flowId));
+        const partitions = await getFlowPartitions(deps.db, data.flowId);
         // the last N records before each partition's position, as `ferry verify --last N` compares them
         const opts: VerifyRangeOptions = {
           last: row.recordsPerPartition,
-          ...(topology ? { topics: topology.partitions } : {}),
+          ...(partitions ? { topics: partitions } : {}),
         };
         log?.info({ last: opts.last }, 'verifying');
         const report: VerificationReport = storedRangeReport(
@@ -121,11 +116,7 @@ export async function endStuckVerifications(
   const now = o.now ?? Date.now();
   const lostAfterMs = o.lostAfterMs ?? 60_000;
   const maxRunMs = o.maxRunMs ?? 30 * 60_000;
-  const v = schema.flowVerifications;
-  const open = await db
-    .select({ id: v.id, state: v.state, createdAt: v.createdAt, startedAt: v.startedAt })
-    .from(v)
-    .where(inArray(v.state, ['queued', 'running']));
+  const open = await listOpenVerifications(db);
   const ended: Array<{ id: string; error: string }> = [];
   for (const run of open) {
     const since = (run.startedAt ?? run.createdAt).getTime();
@@ -140,12 +131,8 @@ export async function endStuckVerifications(
         error = `the worker running the verification stopped before it stored a result (job ${state}). Run it again.`;
     }
     if (!error) continue;
-    const [row] = await db
-      .update(v)
-      .set({ state: 'error', error, finishedAt: new Date(now) })
-      .where(and(eq(v.id, run.id), eq(v.state, run.state)))
-      .returning({ id: v.id });
-    if (row) ended.push({ id: run.id, error });
+    if (await endVerificationIfStill(db, run.id, run.state, error, new Date(now)))
+      ended.push({ id: run.id, error });
   }
   return ended;
 }

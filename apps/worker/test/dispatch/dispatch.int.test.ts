@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { type Db, schema } from '@ferry/db';
+import { type Db, postgresFlowStore, saveTopology, schema } from '@ferry/db';
 import { seedFlow, testDb } from '@ferry/db/testing';
 import { waitFor } from '@ferry/testkit';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { discoveryFingerprint } from '../../src/reconcile/plan.ts';
-import { postgresFlowStore, saveTopology } from '../../src/reconcile/postgres-flow-store.ts';
 import { Reconciler } from '../../src/reconcile/reconciler.ts';
 
 /**

@@ -6,11 +6,12 @@ import {
   type PartitionMetrics,
   rollUpAndExpire,
   schema,
+  writeGroupOffsets,
 } from '@ferry/db';
 import { seedFlow, testDb } from '@ferry/db/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { groupOffsetRows, writeGroupOffsets } from '../../src/metrics/group-offsets.ts';
+import { groupOffsetRows } from '../../src/metrics/group-offsets.ts';
 
 /**
  * Per-partition, per-topic and per-group series written by the MetricsWriter into real Postgres and read

@@ -297,7 +297,7 @@ describe('scale-out and reconfiguration with the real engine', () => {
       { timeoutMs: 60_000, intervalMs: 200, what: 'the flow failed with a reason' },
     );
     expect(row!.lastError).toBe(
-      "target cluster west rejected topic creation: replication factor 3 is larger than its 1 broker. Lower the flow's replication factor to at most the number of brokers.",
+      "The target cluster west rejected topic creation: replication factor 3 is larger than its 1 broker. Lower the flow's replication factor to at most the number of brokers.",
     );
     const [topo] = await m.db
       .select()

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TaskJobData } from '@ferry/core';
 import { parseSecretKey } from '@ferry/core/secret-box';
-import { type Db, schema } from '@ferry/db';
+import { type Db, postgresFlowStore, StatusWriter, schema } from '@ferry/db';
 import { testDb } from '@ferry/db/testing';
 import { createFlowRunner, type EngineEvent, type TaskGuardPhase, verifyFlowRange } from '@ferry/engine';
 import { waitFor } from '@ferry/testkit';
@@ -12,8 +12,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEngineRunner, engineFencer, toEngineFlow } from '../../src/engine-runner.ts';
 import { loadFlow } from '../../src/flows/load-flow.ts';
-import { postgresFlowStore } from '../../src/reconcile/postgres-flow-store.ts';
-import { StatusWriter } from '../../src/status/status-writer.ts';
 import { expectSameRecords } from '../fixtures/managed.ts';
 
 /**

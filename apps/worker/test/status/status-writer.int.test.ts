@@ -1,9 +1,7 @@
-import { type Db, schema } from '@ferry/db';
+import { type Db, StatusWriter, schema, WorkerRegistry, workerIdentity } from '@ferry/db';
 import { seedFlow, testDb } from '@ferry/db/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WorkerRegistry, workerIdentity } from '../../src/registry/worker-registry.ts';
-import { StatusWriter } from '../../src/status/status-writer.ts';
 
 let db: Db;
 let flowId = '';

@@ -9,6 +9,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import type { TeamContext } from '../context.ts';
 import { flowVerifications } from '../schema/observed.ts';
+import { flows } from '../schema/replication.ts';
 import { getFlowRowOrThrow } from './get-flow.ts';
 
 export type VerificationRow = typeof flowVerifications.$inferSelect;
@@ -134,4 +135,45 @@ export async function finishVerification(
     })
     // A run already ended (by the stuck-run sweep, with its reason) keeps that ending.
     .where(and(eq(flowVerifications.id, id), inArray(flowVerifications.state, ['queued', 'running'])));
+}
+
+/** Worker side: the run's team and flow, and the flow's team (undefined when the run is gone). */
+export async function getVerificationOwner(
+  db: Db,
+  id: string,
+): Promise<{ teamId: string; flowId: string; flowTeam: string } | undefined> {
+  const [run] = await db
+    .select({ teamId: flowVerifications.teamId, flowId: flowVerifications.flowId, flowTeam: flows.teamId })
+    .from(flowVerifications)
+    .innerJoin(flows, eq(flows.id, flowVerifications.flowId))
+    .where(eq(flowVerifications.id, id));
+  return run;
+}
+
+/** Worker side: the runs not finished yet (queued or running), for ending stuck ones. */
+export async function listOpenVerifications(
+  db: Db,
+): Promise<Array<{ id: string; state: string; createdAt: Date; startedAt: Date | null }>> {
+  const v = flowVerifications;
+  return db
+    .select({ id: v.id, state: v.state, createdAt: v.createdAt, startedAt: v.startedAt })
+    .from(v)
+    .where(inArray(v.state, ['queued', 'running']));
+}
+
+/** Worker side: ends a stuck run in `error`, only if it is still in the state it was seen in; true if it was. */
+export async function endVerificationIfStill(
+  db: Db,
+  id: string,
+  seenState: string,
+  error: string,
+  at: Date,
+): Promise<boolean> {
+  const v = flowVerifications;
+  const [row] = await db
+    .update(v)
+    .set({ state: 'error', error, finishedAt: at })
+    .where(and(eq(v.id, id), eq(v.state, seenState as 'queued' | 'running')))
+    .returning({ id: v.id });
+  return !!row;
 }

@@ -49,9 +49,10 @@ describe('OAuthTokenSource', () => {
     [{ status: 200, body: { token_type: 'Bearer' } }, /answered 200: no access_token/, false],
   ])('%j fails as OAUTH_TOKEN_FAILED', async (answer, words, retriable) => {
     const s = new OAuthTokenSource(creds, { fetch: endpoint([answer]).fetch });
-    const err = await s
-      .token()
-      .catch((e: unknown) => e as { code: string; message: string; retriable: boolean });
+    const err = (await s.token().then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code: string; message: string; retriable: boolean };
     expect(err).toMatchObject({ code: 'OAUTH_TOKEN_FAILED', retriable });
     expect(err.message).toMatch(words);
     expect(err.message).not.toContain('s:3cr3t');

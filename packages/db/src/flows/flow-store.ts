@@ -1,13 +1,26 @@
-import { type Db, schema } from '@ferry/db';
-import { and, eq, sql } from 'drizzle-orm';
-import type { FlowRow } from './plan.ts';
-import type { FlowStore } from './reconciler.ts';
+import type { TopicPartitionCounts } from '@ferry/core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import * as schema from '../schema/index.ts';
 
-/** The reconciler's view of desired state (the flows table) with what discovery found (flow_topology). */
-export function postgresFlowStore(db: Db): FlowStore {
+/** A flow as the reconciler plans it: options, generation and what discovery last found (flow_topology). */
+export interface StoredFlowRow {
+  id: string;
+  enabled: boolean;
+  generation: number;
+  config: Record<string, unknown>;
+  topology: { discoveredFor: string; partitions: TopicPartitionCounts } | null;
+}
+
+/** The reconciler's store (the worker's FlowStore): desired state in flows, discovery's in flow_topology. */
+export function postgresFlowStore(db: Db): {
+  listFlows(): Promise<StoredFlowRow[]>;
+  settleDisabledFlows(): Promise<void>;
+  bumpGeneration(flowId: string, expected: number): Promise<number | null>;
+} {
   const { flows, flowTopology } = schema;
   return {
-    async listFlows(): Promise<FlowRow[]> {
+    async listFlows(): Promise<StoredFlowRow[]> {
       const rows = await db
         .select({
           id: flows.id,
@@ -75,3 +88,53 @@ export async function saveDiscoveryError(db: Db, flowId: string, sentence: strin
 
 const sortKeys = (o: Record<string, number>) =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+/** A flow row and its two cluster rows (undefined when the flow is gone). */
+export async function getFlowWithClusters(
+  db: Db,
+  flowId: string,
+): Promise<
+  | {
+      flow: typeof schema.flows.$inferSelect;
+      clusters: Map<string, typeof schema.clusters.$inferSelect>;
+    }
+  | undefined
+> {
+  const [flow] = await db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
+  if (!flow) return undefined;
+  const clusters = await db
+    .select()
+    .from(schema.clusters)
+    .where(inArray(schema.clusters.id, [flow.sourceClusterId, flow.targetClusterId]));
+  return { flow, clusters: new Map(clusters.map((c) => [c.id, c])) };
+}
+
+/** A flow's current generation and whether it is enabled (undefined when it was deleted). */
+export async function getFlowGeneration(
+  db: Db,
+  flowId: string,
+): Promise<{ generation: number; enabled: boolean } | undefined> {
+  const [row] = await db
+    .select({ generation: schema.flows.generation, enabled: schema.flows.enabled })
+    .from(schema.flows)
+    .where(eq(schema.flows.id, flowId));
+  return row;
+}
+
+/** How many task rows a flow has ever had (max task index + 1), for fencing every id that may exist. */
+export async function flowTaskRowCount(db: Db, flowId: string): Promise<number> {
+  const [rows] = await db
+    .select({ n: sql<number>`coalesce(max(${schema.flowTasks.taskIndex}) + 1, 0)::int` })
+    .from(schema.flowTasks)
+    .where(eq(schema.flowTasks.flowId, flowId));
+  return rows?.n ?? 0;
+}
+
+/** What discovery last found for a flow: its partitions per topic (undefined before the first discovery). */
+export async function getFlowPartitions(db: Db, flowId: string): Promise<TopicPartitionCounts | undefined> {
+  const [topology] = await db
+    .select({ partitions: schema.flowTopology.partitions })
+    .from(schema.flowTopology)
+    .where(eq(schema.flowTopology.flowId, flowId));
+  return topology?.partitions;
+}

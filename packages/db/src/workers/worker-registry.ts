@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
-import { type Db, schema } from '@ferry/db';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import * as schema from '../schema/index.ts';
 
 export interface WorkerIdentity {
   id: string;

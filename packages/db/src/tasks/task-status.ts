@@ -1,6 +1,7 @@
-import { type Db, schema } from '@ferry/db';
+import { flowState, type TaskState } from '@ferry/core';
 import { and, eq, gte, lt, lte, sql } from 'drizzle-orm';
-import { flowState, type TaskState } from './flow-status.ts';
+import type { Db } from '../client.ts';
+import * as schema from '../schema/index.ts';
 
 /** Writes per-task state and the flow's state in words (flows.status / last_error) for the dashboard. */
 export class StatusWriter {
