@@ -16,8 +16,8 @@ import { kafka } from '../helpers/kafka.ts';
  * assignment) against the source.
  *
  * Not in the default suite: on the shared single-broker test stack creating 1,000 partitions on each side and
- * loading their logs takes the brokers 30–60 s before anything can be written. Run it with
- * `npm run test:memory -w @ferry/engine` (see docs/benchmarks.md).
+ * loading their logs takes the brokers 30–120 s before anything can be written. Run it with
+ * `npm run test:memory -w @ferry/engine`; figures in docs/adr/0002-data-path.md ("1,000 partitions, memory").
  */
 const TOPICS = 4;
 const PARTITIONS = 250;
