@@ -107,6 +107,28 @@ interface PartitionState {
   lastLso: bigint;
 }
 
+/**
+ * An incremental fetch session (KIP-227) with one leader: the broker remembers each partition's fetch offset and
+ * max bytes, so a request lists only partitions that changed (and the ones to forget), and a response only
+ * partitions with news (records, moved offsets, errors). With hundreds of mostly idle partitions per leader this
+ * is what keeps an empty poll from encoding and decoding every partition twice a second.
+ */
+interface FetchSession {
+  /** 0: none (the next request is full and asks for one) */
+  id: number;
+  epoch: number;
+  /** What the broker holds per partition key: as last sent. */
+  sent: Map<string, { state: PartitionState; offset: bigint; maxBytes: number; leaderEpoch: number }>;
+}
+
+const SESSION_ERRORS = new Set<number>([70, 71, 106]); // FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH, FETCH_SESSION_TOPIC_ID_ERROR
+
+function resetSession(session: FetchSession): void {
+  session.id = 0;
+  session.epoch = 0;
+  session.sent.clear();
+}
+
 /** Leader moved, partition or topic unknown to this broker, stale epoch: look the leader up again. */
 const REROUTE = new Set<number>([
   ErrorCode.NOT_LEADER_OR_FOLLOWER,
@@ -389,6 +411,7 @@ export class AssignedFetcher {
 
   private async leaderLoop(nodeId: number): Promise<void> {
     let rotation = 0;
+    const session: FetchSession = { id: 0, epoch: 0, sent: new Map() };
     while (this.running) {
       const now = Date.now();
       let owned = 0;
@@ -410,19 +433,25 @@ export class AssignedFetcher {
       rotation = (rotation + 1) % picked.length;
       await this.fetchOnce(
         nodeId,
-        rotation === 0 ? picked : picked.slice(rotation).concat(picked.slice(0, rotation)),
+        rotation === 0 || session.id !== 0
+          ? picked
+          : picked.slice(rotation).concat(picked.slice(0, rotation)),
+        session,
       );
     }
   }
 
-  private async fetchOnce(nodeId: number, picked: PartitionState[]): Promise<void> {
+  private async fetchOnce(nodeId: number, picked: PartitionState[], session: FetchSession): Promise<void> {
     let version = -1;
     let res: Awaited<ReturnType<typeof this.sendFetch>>;
+    let full = true;
     try {
       const conn = await this.o.cluster.broker(nodeId);
       version = conn.versionOf(fetchApi);
-      res = await this.sendFetch(conn, version, picked);
+      full = version < 7 || session.id === 0;
+      res = await this.sendFetch(conn, version, picked, session);
     } catch (e) {
+      resetSession(session);
       if (!this.running) return;
       if (e instanceof KafkaError && e.retriable) {
         // connection lost (broker restart), timeout: look the leaders up again
@@ -435,19 +464,30 @@ export class AssignedFetcher {
       this.o.onError(e);
       return;
     }
+    if (SESSION_ERRORS.has(res.errorCode)) {
+      resetSession(session); // evicted or out of step: the next request is a full one
+      return;
+    }
     if (res.errorCode !== 0) {
+      resetSession(session);
       for (const s of picked) this.backoff(s, REROUTE.has(res.errorCode));
       if (!isRetriable(res.errorCode))
         this.o.onError(new KafkaError(res.errorCode, 'fetch refused', { context: { api: 'Fetch' } }));
       this.refreshSoon();
       return;
     }
+    if (version >= 7) {
+      if (full) {
+        session.id = res.sessionId; // 0: the broker keeps no session for us; the next request is full again
+        session.epoch = res.sessionId === 0 ? 0 : 1;
+      } else session.epoch = session.epoch >= 0x7fffffff ? 1 : session.epoch + 1;
+    }
     for (const t of res.responses) {
       const topic = version >= 13 ? this.topicById.get(t.topicId) : t.topic;
       if (topic === undefined) continue;
       for (const p of t.partitions) {
         const s = this.states.get(`${topic}:${p.partitionIndex}`);
-        if (!s || s.leader !== nodeId || s.failed) continue;
+        if (!s || s.leader !== nodeId || s.failed || (!session.sent.has(s.key) && version >= 7)) continue;
         if (p.errorCode !== 0) this.partitionError(s, p.errorCode, 'Fetch');
         else this.deliver(s, p);
       }
@@ -458,9 +498,58 @@ export class AssignedFetcher {
     conn: Awaited<ReturnType<WireCluster['broker']>>,
     version: number,
     picked: PartitionState[],
+    session: FetchSession,
   ) {
+    const useSession = version >= 7;
+    const full = !useSession || session.id === 0;
+    let toSend = picked;
+    const forgotten = new Map<string, NonNullable<FetchRequest['forgottenTopicsData']>[number]>();
+    if (full) {
+      session.sent.clear();
+      for (const s of picked)
+        session.sent.set(s.key, {
+          state: s,
+          offset: s.position as bigint,
+          maxBytes: s.partitionMaxBytes,
+          leaderEpoch: s.leaderEpoch,
+        });
+    } else {
+      // only what the broker does not hold yet: new partitions and moved offsets, sizes or leader epochs
+      toSend = [];
+      const pickedKeys = new Set<string>();
+      for (const s of picked) {
+        pickedKeys.add(s.key);
+        const had = session.sent.get(s.key);
+        if (
+          had &&
+          had.offset === s.position &&
+          had.maxBytes === s.partitionMaxBytes &&
+          had.leaderEpoch === s.leaderEpoch
+        )
+          continue;
+        toSend.push(s);
+        session.sent.set(s.key, {
+          state: s,
+          offset: s.position as bigint,
+          maxBytes: s.partitionMaxBytes,
+          leaderEpoch: s.leaderEpoch,
+        });
+      }
+      // paused, failed, backing off, moved: out of the session, or the broker keeps answering for them
+      for (const [key, had] of session.sent) {
+        if (pickedKeys.has(key)) continue;
+        session.sent.delete(key);
+        const topic = had.state.tp.topic;
+        let f = forgotten.get(topic);
+        if (!f) {
+          f = { topic, topicId: this.topicIds.get(topic) ?? ZERO_UUID, partitions: [] };
+          forgotten.set(topic, f);
+        }
+        f.partitions.push(had.state.tp.partition);
+      }
+    }
     const byTopic = new Map<string, FetchRequest['topics'][number]>();
-    for (const s of picked) {
+    for (const s of toSend) {
       let t = byTopic.get(s.tp.topic);
       if (!t) {
         t = { topic: s.tp.topic, topicId: this.topicIds.get(s.tp.topic) ?? ZERO_UUID, partitions: [] };
@@ -478,9 +567,11 @@ export class AssignedFetcher {
       minBytes: 1,
       maxBytes: this.maxBytes,
       isolationLevel: READ_COMMITTED,
-      sessionId: 0,
-      sessionEpoch: -1,
+      // full: 0/0 asks for a session (0/-1 would be a sessionless fetch); incremental: the session's id/epoch
+      sessionId: full ? 0 : session.id,
+      sessionEpoch: useSession ? (full ? 0 : session.epoch) : -1,
       topics: [...byTopic.values()],
+      forgottenTopicsData: [...forgotten.values()],
     };
     const timeoutMs = this.maxWaitMs + (this.o.cluster.config.requestTimeoutMs ?? 30000);
     return conn.send(fetchApi, req, { timeoutMs, version });

@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { FerryError } from '../errors.ts';
 import type { WireRecord } from '../records/index.ts';
 import { ensureCompactedTopic } from './loader.ts';
-import { type ExactSync, encodeExactSync, offsetSyncsTopic, toRuns } from './sync-record.ts';
+import { type ExactSync, encodeExactSync, offsetSyncsTopic, type SourceRun, toRuns } from './sync-record.ts';
 
 /** What the data path hands over per produce round: the records of each chunk and the broker's answer. */
 export interface ProducedChunk {
@@ -11,6 +11,8 @@ export interface ProducedChunk {
   partition: number;
   /** Source offsets of the chunk's records, ascending, in the order they were written. */
   sourceOffsets: bigint[];
+  /** The same as runs of consecutive offsets; when given, `sourceOffsets` is not read (no array per record). */
+  runs?: SourceRun[];
 }
 
 /** The broker's answer for one partition of a produce request (kafkajs `RecordMetadata`). */
@@ -95,7 +97,9 @@ export class OffsetSyncEmitter {
   syncsFor(chunks: ProducedChunk[], acks: ProduceAck[], byPosition = false): ExactSync[] {
     const out: ExactSync[] = [];
     for (const [i, c] of chunks.entries()) {
-      if (c.sourceOffsets.length === 0) continue;
+      const runs = c.runs ?? toRuns(c.sourceOffsets);
+      const lastRun = runs[runs.length - 1];
+      if (!lastRun || lastRun.length === 0) continue;
       const ack = byPosition
         ? acks[i]
         : acks.find((a) => a.topicName === c.remoteTopic && a.partition === c.partition);
@@ -115,8 +119,8 @@ export class OffsetSyncEmitter {
         remoteTopic: c.remoteTopic,
         targetBaseOffset: BigInt(ack.baseOffset),
         fromSource: this.lastNext.get(k),
-        nextSource: c.sourceOffsets[c.sourceOffsets.length - 1]! + 1n,
-        runs: toRuns(c.sourceOffsets),
+        nextSource: lastRun.start + BigInt(lastRun.length),
+        runs,
       });
       this.lastNext.set(k, out[out.length - 1]!.nextSource);
     }
@@ -134,6 +138,7 @@ export class OffsetSyncEmitter {
       partition: number;
       targetBaseOffset: bigint;
       sourceOffsets: bigint[];
+      runs?: SourceRun[];
     }>,
     nowMs = BigInt(Date.now()),
   ): Array<{ topic: string; partition: number; records: WireRecord[] }> {
@@ -144,6 +149,7 @@ export class OffsetSyncEmitter {
         remoteTopic: w.remoteTopic,
         partition: w.partition,
         sourceOffsets: w.sourceOffsets,
+        ...(w.runs ? { runs: w.runs } : {}),
       })),
       written.map((w) => ({
         topicName: w.remoteTopic,

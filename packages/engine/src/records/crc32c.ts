@@ -68,3 +68,50 @@ export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   return crc32cUpdate(0, buf, start, end);
 }
+
+/*
+ * Patching a CRC after a few bytes changed, without reading the rest. CRC-32C is affine over GF(2): for
+ * messages of equal length, crc(M ⊕ D) = crc(M) ⊕ R(D), where R is the raw register (zero init, no final xor).
+ * When D is zero outside a short head, R(D) = Z^n · R(head of D), Z^n being "append n zero bytes" — a 32×32
+ * bit matrix; ZEROS[k] is the one for 2^k bytes (zlib's crc32_combine idea), so applying n zeros costs one
+ * matrix-vector product per set bit of n instead of a pass over n bytes.
+ */
+function matTimes(m: Uint32Array, v: number): number {
+  let s = 0;
+  for (let i = 0; v !== 0; i++, v >>>= 1) if (v & 1) s ^= m[i]!;
+  return s >>> 0;
+}
+
+const ZEROS: Uint32Array[] = [];
+{
+  const one = new Uint32Array(32); // one zero byte: column i = the register with only bit i set, shifted once
+  for (let i = 0; i < 32; i++) {
+    const c = (1 << i) >>> 0;
+    one[i] = (T[c & 0xff]! ^ (c >>> 8)) >>> 0;
+  }
+  ZEROS.push(one);
+  for (let k = 1; k < 32; k++) {
+    const prev = ZEROS[k - 1]!;
+    const sq = new Uint32Array(32);
+    for (let i = 0; i < 32; i++) sq[i] = matTimes(prev, prev[i]!);
+    ZEROS.push(sq);
+  }
+}
+
+/**
+ * The CRC-32C of a region after bytes `[0, before.length)` of it changed from `before` to `after` (same length),
+ * given the region's CRC before the change and the region's total length. The untouched rest is not read, so
+ * a region whose stored CRC was wrong stays wrong (corruption is not laundered).
+ */
+export function crc32cPatch(
+  crc: number,
+  before: Uint8Array,
+  after: Uint8Array,
+  regionLength: number,
+): number {
+  let c = 0;
+  for (let i = 0; i < before.length; i++) c = T[(c ^ before[i]! ^ after[i]!) & 0xff]! ^ (c >>> 8);
+  let n = regionLength - before.length;
+  for (let k = 0; n > 0; k++, n = Math.floor(n / 2)) if (n % 2 === 1) c = matTimes(ZEROS[k]!, c >>> 0);
+  return (crc ^ c) >>> 0;
+}

@@ -582,22 +582,20 @@ export class TaskRunner {
     written: WrittenBatch[],
   ): Array<{ topic: string; partition: number; records: WireRecord[] }> {
     const out = written.map((w) => {
-      let offsets = w.sourceOffsets;
-      if (!offsets) {
-        offsets = [];
-        for (let o = w.sourceBaseOffset; o <= w.sourceLastOffset; o++) offsets.push(o);
-      }
-      if (offsets.length !== w.records)
+      // a forwarded batch is one run of consecutive offsets: no array of every record's offset
+      const count = w.sourceOffsets?.length ?? Number(w.sourceLastOffset - w.sourceBaseOffset + 1n);
+      if (count !== w.records)
         throw new FerryError(
           'OFFSET_SYNC_MISMATCH',
-          `${w.remoteTopic}-${w.partition}: the batch written at ${w.targetBaseOffset} holds ${w.records} records, its source offsets ${w.sourceBaseOffset}..${w.sourceLastOffset} say ${offsets.length}`,
+          `${w.remoteTopic}-${w.partition}: the batch written at ${w.targetBaseOffset} holds ${w.records} records, its source offsets ${w.sourceBaseOffset}..${w.sourceLastOffset} say ${count}`,
           { context: { topic: w.remoteTopic, partition: w.partition } },
         );
       return {
         remoteTopic: w.remoteTopic,
         partition: w.partition,
         targetBaseOffset: w.targetBaseOffset,
-        sourceOffsets: offsets,
+        sourceOffsets: w.sourceOffsets ?? [],
+        ...(w.sourceOffsets ? {} : { runs: [{ start: w.sourceBaseOffset, length: count }] }),
       };
     });
     return this.syncs!.forWritten(out);

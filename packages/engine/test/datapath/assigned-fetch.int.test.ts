@@ -7,8 +7,10 @@ import kafkajs from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AssignedFetcher, type FetchedChunk, type GapEvent } from '../../src/datapath/assigned-fetch.ts';
 import { decodeRecords } from '../../src/records/decode.ts';
+import { type FetchRequest, fetchApi } from '../../src/wire/apis/fetch.ts';
 import { WireCluster } from '../../src/wire/cluster.ts';
 import { type WireExchange, wireExchangeChannel } from '../../src/wire/connection.ts';
+import { Reader } from '../../src/wire/protocol/reader.ts';
 import { createTopic, groupsTouching, listGroups, wireConfig } from '../wire/helpers.ts';
 
 /*
@@ -306,6 +308,79 @@ describe('AssignedFetcher behaviour (east)', () => {
         await until(() => tps(topic).every((tp) => f.position(tp) === 20n), 30_000, 'the rest after release');
         await f.stop();
       }
+    } finally {
+      wireExchangeChannel.unsubscribe(listener);
+    }
+  });
+
+  it('incremental fetch sessions: idle polls list no partitions, a paused partition is forgotten, news still arrive', async () => {
+    const { topic, cluster, perPartition } = await seeded(30);
+    const requests: FetchRequest[] = [];
+    const answered: number[] = [];
+    const listener = (m: unknown) => {
+      const x = m as WireExchange;
+      if (x.apiName !== 'Fetch') return;
+      // request header v2 (Fetch v12+ is flexible): api key, version, correlation id, client id, tagged fields
+      const r = new Reader(x.request);
+      r.int16();
+      r.int16();
+      r.int32();
+      r.raw(r.int16());
+      if (x.version >= 12) r.taggedFields();
+      requests.push(fetchApi.decodeRequest(r, x.version));
+      const rr = new Reader(x.response, 4);
+      if (x.version >= 12) rr.taggedFields();
+      const res = fetchApi.decodeResponse(rr, x.version);
+      answered.push(res.responses.reduce((n, t) => n + t.partitions.length, 0));
+    };
+    const position = (partition: number) => f.position({ topic, partition });
+    const f = new AssignedFetcher({
+      cluster,
+      partitions: tps(topic),
+      positions: new Map(),
+      startPosition: 'earliest',
+      maxBytesPerPartition: 1 << 20,
+      maxWaitMs: 50,
+      onChunk: async () => undefined,
+      onError: (e) => {
+        throw e;
+      },
+    });
+    open.push(f);
+    wireExchangeChannel.subscribe(listener);
+    try {
+      await f.start();
+      await until(() => tps(topic).every((tp) => f.position(tp) === BigInt(perPartition)));
+      const seen = requests.length;
+      await until(() => requests.length >= seen + 3, 10_000, 'idle polls');
+      const first = requests[0]!;
+      expect(first).toMatchObject({ sessionId: 0, sessionEpoch: 0 }); // full, asking for a session
+      expect(first.topics[0]?.partitions.length).toBe(PARTS);
+      const idle = requests.slice(seen + 1);
+      for (const r of idle) {
+        expect(r.sessionId).not.toBe(0);
+        expect(r.sessionEpoch).toBeGreaterThan(0);
+        expect(r.topics.flatMap((t) => t.partitions)).toEqual([]);
+      }
+      expect(answered.slice(seen + 1).every((n) => n === 0)).toBe(true);
+
+      f.pause({ topic, partition: 1 });
+      await until(
+        () => requests.some((r) => (r.forgottenTopicsData ?? []).some((t) => t.partitions.includes(1))),
+        10_000,
+        'partition 1 to be forgotten',
+      );
+      const producer = new kafkajs.Kafka(kafkajsConfig(testCluster('east'), 'afetch-seed')).producer();
+      await producer.connect();
+      await producer.send({
+        topic,
+        messages: [0, 1, 2].map((partition) => ({ partition, value: Buffer.from('more') })),
+      });
+      await producer.disconnect();
+      await until(() => position(0) === BigInt(perPartition + 1) && position(2) === BigInt(perPartition + 1));
+      expect(position(1)).toBe(BigInt(perPartition));
+      f.resume({ topic, partition: 1 });
+      await until(() => position(1) === BigInt(perPartition + 1), 10_000, 'partition 1 after resume');
     } finally {
       wireExchangeChannel.unsubscribe(listener);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32c, crc32cUpdate } from '../../src/records/crc32c.ts';
+import { crc32c, crc32cPatch, crc32cUpdate } from '../../src/records/crc32c.ts';
 
 // RFC 3720 (iSCSI) appendix B.4 check values, plus the common "123456789" check value.
 // The SCSI Read (10) command PDU of RFC 3720 B.4.
@@ -55,5 +55,33 @@ describe('crc32c', () => {
   it('continues across pieces', () => {
     const b = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
     expect(crc32cUpdate(crc32c(b, 0, 333), b, 333, 1000)).toBe(crc32c(b));
+  });
+});
+
+describe('crc32cPatch', () => {
+  it('equals a full pass after the head of a region changed, for every length up to 1,100 and large ones', () => {
+    const lengths = [...Array.from({ length: 1100 }, (_, i) => i + 36), 4096, 65_537, 1_048_577];
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed >>> 24;
+    };
+    for (const len of lengths) {
+      const region = Buffer.alloc(len);
+      for (let i = 0; i < len; i++) region[i] = rnd();
+      const before = Buffer.from(region.subarray(0, 36));
+      const crc = crc32c(region);
+      for (let i = 0; i < 36; i += 1 + (rnd() % 5)) region[i] = rnd();
+      expect(crc32cPatch(crc, before, region.subarray(0, 36), len), `length ${len}`).toBe(crc32c(region));
+    }
+  });
+
+  it('keeps a wrong CRC wrong: corruption outside the head is not laundered', () => {
+    const region = Buffer.alloc(500, 3);
+    const crc = crc32c(region);
+    region[300] = 4; // corrupted in transit
+    const before = Buffer.from(region.subarray(0, 36));
+    region.writeUInt32BE(0xdeadbeef, 20);
+    expect(crc32cPatch(crc, before, region.subarray(0, 36), 500)).not.toBe(crc32c(region));
   });
 });
