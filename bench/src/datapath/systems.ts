@@ -195,11 +195,17 @@ async function ferryManaged(i: RunInput): Promise<RunResult> {
     FERRY_SECRET_KEY: randomBytes(32).toString('base64'),
     FERRY_SECRET_KEY_ID: 'bench',
     FERRY_DISCOVERY_INTERVAL_MS: '2000',
-    LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'warn',
+    // info: WorkerFleet.start waits for the worker's "listening on" line, logged at info
+    LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'info',
   });
   const startedAt = performance.now();
   try {
-    await fleet.start('w1');
+    await Promise.race([
+      fleet.start('w1'),
+      new Promise((_, fail) =>
+        setTimeout(() => fail(new Error('the worker did not start within 180 s')), 180_000).unref(),
+      ),
+    ]);
     await db.insert(schema.flows).values({
       teamId: team!.id,
       name: `bench-${i.alias}`,
