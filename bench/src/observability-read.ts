@@ -188,6 +188,18 @@ const firstRender = async () => {
     { timeout: 30_000 },
   );
 };
+// The machine's floor for a page of this app: the overview (one flow row, a sparkline, no grid) until its
+// flow row shows — what any page costs in this browser on this machine, beside the flow page's own.
+await record('overview page first render (baseline: one flow row)', async () => {
+  await page.goto(`${base}/overview`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    `document.querySelector('tr[data-flow="bench 10k"] [data-testid="flow-health"]') !== null`,
+    undefined,
+    {
+      timeout: 30_000,
+    },
+  );
+});
 await record(`flow page first render (${PARTITIONS} partitions, charts with data)`, firstRender);
 // Where the last first render's time went: the document, its scripts, the API calls, long tasks.
 const breakdown = (await page.evaluate(`(() => {
