@@ -151,7 +151,8 @@ try {
   await shot('demo-02-flow-charts');
 
   step('groups page: demo-billing, translated exactly');
-  await page.getByRole('link', { name: 'Consumer groups' }).click();
+  // The page by its address (a reload racing the link's client-side navigation would stay on the flow page).
+  await page.goto(`${page.url()}/groups`);
   // Checkpoints run every 10 s once discovery has listed the group (npm start's first minute; longer on a
   // loaded machine).
   const card = page.locator('[data-testid="group-card"][data-group="demo-billing"]');
