@@ -47,10 +47,15 @@ const stopAll = () => {
   for (const c of children) c.kill('SIGTERM');
 };
 process.on('exit', stopAll);
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    stopAll();
+    process.exit(130);
+  });
 const step = (what: string) => console.log(`== ${what}`);
-const node = (args: string[], extra: Record<string, string> = {}) => {
+const node = (args: string[], extra: Record<string, string> = {}, cwd = root) => {
   const c = spawn(process.execPath, args, {
-    cwd: root,
+    cwd,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...env, ...extra },
   });
@@ -78,9 +83,11 @@ try {
   step('worker, demo producer, web (next start)');
   node([join('apps', 'worker', 'src', 'main.ts')], { FERRY_WORKER_PORT: '0', FERRY_EXIT_WITH_PARENT: '1' });
   node([join('scripts', 'demo-producer.ts')]);
-  node([join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'], {
-    NODE_ENV: 'production',
-  });
+  node(
+    [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', port, '-H', '127.0.0.1'],
+    { NODE_ENV: 'production' },
+    join(root, 'apps', 'web'),
+  );
   await waitFor('web /api/healthz', async () => (await fetch(`${base}/api/healthz`)).ok, 120_000);
 
   const browser = await chromium.launch({
@@ -144,7 +151,10 @@ try {
   await shot('demo-02-flow-charts');
 
   step('groups page: demo-billing, translated exactly');
-  await page.getByRole('link', { name: 'Consumer groups' }).click();
+  // The page by its address (a reload racing the link's client-side navigation would stay on the flow page).
+  await page.goto(`${page.url()}/groups`);
+  // Checkpoints run every 10 s once discovery has listed the group (npm start's first minute; longer on a
+  // loaded machine).
   const card = page.locator('[data-testid="group-card"][data-group="demo-billing"]');
   await waitFor(
     'groups page shows demo-billing',
@@ -154,7 +164,7 @@ try {
         (await card.count()) > 0 && (await card.getByTestId('readiness-exact').textContent())?.trim() !== ''
       );
     },
-    180_000,
+    360_000,
   );
   console.log(`   ${(await card.getByTestId('group-summary').textContent())?.trim()}`);
   console.log(

@@ -178,7 +178,9 @@ test('lag rises while the flow is disabled under load and falls back to zero onc
       'GET',
       `${T}/flows/${flowId}/tasks`,
     );
-    expect(tasks.items.every((t) => t.state !== 'running')).toBe(true);
+    // Stopped, not merely "not running": a task caught restarting ('starting') still replicates a moment later.
+    expect(tasks.items.length).toBeGreaterThan(0);
+    expect(tasks.items.every((t) => t.state === 'stopped' || t.state === 'failed')).toBe(true);
   }).toPass({ timeout: 60_000, intervals: [1000] });
 
   // Load while disabled: 400 records in bursts over a few seconds.

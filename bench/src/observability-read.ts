@@ -188,6 +188,18 @@ const firstRender = async () => {
     { timeout: 30_000 },
   );
 };
+// The machine's floor for a page of this app: the overview (one flow row, a sparkline, no grid) until its
+// flow row shows — what any page costs in this browser on this machine, beside the flow page's own.
+await record('overview page first render (baseline: one flow row)', async () => {
+  await page.goto(`${base}/overview`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    `document.querySelector('tr[data-flow="bench 10k"] [data-testid="flow-health"]') !== null`,
+    undefined,
+    {
+      timeout: 30_000,
+    },
+  );
+});
 await record(`flow page first render (${PARTITIONS} partitions, charts with data)`, firstRender);
 // Where the last first render's time went: the document, its scripts, the API calls, long tasks.
 const breakdown = (await page.evaluate(`(() => {
@@ -209,7 +221,6 @@ const domRows = await page.locator('[data-testid="partition-metrics"] tbody tr')
 let jumps = 0;
 const jump = async () => {
   const fraction = 0.15 + 0.1 * jumps++;
-  const s = performance.now();
   await page.evaluate(`(() => {
     const el = document.querySelector('[data-testid="partition-metrics"]').parentElement;
     el.scrollTop = el.scrollHeight * ${fraction};
@@ -224,11 +235,9 @@ const jump = async () => {
     undefined,
     { timeout: 30_000 },
   );
-  return performance.now() - s;
 };
 await record('grid: jump deep into the rows until they are shown', jump);
 const scroll = async () => {
-  const s = performance.now();
   await page.evaluate(`(async () => {
     const el = document.querySelector('[data-testid="partition-metrics"]').parentElement;
     for (let y = 0; y < el.scrollHeight; y += el.scrollHeight / 20) {
@@ -236,7 +245,6 @@ const scroll = async () => {
       await new Promise((r) => requestAnimationFrame(() => r(null)));
     }
   })()`);
-  return performance.now() - s;
 };
 await record('grid: scroll through all partitions in 20 steps', scroll);
 await page
