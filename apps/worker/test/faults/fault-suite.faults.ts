@@ -411,7 +411,20 @@ describe('fault suite', () => {
         },
         { timeoutMs: 60_000, what: 'the workers to stop the disabled flow' },
       );
-      const positions = await committedPositions(flowId, topic);
+      // no task may still commit: every task row ended, and the positions stay put for 3 s
+      let positions = await committedPositions(flowId, topic);
+      await waitFor(
+        async () => {
+          const tasks = await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
+          if (tasks.some((t) => t.state === 'running' || t.state === 'starting')) return false;
+          await new Promise((r) => setTimeout(r, 3000));
+          const again = await committedPositions(flowId, topic);
+          const same = [...again].every(([p, o]) => positions.get(p) === o);
+          positions = again;
+          return same;
+        },
+        { timeoutMs: 90_000, what: 'the positions to stop moving' },
+      );
       // the rest of the load and 10 more records per partition are not replicated yet; the first 5 past each
       // position are deleted as retention would delete them (DeleteRecords moves the log start the same way)
       await load;
