@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schema } from '@ferry/db';
@@ -534,6 +534,7 @@ describe('fault suite', () => {
     } finally {
       await admin.disconnect();
       await stackDown(o, ['expiry'], true);
+      rmSync(o.stateDir, { recursive: true, force: true });
     }
   }, 1_800_000);
 
