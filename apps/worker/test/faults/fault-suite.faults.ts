@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schema } from '@ferry/db';
@@ -205,7 +205,7 @@ async function committedPositions(flowId: string, topic: string): Promise<Map<nu
     return new Map(
       Array.from({ length: PARTITIONS }, (_, p) => {
         const o = Number(t?.partitions.find((x) => x.partition === p)?.offset ?? -1);
-        return [p, o < 0 ? 0 : o] as const;
+        return [p, Math.max(0, o)] as const;
       }),
     );
   } finally {
@@ -304,6 +304,7 @@ async function scenario(
     rep: number;
     /** The repetition's load; a fault that writes records of its own waits for it (their order is then known). */
     load: Promise<void>;
+    // biome-ignore lint/suspicious/noConfusingVoidType: most faults return nothing
   }) => Promise<{ gaps?: ExpectedGap[]; produced?: Rec[] } | undefined | void>,
   opts: {
     tasksMax?: number;
@@ -410,7 +411,20 @@ describe('fault suite', () => {
         },
         { timeoutMs: 60_000, what: 'the workers to stop the disabled flow' },
       );
-      const positions = await committedPositions(flowId, topic);
+      // no task may still commit: every task row ended, and the positions stay put for 3 s
+      let positions = await committedPositions(flowId, topic);
+      await waitFor(
+        async () => {
+          const tasks = await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
+          if (tasks.some((t) => t.state === 'running' || t.state === 'starting')) return false;
+          await new Promise((r) => setTimeout(r, 3000));
+          const again = await committedPositions(flowId, topic);
+          const same = [...again].every(([p, o]) => positions.get(p) === o);
+          positions = again;
+          return same;
+        },
+        { timeoutMs: 90_000, what: 'the positions to stop moving' },
+      );
       // the rest of the load and 10 more records per partition are not replicated yet; the first 5 past each
       // position are deleted as retention would delete them (DeleteRecords moves the log start the same way)
       await load;
@@ -520,8 +534,48 @@ describe('fault suite', () => {
     } finally {
       await admin.disconnect();
       await stackDown(o, ['expiry'], true);
+      rmSync(o.stateDir, { recursive: true, force: true });
     }
   }, 1_800_000);
+
+  it('target max.message.bytes lowered below the records (degraded with a clear error, then raised and restarted)', async () => {
+    await scenario('max-message-bytes', async ({ flowId, topic }) => {
+      const remote = `east.${topic}`;
+      const setLimit = async (bytes: number) => {
+        const a = kafka('west').admin();
+        await a.connect();
+        try {
+          await a.alterConfigs({
+            validateOnly: false,
+            resources: [
+              { type: 2, name: remote, configEntries: [{ name: 'max.message.bytes', value: String(bytes) }] },
+            ],
+          });
+        } finally {
+          await a.disconnect();
+        }
+      };
+      const since = new Date();
+      await setLimit(120); // every record of the load is larger
+      await waitFor(
+        async () => {
+          const rows = await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
+          return rows.some(
+            (r) => r.updatedAt >= since && /max\.message\.bytes|too large/i.test(r.lastError ?? ''),
+          );
+        },
+        { timeoutMs: 120_000, intervalMs: 500, what: 'a task to report the record too large for the target' },
+      );
+      await setLimit(1_048_588);
+      // the documented remedy: raise the limit and restart the flow
+      await disable(flowId);
+      await waitFor(async () => !(await tasksRunning(m.db, flowId, 1)), {
+        timeoutMs: 60_000,
+        what: 'the flow to stop',
+      });
+      await m.db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
+    });
+  });
 
   it('reconfiguration storm: tasksMax up and down, filter edits, disable/enable, new partitions, workers killed', async () => {
     const changes = Number(process.env.FERRY_FAULT_STORM_CHANGES ?? 20);

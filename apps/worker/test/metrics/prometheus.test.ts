@@ -29,8 +29,27 @@ describe('Prometheus series named after MirrorMaker 2', () => {
       partition: 3,
       checkpointLatencyMs: { min: 5, max: 50, avg: 20 },
     });
+    m.observeGap({
+      flow: 'east->west',
+      source: 'east',
+      target: 'west',
+      topic: 'orders',
+      partition: 3,
+      records: 1204,
+    });
+    m.observeGap({
+      flow: 'east->west',
+      source: 'east',
+      target: 'west',
+      topic: 'orders',
+      partition: 3,
+      records: 6,
+    });
     const text = await register.metrics();
     const l = 'source="east",target="west",topic="orders",partition="3"';
+    const gl = `flow="east->west",${l}`;
+    expect(text).toContain(`ferry_data_gap_records_total{${gl}} 1210`);
+    expect(text).toContain(`ferry_data_gaps_total{${gl}} 2`);
     expect(text).toContain(`kafka_connect_mirror_source_connector_record_count{${l}} 50`);
     expect(text).toContain(`kafka_connect_mirror_source_connector_byte_rate{${l}} 1000`);
     expect(text).toContain(`kafka_connect_mirror_source_connector_replication_latency_ms_avg{${l}} 6`);
