@@ -1,3 +1,4 @@
+export * from './alerts/alert-store.ts';
 export * from './alerts/alerts.ts';
 export * from './audit/list-audit.ts';
 export * from './audit/record-audit.ts';
@@ -26,6 +27,7 @@ export * from './metrics/flow-observed.ts';
 export * from './metrics/flow-sample.ts';
 export * from './metrics/group-offsets.ts';
 export * from './metrics/group-samples.ts';
+export * from './metrics/lag-probe-store.ts';
 export * from './metrics/metrics-writer.ts';
 export * from './metrics/minute-samples.ts';
 export * from './metrics/overview.ts';

@@ -8,8 +8,19 @@ import {
   webhookBackoffMs,
 } from '@ferry/core';
 import { open, type SecretEnvelope, type SecretKey } from '@ferry/core/secret-box';
-import { type Db, schema } from '@ferry/db';
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import {
+  claimDueWebhookDeliveries,
+  type Db,
+  firingAlertRowsOf,
+  flowsWithAlertRules,
+  insertFiringAlert,
+  latestCheckpointAt,
+  queueAlertDeliveries,
+  recentRawLagSamples,
+  recordWebhookAttempt,
+  resolveFiringAlert,
+  webhookDeliveriesWithReceivers,
+} from '@ferry/db';
 
 /** A sample older than this is not "now": lag alerts neither fire nor resolve on it. */
 const SAMPLE_FRESH_MS = 30_000;
@@ -21,30 +32,15 @@ const SAMPLE_FRESH_MS = 30_000;
  * flow and kind while firing): only the one that inserted it queues deliveries.
  */
 export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired: number; resolved: number }> {
-  const flows = await db
-    .select({ flow: schema.flows, rules: schema.flowAlertRules })
-    .from(schema.flowAlertRules)
-    .innerJoin(schema.flows, eq(schema.flows.id, schema.flowAlertRules.flowId));
+  const flows = await flowsWithAlertRules(db);
   let fired = 0;
   let resolved = 0;
   for (const { flow, rules } of flows) {
-    const s = schema.flowMetricSamples;
     // The last two samples: an alert fires when both cross and resolves when both are back under, so one
     // odd interval (a task hand-over, the switch from the disabled-flow probe to the tasks) never flaps it.
-    const samples = await db
-      .select({ at: s.at, lagRecords: s.lagRecords, lagMsMax: s.lagMsMax })
-      .from(s)
-      .where(and(eq(s.flowId, flow.id), eq(s.resolution, 'raw'), gte(s.at, new Date(now - SAMPLE_FRESH_MS))))
-      .orderBy(desc(s.at))
-      .limit(2);
-    const [ck] = await db
-      .select({ at: sql<string | null>`max(${schema.groupOffsetsLatest.checkedAt})` })
-      .from(schema.groupOffsetsLatest)
-      .where(eq(schema.groupOffsetsLatest.flowId, flow.id));
-    const firingRows = await db
-      .select()
-      .from(schema.flowAlerts)
-      .where(and(eq(schema.flowAlerts.flowId, flow.id), eq(schema.flowAlerts.state, 'firing')));
+    const samples = await recentRawLagSamples(db, flow.id, new Date(now - SAMPLE_FRESH_MS), 2);
+    const checkpointAt = await latestCheckpointAt(db, flow.id);
+    const firingRows = await firingAlertRowsOf(db, flow.id);
     const fresh = samples.length > 0;
     const pick = (f: (...v: number[]) => number) => ({
       enabled: flow.enabled,
@@ -52,7 +48,7 @@ export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired:
       lastError: flow.lastError,
       lagRecords: fresh ? f(...samples.map((x) => x.lagRecords)) : null,
       lagSeconds: fresh ? f(...samples.map((x) => x.lagMsMax / 1000)) : null,
-      checkpointAgeSeconds: ck?.at ? (now - new Date(ck.at).getTime()) / 1000 : null,
+      checkpointAgeSeconds: checkpointAt ? (now - new Date(checkpointAt).getTime()) / 1000 : null,
     });
     const r = alertRulesSchema.parse(rules);
     const crossedBoth = crossings(flow.name, r, pick(Math.min));
@@ -65,23 +61,18 @@ export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired:
       resolve: [...firing].filter((k) => !crossedAny.has(k)),
     };
     for (const c of t.fire) {
-      const [a] = await db
-        .insert(schema.flowAlerts)
-        .values({
-          flowId: flow.id,
-          teamId: flow.teamId,
-          kind: c.kind,
-          state: 'firing',
-          value: c.value,
-          threshold: c.threshold,
-          message: c.message,
-          firedAt: new Date(now),
-        })
-        .onConflictDoNothing()
-        .returning();
+      const a = await insertFiringAlert(db, {
+        flowId: flow.id,
+        teamId: flow.teamId,
+        kind: c.kind,
+        value: c.value,
+        threshold: c.threshold,
+        message: c.message,
+        firedAt: new Date(now),
+      });
       if (!a) continue;
       fired++;
-      await queueDeliveries(db, flow.teamId, a.id, {
+      await queueAlertDeliveries(db, flow.teamId, a.id, {
         type: 'alert.fired',
         alert: {
           id: a.id,
@@ -95,20 +86,10 @@ export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired:
       });
     }
     for (const kind of t.resolve) {
-      const [a] = await db
-        .update(schema.flowAlerts)
-        .set({ state: 'resolved', resolvedAt: new Date(now) })
-        .where(
-          and(
-            eq(schema.flowAlerts.flowId, flow.id),
-            eq(schema.flowAlerts.kind, kind),
-            eq(schema.flowAlerts.state, 'firing'),
-          ),
-        )
-        .returning();
+      const a = await resolveFiringAlert(db, flow.id, kind, new Date(now));
       if (!a) continue;
       resolved++;
-      await queueDeliveries(db, flow.teamId, a.id, {
+      await queueAlertDeliveries(db, flow.teamId, a.id, {
         type: 'alert.resolved',
         alert: {
           id: a.id,
@@ -122,17 +103,6 @@ export async function evaluateAlerts(db: Db, now = Date.now()): Promise<{ fired:
     }
   }
   return { fired, resolved };
-}
-
-async function queueDeliveries(db: Db, teamId: string, alertId: string, event: Record<string, unknown>) {
-  const hooks = await db
-    .select({ id: schema.teamWebhooks.id })
-    .from(schema.teamWebhooks)
-    .where(eq(schema.teamWebhooks.teamId, teamId));
-  if (hooks.length === 0) return;
-  await db
-    .insert(schema.webhookDeliveries)
-    .values(hooks.map((h) => ({ webhookId: h.id, teamId, alertId, event: { ...event, sentBy: 'ferry' } })));
 }
 
 /** `X-Ferry-Signature`: HMAC-SHA256 of `<timestamp>.<body>` with the webhook's secret, hex. Pure. */
@@ -152,18 +122,9 @@ export async function sendDueWebhooks(
   now = Date.now(),
   fetchImpl: typeof fetch = fetch,
 ): Promise<number> {
-  const claimed = await db.execute<{ id: string }>(sql`
-    update webhook_deliveries set next_attempt_at = ${new Date(now + 60_000)}::timestamptz
-    where id in (select id from webhook_deliveries where state = 'pending' and next_attempt_at <= ${new Date(now)}::timestamptz
-                 order by next_attempt_at limit 20 for update skip locked)
-    returning id`);
-  const ids = claimed.rows.map((r) => r.id);
+  const ids = await claimDueWebhookDeliveries(db, now);
   if (ids.length === 0) return 0;
-  const rows = await db
-    .select({ d: schema.webhookDeliveries, url: schema.teamWebhooks.url, secret: schema.teamWebhooks.secret })
-    .from(schema.webhookDeliveries)
-    .innerJoin(schema.teamWebhooks, eq(schema.teamWebhooks.id, schema.webhookDeliveries.webhookId))
-    .where(inArray(schema.webhookDeliveries.id, ids));
+  const rows = await webhookDeliveriesWithReceivers(db, ids);
   for (const { d, url, secret } of rows) {
     const body = JSON.stringify({ id: d.id, ...d.event });
     const ts = String(Math.floor(Date.now() / 1000));
@@ -192,17 +153,14 @@ export async function sendDueWebhooks(
     }
     const attempts = d.attempts + 1;
     const done = error === null;
-    await db
-      .update(schema.webhookDeliveries)
-      .set({
-        attempts,
-        lastStatus: status,
-        lastError: error,
-        state: done ? 'delivered' : attempts >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'pending',
-        deliveredAt: done ? new Date() : null,
-        nextAttemptAt: new Date(now + (done ? 0 : webhookBackoffMs(attempts))),
-      })
-      .where(eq(schema.webhookDeliveries.id, d.id));
+    await recordWebhookAttempt(db, d.id, {
+      attempts,
+      lastStatus: status,
+      lastError: error,
+      state: done ? 'delivered' : attempts >= WEBHOOK_MAX_ATTEMPTS ? 'failed' : 'pending',
+      deliveredAt: done ? new Date() : null,
+      nextAttemptAt: new Date(now + (done ? 0 : webhookBackoffMs(attempts))),
+    });
   }
   return rows.length;
 }
