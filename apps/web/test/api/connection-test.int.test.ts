@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { schema } from '@ferry/db';
 import { waitFor } from '@ferry/testkit';
-import { WorkerFleet } from '@ferry/testkit/worker-fleet';
+import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveWorkers } from '@/lib/control-jobs.ts';
@@ -10,9 +9,6 @@ import { env } from '@/lib/env.ts';
 import { openApiDocument } from '@/lib/openapi.ts';
 import { call, secretsFound } from '../helpers.ts';
 import { SASL_SECRET, type TeamFixture, teamFixture } from './fixtures.ts';
-
-/** The worker program these tests run as a real process. */
-const WORKER_MAIN = resolve(import.meta.dirname, '../../../worker/src/main.ts');
 
 /**
  * "Test connection" of a stored cluster goes to a worker through the connection-tests queue (real Redis,
@@ -44,7 +40,7 @@ describe('test connection of a stored cluster', () => {
 
   it('with a worker running, the worker tests it (secrets opened with its own key) and the report names it', async () => {
     const [current] = env().keyring;
-    fleet = new WorkerFleet(WORKER_MAIN, {
+    fleet = new WorkerFleet(workerEntry(), {
       ...process.env,
       DATABASE_URL: env().databaseUrl,
       REDIS_URL: env().redisUrl,

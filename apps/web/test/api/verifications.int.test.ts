@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { VERIFICATION_QUEUE } from '@ferry/core';
 import { schema } from '@ferry/db';
 import { waitFor } from '@ferry/testkit';
-import { WorkerFleet } from '@ferry/testkit/worker-fleet';
+import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlQueue, liveWorkers } from '@/lib/control-jobs.ts';
@@ -12,9 +11,6 @@ import { openApiDocument } from '@/lib/openapi.ts';
 import { NO_WORKER_NOTICE } from '@/lib/request-verification.ts';
 import { call } from '../helpers.ts';
 import { type TeamFixture, teamFixture } from './fixtures.ts';
-
-/** The worker program these tests run as a real process. */
-const WORKER_MAIN = resolve(import.meta.dirname, '../../../worker/src/main.ts');
 
 /**
  * Verification through the API: a run is recorded and put on the verification queue (real Redis, this file's
@@ -121,7 +117,7 @@ describe('flow verification API', () => {
 
   it('a running worker picks the queued runs up and stores their result', async () => {
     const [current] = env().keyring;
-    fleet = new WorkerFleet(WORKER_MAIN, {
+    fleet = new WorkerFleet(workerEntry(), {
       ...process.env,
       DATABASE_URL: env().databaseUrl,
       REDIS_URL: env().redisUrl,
