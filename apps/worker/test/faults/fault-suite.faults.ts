@@ -51,7 +51,7 @@ import {
  */
 const REPEAT = Number(process.env.FERRY_FAULT_REPEAT ?? 5);
 const PARTITIONS = 6;
-const REDIS_PORT = Number(process.env.FERRY_FAULT_REDIS_PORT ?? 39379);
+const REDIS_PORT = Number(process.env.FERRY_FAULT_REDIS_PORT ?? 29379);
 const redisUrl = `redis://127.0.0.1:${REDIS_PORT}`;
 
 interface Row {
@@ -452,7 +452,7 @@ describe('fault suite', () => {
     // minute after the flow stopped committing; the flow must resume from the durable copy, doubling nothing
     const o = defaultStackOptions({
       stateDir: mkdtempSync(join(tmpdir(), 'ferry-faults-expiry-')),
-      portBase: Number(process.env.FERRY_FAULT_EXPIRY_PORT_BASE ?? 39700),
+      portBase: Number(process.env.FERRY_FAULT_EXPIRY_PORT_BASE ?? 29800),
       heap: '512m',
     });
     const [target] = await stackUp(o, [

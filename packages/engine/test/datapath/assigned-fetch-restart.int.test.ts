@@ -20,12 +20,13 @@ import { createTopic, wireConfig } from '../wire/helpers.ts';
 /*
  * A real broker restart (SIGKILL, then start on the same ports and data) while the fetcher reads: it must
  * reconnect, refresh metadata and continue from its positions — every offset exactly once. Uses its own
- * single-broker cluster on ports from 39400 (never the shared stack), torn down afterwards.
+ * single-broker cluster on ports from 29900 (never the shared stack; below the ephemeral port range, where an
+ * outgoing connection's local port once took 39420 and failed the port check), torn down afterwards.
  */
 const opts = defaultStackOptions({
   stateDir: join(tmpdir(), `ferry-wire-restart-${process.pid}`),
   cacheDir: process.env.FERRY_JAR_CACHE ?? defaultStackOptions().cacheDir,
-  portBase: 39400,
+  portBase: 29900,
   heap: '384m',
 });
 const NAME = 'wirerestart';

@@ -18,8 +18,9 @@ export async function startDedicatedBroker(
   const stateDir = mkdtempSync(join(tmpdir(), `ferry-broker-${spec.name}-`));
   const opts = defaultStackOptions({
     stateDir,
-    // a block of 10 ports away from the stacks' (19092…, 29092…): 31000–38990, by pid
-    portBase: 31000 + (process.pid % 800) * 10,
+    // a block of 10 ports away from the stacks' (19092…, 29092…) and below Linux's ephemeral range (32768–60999,
+    // where any outgoing connection may hold a port for a while): 30000–32699, by pid
+    portBase: 30000 + (process.pid % 270) * 10,
     heap: o.heap ?? '512m',
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
