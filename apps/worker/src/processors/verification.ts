@@ -64,7 +64,13 @@ export function verificationProcessor(deps: VerificationDeps): Processor<typeof 
       let flow: ResolvedFlow | undefined;
       try {
         flow = await loadFlow(deps.db, data.flowId, deps.keyring);
-        const partitions = await getFlowPartitions(deps.db, data.flowId);
+        // Heartbeats are not the flow's data: every flow from the same source alias to the same target writes
+        // into the one remote heartbeats topic (MM2's naming), so its tail holds other flows' copies and a
+        // record-by-record comparison of it reports them as duplicates. The button verifies the user's topics.
+        const all = await getFlowPartitions(deps.db, data.flowId);
+        const partitions = all
+          ? Object.fromEntries(Object.entries(all).filter(([t]) => !/(^|\.)heartbeats$/.test(t)))
+          : undefined;
         // the last N records before each partition's position, as `ferry verify --last N` compares them
         const opts: VerifyRangeOptions = {
           last: row.recordsPerPartition,
