@@ -152,25 +152,8 @@ async function ferryHeadless(i: RunInput): Promise<RunResult> {
   const child = spawn(process.execPath, [...prof, FERRY, 'run', file, '--progress-interval', '60'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const tail: string[] = [];
-  drain(child, tail);
-  try {
-    const c = await watchCatchUp({
-      target: TARGET,
-      topic: `${i.alias}.${i.topic}`,
-      records: i.records,
-      pids: () => [child.pid!],
-      startedAt,
-      alive: () => child.exitCode === null,
-      timeoutMs: CATCH_UP_TIMEOUT_MS,
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}\n${tail.join('').slice(-2000)}`);
-    });
-    const latency = await latencyPhase(i);
-    return fromCatchUp(i, c, latency);
-  } finally {
-    await stop(child, 40_000); // SIGTERM: the CPU profile is written on a clean exit
-  }
+  // SIGTERM: the CPU profile is written on a clean exit
+  return measureChild(i, child, startedAt, 40_000);
 }
 
 async function ferryManaged(i: RunInput): Promise<RunResult> {
@@ -250,25 +233,7 @@ async function mm2(i: RunInput): Promise<RunResult> {
     ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const tail: string[] = [];
-  drain(child, tail);
-  try {
-    const c = await watchCatchUp({
-      target: TARGET,
-      topic: `${i.alias}.${i.topic}`,
-      records: i.records,
-      pids: () => [child.pid!],
-      startedAt,
-      alive: () => child.exitCode === null,
-      timeoutMs: CATCH_UP_TIMEOUT_MS,
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}\n${tail.join('').slice(-2000)}`);
-    });
-    const latency = await latencyPhase(i);
-    return fromCatchUp(i, c, latency);
-  } finally {
-    await stop(child, 5_000);
-  }
+  return measureChild(i, child, startedAt, 5_000);
 }
 
 async function raw(i: RunInput): Promise<RunResult> {
@@ -307,5 +272,33 @@ export async function runSystem(i: RunInput): Promise<RunResult> {
   } finally {
     await deleteTopicsContaining(TARGET, i.alias);
     await deleteTopicsContaining(SOURCE, i.alias);
+  }
+}
+
+/** A replicator child process: its catch-up on the target, then the latency phase; stopped afterwards. */
+async function measureChild(
+  i: RunInput,
+  child: ChildProcess,
+  startedAt: number,
+  stopWaitMs: number,
+): Promise<RunResult> {
+  const tail: string[] = [];
+  drain(child, tail);
+  try {
+    const c = await watchCatchUp({
+      target: TARGET,
+      topic: `${i.alias}.${i.topic}`,
+      records: i.records,
+      pids: () => [child.pid!],
+      startedAt,
+      alive: () => child.exitCode === null,
+      timeoutMs: CATCH_UP_TIMEOUT_MS,
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}\n${tail.join('').slice(-2000)}`);
+    });
+    const latency = await latencyPhase(i);
+    return fromCatchUp(i, c, latency);
+  } finally {
+    await stop(child, stopWaitMs);
   }
 }
