@@ -8,7 +8,7 @@ import { createDb, schema } from '@ferry/db';
 import { cloneTemplate } from '@ferry/db/testing';
 import { defaultStackOptions, ensureJars, waitFor } from '@ferry/testkit';
 import { testCluster } from '@ferry/testkit/vitest';
-import { WorkerFleet } from '@ferry/testkit/worker-fleet';
+import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
 import type { System } from './args.ts';
 import { type CatchUp, watchCatchUp } from './catch-up.ts';
 import { ferryProperties, mm2Properties, type Pair } from './configs.ts';
@@ -18,7 +18,6 @@ import type { Scenario } from './scenarios.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const FERRY = join(ROOT, 'packages', 'cli', 'bin', 'ferry.js');
-const WORKER = join(ROOT, 'apps', 'worker', 'src', 'main.ts');
 export const SOURCE = 'east';
 export const TARGET = 'west';
 const MM2_VERSION = '4.3.1';
@@ -172,7 +171,7 @@ async function ferryManaged(i: RunInput): Promise<RunResult> {
       { teamId: team!.id, name: TARGET, bootstrapServers: testCluster(TARGET).bootstrap },
     ])
     .returning();
-  const fleet = new WorkerFleet(WORKER, {
+  const fleet = new WorkerFleet(workerEntry(), {
     DATABASE_URL: url,
     FERRY_REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
     FERRY_SECRET_KEY: randomBytes(32).toString('base64'),
