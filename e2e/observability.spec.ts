@@ -79,6 +79,23 @@ test.beforeAll(async ({ browser }) => {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  // Every flow also replicates the source's `heartbeats` topic (as MM2 does). East has one only once some
+  // flow targets east (its heartbeat emitter creates it), which depends on the specs that ran before: create
+  // it here as that emitter would (one partition, compacted), so this flow always holds 4 + 1 partitions.
+  if (!(await admin.listTopics()).includes('heartbeats'))
+    await admin
+      .createTopics({
+        topics: [
+          {
+            topic: 'heartbeats',
+            numPartitions: 1,
+            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+          },
+        ],
+        waitForLeaders: true,
+      })
+      .catch(() => undefined); // created meanwhile by an emitter: same topic
+  expect(await admin.listTopics()).toContain('heartbeats');
   await admin.disconnect();
 });
 

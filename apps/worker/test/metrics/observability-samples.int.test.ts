@@ -128,7 +128,9 @@ describe('MetricsWriter → Postgres → getFlowMetrics', () => {
 
   it('writes checkpoint latency and age per group, and the flow average into the flow sample', async () => {
     const w = new MetricsWriter(db);
-    const now = Date.now();
+    // Second 10 of the previous minute: both flushes (now, now + 5 s) fall in one minute, so the roll-up
+    // below makes exactly one 1m row (with Date.now() the two flushes straddled a minute about 1 run in 12).
+    const now = Math.floor(Date.now() / 60_000) * 60_000 - 50_000;
     w.record(m('orders', 0), now);
     w.checkpointRound(flowId, 'billing', now - 4000);
     const ck = (group: string, partition: number, avg: number) =>

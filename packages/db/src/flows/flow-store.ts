@@ -39,12 +39,16 @@ export function postgresFlowStore(db: Db): {
     },
     async settleDisabledFlows(): Promise<void> {
       // A task stopped by a rebalance just as its flow was disabled never reports again: once it has been
-      // silent for a while (a stopping task reports within seconds), say it stopped.
+      // silent for a while since the flow was disabled (a stopping task reports within seconds), say it
+      // stopped. Measured from the disable too, not only from the task's last report: a task that has run
+      // for minutes reports nothing new, and calling it stopped the moment the flow is disabled would say so
+      // while it still replicates for the second or two it takes to notice and finish its transaction.
       await db.execute(sql`
         update flow_tasks set state = 'stopped', updated_at = now()
         from flows
         where flows.id = flow_tasks.flow_id and not flows.enabled and flow_tasks.state <> 'stopped'
-          and flow_tasks.updated_at < now() - interval '15 seconds'`);
+          and flow_tasks.updated_at < now() - interval '15 seconds'
+          and flows.updated_at < now() - interval '15 seconds'`);
       await db.execute(sql`
         update flows set status = 'disabled', status_updated_at = now()
         where not enabled and status is distinct from 'disabled'`);
