@@ -35,15 +35,27 @@ export function parseSecretKey(id: string, base64: string): SecretKey {
   return { id, key };
 }
 
-/** What a cluster's secrets are bound to: changing any of these needs the secrets typed again. */
+/**
+ * What a cluster's secrets are bound to: changing any of these needs the secrets typed again. An
+ * OAUTHBEARER cluster's secrets are bound to its token endpoint as well (the client secret is sent there);
+ * without one the context is what it was before OAUTHBEARER, so older envelopes still open.
+ */
 export function clusterSecretContext(c: {
   id: string;
   bootstrapServers: string;
   securityProtocol: string;
   caPem?: string | null;
+  tokenEndpointUrl?: string | null;
 }): string {
   const ca = c.caPem ? createHash('sha256').update(c.caPem).digest('hex') : '';
-  return JSON.stringify(['ferry.cluster', c.id, c.bootstrapServers, c.securityProtocol, ca]);
+  return JSON.stringify([
+    'ferry.cluster',
+    c.id,
+    c.bootstrapServers,
+    c.securityProtocol,
+    ca,
+    ...(c.tokenEndpointUrl ? [c.tokenEndpointUrl] : []),
+  ]);
 }
 
 const aad = (keyId: string, context: string | undefined) =>

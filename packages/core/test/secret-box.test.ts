@@ -61,4 +61,14 @@ describe('secret box v2: bound to the cluster endpoint (finding 4)', () => {
     const short = { ...env, tag: Buffer.from(env.tag, 'base64').subarray(0, 4).toString('base64') };
     expect(() => open(short, [k1], ctx())).toThrow(/malformed/);
   });
+
+  it('an OAUTHBEARER client secret is bound to the token endpoint too; without one the context is unchanged', () => {
+    const withUrl = ctx({ tokenEndpointUrl: 'https://idp.example.com/token' });
+    const env = seal({ oauthClientSecret: 's' }, k1, withUrl);
+    expect(open(env, [k1], withUrl)).toEqual({ oauthClientSecret: 's' });
+    for (const other of [ctx({ tokenEndpointUrl: 'https://attacker.example/token' }), ctx()])
+      expect(() => open(env, [k1], other)).toThrow(/another cluster endpoint/);
+    // rows sealed before OAUTHBEARER existed keep opening
+    expect(ctx({ tokenEndpointUrl: null })).toBe(ctx());
+  });
 });

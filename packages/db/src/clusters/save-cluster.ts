@@ -5,6 +5,9 @@ import {
   type ClusterSecrets,
   type ClusterSettings,
   type ClusterUpdate,
+  type OAuthSaslSettings,
+  type PasswordSaslSettings,
+  type SaslInput,
 } from '@ferry/core';
 import { seal } from '@ferry/core/secret-box';
 import { and, eq, or } from 'drizzle-orm';
@@ -14,14 +17,32 @@ import { clusters, flows } from '../schema/replication.ts';
 import { type ClusterRow, clusterSecrets, clusterView, secretContextOf } from './cluster-view.ts';
 import { getClusterOrThrow } from './get-cluster.ts';
 
+/** A cluster's effective SASL: the settings plus the secret that goes with them (when there is one). */
+type EffectiveSasl =
+  | (PasswordSaslSettings & { password?: string })
+  | (OAuthSaslSettings & { clientSecret?: string });
+
 interface Effective {
   protocol: string;
-  sasl?: {
-    mechanism: NonNullable<ClusterSettings['sasl']>['mechanism'];
-    username: string;
-    password?: string;
-  };
+  sasl?: EffectiveSasl;
   tls?: { caPem?: string; certPem?: string; keyPem?: string };
+}
+
+/** The validated SASL input as settings (the schema has checked which fields the mechanism takes). */
+function saslFromInput(i: SaslInput): EffectiveSasl {
+  if (i.mechanism === 'OAUTHBEARER')
+    return {
+      mechanism: 'OAUTHBEARER',
+      tokenEndpointUrl: i.tokenEndpointUrl ?? '',
+      clientId: i.clientId ?? '',
+      ...(i.scope ? { scope: i.scope } : {}),
+      ...(i.clientSecret ? { clientSecret: i.clientSecret } : {}),
+    };
+  return {
+    mechanism: i.mechanism,
+    username: i.username ?? '',
+    ...(i.password ? { password: i.password } : {}),
+  };
 }
 
 /** Splits a cluster's effective security into non-secret settings and secrets (which get sealed). */
@@ -29,8 +50,14 @@ function split(e: Effective) {
   const settings: ClusterSettings = {};
   const secrets: ClusterSecrets = {};
   if (e.sasl && e.protocol.startsWith('SASL_')) {
-    settings.sasl = { mechanism: e.sasl.mechanism, username: e.sasl.username };
-    if (e.sasl.password) secrets.saslPassword = e.sasl.password;
+    if (e.sasl.mechanism === 'OAUTHBEARER') {
+      const { clientSecret, ...oauth } = e.sasl;
+      settings.sasl = oauth;
+      if (clientSecret) secrets.oauthClientSecret = clientSecret;
+    } else {
+      settings.sasl = { mechanism: e.sasl.mechanism, username: e.sasl.username };
+      if (e.sasl.password) secrets.saslPassword = e.sasl.password;
+    }
   }
   if (e.tls?.caPem || e.tls?.certPem)
     settings.tls = {
@@ -44,7 +71,11 @@ function split(e: Effective) {
 function stored(settings: ClusterSettings, secrets: ClusterSecrets) {
   return {
     ...settings,
-    stored: { saslPassword: Boolean(secrets.saslPassword), tlsKey: Boolean(secrets.tlsKeyPem) },
+    stored: {
+      saslPassword: Boolean(secrets.saslPassword),
+      oauthClientSecret: Boolean(secrets.oauthClientSecret),
+      tlsKey: Boolean(secrets.tlsKeyPem),
+    },
   };
 }
 
@@ -63,15 +94,21 @@ function sealFor(
   return seal(secrets, ctx.keyring[0], secretContextOf(row as ClusterRow));
 }
 
+interface Endpoint {
+  bootstrapServers: string;
+  securityProtocol: string;
+  caPem?: string | null;
+  /** OAUTHBEARER: where the client secret is sent. */
+  tokenEndpointUrl?: string | null;
+}
+
 /**
- * Whether an edit moves the cluster to another endpoint: other bootstrap servers, another security protocol
- * or another CA. Stored secrets never follow such a change (finding 4: an admin re-pointed a cluster at
- * their own host, pressed Test and received the password); they must be typed again.
+ * Whether an edit moves the cluster to another endpoint: other bootstrap servers, another security protocol,
+ * another CA or another OAuth token endpoint. Stored secrets never follow such a change (finding 4: an admin
+ * re-pointed a cluster at their own host, pressed Test and received the password; a token endpoint
+ * re-pointed at one's own server would receive the client secret the same way); they must be typed again.
  */
-export function endpointChanged(
-  prev: { bootstrapServers: string; securityProtocol: string; caPem?: string | null },
-  next: { bootstrapServers: string; securityProtocol: string; caPem?: string | null },
-): boolean {
+export function endpointChanged(prev: Endpoint, next: Endpoint): boolean {
   const norm = (s: string) =>
     s
       .split(',')
@@ -82,12 +119,17 @@ export function endpointChanged(
   return (
     norm(prev.bootstrapServers) !== norm(next.bootstrapServers) ||
     prev.securityProtocol !== next.securityProtocol ||
-    (prev.caPem ?? '') !== (next.caPem ?? '')
+    (prev.caPem ?? '') !== (next.caPem ?? '') ||
+    (prev.tokenEndpointUrl ?? '').trim() !== (next.tokenEndpointUrl ?? '').trim()
   );
 }
 
 export async function createCluster(ctx: TeamContext, input: ClusterCreate) {
-  const { settings, secrets } = split({ protocol: input.securityProtocol, sasl: input.sasl, tls: input.tls });
+  const { settings, secrets } = split({
+    protocol: input.securityProtocol,
+    sasl: input.sasl ? saslFromInput(input.sasl) : undefined,
+    tls: input.tls,
+  });
   const id = randomUUID();
   const sealed = sealFor(
     ctx,
@@ -133,38 +175,53 @@ export async function updateCluster(ctx: TeamContext, id: string, input: Cluster
   const protocol = input.securityProtocol ?? prevRow.securityProtocol;
   const bootstrapServers = input.bootstrapServers ?? prevRow.bootstrapServers;
   const caPem = input.tls ? input.tls.caPem || null : (prevSettings.tls?.caPem ?? null);
+  const saslIn: EffectiveSasl | undefined = input.sasl ? saslFromInput(input.sasl) : prevSettings.sasl;
+  const tokenUrl = (s?: ClusterSettings['sasl']) =>
+    s?.mechanism === 'OAUTHBEARER' ? s.tokenEndpointUrl : null;
   const moved = endpointChanged(
     {
       bootstrapServers: prevRow.bootstrapServers,
       securityProtocol: prevRow.securityProtocol,
       caPem: prevSettings.tls?.caPem ?? null,
+      tokenEndpointUrl: tokenUrl(prevSettings.sasl),
     },
-    { bootstrapServers, securityProtocol: protocol, caPem },
+    { bootstrapServers, securityProtocol: protocol, caPem, tokenEndpointUrl: tokenUrl(saslIn) },
   );
   // Secrets stay only while the endpoint stays: a moved cluster gets exactly the secrets sent with the edit.
   const prevSecrets: ClusterSecrets = moved ? {} : clusterSecrets(prevRow, ctx.keyring);
-  const saslIn = input.sasl ?? prevSettings.sasl;
   if (protocol.startsWith('SASL_') && !saslIn)
     throw new ApiError('validation_failed', `sasl: required for ${protocol}`, [
       { path: 'sasl', message: `required for ${protocol}` },
     ]);
   const tlsIn = input.tls ?? prevSettings.tls;
+  // A secret typed with the edit wins; otherwise the stored one of the same kind (an OAuth client secret
+  // never becomes a password or the other way round).
+  const sasl: EffectiveSasl | undefined = !saslIn
+    ? undefined
+    : saslIn.mechanism === 'OAUTHBEARER'
+      ? {
+          ...saslIn,
+          clientSecret: (saslIn as { clientSecret?: string }).clientSecret ?? prevSecrets.oauthClientSecret,
+        }
+      : { ...saslIn, password: (saslIn as { password?: string }).password ?? prevSecrets.saslPassword };
   const { settings, secrets } = split({
     protocol,
-    sasl: saslIn
-      ? {
-          mechanism: saslIn.mechanism,
-          username: saslIn.username,
-          password: input.sasl?.password ?? prevSecrets.saslPassword,
-        }
-      : undefined,
+    sasl,
     tls: tlsIn
       ? { caPem: tlsIn.caPem, certPem: tlsIn.certPem, keyPem: input.tls?.keyPem || prevSecrets.tlsKeyPem }
       : prevSecrets.tlsKeyPem
         ? { keyPem: prevSecrets.tlsKeyPem }
         : undefined,
   });
-  if (protocol.startsWith('SASL_') && !secrets.saslPassword) {
+  if (protocol.startsWith('SASL_') && sasl?.mechanism === 'OAUTHBEARER' && !secrets.oauthClientSecret) {
+    const message = moved
+      ? 'type the client secret again: the token endpoint, bootstrap servers, protocol or CA changed'
+      : 'required';
+    throw new ApiError('validation_failed', `sasl.clientSecret: ${message}`, [
+      { path: 'sasl.clientSecret', message },
+    ]);
+  }
+  if (protocol.startsWith('SASL_') && sasl?.mechanism !== 'OAUTHBEARER' && !secrets.saslPassword) {
     const message = moved
       ? 'type the password again: the bootstrap servers, protocol or CA changed'
       : 'required';
