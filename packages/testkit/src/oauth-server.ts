@@ -2,7 +2,12 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import Provider from 'oidc-provider';
 
-/** A real OAuth 2.0 authorization server (oidc-provider) on 127.0.0.1 with one client_credentials client. */
+/**
+ * A real OAuth 2.0 authorization server (oidc-provider) on 127.0.0.1 with one client_credentials client that
+ * issues RS256 JWT access tokens (audience `urn:ferry:kafka`, scope `kafka`): the token endpoint of
+ * OAUTHBEARER tests, whose brokers validate the tokens against `jwksUrl` (`startDedicatedBroker`'s
+ * `oauthbearer` option). Used by the engine's and the web API's OAUTHBEARER tests.
+ */
 export interface OAuthServer {
   issuer: string;
   tokenEndpointUrl: string;

@@ -11,11 +11,41 @@ export interface ExportCluster {
   name: string;
   bootstrapServers: string;
   securityProtocol: SecurityProtocol;
-  sasl?: { mechanism: SaslMechanism; username: string } | null;
+  sasl?:
+    | { mechanism: Exclude<SaslMechanism, 'OAUTHBEARER'>; username: string }
+    | { mechanism: 'OAUTHBEARER'; tokenEndpointUrl: string; clientId: string; scope?: string }
+    | null;
 }
 
 // Java .properties drops a lone backslash, so regex escapes are written doubled.
 const escapeValue = (v: string) => v.replaceAll('\\', '\\\\');
+
+/** Kafka's own client-credentials login handler (Kafka 4.x package; 3.x's `.secured.` one is read too). */
+export const OAUTH_LOGIN_HANDLER_CLASS =
+  'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler';
+const OAUTH_LOGIN_MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
+
+function saslLines(name: string, sasl: NonNullable<ExportCluster['sasl']>): string[] {
+  if (sasl.mechanism === 'OAUTHBEARER')
+    return [
+      `${name}.sasl.mechanism = OAUTHBEARER`,
+      `${name}.sasl.oauthbearer.token.endpoint.url = ${escapeValue(sasl.tokenEndpointUrl)}`,
+      `${name}.sasl.login.callback.handler.class = ${OAUTH_LOGIN_HANDLER_CLASS}`,
+      '# client secret not exported: fill it in',
+      `${name}.sasl.jaas.config = ${OAUTH_LOGIN_MODULE} required clientId="${sasl.clientId}" clientSecret="<client secret>"${
+        sasl.scope ? ` scope="${sasl.scope}"` : ''
+      };`,
+    ];
+  const module =
+    sasl.mechanism === 'PLAIN'
+      ? 'org.apache.kafka.common.security.plain.PlainLoginModule'
+      : 'org.apache.kafka.common.security.scram.ScramLoginModule';
+  return [
+    `${name}.sasl.mechanism = ${sasl.mechanism}`,
+    '# password not exported: fill it in',
+    `${name}.sasl.jaas.config = ${module} required username="${sasl.username}" password="<password>";`,
+  ];
+}
 
 /** One option's value as `ferry run` reads it back (`FLOW_OPTION_KEYS` names the key). */
 function optionValue(field: keyof FlowConfig, c: FlowConfig): string {
@@ -40,7 +70,8 @@ export function flowOptionProperties(config: FlowConfig): Map<string, string> {
 
 /**
  * One flow as an `mm2.properties` that `ferry run` runs exactly as the control plane would: every option is
- * written under the key `ferry run` reads. Secrets are never exported: passwords are left as placeholders.
+ * written under the key `ferry run` reads. Secrets are never exported: passwords and client secrets are left as
+ * placeholders.
  */
 export function exportMm2(
   flow: { name: string; enabled: boolean; config: FlowConfig },
@@ -57,17 +88,7 @@ export function exportMm2(
     lines.push(`${cl.name}.bootstrap.servers = ${cl.bootstrapServers}`);
     if (cl.securityProtocol !== 'PLAINTEXT')
       lines.push(`${cl.name}.security.protocol = ${cl.securityProtocol}`);
-    if (cl.sasl) {
-      const module =
-        cl.sasl.mechanism === 'PLAIN'
-          ? 'org.apache.kafka.common.security.plain.PlainLoginModule'
-          : 'org.apache.kafka.common.security.scram.ScramLoginModule';
-      lines.push(`${cl.name}.sasl.mechanism = ${cl.sasl.mechanism}`);
-      lines.push(`# password not exported: fill it in`);
-      lines.push(
-        `${cl.name}.sasl.jaas.config = ${module} required username="${cl.sasl.username}" password="<password>";`,
-      );
-    }
+    if (cl.sasl) lines.push(...saslLines(cl.name, cl.sasl));
     lines.push('');
   }
   lines.push(`${pair}.enabled = ${flow.enabled}`);

@@ -31,7 +31,16 @@ export interface Mm2Cluster {
   name: string;
   bootstrapServers: string;
   securityProtocol: SecurityProtocol;
-  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  /** In the shape of the API's cluster input (`SaslInput`): username/password, or OAUTHBEARER's client. */
+  sasl?:
+    | { mechanism: Exclude<SaslMechanism, 'OAUTHBEARER'>; username: string; password: string }
+    | {
+        mechanism: 'OAUTHBEARER';
+        tokenEndpointUrl: string;
+        clientId: string;
+        clientSecret: string;
+        scope?: string;
+      };
 }
 export interface Mm2Flow {
   name: string;
@@ -125,12 +134,7 @@ export function importMm2(text: string): Mm2Import {
       () => resolveSasl(props, a, protocol),
       'set the credentials on the cluster after import',
     );
-    if (sasl?.mechanism === 'OAUTHBEARER')
-      unmapped.push({
-        key: `${a}.sasl.mechanism`,
-        reason:
-          'OAUTHBEARER: stored clusters take a username and password only; ferry run reads the file as it is',
-      });
+    if (sasl?.mechanism === 'OAUTHBEARER') cluster.sasl = { mechanism: 'OAUTHBEARER', ...sasl.oauth };
     else if (sasl) cluster.sasl = sasl;
     clusters.push(cluster);
   }

@@ -33,12 +33,15 @@ export function openClusterSecrets(row: StoredCluster, keyring: readonly SecretK
       { context: { cluster: row.name } },
     );
   try {
+    const settings = (row.settings ?? {}) as ClusterSettings;
     const context = row.id
       ? clusterSecretContext({
           id: row.id,
           bootstrapServers: row.bootstrapServers,
           securityProtocol: row.securityProtocol,
-          caPem: ((row.settings ?? {}) as ClusterSettings).tls?.caPem ?? null,
+          caPem: settings.tls?.caPem ?? null,
+          tokenEndpointUrl:
+            settings.sasl?.mechanism === 'OAUTHBEARER' ? settings.sasl.tokenEndpointUrl : null,
         })
       : undefined;
     return open<ClusterSecrets>(row.secrets as SecretEnvelope, keyring, context);
@@ -64,10 +67,21 @@ export function storedClusterConfig(row: StoredCluster, secrets: ClusterSecrets)
       .filter(Boolean),
     securityProtocol: row.securityProtocol,
   };
-  if (row.securityProtocol.startsWith('SASL_') && settings.sasl)
+  const sasl = row.securityProtocol.startsWith('SASL_') ? settings.sasl : undefined;
+  if (sasl?.mechanism === 'OAUTHBEARER')
     config.sasl = {
-      mechanism: settings.sasl.mechanism,
-      username: settings.sasl.username,
+      mechanism: 'OAUTHBEARER',
+      oauth: {
+        tokenEndpointUrl: sasl.tokenEndpointUrl,
+        clientId: sasl.clientId,
+        clientSecret: secrets.oauthClientSecret ?? '',
+        ...(sasl.scope ? { scope: sasl.scope } : {}),
+      },
+    };
+  else if (sasl)
+    config.sasl = {
+      mechanism: sasl.mechanism,
+      username: sasl.username,
       password: secrets.saslPassword ?? '',
     };
   if (row.securityProtocol === 'SSL' || row.securityProtocol === 'SASL_SSL')
@@ -80,6 +94,18 @@ export function storedClusterConfig(row: StoredCluster, secrets: ClusterSecrets)
   return config;
 }
 
+/** The settings half of a validated SASL input (the schema has checked the fields per mechanism). */
+function saslSettings(s: NonNullable<ClusterCreate['sasl']>): NonNullable<ClusterSettings['sasl']> {
+  if (s.mechanism === 'OAUTHBEARER')
+    return {
+      mechanism: 'OAUTHBEARER',
+      tokenEndpointUrl: s.tokenEndpointUrl ?? '',
+      clientId: s.clientId ?? '',
+      ...(s.scope ? { scope: s.scope } : {}),
+    };
+  return { mechanism: s.mechanism, username: s.username ?? '' };
+}
+
 /** Settings typed into the cluster form and not saved yet (secrets in the clear, from the request). */
 export function draftClusterConfig(input: ClusterCreate): ClusterConfig {
   return storedClusterConfig(
@@ -88,13 +114,17 @@ export function draftClusterConfig(input: ClusterCreate): ClusterConfig {
       bootstrapServers: input.bootstrapServers,
       securityProtocol: input.securityProtocol,
       settings: {
-        ...(input.sasl ? { sasl: { mechanism: input.sasl.mechanism, username: input.sasl.username } } : {}),
+        ...(input.sasl ? { sasl: saslSettings(input.sasl) } : {}),
         ...(input.tls
           ? { tls: { caPem: input.tls.caPem || undefined, certPem: input.tls.certPem || undefined } }
           : {}),
       } satisfies ClusterSettings,
       secrets: null,
     },
-    { saslPassword: input.sasl?.password, tlsKeyPem: input.tls?.keyPem || undefined },
+    {
+      saslPassword: input.sasl?.password,
+      oauthClientSecret: input.sasl?.clientSecret,
+      tlsKeyPem: input.tls?.keyPem || undefined,
+    },
   );
 }

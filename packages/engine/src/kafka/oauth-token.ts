@@ -1,15 +1,19 @@
 import type { OAuthClientCredentials } from '../config/flow-config.ts';
 import { FerryError } from '../errors.ts';
+import { policyFetch } from './policy-fetch.ts';
 
 /**
  * Bearer tokens from an OAuth 2.0 token endpoint by the client-credentials grant (RFC 6749 §4.4), as Kafka's
  * OAuthBearerLoginCallbackHandler gets them: POST `grant_type=client_credentials[&scope=…]` with the client id
  * and secret as HTTP Basic credentials. A token is reused until 80 % of its lifetime has passed; every client
  * of the same credentials (kafkajs admin, the wire layer's connections) shares one cache. The secret is never
- * put in an error message.
+ * put in an error message. The endpoint is contacted only if the network policy allows its host (the same
+ * decision as for brokers), and a redirect is refused rather than followed: the secret goes to the URL
+ * that was configured and nowhere else.
  */
 export interface TokenSourceOptions {
-  fetch?: typeof fetch;
+  /** Default: `policyFetch()`, which applies the network policy to the endpoint's host. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   now?: () => number;
   /** Per-request bound; default 10 s. */
   timeoutMs?: number;
@@ -56,7 +60,7 @@ export class OAuthTokenSource {
       });
     let res: Response;
     try {
-      res = await (this.o.fetch ?? fetch)(c.tokenEndpointUrl, {
+      res = await (this.o.fetch ?? defaultFetch)(c.tokenEndpointUrl, {
         method: 'POST',
         headers: {
           authorization: `Basic ${basic}`,
@@ -67,8 +71,19 @@ export class OAuthTokenSource {
         signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
       });
     } catch (e) {
+      if (e instanceof FerryError && e.code === 'NETWORK_POLICY_REFUSED')
+        throw new FerryError('NETWORK_POLICY_REFUSED', `token endpoint ${c.tokenEndpointUrl}: ${e.message}`, {
+          retriable: false,
+          cause: e,
+        });
       throw fail(`cannot be reached (${(e as Error).message})`, e);
     }
+    if (res.status >= 300 && res.status < 400)
+      throw new FerryError(
+        'OAUTH_TOKEN_FAILED',
+        `token endpoint ${c.tokenEndpointUrl} answered ${res.status} (a redirect); Ferry sends the client secret only to the configured URL and does not follow it`,
+        { retriable: false },
+      );
     const text = await res.text();
     let json: { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
     try {
@@ -95,6 +110,8 @@ export class OAuthTokenSource {
   }
 }
 
+const defaultFetch = policyFetch();
+
 const sources = new Map<string, OAuthTokenSource>();
 
 /** The process's token source for these credentials (one cache per endpoint, client and scope). */
@@ -104,6 +121,8 @@ export function oauthTokenSource(creds: OAuthClientCredentials): OAuthTokenSourc
   if (!s) {
     s = new OAuthTokenSource(creds);
     sources.set(key, s);
+    // the web process tests drafts (any credentials typed into a form): keep the cache bounded
+    if (sources.size > 256) sources.delete(sources.keys().next().value as string);
   }
   return s;
 }

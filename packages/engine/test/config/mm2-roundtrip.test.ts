@@ -137,3 +137,79 @@ describe('one set of defaults', () => {
     expect(() => parseMm2Config(parseProperties(text))).toThrow(/records would loop/);
   });
 });
+
+describe('OAUTHBEARER clusters both ways', () => {
+  const oauthCluster = {
+    name: 'idp',
+    bootstrapServers: '127.0.0.1:30001',
+    securityProtocol: 'SASL_SSL' as const,
+    sasl: {
+      mechanism: 'OAUTHBEARER' as const,
+      tokenEndpointUrl: 'https://idp.example.com:8443/realms/kafka/protocol/openid-connect/token?x=1',
+      clientId: 'ferry-replicator',
+      scope: 'kafka openid',
+    },
+  };
+
+  it.each([
+    ['with a scope', oauthCluster.sasl],
+    ['without a scope', { ...oauthCluster.sasl, scope: undefined }],
+  ])('stored cluster (%s) → export → ferry run reads the same endpoint, client and scope', (_, sasl) => {
+    const text = exportMm2(
+      { name: 'f', enabled: true, config: defaultFlowConfig() },
+      { ...oauthCluster, sasl },
+      west,
+    );
+    // the secret is a placeholder, never the stored one
+    expect(text).toContain('clientSecret="<client secret>"');
+    expect(text).toContain(
+      'idp.sasl.login.callback.handler.class = org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+    );
+    const { flows, notices } = parseMm2Config(parseProperties(text));
+    expect(notices).toEqual([]);
+    expect(flows[0]!.source.sasl).toEqual({
+      mechanism: 'OAUTHBEARER',
+      oauth: {
+        tokenEndpointUrl: sasl.tokenEndpointUrl,
+        clientId: sasl.clientId,
+        clientSecret: '<client secret>',
+        ...(sasl.scope ? { scope: sasl.scope } : {}),
+      },
+    });
+    // and the control plane's import maps it back onto a stored cluster, nothing reported as unmapped
+    const imp = importMm2(text.replace('<client secret>', 's3cret'));
+    expect(imp.unmapped).toEqual([]);
+    expect(imp.clusters.find((c) => c.name === 'idp')).toEqual({
+      name: 'idp',
+      bootstrapServers: '127.0.0.1:30001',
+      securityProtocol: 'SASL_SSL',
+      sasl: {
+        mechanism: 'OAUTHBEARER',
+        tokenEndpointUrl: sasl.tokenEndpointUrl,
+        clientId: sasl.clientId,
+        clientSecret: 's3cret',
+        ...(sasl.scope ? { scope: sasl.scope } : {}),
+      },
+    });
+  });
+
+  it("an MM2 file's OAUTHBEARER cluster (Kafka 3.x's .secured. handler) imports with its secret", () => {
+    const imp = importMm2(`clusters = a, b
+a.bootstrap.servers = h:1
+a.security.protocol = SASL_PLAINTEXT
+a.sasl.mechanism = OAUTHBEARER
+a.sasl.oauthbearer.token.endpoint.url = http://127.0.0.1:8080/token
+a.sasl.login.callback.handler.class = org.apache.kafka.common.security.oauthbearer.secured.OAuthBearerLoginCallbackHandler
+a.sasl.jaas.config = org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="c" clientSecret="s";
+b.bootstrap.servers = h:2
+a->b.enabled = true
+`);
+    expect(imp.unmapped).toEqual([]);
+    expect(imp.clusters[0]!.sasl).toEqual({
+      mechanism: 'OAUTHBEARER',
+      tokenEndpointUrl: 'http://127.0.0.1:8080/token',
+      clientId: 'c',
+      clientSecret: 's',
+    });
+  });
+});

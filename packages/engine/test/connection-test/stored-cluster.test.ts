@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseSecretKey, seal } from '@ferry/core/secret-box';
+import { clusterSecretContext, parseSecretKey, seal } from '@ferry/core/secret-box';
 import { describe, expect, it } from 'vitest';
 import {
   draftClusterConfig,
@@ -58,6 +58,40 @@ describe('storedClusterConfig', () => {
     if (!('ssl' in want)) expect(got.ssl).toBeUndefined();
   });
 
+  it('OAUTHBEARER: the client credentials, the secret from the sealed secrets', () => {
+    const r = row({
+      securityProtocol: 'SASL_SSL',
+      settings: {
+        sasl: {
+          mechanism: 'OAUTHBEARER',
+          tokenEndpointUrl: 'https://idp/token',
+          clientId: 'ferry',
+          scope: 'kafka',
+        },
+      },
+    });
+    expect(storedClusterConfig(r, { oauthClientSecret: 'cs' }).sasl).toEqual({
+      mechanism: 'OAUTHBEARER',
+      oauth: { tokenEndpointUrl: 'https://idp/token', clientId: 'ferry', clientSecret: 'cs', scope: 'kafka' },
+    });
+    expect(
+      draftClusterConfig({
+        name: 'd',
+        bootstrapServers: 'h:1',
+        securityProtocol: 'SASL_PLAINTEXT',
+        sasl: {
+          mechanism: 'OAUTHBEARER',
+          tokenEndpointUrl: 'https://idp/token',
+          clientId: 'ferry',
+          clientSecret: 'cs',
+        },
+      }).sasl,
+    ).toEqual({
+      mechanism: 'OAUTHBEARER',
+      oauth: { tokenEndpointUrl: 'https://idp/token', clientId: 'ferry', clientSecret: 'cs' },
+    });
+  });
+
   it('builds the same config from a draft (form input)', () => {
     expect(
       draftClusterConfig({
@@ -92,5 +126,26 @@ describe('openClusterSecrets', () => {
     );
     const other = parseSecretKey('k2', randomBytes(32).toString('base64'));
     expect(() => openClusterSecrets(sealed, [other])).toThrow(/no secret key with id "k1"/);
+  });
+});
+
+describe('openClusterSecrets of an OAUTHBEARER row', () => {
+  it('opens only while the token endpoint is the one the secret was sealed to', () => {
+    const id = '6d1f5f7e-0000-4000-8000-000000000001';
+    const settings = {
+      sasl: { mechanism: 'OAUTHBEARER', tokenEndpointUrl: 'https://idp/token', clientId: 'ferry' },
+    };
+    const base = { id, bootstrapServers: 'h:1', securityProtocol: 'SASL_SSL' as const };
+    const secrets = seal(
+      { oauthClientSecret: 'cs' },
+      key,
+      clusterSecretContext({ ...base, tokenEndpointUrl: 'https://idp/token' }),
+    );
+    const r = row({ ...base, settings, secrets });
+    expect(openClusterSecrets(r, [key])).toEqual({ oauthClientSecret: 'cs' });
+    const moved = { ...r, settings: { sasl: { ...settings.sasl, tokenEndpointUrl: 'https://evil/token' } } };
+    expect(() => openClusterSecrets(moved, [key])).toThrow(
+      expect.objectContaining({ code: 'SECRETS_UNREADABLE' }),
+    );
   });
 });

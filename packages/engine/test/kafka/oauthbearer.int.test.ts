@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { errorCode, errorSentence, parseProperties } from '@ferry/core';
 import { startDedicatedBroker } from '@ferry/testkit';
+import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConfig } from '../../src/config/flow-config.ts';
 import { resolveCluster } from '../../src/config/mm2-properties.ts';
 import { kafkaFor, wireConfigFor } from '../../src/kafka/client.ts';
 import { WireCluster } from '../../src/wire/index.ts';
-import { type OAuthServer, startOAuthServer } from '../helpers/oauth-server.ts';
 
 /**
  * OAUTHBEARER end to end: a real OAuth server (oidc-provider, client_credentials, JWT access tokens) and a
