@@ -32,3 +32,44 @@ export async function assertBrokersAllowed(
     if (!d.ok) throw new ApiError('validation_failed', `${path}: ${d.reason}`, [{ path, message: d.reason }]);
   }
 }
+
+/**
+ * Refuses (400, naming the field) an OAuth token endpoint whose host the network policy forbids — the same
+ * decision as for brokers: the web and the workers POST the client secret there, so a URL typed into a form
+ * is treated like a broker address someone else chose. The engine judges the host again on every request
+ * and connects to exactly the addresses it judged (packages/engine/src/kafka/policy-fetch.ts).
+ */
+export async function assertTokenEndpointAllowed(
+  tokenEndpointUrl: string | undefined,
+  path = 'sasl.tokenEndpointUrl',
+): Promise<void> {
+  if (!tokenEndpointUrl) return;
+  let host: string;
+  try {
+    host = new URL(tokenEndpointUrl).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return; // the schema reports a malformed URL
+  }
+  let addresses: string[] = [];
+  if (!isIP(host)) {
+    try {
+      addresses = (await lookup(host, { all: true })).map((a) => a.address);
+    } catch {
+      return;
+    }
+  }
+  const d = decideBroker(host, addresses, networkPolicyFromEnv());
+  if (!d.ok)
+    throw new ApiError('validation_failed', `${path}: token endpoint ${d.reason}`, [
+      { path, message: `token endpoint ${d.reason}` },
+    ]);
+}
+
+/** Both checks for a cluster's input: its bootstrap servers and, for OAUTHBEARER, its token endpoint. */
+export async function assertClusterAllowed(c: {
+  bootstrapServers?: string;
+  sasl?: { mechanism: string; tokenEndpointUrl?: string };
+}): Promise<void> {
+  if (c.bootstrapServers) await assertBrokersAllowed(c.bootstrapServers);
+  if (c.sasl?.mechanism === 'OAUTHBEARER') await assertTokenEndpointAllowed(c.sasl.tokenEndpointUrl);
+}

@@ -21,7 +21,7 @@ import {
   type TeamContext,
 } from '@ferry/db';
 import { exportMm2, importMm2 } from '@ferry/engine/mm2';
-import { assertBrokersAllowed } from './broker-policy.ts';
+import { assertBrokersAllowed, assertTokenEndpointAllowed } from './broker-policy.ts';
 
 export async function exportFlowMm2(ctx: TeamContext, flowId: string) {
   const flow = await getFlowRowOrThrow(ctx, flowId);
@@ -52,7 +52,8 @@ export async function previewMm2(ctx: TeamContext, properties: string) {
       name: c.name,
       bootstrapServers: c.bootstrapServers,
       securityProtocol: c.securityProtocol,
-      saslUsername: c.sasl?.username ?? null,
+      // who logs in: the SASL user, or OAUTHBEARER's client id
+      saslUsername: !c.sasl ? null : c.sasl.mechanism === 'OAUTHBEARER' ? c.sasl.clientId : c.sasl.username,
       exists: existing.has(c.name),
     })),
     flows: parsed.flows,
@@ -85,6 +86,11 @@ export async function importMm2Properties(ctx: TeamContext, properties: string) 
     if (r.success) {
       try {
         await assertBrokersAllowed(r.data.bootstrapServers, `clusters.${c.name}.bootstrapServers`);
+        if (r.data.sasl?.mechanism === 'OAUTHBEARER')
+          await assertTokenEndpointAllowed(
+            r.data.sasl.tokenEndpointUrl,
+            `clusters.${c.name}.sasl.tokenEndpointUrl`,
+          );
         newClusters.push(r.data);
       } catch (e) {
         if (e instanceof ApiError && e.issues) issues.push(...e.issues);

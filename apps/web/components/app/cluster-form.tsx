@@ -12,6 +12,11 @@ import { ConnectionReportCard } from './cluster-actions.tsx';
 export function ClusterForm({ teamId, cluster }: { teamId: string; cluster: ClusterView | null }) {
   const router = useRouter();
   const [protocol, setProtocol] = useState<string>(cluster?.securityProtocol ?? 'PLAINTEXT');
+  const [mechanism, setMechanism] = useState<string>(cluster?.sasl?.mechanism ?? 'SCRAM-SHA-512');
+  const stored = cluster?.sasl;
+  const storedOAuth = stored?.mechanism === 'OAUTHBEARER' ? stored : null;
+  const storedUser = stored && stored.mechanism !== 'OAUTHBEARER' ? stored : null;
+  const oauth = mechanism === 'OAUTHBEARER';
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -28,11 +33,19 @@ export function ClusterForm({ teamId, cluster }: { teamId: string; cluster: Clus
       securityProtocol: protocol,
     };
     if (sasl)
-      body.sasl = {
-        mechanism: s('saslMechanism'),
-        username: s('saslUsername'),
-        ...(s('saslPassword') ? { password: s('saslPassword') } : {}),
-      };
+      body.sasl = oauth
+        ? {
+            mechanism,
+            tokenEndpointUrl: s('oauthTokenEndpointUrl'),
+            clientId: s('oauthClientId'),
+            ...(s('oauthScope') ? { scope: s('oauthScope') } : {}),
+            ...(s('oauthClientSecret') ? { clientSecret: s('oauthClientSecret') } : {}),
+          }
+        : {
+            mechanism,
+            username: s('saslUsername'),
+            ...(s('saslPassword') ? { password: s('saslPassword') } : {}),
+          };
     if (tls)
       body.tls = {
         ...(s('caPem') ? { caPem: s('caPem') } : {}),
@@ -115,33 +128,104 @@ export function ClusterForm({ teamId, cluster }: { teamId: string; cluster: Clus
                 <NativeSelect
                   id="saslMechanism"
                   name="saslMechanism"
-                  defaultValue={cluster?.sasl?.mechanism ?? 'SCRAM-SHA-512'}
+                  value={mechanism}
+                  onChange={(e) => setMechanism(e.target.value)}
                 >
                   {SASL_MECHANISMS.map((m) => (
                     <option key={m}>{m}</option>
                   ))}
                 </NativeSelect>
               </Field>
-              <Field id="saslUsername" label="SASL username" error={err('sasl.username')}>
-                <Input
-                  id="saslUsername"
-                  name="saslUsername"
-                  defaultValue={cluster?.sasl?.username}
-                  autoComplete="off"
-                />
-              </Field>
-              <Field
-                id="saslPassword"
-                label="SASL password"
-                error={err('sasl.password')}
-                hint={
-                  cluster?.sasl?.hasPassword
-                    ? 'A password is stored (encrypted). Leave empty to keep it.'
-                    : 'Stored encrypted, never shown again.'
-                }
-              >
-                <Input id="saslPassword" name="saslPassword" type="password" autoComplete="new-password" />
-              </Field>
+              {oauth ? (
+                <>
+                  <Field
+                    id="oauthTokenEndpointUrl"
+                    label="Token endpoint URL"
+                    error={err('sasl.tokenEndpointUrl')}
+                    hint="OAuth 2.0 client-credentials grant, e.g. https://idp.example.com/oauth2/token"
+                  >
+                    <Input
+                      id="oauthTokenEndpointUrl"
+                      name="oauthTokenEndpointUrl"
+                      type="url"
+                      defaultValue={storedOAuth?.tokenEndpointUrl}
+                      aria-invalid={Boolean(err('sasl.tokenEndpointUrl'))}
+                      autoComplete="off"
+                    />
+                  </Field>
+                  <Field id="oauthClientId" label="Client id" error={err('sasl.clientId')}>
+                    <Input
+                      id="oauthClientId"
+                      name="oauthClientId"
+                      defaultValue={storedOAuth?.clientId}
+                      aria-invalid={Boolean(err('sasl.clientId'))}
+                      autoComplete="off"
+                    />
+                  </Field>
+                  <Field
+                    id="oauthClientSecret"
+                    label="Client secret"
+                    error={err('sasl.clientSecret')}
+                    hint={
+                      storedOAuth?.hasClientSecret
+                        ? 'A secret is stored (encrypted). Leave empty to keep it — unless you change the token endpoint.'
+                        : 'Stored encrypted, never shown again.'
+                    }
+                  >
+                    <Input
+                      id="oauthClientSecret"
+                      name="oauthClientSecret"
+                      type="password"
+                      autoComplete="new-password"
+                      aria-invalid={Boolean(err('sasl.clientSecret'))}
+                    />
+                  </Field>
+                  <Field
+                    id="oauthScope"
+                    label="Scope (optional)"
+                    error={err('sasl.scope')}
+                    hint="space-separated, as the identity provider names them"
+                  >
+                    <Input
+                      id="oauthScope"
+                      name="oauthScope"
+                      defaultValue={storedOAuth?.scope ?? ''}
+                      aria-invalid={Boolean(err('sasl.scope'))}
+                      autoComplete="off"
+                    />
+                  </Field>
+                </>
+              ) : (
+                <>
+                  <Field id="saslUsername" label="SASL username" error={err('sasl.username')}>
+                    <Input
+                      id="saslUsername"
+                      name="saslUsername"
+                      defaultValue={storedUser?.username}
+                      aria-invalid={Boolean(err('sasl.username'))}
+                      autoComplete="off"
+                    />
+                  </Field>
+                  <Field
+                    id="saslPassword"
+                    label="SASL password"
+                    error={err('sasl.password')}
+                    hint={
+                      storedUser?.hasPassword
+                        ? 'A password is stored (encrypted). Leave empty to keep it.'
+                        : 'Stored encrypted, never shown again.'
+                    }
+                  >
+                    <Input
+                      id="saslPassword"
+                      name="saslPassword"
+                      type="password"
+                      autoComplete="new-password"
+                      aria-invalid={Boolean(err('sasl.password'))}
+                    />
+                  </Field>
+                </>
+              )}
             </>
           ) : null}
           {tls ? (

@@ -28,7 +28,11 @@ export default async function ClusterPage({ params }: { params: Promise<{ cluste
           <dt className="text-muted-foreground">Security</dt>
           <dd>
             {cluster.securityProtocol}
-            {cluster.sasl ? ` · ${cluster.sasl.mechanism} as ${cluster.sasl.username}` : ''}
+            {!cluster.sasl
+              ? ''
+              : cluster.sasl.mechanism === 'OAUTHBEARER'
+                ? ` · OAUTHBEARER as client ${cluster.sasl.clientId} (tokens from ${cluster.sasl.tokenEndpointUrl})`
+                : ` · ${cluster.sasl.mechanism} as ${cluster.sasl.username}`}
           </dd>
         </dl>
       )}

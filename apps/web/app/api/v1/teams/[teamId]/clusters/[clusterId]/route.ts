@@ -2,13 +2,13 @@ import type { ClusterUpdate } from '@ferry/core';
 import { clusterView, deleteCluster, getClusterOrThrow, updateCluster } from '@ferry/db';
 import { route } from '@/lib/api/routes.ts';
 import { withTeam } from '@/lib/api/with-team.ts';
-import { assertBrokersAllowed } from '@/lib/broker-policy.ts';
+import { assertClusterAllowed } from '@/lib/broker-policy.ts';
 
 export const GET = withTeam(route('clusters.get'), async ({ ctx, params }) =>
   clusterView(await getClusterOrThrow(ctx, params.clusterId ?? '')),
 );
 export const PATCH = withTeam<ClusterUpdate>(route('clusters.update'), async ({ ctx, body, params }) => {
-  if (body.bootstrapServers) await assertBrokersAllowed(body.bootstrapServers);
+  await assertClusterAllowed(body);
   return updateCluster(ctx, params.clusterId ?? '', body);
 });
 export const DELETE = withTeam(route('clusters.delete'), ({ ctx, params }) =>

@@ -1,7 +1,7 @@
 import type { ClusterCreate } from '@ferry/core';
 import { route } from '@/lib/api/routes.ts';
 import { withTeam } from '@/lib/api/with-team.ts';
-import { assertBrokersAllowed } from '@/lib/broker-policy.ts';
+import { assertClusterAllowed } from '@/lib/broker-policy.ts';
 import { limitConnectionTests } from '@/lib/connection-test-limit.ts';
 import { testDraftConnection } from '@/lib/test-cluster-connection.ts';
 
@@ -9,6 +9,6 @@ import { testDraftConnection } from '@/lib/test-cluster-connection.ts';
 // put into Redis (see testDraftConnection).
 export const POST = withTeam<ClusterCreate>(route('clusters.testDraft'), async ({ ctx, body }) => {
   await limitConnectionTests(ctx);
-  await assertBrokersAllowed(body.bootstrapServers);
+  await assertClusterAllowed(body);
   return testDraftConnection(body);
 });
