@@ -71,7 +71,7 @@ describe('ferry CLI', () => {
     expect(ferry(['db', 'migrate', '--url', url]).code).toBe(0);
     const { randomBytes } = await import('node:crypto');
     const { createDb, schema, clusterSecrets } = await import('@ferry/db');
-    const { parseSecretKey, seal } = await import('@ferry/core/secret-box');
+    const { clusterSecretContext, parseSecretKey, seal } = await import('@ferry/core/secret-box');
     const oldKey = randomBytes(32).toString('base64');
     const newKey = randomBytes(32).toString('base64');
     const db = createDb(url, 1);
@@ -91,21 +91,52 @@ describe('ferry CLI', () => {
           secrets: seal({ saslPassword: 'rotate-me' }, parseSecretKey('old', oldKey)) as never,
         })
         .returning();
+      // an OAUTHBEARER cluster: its client secret sealed (v2) bound to the token endpoint as well
+      const oauthId = (await import('node:crypto')).randomUUID();
+      const oauthSettings = {
+        sasl: { mechanism: 'OAUTHBEARER', tokenEndpointUrl: 'https://idp.example/token', clientId: 'ferry' },
+      };
+      const oauthEndpoint = { id: oauthId, bootstrapServers: '127.0.0.1:2', securityProtocol: 'SASL_SSL' };
+      await db.insert(schema.clusters).values({
+        teamId: team!.id,
+        name: 'c2',
+        ...oauthEndpoint,
+        securityProtocol: 'SASL_SSL',
+        settings: oauthSettings,
+        secrets: seal(
+          { oauthClientSecret: 'rotate-me-too' },
+          parseSecretKey('old', oldKey),
+          clusterSecretContext({ ...oauthEndpoint, tokenEndpointUrl: 'https://idp.example/token' }),
+        ) as never,
+      });
       const env = {
         FERRY_SECRET_KEY: newKey,
         FERRY_SECRET_KEY_ID: 'new',
         FERRY_SECRET_KEY_PREVIOUS: `old:${oldKey}`,
       };
       const r = ferry(['secrets', 'rotate', '--url', url], env);
-      expect(r.code, r.err).toBe(0);
-      expect(r.out).toMatch(/1 re-encrypted with key "new", 0 already current, 0 unreadable/);
-      expect(r.out + r.err).not.toContain('rotate-me');
       const { eq } = await import('drizzle-orm');
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(/2 re-encrypted with key "new", 0 already current, 0 unreadable/);
+      expect(r.out + r.err).not.toContain('rotate-me');
+      const [oauthAfter] = await db.select().from(schema.clusters).where(eq(schema.clusters.id, oauthId));
+      expect(oauthAfter!.secrets).toMatchObject({ v: 2, keyId: 'new' });
+      expect(clusterSecrets(oauthAfter!, [parseSecretKey('new', newKey)])).toEqual({
+        oauthClientSecret: 'rotate-me-too',
+      });
+      // still bound to the token endpoint after rotation
+      const repointed = {
+        ...oauthAfter!,
+        settings: { sasl: { ...oauthSettings.sasl, tokenEndpointUrl: 'https://attacker.example/token' } },
+      };
+      expect(() => clusterSecrets(repointed, [parseSecretKey('new', newKey)])).toThrow(
+        /another cluster endpoint/,
+      );
       const [after] = await db.select().from(schema.clusters).where(eq(schema.clusters.id, row!.id));
       expect(after!.secrets).toMatchObject({ v: 2, keyId: 'new' });
       expect(clusterSecrets(after!, [parseSecretKey('new', newKey)])).toEqual({ saslPassword: 'rotate-me' });
       expect(ferry(['secrets', 'rotate', '--url', url], env).out).toMatch(
-        /0 re-encrypted.*1 already current/,
+        /0 re-encrypted.*2 already current/,
       );
     } finally {
       await db.$client.end();
