@@ -1,0 +1,91 @@
+import { startDedicatedBroker } from '@ferry/testkit';
+import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
+import { expect, type Page, test } from '@playwright/test';
+
+/**
+ * The cluster form with SASL OAUTHBEARER, in Chromium against a real OAuth server (oidc-provider,
+ * client_credentials) and a dedicated broker whose OAUTH listener validates its tokens: inline errors on the
+ * fields the API names, "Test before saving" with a wrong and then the right client secret, register, and the
+ * stored cluster's Test button. Screenshots land in e2e/artifacts/.
+ */
+const run = Date.now().toString(36);
+const who = { email: `oauth-${run}@example.test`, password: 'oauth-password-123' };
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${import.meta.dirname}/artifacts/${name}.png`, fullPage: true });
+
+test.describe.configure({ mode: 'serial' });
+
+let oauth: OAuthServer;
+let broker: Awaited<ReturnType<typeof startDedicatedBroker>>;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(240_000);
+  oauth = await startOAuthServer();
+  broker = await startDedicatedBroker({
+    name: 'oauthe2e',
+    security: 'PLAINTEXT',
+    oauthbearer: {
+      jwksUrl: oauth.jwksUrl,
+      allowedUrls: [oauth.jwksUrl, oauth.tokenEndpointUrl],
+      expectedIssuer: oauth.issuer,
+      expectedAudience: oauth.audience,
+    },
+  });
+  page = await browser.newPage();
+  await page.goto('/sign-in');
+  const create = page.getByRole('button', { name: 'No account yet? Create one' });
+  await create.click();
+  await page.getByLabel('Name', { exact: true }).fill('OAuth');
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Flows', exact: true })).toBeVisible();
+});
+
+test.afterAll(async () => {
+  await broker?.stop();
+  await oauth?.close();
+});
+
+test('register an OAUTHBEARER cluster: inline errors, draft test, stored test', async () => {
+  await page.goto('/clusters/new');
+  await page.getByLabel('Name (topic prefix alias)').fill(`idp${run}`);
+  await page.getByLabel('Bootstrap servers').fill(broker.cluster.oauthbearer!.bootstrap);
+  await page.getByLabel('Security protocol').selectOption('SASL_PLAINTEXT');
+  await page.getByLabel('SASL mechanism').selectOption('OAUTHBEARER');
+  await expect(page.getByLabel('SASL username')).toHaveCount(0);
+
+  // a token endpoint that is no http(s) URL and no client secret: each error under its own field
+  await page.getByLabel('Token endpoint URL').fill('file:///etc/passwd');
+  await page.getByLabel('Client id').fill(oauth.clientId);
+  await page.getByRole('button', { name: 'Register cluster' }).click();
+  await expect(page.locator('#oauthTokenEndpointUrl-error')).toHaveText(
+    'must be http:// or https://, not file:',
+  );
+  await expect(page.locator('#oauthClientSecret-error')).toHaveText('required');
+  await shot(page, 'oauth-01-inline-errors');
+
+  await page.getByLabel('Token endpoint URL').fill(oauth.tokenEndpointUrl);
+  await page.getByLabel('Scope (optional)').fill(oauth.scope);
+  await page.getByLabel('Client secret').fill('not-the-secret');
+  await page.getByRole('button', { name: 'Test before saving' }).click();
+  await expect(page.getByTestId('connection-report')).toContainText('invalid_client');
+  await expect(page.getByTestId('connection-report')).not.toContainText('not-the-secret');
+  await shot(page, 'oauth-02-wrong-secret');
+
+  await page.getByLabel('Client secret').fill(oauth.clientSecret);
+  await page.getByRole('button', { name: 'Test before saving' }).click();
+  await expect(page.getByTestId('connection-report')).toContainText('Connected');
+  await page.getByRole('button', { name: 'Register cluster' }).click();
+  await expect(page.getByRole('heading', { name: `Cluster idp${run}`, exact: true })).toBeVisible();
+  await expect(page.getByLabel('Token endpoint URL')).toHaveValue(oauth.tokenEndpointUrl);
+  await expect(page.getByText('A secret is stored (encrypted).')).toBeVisible();
+  // the stored cluster's Test button (a worker runs it with the secret it opens itself)
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  const report = page.getByTestId('connection-report');
+  await expect(report).toContainText('Connected');
+  await expect(report).toContainText(`Brokers: 1@${broker.cluster.oauthbearer!.bootstrap}`);
+  expect(await page.content()).not.toContain(oauth.clientSecret);
+  await shot(page, 'oauth-03-registered-tested');
+});
