@@ -1,9 +1,12 @@
 import { schema } from '@ferry/db';
-import { startDedicatedBroker } from '@ferry/testkit';
+import { startDedicatedBroker, waitFor } from '@ferry/testkit';
 import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
+import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveWorkers } from '@/lib/control-jobs.ts';
 import { db } from '@/lib/db.ts';
+import { env } from '@/lib/env.ts';
 import { call, secretsFound } from '../helpers.ts';
 import { flowConfig, type TeamFixture, teamFixture, unique } from './fixtures.ts';
 
@@ -16,6 +19,7 @@ import { flowConfig, type TeamFixture, teamFixture, unique } from './fixtures.ts
 let A: TeamFixture;
 let oauth: OAuthServer;
 let broker: Awaited<ReturnType<typeof startDedicatedBroker>>;
+let fleet: WorkerFleet | undefined;
 const WRONG = 'wrong-client-secret-4711';
 const base = () => `/api/v1/teams/${A.id}`;
 const row = async (id: string) =>
@@ -39,6 +43,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await fleet?.stopAll();
   await broker?.stop();
   await oauth?.close();
 });
@@ -209,6 +214,34 @@ describe('OAUTHBEARER clusters in the control plane', () => {
     });
     const t = await call('POST', `/api/v1/teams/${B.id}/clusters/${made.id}/test`, B.people.operator);
     expect(t.json.ok, t.text).toBe(true);
+  });
+
+  it('the Test button with a worker running: the worker opens the secret with its own key and logs in', async () => {
+    const c = await call('POST', `${base()}/clusters`, A.people.admin, cluster());
+    expect(c.status, c.text).toBe(201);
+    const [current] = env().keyring;
+    fleet = new WorkerFleet(workerEntry(), {
+      ...process.env,
+      DATABASE_URL: env().databaseUrl,
+      REDIS_URL: env().redisUrl,
+      FERRY_REDIS_PREFIX: env().redisPrefix,
+      FERRY_SECRET_KEY: current!.key.toString('base64'),
+      FERRY_SECRET_KEY_ID: current!.id,
+    });
+    await fleet.start('w1');
+    let workerId = '';
+    await waitFor(
+      async () => {
+        [workerId = ''] = await liveWorkers();
+        return workerId !== '';
+      },
+      { timeoutMs: 30_000, what: 'the worker in the presence set' },
+    );
+    const t = await call('POST', `${base()}/clusters/${c.json.id}/test`, A.people.operator);
+    expect(t.status, t.text).toBe(200);
+    expect(t.json.ok, t.text).toBe(true);
+    expect(t.json.testedBy).toBe(workerId);
+    expect(fleet.lines.some((l) => JSON.stringify(l.line).includes(oauth.clientSecret))).toBe(false);
   });
 
   it('the client secret is in no response, log line or audit entry', async () => {
