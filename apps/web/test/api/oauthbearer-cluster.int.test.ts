@@ -1,4 +1,4 @@
-import { schema } from '@ferry/db';
+import { clusterSecrets, schema } from '@ferry/db';
 import { startDedicatedBroker, waitFor } from '@ferry/testkit';
 import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
 import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
@@ -8,7 +8,7 @@ import { liveWorkers } from '@/lib/control-jobs.ts';
 import { db } from '@/lib/db.ts';
 import { env } from '@/lib/env.ts';
 import { call, secretsFound } from '../helpers.ts';
-import { flowConfig, type TeamFixture, teamFixture, unique } from './fixtures.ts';
+import { flowConfig, type TeamFixture, TLS_KEY, teamFixture, unique } from './fixtures.ts';
 
 /**
  * An OAUTHBEARER cluster through the web API, against real parts: a real OAuth server (oidc-provider,
@@ -160,12 +160,50 @@ describe('OAUTHBEARER clusters in the control plane', () => {
     const t = await call('POST', `${base()}/clusters/${c.json.id}/test`, A.people.operator);
     expect(t.json.ok, t.text).toBe(true);
 
+    // the new endpoint with the secret typed again: saved, sealed to the new endpoint, and it logs in
+    const retyped = await call('PATCH', `${base()}/clusters/${c.json.id}`, A.people.admin, {
+      sasl: {
+        ...noSecret,
+        tokenEndpointUrl: `http://localhost:${port}/token`,
+        clientSecret: oauth.clientSecret,
+      },
+    });
+    expect(retyped.status, retyped.text).toBe(200);
+    expect(retyped.json.sasl.tokenEndpointUrl).toBe(`http://localhost:${port}/token`);
+    const t2 = await call('POST', `${base()}/clusters/${c.json.id}/test`, A.people.operator);
+    expect(t2.json.ok, t2.text).toBe(true);
+
     // a renamed cluster keeps everything
     const renamed = await call('PATCH', `${base()}/clusters/${c.json.id}`, A.people.admin, {
       name: unique('renamed'),
     });
     expect(renamed.status, renamed.text).toBe(200);
     expect(renamed.json.sasl.hasClientSecret).toBe(true);
+  });
+
+  it('a new token endpoint drops only the client secret: the TLS key of the unchanged brokers stays', async () => {
+    const c = await call('POST', `${base()}/clusters`, A.people.admin, {
+      ...cluster({ securityProtocol: 'SASL_SSL', bootstrapServers: '127.0.0.1:29142' }),
+      tls: { keyPem: TLS_KEY },
+    });
+    expect(c.status, c.text).toBe(201);
+    const { clientSecret: _, ...noSecret } = cluster().sasl;
+    const r = await call('PATCH', `${base()}/clusters/${c.json.id}`, A.people.admin, {
+      sasl: {
+        ...noSecret,
+        tokenEndpointUrl: 'https://idp.example.com/token',
+        clientSecret: 'the-new-secret',
+      },
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(clusterSecrets(await row(c.json.id), env().keyring)).toEqual({
+      oauthClientSecret: 'the-new-secret',
+      tlsKeyPem: TLS_KEY,
+    });
+    // and switching a SCRAM cluster to OAUTHBEARER asks for the secret as "required", not "again"
+    const sw = await call('PATCH', `${base()}/clusters/${A.auth}`, A.people.admin, { sasl: noSecret });
+    expect(sw.status, sw.text).toBe(400);
+    expect(sw.json.error.issues[0]).toEqual({ path: 'sasl.clientSecret', message: 'required' });
   });
 
   it('a stored cluster with a wrong secret: the stored test fails with a clear sentence', async () => {

@@ -178,17 +178,22 @@ export async function updateCluster(ctx: TeamContext, id: string, input: Cluster
   const saslIn: EffectiveSasl | undefined = input.sasl ? saslFromInput(input.sasl) : prevSettings.sasl;
   const tokenUrl = (s?: ClusterSettings['sasl']) =>
     s?.mechanism === 'OAUTHBEARER' ? s.tokenEndpointUrl : null;
+  const prevEndpoint = {
+    bootstrapServers: prevRow.bootstrapServers,
+    securityProtocol: prevRow.securityProtocol,
+    caPem: prevSettings.tls?.caPem ?? null,
+  };
+  const nextEndpoint = { bootstrapServers, securityProtocol: protocol, caPem };
+  // Brokers moved: no secret stays (a token, too, would go to the new brokers). Only the token endpoint
+  // moved: the client secret does not stay; the password or TLS key of the unchanged brokers may.
+  const brokersMoved = endpointChanged(prevEndpoint, nextEndpoint);
   const moved = endpointChanged(
-    {
-      bootstrapServers: prevRow.bootstrapServers,
-      securityProtocol: prevRow.securityProtocol,
-      caPem: prevSettings.tls?.caPem ?? null,
-      tokenEndpointUrl: tokenUrl(prevSettings.sasl),
-    },
-    { bootstrapServers, securityProtocol: protocol, caPem, tokenEndpointUrl: tokenUrl(saslIn) },
+    { ...prevEndpoint, tokenEndpointUrl: tokenUrl(prevSettings.sasl) },
+    { ...nextEndpoint, tokenEndpointUrl: tokenUrl(saslIn) },
   );
   // Secrets stay only while the endpoint stays: a moved cluster gets exactly the secrets sent with the edit.
-  const prevSecrets: ClusterSecrets = moved ? {} : clusterSecrets(prevRow, ctx.keyring);
+  const prevSecrets: ClusterSecrets = brokersMoved ? {} : clusterSecrets(prevRow, ctx.keyring);
+  if (moved) delete prevSecrets.oauthClientSecret;
   if (protocol.startsWith('SASL_') && !saslIn)
     throw new ApiError('validation_failed', `sasl: required for ${protocol}`, [
       { path: 'sasl', message: `required for ${protocol}` },
@@ -214,22 +219,24 @@ export async function updateCluster(ctx: TeamContext, id: string, input: Cluster
         : undefined,
   });
   if (protocol.startsWith('SASL_') && sasl?.mechanism === 'OAUTHBEARER' && !secrets.oauthClientSecret) {
-    const message = moved
-      ? 'type the client secret again: the token endpoint, bootstrap servers, protocol or CA changed'
-      : 'required';
+    const message =
+      moved && prevSettings.sasl?.mechanism === 'OAUTHBEARER'
+        ? 'type the client secret again: the token endpoint, bootstrap servers, protocol or CA changed'
+        : 'required';
     throw new ApiError('validation_failed', `sasl.clientSecret: ${message}`, [
       { path: 'sasl.clientSecret', message },
     ]);
   }
   if (protocol.startsWith('SASL_') && sasl?.mechanism !== 'OAUTHBEARER' && !secrets.saslPassword) {
-    const message = moved
-      ? 'type the password again: the bootstrap servers, protocol or CA changed'
-      : 'required';
+    const message =
+      brokersMoved && prevSettings.sasl && prevSettings.sasl.mechanism !== 'OAUTHBEARER'
+        ? 'type the password again: the bootstrap servers, protocol or CA changed'
+        : 'required';
     throw new ApiError('validation_failed', `sasl.password: ${message}`, [
       { path: 'sasl.password', message },
     ]);
   }
-  if (moved && prevSettings.tls?.certPem && settings.tls?.certPem && !secrets.tlsKeyPem)
+  if (brokersMoved && prevSettings.tls?.certPem && settings.tls?.certPem && !secrets.tlsKeyPem)
     throw new ApiError(
       'validation_failed',
       'tls.keyPem: paste the client key again: the bootstrap servers, protocol or CA changed',
