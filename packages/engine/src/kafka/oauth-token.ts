@@ -24,6 +24,16 @@ interface Cached {
   refreshAt: number;
 }
 
+/** The endpoint as messages name it: scheme, host, port and path; a query (which may carry a key) is left out. */
+export function endpointForMessages(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return '(an invalid URL)';
+  }
+}
+
 export class OAuthTokenSource {
   private cached: Cached | undefined;
   private pending: Promise<string> | undefined;
@@ -46,6 +56,7 @@ export class OAuthTokenSource {
 
   private async fetchToken(now: number): Promise<string> {
     const c = this.creds;
+    const where = endpointForMessages(c.tokenEndpointUrl);
     const basic = Buffer.from(
       `${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`,
     ).toString('base64');
@@ -54,7 +65,7 @@ export class OAuthTokenSource {
       ...(c.scope ? { scope: c.scope } : {}),
     });
     const fail = (why: string, cause?: unknown) =>
-      new FerryError('OAUTH_TOKEN_FAILED', `token endpoint ${c.tokenEndpointUrl}: ${why}`, {
+      new FerryError('OAUTH_TOKEN_FAILED', `token endpoint ${where}: ${why}`, {
         retriable: true,
         ...(cause === undefined ? {} : { cause }),
       });
@@ -72,7 +83,7 @@ export class OAuthTokenSource {
       });
     } catch (e) {
       if (e instanceof FerryError && e.code === 'NETWORK_POLICY_REFUSED')
-        throw new FerryError('NETWORK_POLICY_REFUSED', `token endpoint ${c.tokenEndpointUrl}: ${e.message}`, {
+        throw new FerryError('NETWORK_POLICY_REFUSED', `token endpoint ${where}: ${e.message}`, {
           retriable: false,
           cause: e,
         });
@@ -81,7 +92,7 @@ export class OAuthTokenSource {
     if (res.status >= 300 && res.status < 400)
       throw new FerryError(
         'OAUTH_TOKEN_FAILED',
-        `token endpoint ${c.tokenEndpointUrl} answered ${res.status} (a redirect); Ferry sends the client secret only to the configured URL and does not follow it`,
+        `token endpoint ${where} answered ${res.status} (a redirect); Ferry sends the client secret only to the configured URL and does not follow it`,
         { retriable: false },
       );
     const text = await res.text();
@@ -96,7 +107,7 @@ export class OAuthTokenSource {
       const desc = typeof json.error_description === 'string' ? ` (${json.error_description})` : '';
       throw new FerryError(
         'OAUTH_TOKEN_FAILED',
-        `token endpoint ${c.tokenEndpointUrl} answered ${res.status}: ${err}${desc}`,
+        `token endpoint ${where} answered ${res.status}: ${err}${desc}`,
         {
           // a refused client stays refused; a server error may pass
           retriable: res.status >= 500,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OAuthTokenSource } from '../../src/kafka/oauth-token.ts';
+import { endpointForMessages, OAuthTokenSource } from '../../src/kafka/oauth-token.ts';
 
 /** A scripted token endpoint (pure unit test: the real one is oidc-provider in oauthbearer.int.test.ts). */
 function endpoint(answers: Array<{ status: number; body: unknown }>) {
@@ -56,5 +56,15 @@ describe('OAuthTokenSource', () => {
     expect(err).toMatchObject({ code: 'OAUTH_TOKEN_FAILED', retriable });
     expect(err.message).toMatch(words);
     expect(err.message).not.toContain('s:3cr3t');
+  });
+});
+
+describe('endpointForMessages', () => {
+  it.each([
+    ['https://idp.example.com/oauth2/token', 'https://idp.example.com/oauth2/token'],
+    ['https://idp.example.com:8443/t?api_key=s3cret', 'https://idp.example.com:8443/t?…'],
+    ['not a url', '(an invalid URL)'],
+  ])('%s → %s', (url, shown) => {
+    expect(endpointForMessages(url)).toBe(shown);
   });
 });
