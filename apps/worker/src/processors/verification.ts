@@ -1,4 +1,4 @@
-import { VERIFICATION_QUEUE } from '@ferry/core';
+import { isHeartbeatsTopic, VERIFICATION_QUEUE } from '@ferry/core';
 import type { SecretKey } from '@ferry/core/secret-box';
 import {
   type Db,
@@ -67,9 +67,10 @@ export function verificationProcessor(deps: VerificationDeps): Processor<typeof 
         // Heartbeats are not the flow's data: every flow from the same source alias to the same target writes
         // into the one remote heartbeats topic (MM2's naming), so its tail holds other flows' copies and a
         // record-by-record comparison of it reports them as duplicates. The button verifies the user's topics.
+        const engineFlow = toEngineFlow(flow);
         const all = await getFlowPartitions(deps.db, data.flowId);
         const partitions = all
-          ? Object.fromEntries(Object.entries(all).filter(([t]) => !/(^|\.)heartbeats$/.test(t)))
+          ? Object.fromEntries(Object.entries(all).filter(([t]) => !isHeartbeatsTopic(engineFlow.policy, t)))
           : undefined;
         // the last N records before each partition's position, as `ferry verify --last N` compares them
         const opts: VerifyRangeOptions = {
@@ -78,7 +79,7 @@ export function verificationProcessor(deps: VerificationDeps): Processor<typeof 
         };
         log?.info({ last: opts.last }, 'verifying');
         const report: VerificationReport = storedRangeReport(
-          await verify(toEngineFlow(flow), opts),
+          await verify(engineFlow, opts),
           row.recordsPerPartition,
         );
         const state = report.ok ? 'passed' : 'failed';
