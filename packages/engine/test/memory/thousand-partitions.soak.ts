@@ -26,7 +26,8 @@ import { kafka } from '../helpers/kafka.ts';
  */
 const TOPICS = 4;
 const PARTITIONS = 250;
-const PER_PARTITION = 4;
+/** Records per partition; FERRY_SOAK_PER_PARTITION=250 makes it a backlog (fetches full, buffers busy). */
+const PER_PARTITION = Number(process.env.FERRY_SOAK_PER_PARTITION ?? 4);
 const LIMIT_BYTES = 256 * 1024 * 1024;
 /** Seconds `ferry run` keeps running after the check; FERRY_SOAK_HOLD_S=300 watches a longer steady state. */
 const HOLD_S = Number(process.env.FERRY_SOAK_HOLD_S ?? 30);
