@@ -1,3 +1,4 @@
+import './bound-young-generation.ts';
 import { RECONCILE_QUEUE, type ReconcileJobData, VERIFICATION_QUEUE } from '@ferry/core';
 import {
   createDb,

@@ -36,5 +36,11 @@ if (!recentEnough || !process.features.typescript) {
   process.exit(r.status ?? (r.signal ? 128 : 1));
 }
 
+// `ferry run` is the headless worker: bound V8's young generation (re-executes in place, same process id; see
+// packages/engine/src/runtime/young-generation.ts) before anything is loaded.
+if (process.argv[2] === 'run') {
+  const { boundYoungGeneration } = await import('@ferry/engine/young-generation');
+  boundYoungGeneration();
+}
 const { main } = await import('../src/main.ts');
 await main(process.argv);

@@ -9,7 +9,6 @@ import {
   FlowSyncRunner,
   loadMm2PropertiesFile,
   type Mm2Config,
-  type PartitionMetrics,
   parseProperties,
   resolveSyncSettings,
   type SyncEvent,
@@ -278,30 +277,80 @@ interface ProgressRow {
   recordAgeAvgMs?: number;
 }
 
+/**
+ * The numbers the progress line needs from a partition's latest metrics, copied into one record per partition.
+ * The event itself is not kept: a kept event lives a whole interval, long enough for V8 to promote it to the
+ * old generation, so keeping every partition's latest event promoted one object graph per partition per interval
+ * (1,000 partitions at a 1 s interval: about 0.4 MB/s into the old generation, which grew to 65 MB before a full
+ * GC, RSS 218 MB). Copied numbers leave the event to die young.
+ */
+interface PartitionProgress {
+  halted: boolean;
+  recordRate: number;
+  byteRate: number;
+  totalRecords: number;
+  lagRecords: number;
+  lagMs: number;
+  latencyAvg: number;
+  latencyCount: number;
+  latencyMax: number;
+  ageAvg: number;
+  ageCount: number;
+}
+
 class Progress {
-  private readonly latest = new Map<string, Map<string, PartitionMetrics>>();
+  private readonly latest = new Map<string, Map<string, PartitionProgress>>();
   observe(e: EngineEvent): void {
     if (e.type !== 'partition-metrics') return;
-    const m = this.latest.get(e.flow) ?? new Map<string, PartitionMetrics>();
-    m.set(`${e.topic}:${e.partition}`, e);
-    this.latest.set(e.flow, m);
+    let m = this.latest.get(e.flow);
+    if (!m) {
+      m = new Map();
+      this.latest.set(e.flow, m);
+    }
+    const key = `${e.topic}:${e.partition}`;
+    let p = m.get(key);
+    if (!p) {
+      p = {
+        halted: false,
+        recordRate: 0,
+        byteRate: 0,
+        totalRecords: 0,
+        lagRecords: 0,
+        lagMs: 0,
+        latencyAvg: 0,
+        latencyCount: 0,
+        latencyMax: 0,
+        ageAvg: 0,
+        ageCount: 0,
+      };
+      m.set(key, p);
+    }
+    p.halted = e.halted;
+    p.recordRate = e.recordRate;
+    p.byteRate = e.byteRate;
+    p.totalRecords = e.totalRecords;
+    p.lagRecords = e.lagRecords ?? 0;
+    p.lagMs = e.lagMs ?? 0;
+    p.latencyAvg = e.replicationLatencyMs.avg ?? 0;
+    p.latencyCount = e.replicationLatencyMs.count;
+    p.latencyMax = e.replicationLatencyMs.max ?? 0;
+    p.ageAvg = e.recordAgeMs.avg ?? 0;
+    p.ageCount = e.recordAgeMs.count;
   }
   rows(): ProgressRow[] {
     return [...this.latest].map(([flow, parts]) => {
       const ms = [...parts.values()];
-      const sum = (f: (m: PartitionMetrics) => number) => ms.reduce((s, m) => s + f(m), 0);
-      const lat = ms.filter((m) => m.replicationLatencyMs.count > 0);
-      const age = ms.filter((m) => m.recordAgeMs.count > 0);
+      const sum = (f: (m: PartitionProgress) => number) => ms.reduce((s, m) => s + f(m), 0);
+      const lat = ms.filter((m) => m.latencyCount > 0);
+      const age = ms.filter((m) => m.ageCount > 0);
       const weighted = (
-        xs: PartitionMetrics[],
-        f: (m: PartitionMetrics) => { avg?: number; count: number },
+        xs: PartitionProgress[],
+        avg: (m: PartitionProgress) => number,
+        count: (m: PartitionProgress) => number,
       ) =>
         xs.length === 0
           ? undefined
-          : Math.round(
-              xs.reduce((s, m) => s + (f(m).avg ?? 0) * f(m).count, 0) /
-                xs.reduce((s, m) => s + f(m).count, 0),
-            );
+          : Math.round(xs.reduce((s, m) => s + avg(m) * count(m), 0) / xs.reduce((s, m) => s + count(m), 0));
       return {
         flow,
         partitions: ms.length,
@@ -309,15 +358,27 @@ class Progress {
         recordsPerSec: Math.round(sum((m) => m.recordRate)),
         mbPerSec: Math.round((sum((m) => m.byteRate) / 1048576) * 100) / 100,
         totalRecords: sum((m) => m.totalRecords),
-        lagRecords: sum((m) => m.lagRecords ?? 0),
-        maxLagMs: Math.max(0, ...ms.map((m) => m.lagMs ?? 0)),
+        lagRecords: sum((m) => m.lagRecords),
+        maxLagMs: Math.max(0, ...ms.map((m) => m.lagMs)),
         ...(lat.length > 0
           ? {
-              latencyAvgMs: weighted(lat, (m) => m.replicationLatencyMs),
-              latencyMaxMs: Math.max(...lat.map((m) => m.replicationLatencyMs.max ?? 0)),
+              latencyAvgMs: weighted(
+                lat,
+                (m) => m.latencyAvg,
+                (m) => m.latencyCount,
+              ),
+              latencyMaxMs: Math.max(...lat.map((m) => m.latencyMax)),
             }
           : {}),
-        ...(age.length > 0 ? { recordAgeAvgMs: weighted(age, (m) => m.recordAgeMs) } : {}),
+        ...(age.length > 0
+          ? {
+              recordAgeAvgMs: weighted(
+                age,
+                (m) => m.ageAvg,
+                (m) => m.ageCount,
+              ),
+            }
+          : {}),
       };
     });
   }

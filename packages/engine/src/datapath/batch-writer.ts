@@ -21,6 +21,8 @@ import {
   endTxnApi,
   initProducerIdApi,
   KafkaError,
+  LATEST,
+  listOffsetsApi,
   offsetCommitApi,
   type ProducePartitionResponse,
   produceApi,
@@ -109,6 +111,8 @@ export interface BatchWriterStats {
   trimmedBatches: number;
   rebuildReasons: Record<RebuildReason, number>;
   transactions: number;
+  /** Transactions ended with an abort (a failed attempt of a write; each is retried under a new epoch). */
+  abortedTransactions: number;
   produceRequests: number;
 }
 
@@ -173,6 +177,8 @@ export class BatchWriter {
   private producerId = -1n;
   private producerEpoch = -1;
   private readonly sequences = new Map<string, number>();
+  /** Target partitions whose leader has answered for them (see ensureWritable). */
+  private readonly writable = new Set<string>();
   private needsInit = true;
   /** A partition or the positions group was added to the current transaction. */
   private txnOpen = false;
@@ -187,6 +193,7 @@ export class BatchWriter {
     trimmedBatches: 0,
     rebuildReasons: { 'offset-gap': 0, 'too-large': 0, 'old-format': 0, 'log-append-time': 0 },
     transactions: 0,
+    abortedTransactions: 0,
     produceRequests: 0,
   };
 
@@ -245,7 +252,7 @@ export class BatchWriter {
     const deadline = Date.now() + (this.o.retryDeadlineMs ?? 30_000);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(items, positions, extra);
+        return await this.attempt(items, positions, deadline, extra);
       } catch (e) {
         const err = this.classify(e);
         // a retriable failure (leader moved, coordinator loading, timeout): a new epoch and the whole write again
@@ -258,13 +265,16 @@ export class BatchWriter {
   private async attempt(
     items: WriteItem[],
     positions: PositionUpdate[],
+    deadline: number,
     extra?: (written: WrittenBatch[]) => ExtraRecords[],
   ): Promise<WrittenBatch[]> {
     if (this.needsInit) await this.init();
+    const { pieces, written } = this.plan(items);
+    // before the transaction: a partition that cannot take writes yet must not join it (see ensureWritable)
+    await this.ensureWritable(pieces, deadline);
     const inTxn = new Set<string>();
     this.txnOpen = false;
     try {
-      const { pieces, written } = this.plan(items);
       if (this.transactional) await this.addPartitions(pieces, inTxn);
       await this.produce(pieces, written);
       const more = extra?.(written) ?? [];
@@ -281,6 +291,7 @@ export class BatchWriter {
           result: -1,
         }));
       if (extraPieces.length > 0) {
+        await this.ensureWritable(extraPieces, deadline);
         if (this.transactional) await this.addPartitions(extraPieces, inTxn);
         await this.produce(extraPieces, []);
       }
@@ -310,7 +321,10 @@ export class BatchWriter {
         );
       }
       this.committing = false;
-      if (this.txnOpen) await this.endTxn(false).catch(() => undefined);
+      if (this.txnOpen) {
+        this.counters.abortedTransactions++;
+        await this.endTxn(false).catch(() => undefined);
+      }
       this.txnOpen = false;
       throw e;
     }
@@ -517,8 +531,10 @@ export class BatchWriter {
         if (
           a.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER ||
           a.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-        )
+        ) {
           this.cluster.invalidate(piece.topic);
+          this.writable.delete(tpKey(piece.topic, piece.partition));
+        }
         const detail = [a.errorMessage, ...a.recordErrors.map((r) => r.batchIndexErrorMessage)]
           .filter(Boolean)
           .join('; ');
@@ -530,6 +546,95 @@ export class BatchWriter {
         w.bytes = bytes.length;
       }
     }
+  }
+
+  // ---- readiness of target partitions ----
+
+  /**
+   * Waits until the leader of every partition of `pieces` accepts requests for it, before they join a
+   * transaction. A partition just created (the flow's remote topics) is in the metadata before its leader has
+   * loaded it, and a produce to it gets NOT_LEADER_OR_FOLLOWER. Inside a transaction that costs far more than the
+   * wait: the transaction must be aborted, the coordinator cannot finish the abort until it has written its
+   * markers into those same partitions, and until then every InitProducerId answers CONCURRENT_TRANSACTIONS —
+   * measured with 1,000 new partitions on one broker: over 30 s, four task restarts, the first commit 40 s after
+   * the start. A ListOffsets to the leader passes the same leadership check as a produce and writes nothing, so a
+   * partition is asked once (the first time this producer writes it, or again after a produce was refused for
+   * leadership) and the write waits outside any transaction, with back-off, until the write's deadline: then the
+   * failure is retriable and nothing is open to abort.
+   */
+  private async ensureWritable(pieces: Piece[], deadline: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const unknown = new Map<string, { topic: string; partition: number }>();
+      for (const p of pieces) {
+        const k = tpKey(p.topic, p.partition);
+        if (!this.writable.has(k) && !unknown.has(k))
+          unknown.set(k, { topic: p.topic, partition: p.partition });
+      }
+      if (unknown.size === 0) return;
+      const refused = await this.probe([...unknown.values()]);
+      if (!refused) return;
+      if (Date.now() > deadline) throw refused;
+      await sleep(Math.min(100 * 2 ** attempt, 1000));
+    }
+  }
+
+  /** ListOffsets (latest) of each partition at its leader; the first retriable refusal, or undefined. */
+  private async probe(tps: Array<{ topic: string; partition: number }>): Promise<KafkaError | undefined> {
+    let refused: KafkaError | undefined;
+    const refuse = (e: unknown) => {
+      if (!(e instanceof KafkaError) || !e.retriable) throw e;
+      refused ??= e;
+    };
+    const byLeader = new Map<number, Map<string, number[]>>();
+    for (const tp of tps) {
+      let leader: number;
+      try {
+        leader = await this.cluster.leaderIdFor(tp.topic, tp.partition);
+      } catch (e) {
+        this.cluster.invalidate(tp.topic);
+        refuse(e);
+        continue;
+      }
+      let topics = byLeader.get(leader);
+      if (!topics) {
+        topics = new Map();
+        byLeader.set(leader, topics);
+      }
+      const ps = topics.get(tp.topic);
+      if (ps) ps.push(tp.partition);
+      else topics.set(tp.topic, [tp.partition]);
+    }
+    await Promise.all(
+      [...byLeader].map(async ([nodeId, topics]) => {
+        try {
+          const conn = await this.cluster.broker(nodeId);
+          const res = await conn.send(listOffsetsApi, {
+            replicaId: -1,
+            isolationLevel: 0,
+            topics: [...topics].map(([name, ps]) => ({
+              name,
+              partitions: ps.map((partitionIndex) => ({ partitionIndex, timestamp: LATEST })),
+            })),
+          });
+          for (const t of res.topics)
+            for (const p of t.partitions) {
+              if (p.errorCode === 0) {
+                this.writable.add(tpKey(t.name, p.partitionIndex));
+                continue;
+              }
+              this.cluster.invalidate(t.name);
+              refuse(
+                new KafkaError(p.errorCode, 'the partition does not take writes yet', {
+                  context: { api: 'ListOffsets', topic: t.name, partition: p.partitionIndex },
+                }),
+              );
+            }
+        } catch (e) {
+          refuse(e);
+        }
+      }),
+    );
+    return refused;
   }
 
   // ---- transactions and positions ----

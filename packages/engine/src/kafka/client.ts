@@ -7,6 +7,7 @@ import type { WireClusterConfig } from '../wire/index.ts';
 import { registerCodecs } from './codecs.ts';
 import { oauthTokenSource } from './oauth-token.ts';
 import { policySocketFactory } from './policy-socket.ts';
+import { fixRequestQueueTimerLoop } from './request-queue-fix.ts';
 
 /** Timeouts and retries of a client; the defaults suit replication, short ones suit interactive checks. */
 export interface ClientTuning {
@@ -22,6 +23,7 @@ export interface ClientTuning {
  */
 export function kafkaFor(cluster: ClusterConfig, clientId: string, tuning: ClientTuning = {}): Kafka {
   registerCodecs();
+  fixRequestQueueTimerLoop();
   const cfg: KafkaConfig = {
     clientId,
     brokers: cluster.bootstrapServers,

@@ -26,3 +26,7 @@ declare module 'lz4js/xxh32.js' {
   const _default: { hash: typeof hash };
   export default _default;
 }
+declare module 'kafkajs/src/network/requestQueue/index.js' {
+  const RequestQueue: new (...args: unknown[]) => object;
+  export default RequestQueue;
+}

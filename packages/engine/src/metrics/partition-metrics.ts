@@ -11,6 +11,12 @@ class Window {
     this.sum += v;
     this.count++;
   }
+  reset(): void {
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = Number.NEGATIVE_INFINITY;
+    this.sum = 0;
+    this.count = 0;
+  }
   stats(): WindowStats {
     return this.count === 0
       ? { count: 0 }
@@ -28,8 +34,8 @@ export class PartitionMeter {
   private bytes = 0;
   private totalRecords = 0;
   private totalBytes = 0;
-  private age = new Window();
-  private latency = new Window();
+  private readonly age = new Window();
+  private readonly latency = new Window();
   /** Timestamp of the oldest fetched record that is not committed yet. */
   oldestPendingTs: number | undefined;
   sourceEnd: bigint | undefined;
@@ -80,9 +86,14 @@ export class PartitionMeter {
     const windowMs = Math.max(1, now - this.windowStart);
     const lag =
       this.sourceEnd !== undefined && position !== undefined ? Number(this.sourceEnd - position) : undefined;
+    // One object literal with a fixed shape, optional fields assigned after: a task emits one of these per
+    // partition per interval (1,000 partitions: 200 a second at the 5 s default), and the spread-and-delete
+    // version allocated about 3 kB each in a sampled heap profile (object copies, then a dictionary-mode object
+    // after `delete`).
     const m: PartitionMetrics = {
       type: 'partition-metrics',
-      ...base,
+      flow: base.flow,
+      task: base.task,
       topic: this.topic,
       partition: this.partition,
       remoteTopic: this.remoteTopic,
@@ -96,26 +107,20 @@ export class PartitionMeter {
       recordAgeMs: this.age.stats(),
       replicationLatencyMs: this.latency.stats(),
       halted,
-      ...(lag !== undefined ? { lagRecords: Math.max(0, lag) } : {}),
-      ...(lag !== undefined
-        ? {
-            lagMs:
-              lag <= 0
-                ? 0
-                : (this.oldestPendingTs ?? this.stalledTs) !== undefined
-                  ? Math.max(0, now - (this.oldestPendingTs ?? this.stalledTs)!)
-                  : undefined,
-          }
-        : {}),
-      ...(this.sourceEnd !== undefined ? { sourceEndOffset: String(this.sourceEnd) } : {}),
-      ...(position !== undefined ? { position: String(position) } : {}),
     };
-    if (m.lagMs === undefined) delete m.lagMs;
+    if (lag !== undefined) {
+      m.lagRecords = Math.max(0, lag);
+      const pendingTs = this.oldestPendingTs ?? this.stalledTs;
+      if (lag <= 0) m.lagMs = 0;
+      else if (pendingTs !== undefined) m.lagMs = Math.max(0, now - pendingTs);
+    }
+    if (this.sourceEnd !== undefined) m.sourceEndOffset = String(this.sourceEnd);
+    if (position !== undefined) m.position = String(position);
     this.windowStart = now;
     this.records = 0;
     this.bytes = 0;
-    this.age = new Window();
-    this.latency = new Window();
+    this.age.reset();
+    this.latency.reset();
     return m;
   }
 }

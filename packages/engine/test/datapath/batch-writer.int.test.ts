@@ -21,6 +21,7 @@ import {
   txnOffsetCommitApi,
   WireCluster,
 } from '../../src/wire/index.ts';
+import { kafka } from '../helpers/kafka.ts';
 import { type JavaConsumed, javaConsume, javaDump, javaProduce } from '../records/java-tool.ts';
 
 /*
@@ -606,5 +607,72 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     compare(source, target, written);
     // either the coordinator calls retried in place, or the whole write ran again under a new epoch
     expect(calls === 1 || writer.producer.producerEpoch > epochBefore).toBe(true);
+  });
+
+  it('partitions created a moment ago: the write waits for their leaders outside the transaction and commits once, nothing aborted', async () => {
+    // A new remote topic is in the metadata before its leader has loaded it; a produce inside the transaction got
+    // NOT_LEADER_OR_FOLLOWER, and the abort that followed kept InitProducerId at CONCURRENT_TRANSACTIONS for 30 s
+    // (the coordinator writes its abort markers into the same unready partitions). 200 partitions, created without
+    // waiting, written at once: one record each, raw bytes, read back by the Java consumer.
+    const PARTITIONS = 200;
+    const dst = uniqueName('bw-fresh');
+    const admin = kafka('west').admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [{ topic: dst, numPartitions: PARTITIONS, replicationFactor: 1 }],
+        waitForLeaders: false,
+      });
+      const writer = new BatchWriter({
+        cluster: wire(WEST),
+        transactionalId: uniqueName('bw-txn'),
+        positionsGroup: uniqueName('bw-pos'),
+      });
+      await writer.start();
+      const items: WriteItem[] = Array.from({ length: PARTITIONS }, (_, partition) => {
+        const bytes = buildBatch(
+          [
+            {
+              offset: 0n,
+              timestamp: 1_700_000_000_000n + BigInt(partition),
+              key: Buffer.from(`k${partition}`),
+              value: Buffer.from(`v${partition}`),
+              headers: [],
+            },
+          ],
+          {
+            compression: 'none',
+            timestampType: 'create',
+            producerId: -1n,
+            producerEpoch: -1,
+            baseSequence: -1,
+            transactional: false,
+          },
+        ) as Buffer;
+        return {
+          remoteTopic: dst,
+          partition,
+          sourceTopic: 'fresh',
+          maxMessageBytes: 1 << 20,
+          batches: splitBatches(bytes).batches,
+        };
+      });
+      const positions = items.map((it) => ({ remoteTopic: dst, partition: it.partition, next: 1n }));
+      const written = await writer.write(items, positions);
+      expect(written).toHaveLength(PARTITIONS);
+      expect(writer.stats()).toMatchObject({ transactions: 1, abortedTransactions: 0 });
+      const target = await javaConsume(WEST, dst, PARTITIONS, PARTITIONS);
+      expect(target).toHaveLength(PARTITIONS);
+      for (const r of target) {
+        // the Java tool prints bytes as hex
+        expect(r.key).toBe(Buffer.from(`k${r.partition}`).toString('hex'));
+        expect(r.value).toBe(Buffer.from(`v${r.partition}`).toString('hex'));
+        expect(r.offset).toBe('0');
+        expect(r.timestamp).toBe(String(1_700_000_000_000 + r.partition));
+      }
+    } finally {
+      await admin.deleteTopics({ topics: [dst] }).catch(() => undefined);
+      await admin.disconnect();
+    }
   });
 });
