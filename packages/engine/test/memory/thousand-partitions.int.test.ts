@@ -20,9 +20,9 @@ import { kafka } from '../helpers/kafka.ts';
  * on the target, and task errors (a fresh flow onto 1,000 new remote partitions should have none: the writer
  * waits for their leaders before a transaction, see BatchWriter.ensureWritable).
  *
- * Not in the default suite: it creates 1,000 partitions on each side of the shared single-broker stack (a load
- * for the other suites running there). Run it with `npm run test:memory -w @ferry/engine` (about 1 minute);
- * figures in docs/adr/0002-data-path.md ("1,000 partitions, memory").
+ * In the default suite (the int project, one file at a time, about 1–1.5 minutes); it deletes its 2,000
+ * partitions afterwards. Alone: `npm run test:memory -w @ferry/engine`; figures in docs/adr/0002-data-path.md
+ * ("1,000 partitions, memory").
  */
 const TOPICS = 4;
 const PARTITIONS = 250;
