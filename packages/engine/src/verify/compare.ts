@@ -7,9 +7,11 @@ import { hash } from 'node:crypto';
  * replicated record, whether the target holds the same key, value, headers and timestamp at the target offset
  * the exact offset syncs give for it.
  *
- * Headers: the Kafka client groups a record's headers by key, so the order BETWEEN different keys does not
- * survive a round trip through it. Headers are compared as a multiset per key: the same keys, and for each key
- * the same values in the same order.
+ * Headers are compared as the list Kafka stores: the same keys and values (null values included) in the same
+ * order, the order between different keys too (both sides are read over Ferry's wire layer, which keeps the wire
+ * order). The timestamp type is compared too: Ferry writes every replicated record with CreateTime (a source's
+ * LogAppendTime becomes CreateTime carrying the source's append time, ADR 0003), so a source record is expected
+ * on the target as CreateTime (`asReplicated`).
  */
 
 export type RecordHeaders = ReadonlyArray<readonly [string, Buffer | null]>;
@@ -20,6 +22,13 @@ export interface RecordView {
   value: Buffer | null;
   headers: RecordHeaders;
   timestampMs: number;
+  /** Default 'create'. */
+  timestampType?: 'create' | 'log-append';
+}
+
+/** What a source record must look like on the target: the same, with CreateTime (ADR 0003). */
+export function asReplicated<R extends RecordView>(r: R): R {
+  return r.timestampType === 'log-append' ? { ...r, timestampType: 'create' } : r;
 }
 
 /**
@@ -28,7 +37,7 @@ export interface RecordView {
  */
 export interface RecordDigest {
   /**
-   * Fingerprints of the key, the value and the headers (grouped by key), FP_BYTES each, as one latin1 string;
+   * Fingerprints of the key, the value and the header list (in order), FP_BYTES each, as one latin1 string;
    * a null key or value, and no headers, fingerprint as zeros (the sizes tell null from empty).
    */
   fp: string;
@@ -37,9 +46,10 @@ export interface RecordDigest {
   /** -1 for a null value (a tombstone). */
   valueSize: number;
   headerCount: number;
-  /** The header keys with their counts, sorted ("h1×2, trace"), for the words of a difference. */
+  /** The header keys in their order ("trace, h1, h1"), for the words of a difference. */
   headerKeys: string;
   timestampMs: number;
+  logAppendTime: boolean;
 }
 
 export type DifferenceField = 'key' | 'value' | 'headers' | 'timestamp';
@@ -53,17 +63,6 @@ export interface FieldDifference {
 /** 128 bits of SHA-256 per field: collisions are not a practical concern for telling records apart. */
 const FP_BYTES = 16;
 
-/** Headers grouped by key, keys sorted; each key's values keep their order. */
-export function groupHeaders(headers: RecordHeaders): Array<[string, Array<Buffer | null>]> {
-  const byKey = new Map<string, Array<Buffer | null>>();
-  for (const [k, v] of headers) {
-    const vs = byKey.get(k);
-    if (vs) vs.push(v);
-    else byKey.set(k, [v]);
-  }
-  return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 /** Records of one topic mostly share their header keys: one string per distinct set, not one per record. */
 const headerKeyStrings = new Map<string, string>();
 function intern(s: string): string {
@@ -74,7 +73,7 @@ function intern(s: string): string {
   return s;
 }
 
-/** The canonical bytes of a record's headers (grouped by key, keys sorted) and the words for its keys. */
+/** The canonical bytes of a record's header list (in order, null values marked) and the words for its keys. */
 function canonicalHeaders(headers: RecordHeaders): { bytes: Buffer; keys: string } {
   const parts: Buffer[] = [];
   const keys: string[] = [];
@@ -83,11 +82,11 @@ function canonicalHeaders(headers: RecordHeaders): { bytes: Buffer; keys: string
     b.writeInt32BE(n);
     return b;
   };
-  for (const [k, vs] of groupHeaders(headers)) {
+  for (const [k, v] of headers) {
     const kb = Buffer.from(k);
-    parts.push(len(kb.length), kb, len(vs.length));
-    for (const v of vs) parts.push(len(v === null ? -1 : v.length), ...(v ? [v] : []));
-    keys.push(vs.length > 1 ? `${k}×${vs.length}` : k);
+    parts.push(len(kb.length), kb, len(v === null ? -1 : v.length));
+    if (v) parts.push(v);
+    keys.push(k);
   }
   const words = keys.join(', ');
   return { bytes: Buffer.concat(parts), keys: words.length > 200 ? `${words.slice(0, 199)}…` : words };
@@ -110,6 +109,7 @@ export function digestRecord(r: RecordView): RecordDigest {
     headerCount: r.headers.length,
     headerKeys,
     timestampMs: r.timestampMs,
+    logAppendTime: r.timestampType === 'log-append',
   };
 }
 
@@ -139,7 +139,8 @@ export function compareDigests(source: RecordDigest, target: RecordDigest): Fiel
     source.keySize === target.keySize &&
     source.valueSize === target.valueSize &&
     source.headerCount === target.headerCount &&
-    source.timestampMs === target.timestampMs
+    source.timestampMs === target.timestampMs &&
+    source.logAppendTime === target.logAppendTime
   )
     return undefined;
   const key = bytesDifference('key', source, target);
@@ -148,12 +149,22 @@ export function compareDigests(source: RecordDigest, target: RecordDigest): Fiel
   if (value) return { field: 'value', detail: value };
   if (source.headerCount !== target.headerCount || part(source, 2) !== part(target, 2)) {
     const words = (d: RecordDigest) => (d.headerCount === 0 ? 'none' : `${d.headerCount} (${d.headerKeys})`);
+    const sorted = (d: RecordDigest) => d.headerKeys.split(', ').sort().join(', ');
     return {
       field: 'headers',
       detail:
         source.headerKeys === target.headerKeys
-          ? `headers differ: same keys (${source.headerKeys}), a value differs`
-          : `headers differ: source has ${words(source)}, target has ${words(target)}`,
+          ? `headers differ: same keys in the same order (${source.headerKeys}), a value differs`
+          : source.headerCount === target.headerCount && sorted(source) === sorted(target)
+            ? `headers differ: the same keys in another order (source ${source.headerKeys}; target ${target.headerKeys})`
+            : `headers differ: source has ${words(source)}, target has ${words(target)}`,
+    };
+  }
+  if (source.timestampMs === target.timestampMs) {
+    const type = (d: RecordDigest) => (d.logAppendTime ? 'LogAppendTime' : 'CreateTime');
+    return {
+      field: 'timestamp',
+      detail: `timestamp type differs: expected ${type(source)}, target has ${type(target)} (same timestamp ${iso(source.timestampMs)})`,
     };
   }
   const delta = target.timestampMs - source.timestampMs;

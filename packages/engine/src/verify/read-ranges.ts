@@ -17,6 +17,7 @@ export interface RangeRecord {
   value: Buffer | null;
   headers: Array<[string, Buffer | null]>;
   timestampMs: number;
+  timestampType: 'create' | 'log-append';
 }
 
 export interface ReadRangesOptions {
@@ -79,6 +80,7 @@ export async function readRanges(
             value: rec.value,
             headers: rec.headers,
             timestampMs: Number(rec.timestamp),
+            timestampType: b.header.timestampType,
           });
           next.set(k, rec.offset + 1n);
           lastProgress = Date.now();

@@ -7,7 +7,7 @@ import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.t
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
 import { sortPartitions } from '../tasks/assign.ts';
 import { WireCluster } from '../wire/index.ts';
-import { digestRecord, PartitionCheck, type PartitionCounts } from './compare.ts';
+import { asReplicated, digestRecord, PartitionCheck, type PartitionCounts } from './compare.ts';
 import { type ReadRange, readRanges } from './read-ranges.ts';
 import { type PartitionVerification, totalsOf, type VerificationReport } from './report.ts';
 import { planWindow, SyncWindow, type WindowPlan } from './window.ts';
@@ -332,7 +332,8 @@ export async function verifyFlow(flow: FlowConfig, opts: VerifyFlowOptions): Pro
         readRanges(
           sourceWire,
           r.map((j) => j.sourceRange!),
-          (range, rec) => bySource.get(key(range))!.check!.addSource(rec.offset, () => digestRecord(rec)),
+          (range, rec) =>
+            bySource.get(key(range))!.check!.addSource(rec.offset, () => digestRecord(asReplicated(rec))),
           {
             errorCode: 'SOURCE_READ_FAILED',
             cluster: flow.source.alias,

@@ -9,7 +9,7 @@ import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.t
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
 import { sortPartitions } from '../tasks/assign.ts';
 import { WireCluster } from '../wire/index.ts';
-import { compareDigests, digestRecord, type RecordDigest, type RecordView } from './compare.ts';
+import { asReplicated, compareDigests, digestRecord, type RecordDigest, type RecordView } from './compare.ts';
 import { type ReadRange, readRanges } from './read-ranges.ts';
 
 /*
@@ -26,8 +26,8 @@ import { type ReadRange, readRanges } from './read-ranges.ts';
  * duplicate).
  *
  * Reads are ordered like verifyFlow's so a live flow gives no false difference: positions first, then the
- * target ends, then the syncs. The reader groups headers by key (a kafkajs limit shared with verifyFlow):
- * header values are compared per key in order, not the order between keys.
+ * target ends, then the syncs. Records are read over Ferry's wire layer, so the header list is compared in
+ * order (between keys too, null values included), and the timestamp type as well (compare.ts).
  */
 
 export interface VerifyRangeOptions {
@@ -141,13 +141,14 @@ class SideDigest {
 }
 
 function feed(h: Hash, d: RecordDigest): void {
-  const n = Buffer.alloc(24);
+  const n = Buffer.alloc(21);
   n.writeInt32BE(d.keySize, 0);
   n.writeInt32BE(d.valueSize, 4);
   n.writeInt32BE(d.headerCount, 8);
   n.writeDoubleBE(d.timestampMs, 12);
+  n.writeUInt8(d.logAppendTime ? 1 : 0, 20);
   h.update(Buffer.from(d.fp, 'latin1'));
-  h.update(n.subarray(0, 20));
+  h.update(n);
 }
 
 interface Job {
@@ -388,7 +389,7 @@ export async function verifyFlowRange(
           to: j.sourceTo,
         })),
         (r, rec) => {
-          bySource.get(key(r))!.source!.add(rec.offset, rec);
+          bySource.get(key(r))!.source!.add(rec.offset, asReplicated(rec));
           tick();
         },
         {
@@ -442,7 +443,7 @@ export async function verifyFlowRange(
         opts.onProgress?.({ phase: 'bisect', records: 0 });
         base.firstDifference = await firstDivergence(j, every, {
           source: (range, on) =>
-            readRanges(sourceWire, [range], (_r, rec) => on(rec.offset, rec), {
+            readRanges(sourceWire, [range], (_r, rec) => on(rec.offset, asReplicated(rec)), {
               errorCode: 'SOURCE_READ_FAILED',
               cluster: flow.source.alias,
               stallTimeoutMs,
@@ -524,7 +525,8 @@ export async function firstDivergence(
     }),
   ]);
   const same = (a?: RecordDigest, b?: RecordDigest) => !!a && !!b && compareDigests(a, b) === undefined;
-  const id = (d: RecordDigest) => `${d.fp}|${d.keySize}|${d.valueSize}|${d.headerCount}|${d.timestampMs}`;
+  const id = (d: RecordDigest) =>
+    `${d.fp}|${d.keySize}|${d.valueSize}|${d.headerCount}|${d.timestampMs}|${d.logAppendTime}`;
   const sourceAt = new Map<string, { index: number; offset: bigint }>();
   ss.forEach((x, index) => {
     if (!sourceAt.has(id(x.d))) sourceAt.set(id(x.d), { index, offset: x.offset });

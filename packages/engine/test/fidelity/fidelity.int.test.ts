@@ -7,7 +7,11 @@
  */
 import { REPLICATION_PAIRS, uniqueName } from '@ferry/testkit/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFlowRunner, type EngineEvent, type FlowRunner } from '../../src/index.ts';
+import type { FlowConfig } from '../../src/config/flow-config.ts';
+import { createFlowRunner, type EngineEvent, type FlowRunner, verifyFlowRange } from '../../src/index.ts';
+import { wireConfigFor } from '../../src/kafka/client.ts';
+import { type RangeRecord, readRanges } from '../../src/verify/read-ranges.ts';
+import { WireCluster } from '../../src/wire/index.ts';
 import { flowBetween } from '../helpers/kafka.ts';
 import {
   type DumpedRecord,
@@ -32,6 +36,7 @@ describe.each(REPLICATION_PAIRS)(
     const sourceDumps = new Map<string, DumpedRecord[]>();
     const events: EngineEvent[] = [];
     let runner: FlowRunner | undefined;
+    let flow: FlowConfig;
 
     beforeAll(async () => {
       const topics = await writeFidelityData(source, prefix);
@@ -43,14 +48,14 @@ describe.each(REPLICATION_PAIRS)(
         sourceDumps.set(t, rs);
       // one task per partition: a partition that stops its task (a defect) cannot hide what the others show.
       // A unique instance: the shared test stack runs other east->west flows with the same transactional ids.
-      const flow = flowBetween(source, target, { topics: `${prefix}\\..*`, 'tasks.max': '32' });
-      runner = createFlowRunner(
-        { ...flow, instance: prefix },
-        {
-          onEvent: (e) => events.push(e),
-          metricsIntervalMs: 1000,
-        },
-      );
+      flow = {
+        ...flowBetween(source, target, { topics: `${prefix}\\..*`, 'tasks.max': '32' }),
+        instance: prefix,
+      };
+      runner = createFlowRunner(flow, {
+        onEvent: (e) => events.push(e),
+        metricsIntervalMs: 1000,
+      });
       await runner.start();
     }, 600_000);
 
@@ -96,5 +101,63 @@ describe.each(REPLICATION_PAIRS)(
       },
       120_000,
     );
+
+    it("ferry verify's reader sees each record as the Java reader does: header list in order with nulls, timestamp type", async () => {
+      const want = sourceDumps.get(`${prefix}.plain`)!;
+      const wire = new WireCluster(wireConfigFor(flow.source, 'fidelity-verify-reader'));
+      const got: Array<RangeRecord & { partition: number }> = [];
+      try {
+        const partitions = [...new Set(want.map((r) => r.partition))];
+        await readRanges(
+          wire,
+          partitions.map((partition) => ({
+            topic: `${prefix}.plain`,
+            partition,
+            from: 0n,
+            to:
+              BigInt(
+                Math.max(...want.filter((r) => r.partition === partition).map((r) => Number(r.offset))),
+              ) + 1n,
+          })),
+          (range, rec) => got.push({ ...rec, partition: range.partition }),
+          { errorCode: 'SOURCE_READ_FAILED', cluster: source },
+        );
+      } finally {
+        await wire.close();
+      }
+      const b64 = (v: Buffer | null) => (v === null ? null : v.toString('base64'));
+      const view = (rs: Array<{ offset: string; headers: Array<[string, string | null]>; type: string }>) =>
+        rs.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+      for (const partition of new Set(want.map((r) => r.partition))) {
+        const javaSide = view(
+          want
+            .filter((r) => r.partition === partition)
+            .map((r) => ({ offset: r.offset, headers: r.headers, type: r.timestampType })),
+        );
+        const ours = view(
+          got
+            .filter((r) => r.partition === partition)
+            .map((r) => ({
+              offset: String(r.offset),
+              headers: r.headers.map(([k, v]) => [k, b64(v)] as [string, string | null]),
+              type: r.timestampType === 'log-append' ? 'LogAppendTime' : 'CreateTime',
+            })),
+        );
+        expect(ours).toEqual(javaSide);
+      }
+      expect(got.some((r) => r.headers.map(([k]) => k).join(',') === 'a,b,a')).toBe(true);
+    });
+
+    it('ferry verify (verifyFlowRange) over the whole range finds every set identical', async () => {
+      const topics = Object.fromEntries(
+        FIDELITY_SETS.map((set) => {
+          const ps = new Set(sourceDumps.get(`${prefix}.${set}`)!.map((r) => r.partition));
+          return [`${prefix}.${set}`, Math.max(...ps) + 1];
+        }),
+      );
+      const r = await verifyFlowRange(flow, { topics });
+      expect(r.ok, JSON.stringify(r.partitions.filter((p) => !p.ok))).toBe(true);
+      expect(r.totals.differing).toBe(0);
+    }, 180_000);
   },
 );

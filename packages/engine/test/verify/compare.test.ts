@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  asReplicated,
   compareDigests,
   digestRecord,
   type ExpectedPair,
@@ -31,7 +32,7 @@ describe('compareDigests', () => {
   }> = [
     { name: 'identical records', source: rec(), target: rec() },
     {
-      name: 'headers of different keys in another order (the client regroups them by key)',
+      name: 'headers of different keys in another order (what a client that regroups by key does)',
       source: rec(),
       target: rec({
         headers: [
@@ -40,6 +41,56 @@ describe('compareDigests', () => {
           ['h1', b('b')],
         ],
       }),
+      field: 'headers',
+      detail: /the same keys in another order \(source h1, h1, trace; target trace, h1, h1\)/,
+    },
+    {
+      name: 'interleaved keys a, b, a regrouped as a, a, b',
+      source: rec({
+        headers: [
+          ['a', b('1')],
+          ['b', b('2')],
+          ['a', b('3')],
+        ],
+      }),
+      target: rec({
+        headers: [
+          ['a', b('1')],
+          ['a', b('3')],
+          ['b', b('2')],
+        ],
+      }),
+      field: 'headers',
+      detail: /another order \(source a, b, a; target a, a, b\)/,
+    },
+    {
+      name: 'a null header value in the same place on both sides',
+      source: rec({
+        headers: [
+          ['x', null],
+          ['y', b('1')],
+        ],
+      }),
+      target: rec({
+        headers: [
+          ['x', null],
+          ['y', b('1')],
+        ],
+      }),
+    },
+    {
+      name: 'LogAppendTime vs CreateTime at the same time',
+      source: rec({ timestampType: 'log-append' }),
+      target: rec({ timestampType: 'create' }),
+      field: 'timestamp',
+      detail: /timestamp type differs: expected LogAppendTime, target has CreateTime/,
+    },
+    {
+      name: 'a target record with LogAppendTime where CreateTime was expected',
+      source: rec(),
+      target: rec({ timestampType: 'log-append' }),
+      field: 'timestamp',
+      detail: /timestamp type differs: expected CreateTime, target has LogAppendTime/,
     },
     {
       name: 'values of one key in another order',
@@ -52,14 +103,14 @@ describe('compareDigests', () => {
         ],
       }),
       field: 'headers',
-      detail: /same keys \(h1×2, trace\), a value differs/,
+      detail: /same keys in the same order \(h1, h1, trace\), a value differs/,
     },
     {
       name: 'a header missing',
       source: rec(),
       target: rec({ headers: [['h1', b('a')]] }),
       field: 'headers',
-      detail: /source has 3 \(h1×2, trace\), target has 1 \(h1\)/,
+      detail: /source has 3 \(h1, h1, trace\), target has 1 \(h1\)/,
     },
     {
       name: 'no headers on the target',
@@ -123,6 +174,16 @@ describe('compareDigests', () => {
       expect(d?.field).toBe(field);
       if (detail) expect(d?.detail).toMatch(detail);
     }
+  });
+
+  it('expects a LogAppendTime source record on the target as CreateTime with the same time (ADR 0003)', () => {
+    const source = asReplicated(rec({ timestampType: 'log-append' }));
+    expect(
+      compareDigests(digestRecord(source), digestRecord(rec({ timestampType: 'create' }))),
+    ).toBeUndefined();
+    expect(
+      compareDigests(digestRecord(source), digestRecord(rec({ timestampType: 'log-append' })))?.field,
+    ).toBe('timestamp');
   });
 
   it('keeps no record content in a digest', () => {
