@@ -2,6 +2,7 @@ import { can, type Permission, type Role } from '@ferry/core';
 import { listUserTeams, type TeamContext } from '@ferry/db';
 import { cookies, headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { auth } from './auth.ts';
 import { db } from './db.ts';
 import { env } from './env.ts';
@@ -15,8 +16,12 @@ export interface PageContext {
   ctx: TeamContext | null;
 }
 
-/** For dashboard pages: the signed-in person, their teams and the current one (cookie, else first). */
-export async function pageContext(): Promise<PageContext> {
+/**
+ * For dashboard pages: the signed-in person, their teams and the current one (cookie, else first). Once per
+ * request (React's cache): the dashboard layout and the page both ask, and each asking costs the session's
+ * and the teams' queries.
+ */
+export const pageContext = cache(async (): Promise<PageContext> => {
   const h = await headers();
   const session = await auth().api.getSession({ headers: h });
   if (!session) redirect('/sign-in');
@@ -39,7 +44,7 @@ export async function pageContext(): Promise<PageContext> {
       }
     : null;
   return { user, teams, team, ctx };
-}
+});
 
 /** Same, but requires a team and a permission (pages enforce it like routes: 403 becomes not-found). */
 export async function teamPage(permission: Permission) {

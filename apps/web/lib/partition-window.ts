@@ -14,6 +14,9 @@ export interface GridQuery {
   state: string;
 }
 
+/** The grid's query before anyone sorts or filters: the one whose first page a full page load renders. */
+export const DEFAULT_QUERY = { sort: 'topic', dir: 'asc', topic: '', state: '' } as const satisfies GridQuery;
+
 /** The pages covering rows first…last (inclusive), plus the next one when the view is in a page's last quarter. */
 export function pagesInView(first: number, last: number, total: number, pageSize = PAGE_SIZE): number[] {
   if (total <= 0) return [0]; // nothing known yet: the first page tells the count

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { METRIC_RANGES, type MetricRange } from './metric-ranges.ts';
 
 /**
  * The metrics API's contract (GET …/flows/{flowId}/metrics), shared by the web app, the worker and the
- * benchmark: the chart ranges, which stored resolution each reads, and the response shape.
+ * benchmark: the chart ranges (metric-ranges.ts), which stored resolution each reads, and the response shape.
  */
-export const METRIC_RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
-export type MetricRange = (typeof METRIC_RANGES)[number];
+export { METRIC_RANGES, type MetricRange };
 export type Resolution = 'raw' | '1m' | '1h';
 /** What a series sums over: the whole flow, one topic, or one partition. */
 export type MetricScope = 'flow' | 'topic' | 'partition';

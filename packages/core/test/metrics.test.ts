@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import * as browserRanges from '../src/metric-ranges.ts';
 import {
   BUCKET_MS,
   METRIC_RANGES,
@@ -61,5 +63,14 @@ describe('metricsQuerySchema', () => {
     const r = metricsQuerySchema.safeParse(q);
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual([field]);
+  });
+});
+
+describe('metric-ranges (the browser range picker imports it)', () => {
+  it('is the same list the API validates, from a module that imports nothing (no zod in the page)', () => {
+    expect(browserRanges.METRIC_RANGES).toBe(METRIC_RANGES);
+    expect(metricsQuerySchema.safeParse({ range: browserRanges.METRIC_RANGES.at(-1) }).success).toBe(true);
+    const source = readFileSync(new URL('../src/metric-ranges.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/^\s*import\s/m);
   });
 });

@@ -1,6 +1,8 @@
 'use client';
-import { type FlowMetrics, METRIC_RANGES, type MetricRange } from '@ferry/core';
-import { useCallback, useEffect, useState } from 'react';
+import type { FlowMetrics } from '@ferry/core';
+import { METRIC_RANGES, type MetricRange } from '@ferry/core/metric-ranges';
+import type { PartitionPage } from '@ferry/db';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card.tsx';
 import { formatBytes, formatCount, formatDuration } from '@/lib/format.ts';
 import { cn } from '@/lib/utils.ts';
@@ -18,17 +20,34 @@ const RANGE_LABEL: Record<MetricRange, string> = {
 
 type Scope = { topic: string; partition: number } | null;
 
+/** What the server rendered into a full page load: the default view's charts (15m, whole flow) and grid page. */
+export interface ObservabilityInitial {
+  metrics: FlowMetrics | null;
+  partitions: PartitionPage | null;
+}
+
 /**
  * The flow page's live part: range picker, charts (lag, record age, replication latency, throughput,
  * checkpoint latency per group) and the partition grid; clicking a partition scopes the charts to it.
- * Everything comes from the same REST API as every other client, after the first paint (the server renders
- * none of it), refreshed every few seconds.
+ * A full page load starts from `initial` (the default view, rendered by the server into the HTML, so the grid's
+ * first rows and the charts' data need no round trip after hydration); everything after that comes from the
+ * same REST API as every other client, refreshed every few seconds.
  */
-export function FlowObservability({ teamId, flowId }: { teamId: string; flowId: string }) {
+export function FlowObservability({
+  teamId,
+  flowId,
+  initial,
+}: {
+  teamId: string;
+  flowId: string;
+  initial?: ObservabilityInitial | undefined;
+}) {
   const [range, setRange] = useState<MetricRange>('15m');
   const [scope, setScope] = useState<Scope>(null);
   const [topicOnly, setTopicOnly] = useState(false);
-  const [metrics, setMetrics] = useState<FlowMetrics | null>(null);
+  const [metrics, setMetrics] = useState<FlowMetrics | null>(initial?.metrics ?? null);
+  // The server's metrics are the first load of the default view: the polling starts from them.
+  const skipFirstLoad = useRef(initial?.metrics != null);
   const [error, setError] = useState<string | null>(null);
   const base = `/api/v1/teams/${teamId}/flows/${flowId}`;
 
@@ -49,7 +68,8 @@ export function FlowObservability({ teamId, flowId }: { teamId: string; flowId: 
   }, [base, range, scope, topicOnly]);
 
   useEffect(() => {
-    load();
+    if (skipFirstLoad.current) skipFirstLoad.current = false;
+    else load();
     const every = range === '15m' || range === '1h' ? 5000 : 30_000;
     const t = setInterval(load, every);
     return () => clearInterval(t);
@@ -194,14 +214,19 @@ export function FlowObservability({ teamId, flowId }: { teamId: string; flowId: 
           <CardDescription>Click a partition to chart it alone.</CardDescription>
         </CardHeader>
         <CardContent>
-          <PartitionGrid
-            base={base}
-            selected={scope}
-            onSelect={(p) => {
-              setScope(p);
-              setTopicOnly(false);
-            }}
-          />
+          {/* Its own boundary: on a full page load React hydrates the charts and commits them (so they draw)
+              before it hydrates the grid, whose server-rendered rows are already on screen. */}
+          <Suspense>
+            <PartitionGrid
+              base={base}
+              initial={initial?.partitions ?? undefined}
+              selected={scope}
+              onSelect={(p) => {
+                setScope(p);
+                setTopicOnly(false);
+              }}
+            />
+          </Suspense>
         </CardContent>
       </Card>
     </>

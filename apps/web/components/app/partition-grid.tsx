@@ -10,9 +10,10 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { formatBytes, formatDuration, formatExact } from '@/lib/format.ts';
 import {
+  DEFAULT_QUERY,
   type GridQuery,
   PAGE_SIZE,
   pageQuery,
@@ -65,6 +66,8 @@ const COLUMNS = col.columns([
   }),
 ]);
 
+const noSubscription = () => () => {};
+
 interface Counts {
   total: number;
   partitions: number;
@@ -73,15 +76,23 @@ interface Counts {
 
 /**
  * Pages of the grid's rows, fetched as the visible range (setView: the pages in view) needs them: a small cache of PAGE_SIZE-row pages
- * per sort/filter (cleared when either changes), the pages in view refreshed every REFRESH_MS.
+ * per sort/filter (cleared when either changes), the pages in view refreshed every REFRESH_MS. `initial` is
+ * the default query's first page as the server rendered it (a full page load): the cache starts with it.
  */
-function usePartitionPages(base: string, q: GridQuery) {
+function usePartitionPages(base: string, q: GridQuery, initial: PartitionPage | undefined) {
   const key = queryKey(q);
-  const cache = useRef(new Map<number, PartitionPageRow[]>());
+  const first =
+    initial && initial.offset === 0 && initial.limit === PAGE_SIZE && key === queryKey(DEFAULT_QUERY)
+      ? initial
+      : undefined;
+  const [firstCache] = useState(() => new Map<number, PartitionPageRow[]>(first ? [[0, first.items]] : []));
+  const cache = useRef(firstCache);
   const inflight = useRef(new Set<number>());
   const keyRef = useRef(key);
   const [view, setView] = useState('0');
-  const [counts, setCounts] = useState<Counts | null>(null);
+  const [counts, setCounts] = useState<Counts | null>(
+    first ? { total: first.total, partitions: first.partitions, topics: first.topics } : null,
+  );
   const [error, setError] = useState<string | null>(null);
   const [, setVersion] = useState(0);
 
@@ -119,6 +130,11 @@ function usePartitionPages(base: string, q: GridQuery) {
     const pages = view ? view.split(',').map(Number) : [];
     const missing = pages.filter((p) => !cache.current.has(p));
     if (missing.length === 0) return;
+    // Nothing shown yet (a sort, a filter, a client-side navigation): no reason to wait.
+    if (cache.current.size === 0) {
+      for (const p of missing) load(p, key, q);
+      return;
+    }
     // Wait for the scrolling to pause briefly, so a fast fling does not fetch every page it passes.
     const t = setTimeout(() => {
       for (const p of missing) load(p, key, q);
@@ -149,28 +165,38 @@ function usePartitionPages(base: string, q: GridQuery) {
  */
 export function PartitionGrid({
   base,
+  initial,
   selected,
   onSelect,
 }: {
   /** …/api/v1/teams/{teamId}/flows/{flowId} */
   base: string;
+  /** The first page of the default query, rendered by the server (a full page load). */
+  initial?: PartitionPage | undefined;
   selected: { topic: string; partition: number } | null;
   onSelect: (p: { topic: string; partition: number } | null) => void;
 }) {
   const [sorting, setSorting] = useState<SortingState>([]);
-  const [topic, setTopic] = useState('');
-  const [state, setState] = useState('');
+  const [topic, setTopic] = useState<string>(DEFAULT_QUERY.topic);
+  const [state, setState] = useState<string>(DEFAULT_QUERY.state);
   const q: GridQuery = useMemo(
     () => ({
-      sort: sorting[0]?.id ?? 'topic',
-      dir: sorting[0]?.desc ? 'desc' : 'asc',
+      sort: sorting[0]?.id ?? DEFAULT_QUERY.sort,
+      dir: sorting[0]?.desc ? 'desc' : DEFAULT_QUERY.dir,
       topic,
       state,
     }),
     [sorting, topic, state],
   );
   const scroller = useRef<HTMLDivElement>(null);
-  const { counts, error, row, setView } = usePartitionPages(base, q);
+  // The server renders the first page into the HTML: until React has hydrated the grid, a choice in the
+  // filters would be lost (no handler yet), so they stay disabled until then.
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  const { counts, error, row, setView } = usePartitionPages(base, q, initial);
   const total = counts?.total ?? 0;
   const virtual = useVirtualizer({
     count: total,
@@ -216,6 +242,7 @@ export function PartitionGrid({
           <span className="text-muted-foreground">Topic</span>
           <select
             aria-label="Filter by topic"
+            disabled={!hydrated}
             className="h-8 rounded-md border border-input bg-background px-2"
             value={topic}
             onChange={(e) => setTopic(e.target.value)}
@@ -230,6 +257,7 @@ export function PartitionGrid({
           <span className="text-muted-foreground">State</span>
           <select
             aria-label="Filter by state"
+            disabled={!hydrated}
             className="h-8 rounded-md border border-input bg-background px-2"
             value={state}
             onChange={(e) => setState(e.target.value)}

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { alignSeries, type Points, seriesSummary } from '@/lib/chart-data.ts';
@@ -51,15 +51,21 @@ export function TimeChart({
   xRange.current = [from / 1000, to / 1000];
   const shape = lines.map((l) => `${l.label}/${l.scale ?? 'y'}`).join('|');
   const data = alignSeries(lines.map((l) => l.points)) as uPlot.AlignedData;
+  const latest = useRef(data);
+  latest.current = data;
 
+  // The instance is created from the ResizeObserver's first report of the width, not by reading
+  // clientWidth: with five charts on the page, each read after the previous chart's DOM went in forced a
+  // layout of the whole page (the grid's rows included). The observer reports every chart's width after
+  // one layout, and observing from a layout effect draws them in the first frame after hydration.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-created only when the set of lines changes
-  useEffect(() => {
+  useLayoutEffect(() => {
     const div = el.current;
     if (!div) return;
     const has2 = lines.some((l) => l.scale === 'y2');
     const axisValues = (f: (v: number) => string) => (_u: uPlot, splits: number[]) => splits.map((v) => f(v));
     const opts: uPlot.Options = {
-      width: Math.max(div.clientWidth, 300),
+      width: 300,
       height,
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
@@ -113,13 +119,22 @@ export function TimeChart({
           }
         : {}),
     };
-    const u = new uPlot(opts, data, div);
-    plot.current = u;
-    const ro = new ResizeObserver(() => u.setSize({ width: Math.max(div.clientWidth, 300), height }));
+    let u: uPlot | null = null;
+    let drawnWidth = 0;
+    const ro = new ResizeObserver((entries) => {
+      const width = Math.max(entries[entries.length - 1]?.contentRect.width ?? 0, 300);
+      if (width === drawnWidth) return; // the chart's own height going in, not a resize
+      drawnWidth = width;
+      if (u) u.setSize({ width, height });
+      else {
+        u = new uPlot({ ...opts, width }, latest.current, div);
+        plot.current = u;
+      }
+    });
     ro.observe(div);
     return () => {
       ro.disconnect();
-      u.destroy();
+      u?.destroy();
       plot.current = null;
     };
   }, [shape, height]);

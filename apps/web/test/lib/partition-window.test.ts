@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { pageQuery, pagesInView, pagesToEvict, queryKey } from '@/lib/partition-window.ts';
+import {
+  DEFAULT_QUERY,
+  PAGE_SIZE,
+  pageQuery,
+  pagesInView,
+  pagesToEvict,
+  queryKey,
+} from '@/lib/partition-window.ts';
 
 describe('pagesInView', () => {
   it.each([
@@ -43,5 +50,17 @@ describe('pageQuery and queryKey', () => {
     });
     expect(queryKey(q)).not.toBe(queryKey({ ...q, topic: 'orders' }));
     expect(queryKey(q)).toBe(queryKey({ ...q }));
+  });
+
+  it("the default query's first page is the one the flow page renders on the server (topic order, no filter)", () => {
+    // The server asks pageFlowPartitions for { sort, dir, offset: 0, limit: PAGE_SIZE } of DEFAULT_QUERY;
+    // the grid starts its cache with it only under this key, and would fetch exactly this otherwise.
+    expect(Object.fromEntries(new URLSearchParams(pageQuery(DEFAULT_QUERY, 0)))).toEqual({
+      sort: 'topic',
+      dir: 'asc',
+      offset: '0',
+      limit: String(PAGE_SIZE),
+    });
+    expect(queryKey(DEFAULT_QUERY)).not.toBe(queryKey({ ...DEFAULT_QUERY, dir: 'desc' }));
   });
 });
