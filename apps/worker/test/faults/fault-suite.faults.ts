@@ -139,14 +139,16 @@ afterAll(async () => {
 
 afterEach((ctx) => dumpOnFailure(m, ctx.task.result?.state));
 
-const disable = (flowId: string) =>
-  m.db.update(schema.flows).set({ enabled: false }).where(eq(schema.flows.id, flowId));
+/** As the API does it (setFlowEnabled): updated_at moves too, which settleDisabledFlows measures from. */
+const setEnabled = (flowId: string, enabled: boolean) =>
+  m.db.update(schema.flows).set({ enabled, updatedAt: new Date() }).where(eq(schema.flows.id, flowId));
+const disable = (flowId: string) => setEnabled(flowId, false);
 
 async function setConfig(flowId: string, patch: Record<string, unknown>): Promise<void> {
   const [row] = await m.db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
   await m.db
     .update(schema.flows)
-    .set({ config: { ...(row!.config as Record<string, unknown>), ...patch } })
+    .set({ config: { ...(row!.config as Record<string, unknown>), ...patch }, updatedAt: new Date() })
     .where(eq(schema.flows.id, flowId));
 }
 
@@ -417,6 +419,18 @@ async function expectExactContent(
   });
 }
 
+/** Until the workers have stopped a disabled flow: its status says disabled and no task row runs or starts. */
+async function flowStopped(flowId: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const [f] = await m.db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
+      const tasks = await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
+      return f?.status === 'disabled' && !tasks.some((t) => t.state === 'running' || t.state === 'starting');
+    },
+    { timeoutMs: 60_000, what: 'the workers to stop the disabled flow' },
+  );
+}
+
 /** FERRY_FAULT_SETTLE=0: the retention-gap scenario reads the positions without fencing first (diagnosis). */
 const SETTLE = process.env.FERRY_FAULT_SETTLE !== '0';
 
@@ -619,8 +633,24 @@ describe('fault suite', () => {
           console.log(
             `retention-gap ${rep}: positions moved while the flow was disabled, before the deletion: ${movedLate.map(([p, o]) => `[${p}] ${positions.get(p)} -> ${o}`).join(', ')}`,
           );
-        await m.db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
+        await setEnabled(flowId, true);
         return { gaps: expected, produced };
+      },
+      { exactEachRep: true },
+    );
+  });
+
+  it('target topic deleted while running (the remote topic and what it held are gone)', async () => {
+    await scenario(
+      'target-topic-deleted',
+      async ({ topic }) => {
+        const a = kafka('west').admin();
+        await a.connect();
+        try {
+          await a.deleteTopics({ topics: [`east.${topic}`], timeout: 30_000 });
+        } finally {
+          await a.disconnect();
+        }
       },
       { exactEachRep: true },
     );
@@ -718,42 +748,73 @@ describe('fault suite', () => {
   }, 1_800_000);
 
   it('target max.message.bytes lowered below the records (degraded with a clear error, then raised and restarted)', async () => {
-    await scenario('max-message-bytes', async ({ flowId, topic }) => {
-      const remote = `east.${topic}`;
-      const setLimit = async (bytes: number) => {
-        const a = kafka('west').admin();
-        await a.connect();
-        try {
-          await a.alterConfigs({
-            validateOnly: false,
-            resources: [
-              { type: 2, name: remote, configEntries: [{ name: 'max.message.bytes', value: String(bytes) }] },
-            ],
-          });
-        } finally {
-          await a.disconnect();
-        }
-      };
-      const since = new Date();
-      await setLimit(120); // every record of the load is larger
-      await waitFor(
-        async () => {
-          const rows = await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
-          return rows.some(
-            (r) => r.updatedAt >= since && /max\.message\.bytes|too large/i.test(r.lastError ?? ''),
+    await scenario(
+      'max-message-bytes',
+      async ({ flowId, topic, rep, load }) => {
+        const remote = `east.${topic}`;
+        const setLimit = async (bytes: number) => {
+          const a = kafka('west').admin();
+          await a.connect();
+          try {
+            await a.alterConfigs({
+              validateOnly: false,
+              resources: [
+                {
+                  type: 2,
+                  name: remote,
+                  configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
+                },
+              ],
+            });
+          } finally {
+            await a.disconnect();
+          }
+        };
+        const since = new Date();
+        await setLimit(120); // every record of the load is larger
+        const step = (what: string) =>
+          console.log(
+            `max-message-bytes ${rep}: ${what} ${Date.now() - since.getTime()} ms after the limit was lowered`,
           );
-        },
-        { timeoutMs: 120_000, intervalMs: 500, what: 'a task to report the record too large for the target' },
-      );
-      await setLimit(1_048_588);
-      // the documented remedy: raise the limit and restart the flow
-      await disable(flowId);
-      await waitFor(async () => !(await tasksRunning(m.db, flowId, 1)), {
-        timeoutMs: 60_000,
-        what: 'the flow to stop',
-      });
-      await m.db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
-    });
+        // Records written after the limit surely took effect: the load alone may be replicated before it does
+        // (one run saw every record of the load copied and nothing to refuse).
+        await load;
+        const produced = makeRecords(10 * PARTITIONS, PARTITIONS, `max-message-bytes-extra${rep}`);
+        await produce('east', topic, produced);
+        step('load and 60 more records written');
+        await waitFor(
+          async () => {
+            const rows = await m.db
+              .select()
+              .from(schema.flowTasks)
+              .where(eq(schema.flowTasks.flowId, flowId));
+            return rows.some(
+              (r) => r.updatedAt >= since && /max\.message\.bytes|too.large/i.test(r.lastError ?? ''),
+            );
+          },
+          {
+            timeoutMs: 120_000,
+            intervalMs: 500,
+            what: 'a task to report the record too large for the target',
+          },
+        );
+        const [row] = (
+          await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId))
+        ).filter((r) => /max\.message\.bytes|too.large/i.test(r.lastError ?? ''));
+        step(`the error: "${row?.lastError}"`);
+        await setLimit(1_048_588);
+        // the documented remedy: raise the limit and restart the flow. Stopped means the workers say so: a
+        // row that is failed or starting at the moment of a look is no evidence (the first version of this
+        // scenario enabled the flow again 0.1 s after disabling it, before any worker had seen the disable,
+        // so the halted partitions were never restarted)
+        await disable(flowId);
+        await flowStopped(flowId);
+        step('limit raised, flow stopped');
+        await setEnabled(flowId, true);
+        return { produced };
+      },
+      { exactEachRep: true },
+    );
   });
 
   it('reconfiguration storm: tasksMax up and down, filter edits, disable/enable, new partitions, workers killed', async () => {
@@ -772,7 +833,7 @@ describe('fault suite', () => {
           else if (kind === 2) {
             await disable(flowId);
             await new Promise((r) => setTimeout(r, 1000));
-            await m.db.update(schema.flows).set({ enabled: true }).where(eq(schema.flows.id, flowId));
+            await setEnabled(flowId, true);
           } else if (kind === 3 && i < changes / 2) await addPartitions('east', extra, 2 + i);
           else {
             const victim = liveWorkers()[i % liveWorkers().length]!;
