@@ -12,7 +12,7 @@ import {
   type RangeVerificationReport,
   verifyFlowRange,
 } from '@ferry/engine';
-import { defaultStackOptions, stackDown, stackUp, waitFor } from '@ferry/testkit';
+import { defaultStackOptions, stackDown, stackRestart, stackUp, waitFor } from '@ferry/testkit';
 import {
   addPartitions,
   byPartition,
@@ -23,6 +23,7 @@ import {
   produce,
   type Rec,
   readTopic,
+  type Where,
 } from '@ferry/testkit/records';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { and, eq, gte } from 'drizzle-orm';
@@ -67,6 +68,17 @@ interface Row {
   verifyMs: number;
 }
 const rows: Row[] = [];
+
+/**
+ * The clusters of the scenario running now: the shared stack's east → west, or a broker of the suite's own
+ * (the broker-restart scenarios) on one side. `alias` is the cluster's name in Ferry (remote topics, groups).
+ */
+let src: Where = 'east';
+let tgt: Where = 'west';
+let srcAlias = 'east';
+let tgtAlias = 'west';
+let clusterIds: { source: string; target: string } | undefined;
+const remote = (topic: string) => `${srcAlias}.${topic}`;
 let m: Managed;
 let redis: ChildProcess | undefined;
 
@@ -152,7 +164,7 @@ async function setConfig(flowId: string, patch: Record<string, unknown>): Promis
     .where(eq(schema.flows.id, flowId));
 }
 
-async function sumEnds(cluster: string, topic: string): Promise<number> {
+async function sumEnds(cluster: Where, topic: string): Promise<number> {
   const a = kafka(cluster).admin();
   await a.connect();
   try {
@@ -164,7 +176,7 @@ async function sumEnds(cluster: string, topic: string): Promise<number> {
   }
 }
 
-async function endsOf(cluster: string, topic: string): Promise<Map<number, number>> {
+async function endsOf(cluster: Where, topic: string): Promise<Map<number, number>> {
   const a = kafka(cluster).admin();
   await a.connect();
   try {
@@ -185,7 +197,7 @@ async function recovery(topic: string, at: Map<number, number>, from: number): P
   try {
     await waitFor(
       async () => {
-        const now = await endsOf('west', `east.${topic}`);
+        const now = await endsOf(tgt, remote(topic));
         return [...at].every(([p, end]) => (now.get(p) ?? 0) > end);
       },
       { timeoutMs: 120_000, intervalMs: 100, what: 'every remote partition growing again' },
@@ -198,12 +210,12 @@ async function recovery(topic: string, at: Map<number, number>, from: number): P
 
 /** The flow's committed position per partition (0 when none). */
 async function committedPositions(flowId: string, topic: string): Promise<Map<number, number>> {
-  const tgt = kafka('west').admin();
-  await tgt.connect();
+  const ta = kafka(tgt).admin();
+  await ta.connect();
   try {
-    const [t] = await tgt.fetchOffsets({
-      groupId: positionsGroup('east', 'west', flowId),
-      topics: [`east.${topic}`],
+    const [t] = await ta.fetchOffsets({
+      groupId: positionsGroup(srcAlias, tgtAlias, flowId),
+      topics: [remote(topic)],
     });
     return new Map(
       Array.from({ length: PARTITIONS }, (_, p) => {
@@ -212,21 +224,21 @@ async function committedPositions(flowId: string, topic: string): Promise<Map<nu
       }),
     );
   } finally {
-    await tgt.disconnect();
+    await ta.disconnect();
   }
 }
 
 /** Until the flow's committed positions reach the source end of every partition. */
 async function caughtUp(flowId: string, topic: string): Promise<void> {
-  const src = kafka('east').admin();
-  const tgt = kafka('west').admin();
-  await Promise.all([src.connect(), tgt.connect()]);
+  const sa = kafka(src).admin();
+  const ta = kafka(tgt).admin();
+  await Promise.all([sa.connect(), ta.connect()]);
   try {
     await waitFor(
       async () => {
-        const ends = await src.fetchTopicOffsets(topic);
-        const [t] = await tgt
-          .fetchOffsets({ groupId: positionsGroup('east', 'west', flowId), topics: [`east.${topic}`] })
+        const ends = await sa.fetchTopicOffsets(topic);
+        const [t] = await ta
+          .fetchOffsets({ groupId: positionsGroup(srcAlias, tgtAlias, flowId), topics: [remote(topic)] })
           .catch(() => []);
         return ends.every(
           (e) =>
@@ -236,7 +248,7 @@ async function caughtUp(flowId: string, topic: string): Promise<void> {
       { timeoutMs: 180_000, intervalMs: 250, what: 'positions at the source end' },
     );
   } finally {
-    await Promise.all([src.disconnect(), tgt.disconnect()]);
+    await Promise.all([sa.disconnect(), ta.disconnect()]);
   }
 }
 
@@ -347,7 +359,7 @@ async function targetContent(
     ]),
   );
   // waits for the expected count and 3 s of quiet (so extra copies show); a shorter target comes back as is
-  const got = await readTopic('west', `east.${topic}`, keptCount, 60_000, 3000, true);
+  const got = await readTopic(tgt, remote(topic), keptCount, 60_000, 3000, true);
   const out = new Map<number, ContentReport>();
   for (const [p, n] of sourceCount) {
     const ids = offsetsOf.get(p)!;
@@ -419,13 +431,14 @@ async function expectExactContent(
   });
 }
 
-/** Until the workers have stopped a disabled flow: its status says disabled and no task row runs or starts. */
+/** Until the workers have stopped a disabled flow: its status says disabled and every task row stopped. */
 async function flowStopped(flowId: string): Promise<void> {
   await waitFor(
     async () => {
       const [f] = await m.db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
       const tasks = await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
-      return f?.status === 'disabled' && !tasks.some((t) => t.state === 'running' || t.state === 'starting');
+      // every row stopped: a failed row may be a task that runs on with a halted partition
+      return f?.status === 'disabled' && tasks.every((t) => t.state === 'stopped');
     },
     { timeoutMs: 60_000, what: 'the workers to stop the disabled flow' },
   );
@@ -448,6 +461,49 @@ async function settleTransactions(flowId: string): Promise<void> {
   );
 }
 
+/**
+ * A broker of the suite's own (never the shared stack's) on one side of the flow, registered in the team:
+ * the broker-restart scenarios stop and start it (stackRestart keeps its data). Kafka 4.3.1, PLAINTEXT, ports
+ * from FERRY_FAULT_BROKER_PORT_BASE (default 29860; the source's 10 higher), purged at the end.
+ */
+async function withOwnBroker(
+  side: 'source' | 'target',
+  run: (restart: () => Promise<number>) => Promise<void>,
+) {
+  const name = side === 'source' ? 'faultsrc' : 'faulttgt';
+  const o = defaultStackOptions({
+    stateDir: mkdtempSync(join(tmpdir(), `ferry-faults-${name}-`)),
+    portBase: Number(process.env.FERRY_FAULT_BROKER_PORT_BASE ?? 29860) + (side === 'source' ? 10 : 0),
+    heap: '512m',
+  });
+  const [state] = await stackUp(o, [{ name, kafkaVersion: '4.3.1', security: 'PLAINTEXT' }]);
+  const [row] = await m.db
+    .insert(schema.clusters)
+    .values({ teamId: m.teamId, name, bootstrapServers: state!.bootstrap })
+    .returning();
+  const saved = { src, tgt, srcAlias, tgtAlias, clusterIds };
+  if (side === 'source') {
+    src = state!;
+    srcAlias = name;
+    clusterIds = { source: row!.id, target: m.westId };
+  } else {
+    tgt = state!;
+    tgtAlias = name;
+    clusterIds = { source: m.eastId, target: row!.id };
+  }
+  try {
+    await run(async () => {
+      const t0 = Date.now();
+      await stackRestart(o, name);
+      return Date.now() - t0;
+    });
+  } finally {
+    ({ src, tgt, srcAlias, tgtAlias, clusterIds } = saved);
+    await stackDown(o, [name], true).catch(() => undefined);
+    rmSync(o.stateDir, { recursive: true, force: true });
+  }
+}
+
 const liveWorkers = () =>
   [...m.fleet.procs.entries()]
     .filter(([, p]) => p.child.exitCode === null && p.child.signalCode === null)
@@ -463,7 +519,7 @@ async function scenario(
     /** The repetition's load; a fault that writes records of its own waits for it (their order is then known). */
     load: Promise<void>;
     // biome-ignore lint/suspicious/noConfusingVoidType: most faults return nothing
-  }) => Promise<{ gaps?: ExpectedGap[]; produced?: Rec[] } | undefined | void>,
+  }) => Promise<{ gaps?: ExpectedGap[]; produced?: Rec[]; recoverMs?: number | null } | undefined | void>,
   opts: {
     tasksMax?: number;
     /** Load of a repetition (of the first one only, with firstOnly). */
@@ -478,8 +534,9 @@ async function scenario(
   } = {},
 ): Promise<void> {
   const topic = uniqueName(`fault-${name}`);
-  await createTopic('east', topic, PARTITIONS);
-  const flowId = await createFlow(m, { topics: [topic], tasksMax: opts.tasksMax ?? 3 });
+  await createTopic(src, topic, PARTITIONS);
+  const flowConfig = { topics: [topic], tasksMax: opts.tasksMax ?? 3 };
+  const flowId = await createFlow(m, flowConfig, clusterIds);
   await waitFor(() => tasksRunning(m.db, flowId, opts.tasksMax ?? 3), {
     timeoutMs: 120_000,
     what: 'tasks running',
@@ -497,22 +554,25 @@ async function scenario(
         records,
         (first && opts.slices) || 40,
         (first && opts.gapMs) || 500,
+        src,
       );
-      await waitFor(async () => (await sumEnds('west', `east.${topic}`)) > 0, {
+      await waitFor(async () => (await sumEnds(tgt, remote(topic))) > 0, {
         timeoutMs: 60_000,
         what: 'records arriving',
       });
       let at = Date.now();
       const since = new Date(at - 1000);
-      let endsAtFault = await endsOf('west', `east.${topic}`);
+      let endsAtFault = await endsOf(tgt, remote(topic));
       const injected = (await fault({ flowId, topic, rep, load })) ?? {};
       const expected = injected.gaps ?? [];
       deleted.push(...expected);
       if (opts.recoverFromEnd) {
         at = Date.now();
-        endsAtFault = await endsOf('west', `east.${topic}`);
+        endsAtFault = await endsOf(tgt, remote(topic));
       }
-      const recoverMs = await recovery(topic, endsAtFault, at);
+      // a fault that measured its own recovery (the load had to end before it) says so
+      const recoverMs =
+        injected.recoverMs !== undefined ? injected.recoverMs : await recovery(topic, endsAtFault, at);
       await load;
       sent.push(...(injected.produced ?? [])); // written after the load
       const report = await verifyRow(name, rep, flowId, topic, sent.length, recoverMs, { expected, since });
@@ -529,7 +589,7 @@ async function scenario(
       nextOffset.set(r.partition, o + 1);
       if (!deleted.some((g) => g.partition === r.partition && o >= g.from && o < g.to)) kept.push(r);
     }
-    const got = await readTopic('west', `east.${topic}`, counts(byPartition(kept)), 120_000, 2000);
+    const got = await readTopic(tgt, remote(topic), counts(byPartition(kept)), 120_000, 2000);
     expectSameRecords(kept, got);
   } finally {
     await disable(flowId);
@@ -614,9 +674,9 @@ describe('fault suite', () => {
         // position are deleted as retention would delete them (DeleteRecords moves the log start the same way)
         await load;
         const produced = makeRecords(10 * PARTITIONS, PARTITIONS, `retention-gap-extra${rep}`);
-        await produce('east', topic, produced);
+        await produce(src, topic, produced);
         const expected = [...positions].map(([partition, pos]) => ({ partition, from: pos, to: pos + 5 }));
-        const a = kafka('east').admin();
+        const a = kafka(src).admin();
         await a.connect();
         try {
           await a.fetchTopicMetadata({ topics: [topic] });
@@ -640,14 +700,63 @@ describe('fault suite', () => {
     );
   });
 
+  it('target broker restart (a broker of its own as the target)', async () => {
+    await withOwnBroker('target', async (restart) => {
+      await scenario(
+        'target-restart',
+        async ({ rep }) => {
+          const ms = await restart();
+          console.log(`target-restart ${rep}: the target broker was stopped and started again in ${ms} ms`);
+        },
+        { exactEachRep: true },
+      );
+    });
+  }, 900_000);
+
+  it('source broker restart (a broker of its own as the source)', async () => {
+    await withOwnBroker('source', async (restart) => {
+      await scenario(
+        'source-restart',
+        async ({ topic, rep, load }) => {
+          // the load's producer would fail against a stopped broker: the load ends first, records follow
+          await load;
+          const t0 = Date.now();
+          const ms = await restart();
+          const before = await endsOf(tgt, remote(topic));
+          const produced = makeRecords(60 * PARTITIONS, PARTITIONS, `source-restart-extra${rep}`);
+          await produceOverTime(topic, produced, 6, 200, src);
+          // recovered: every remote partition holds records written after the restart
+          let recoverMs: number | null = null;
+          try {
+            await waitFor(
+              async () => {
+                const now = await endsOf(tgt, remote(topic));
+                return [...before].every(([p, end]) => (now.get(p) ?? 0) > end);
+              },
+              {
+                timeoutMs: 120_000,
+                intervalMs: 100,
+                what: 'every remote partition growing after the restart',
+              },
+            );
+            recoverMs = Date.now() - t0;
+          } catch {}
+          console.log(`source-restart ${rep}: the source broker was stopped and started again in ${ms} ms`);
+          return { produced, recoverMs };
+        },
+        { exactEachRep: true },
+      );
+    });
+  }, 900_000);
+
   it('target topic deleted while running (the remote topic and what it held are gone)', async () => {
     await scenario(
       'target-topic-deleted',
       async ({ topic }) => {
-        const a = kafka('west').admin();
+        const a = kafka(tgt).admin();
         await a.connect();
         try {
-          await a.deleteTopics({ topics: [`east.${topic}`], timeout: 30_000 });
+          await a.deleteTopics({ topics: [remote(topic)], timeout: 30_000 });
         } finally {
           await a.disconnect();
         }
@@ -751,9 +860,9 @@ describe('fault suite', () => {
     await scenario(
       'max-message-bytes',
       async ({ flowId, topic, rep, load }) => {
-        const remote = `east.${topic}`;
+        const remoteTopic = remote(topic);
         const setLimit = async (bytes: number) => {
-          const a = kafka('west').admin();
+          const a = kafka(tgt).admin();
           await a.connect();
           try {
             await a.alterConfigs({
@@ -761,7 +870,7 @@ describe('fault suite', () => {
               resources: [
                 {
                   type: 2,
-                  name: remote,
+                  name: remoteTopic,
                   configEntries: [{ name: 'max.message.bytes', value: String(bytes) }],
                 },
               ],
@@ -780,7 +889,7 @@ describe('fault suite', () => {
         // (one run saw every record of the load copied and nothing to refuse).
         await load;
         const produced = makeRecords(10 * PARTITIONS, PARTITIONS, `max-message-bytes-extra${rep}`);
-        await produce('east', topic, produced);
+        await produce(src, topic, produced);
         step('load and 60 more records written');
         await waitFor(
           async () => {
