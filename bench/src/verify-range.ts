@@ -117,6 +117,7 @@ if (process.env.BENCH_VERIFY === '0') {
 }
 
 const v0 = Date.now();
+const rssBefore = process.memoryUsage().rss;
 let peak = 0;
 const rss = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
@@ -137,6 +138,7 @@ const result = {
   verifySeconds: Math.round(secs * 10) / 10,
   recordsPerSec: Math.round(report.totals.records / secs),
   peakRssMb: Math.round(peak / 1048576),
+  rssBeforeVerifyMb: Math.round(rssBefore / 1048576),
   load: execFileSync('cat', ['/proc/loadavg']).toString().trim(),
 };
 console.log(JSON.stringify(result));

@@ -464,6 +464,9 @@ export async function firstDivergence(
   const sFrom = i === 0 ? j.sourceFrom : s.checkpoints[i - 1]!.next;
   const tFrom = i === 0 ? j.targetFrom! : t.checkpoints[i - 1]!.next;
   const limit = every + 1; // one past the block, to tell a missing or extra record from a changed one
+  // the block and the next one hold more than `limit` records: read no further (not to the partition's end)
+  const sTo = s.checkpoints[i + 1]?.next ?? j.sourceTo;
+  const tTo = t.checkpoints[i + 1]?.next ?? j.targetTo!;
   const collect = async (reader: Reader, range: ReadRange) => {
     const out: Array<{ offset: bigint; d: RecordDigest }> = [];
     await reader(range, (offset, r) => {
@@ -472,12 +475,12 @@ export async function firstDivergence(
     return out;
   };
   const [ss, ts] = await Promise.all([
-    collect(read.source, { topic: j.tp.topic, partition: j.tp.partition, from: sFrom, to: j.sourceTo }),
+    collect(read.source, { topic: j.tp.topic, partition: j.tp.partition, from: sFrom, to: sTo }),
     collect(read.target, {
       topic: j.tp.remoteTopic,
       partition: j.tp.partition,
       from: tFrom,
-      to: j.targetTo!,
+      to: tTo,
     }),
   ]);
   const same = (a?: RecordDigest, b?: RecordDigest) => !!a && !!b && compareDigests(a, b) === undefined;
