@@ -1,9 +1,9 @@
 // The data-path benchmark's Java side (kafka-clients from Maven Central; compiled by bench/src/datapath/java.ts).
-//   seed    <bootstrap> <topic> <records> <recordBytes> <partitions> <compression> <keySpace> <txnRecords> <abortEvery>
+//   seed    <bootstrap> <topic> <records> <recordBytes> <partitions> <compression> <keySpace> <txnRecords> <abortEvery> [headers]
 //     Writes `records` records round-robin over the partitions with the client's default batching.
 //     Value: half random bytes, half a fixed pattern (lz4 roughly halves it). Key: null, or "k<i % keySpace>"
 //     when keySpace > 0 (compacted scenario). txnRecords > 0: one transaction per txnRecords records, every
-//     abortEvery-th one aborted (0: none). Prints {"records":..,"committed":..,"seconds":..}.
+//     abortEvery-th one aborted (0: none). headers = 1: one header "h" = the index. Prints {"records":..,"committed":..,"seconds":..}.
 //   latency <sourceBootstrap> <sourceTopic> <targetBootstrap> <targetTopic> <partitions> <rate> <seconds> <recordBytes> <compression> <txn>
 //     A read_committed consumer assigned to every target partition (no group) seeks to the end; then a
 //     producer writes `rate` records/s for `seconds` into the source with CreateTime = now. Each record
@@ -59,6 +59,7 @@ public class BenchTool {
     long records = Long.parseLong(a[3]);
     int size = Integer.parseInt(a[4]), partitions = Integer.parseInt(a[5]);
     int keySpace = Integer.parseInt(a[7]), txnRecords = Integer.parseInt(a[8]), abortEvery = Integer.parseInt(a[9]);
+    boolean headers = a.length > 10 && a[10].equals("1"); // one header "h" = the record's index (ferry verify bench)
     Properties p = producerProps(bootstrap, compression);
     if (txnRecords > 0) p.put("transactional.id", "bench-seed-" + topic);
     Random rnd = new Random(42);
@@ -73,7 +74,9 @@ public class BenchTool {
       }
       for (long i = 0; i < records; i++) {
         byte[] key = keySpace > 0 ? ("k" + (i % keySpace)).getBytes() : null;
-        producer.send(new ProducerRecord<>(topic, (int) (i % partitions), key, pool[(int) (i % pool.length)]));
+        ProducerRecord<byte[], byte[]> rec = new ProducerRecord<>(topic, (int) (i % partitions), key, pool[(int) (i % pool.length)]);
+        if (headers) rec.headers().add("h", Long.toString(i).getBytes());
+        producer.send(rec);
         inTxn++;
         if (txnRecords > 0 && inTxn == txnRecords) {
           txn++;

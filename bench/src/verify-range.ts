@@ -3,6 +3,10 @@
 // Seeds a source topic with small records (64-byte values, keys, one header), replicates it with the
 // engine (exactly-once, tasks.max = partitions), then times verifyFlowRange over the whole range: the
 // phases, records/s (source records compared; both sides are read) and the process's peak RSS.
+// BENCH_SEED=java: seed with the Java client instead (BenchTool: BENCH_RECORD_BYTES-byte values, default
+// 100, keys "k<i % 1,000,000>", one header, BENCH_COMPRESSION, default lz4): far faster for 10 M records.
+// BENCH_VERIFY=0: seed and replicate only (with BENCH_KEEP=1, for later runs with BENCH_TOPIC).
+// BENCH_LAST=N: verify only the last N records of each partition.
 import { execFileSync } from 'node:child_process';
 import { kafkajsConfig } from '@ferry/testkit';
 import { ensureTestStack, testCluster } from '@ferry/testkit/vitest';
@@ -13,6 +17,7 @@ import {
   positionsGroup,
   verifyFlowRange,
 } from '../../packages/engine/src/index.ts';
+import { seedTopic } from './datapath/java.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const N = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -38,7 +43,23 @@ const producer = k('east').producer({ idempotent: true, maxInFlightRequests: 1 }
 await producer.connect();
 const value = Buffer.alloc(64, 'v');
 const BATCH = 20_000;
-for (let i = 0; i < (existing ? 0 : N); i += BATCH) {
+const javaSeed = process.env.BENCH_SEED === 'java';
+if (javaSeed && !existing) {
+  const r = await seedTopic({
+    bootstrap: testCluster('east').bootstrap,
+    topic,
+    records: N,
+    recordBytes: Number(process.env.BENCH_RECORD_BYTES ?? 100),
+    partitions: PARTITIONS,
+    compression: process.env.BENCH_COMPRESSION ?? 'lz4',
+    keySpace: 1_000_000,
+    txnRecords: 0,
+    abortEvery: 0,
+    headers: true,
+  });
+  log(`java seed: ${JSON.stringify(r)}`);
+}
+for (let i = 0; i < (existing || javaSeed ? 0 : N); i += BATCH) {
   const messages = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({
     partition: (i + j) % PARTITIONS,
     key: `k${(i + j) % 1000}`,
@@ -88,19 +109,28 @@ for (;;) {
 }
 await runner.stop();
 log(`replicated ${N} in ${((Date.now() - r0) / 1000).toFixed(0)} s`);
+if (process.env.BENCH_VERIFY === '0') {
+  log(`topic ${topic} (not verified)`);
+  await admin.disconnect();
+  await tadmin.disconnect();
+  process.exit(0);
+}
 
 const v0 = Date.now();
+const rssBefore = process.memoryUsage().rss;
 let peak = 0;
 const rss = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 200);
 const report = await verifyFlowRange(flow, {
   topics: { [topic]: PARTITIONS },
+  ...(process.env.BENCH_LAST ? { last: Number(process.env.BENCH_LAST) } : {}),
   onProgress: (p) => log(`verify ${p.phase} ${p.records}${p.total ? `/${p.total}` : ''}`),
 });
 clearInterval(rss);
 const secs = (Date.now() - v0) / 1000;
 const result = {
+  topic,
   records: report.totals.records,
   produced: N,
   partitions: PARTITIONS,
@@ -108,6 +138,7 @@ const result = {
   verifySeconds: Math.round(secs * 10) / 10,
   recordsPerSec: Math.round(report.totals.records / secs),
   peakRssMb: Math.round(peak / 1048576),
+  rssBeforeVerifyMb: Math.round(rssBefore / 1048576),
   load: execFileSync('cat', ['/proc/loadavg']).toString().trim(),
 };
 console.log(JSON.stringify(result));

@@ -64,6 +64,8 @@ export function seedTopic(o: {
   keySpace: number;
   txnRecords: number;
   abortEvery: number;
+  /** One header ("h" = the record's index) per record. */
+  headers?: boolean;
 }): Promise<SeedResult> {
   return benchTool<SeedResult>(
     [
@@ -77,6 +79,7 @@ export function seedTopic(o: {
       String(o.keySpace),
       String(o.txnRecords),
       String(o.abortEvery),
+      o.headers ? '1' : '0',
     ],
     900_000,
   );

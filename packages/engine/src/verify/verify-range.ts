@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import { shouldReplicate, topicFilter } from '@ferry/core';
 import type { Admin } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
@@ -7,18 +6,22 @@ import { kafkaFor, wireConfigFor } from '../kafka/client.ts';
 import { HEARTBEATS_TOPIC } from '../mm2-formats/records.ts';
 import { decodeExactSync, offsetSyncsTopic } from '../offset-syncs/sync-record.ts';
 import { loadPositions, positionsGroup, type RemotePartition } from '../positions/positions.ts';
+import type { RawBatch } from '../records/types.ts';
 import { sortPartitions } from '../tasks/assign.ts';
 import { WireCluster } from '../wire/index.ts';
 import { asReplicated, compareDigests, digestRecord, type RecordDigest, type RecordView } from './compare.ts';
-import { type ReadRange, readRanges } from './read-ranges.ts';
+import { type ReadRange, readRangeBatches, readRanges } from './read-ranges.ts';
+import { SideDigest } from './side-digest.ts';
 
 /*
  * Whole-range verification (`ferry verify`): every committed record of each source partition over the
  * replicated range — from the source's log start (or --from, or the last N before the position) up to the
  * committed replication position — against the records of its remote partition between the target offsets
  * the exact offset syncs give for the two ends. Each side is streamed once, in offset order, into a count
- * and an order-sensitive digest (SHA-256 over each record's key, value and header fingerprints, sizes,
- * null flags and timestamp, record after record). Memory does not grow with the range: besides the running
+ * and an order-sensitive digest (one running SHA-256 over each record's key, value and header list as the
+ * record format writes them, its timestamp and timestamp type, record after record, read straight from the
+ * batches: side-digest.ts). Both sides are read at once, all partitions of a side in one fetch loop per
+ * leader. Memory does not grow with the range: besides the running
  * digests, one checkpoint (index, next offset, digest so far) is kept every `checkpointEvery` records.
  * When the two sides differ, the first checkpoint that differs brackets the first divergent record; that
  * block alone is read again on both sides and compared record by record, which names the source offset,
@@ -107,48 +110,6 @@ async function offsetsOf(
   } catch (e) {
     throw toFerryError(e, code, { cluster, topic });
   }
-}
-
-interface Checkpoint {
-  index: number;
-  /** Offset of the next record after the `index` records digested so far. */
-  next: bigint;
-  digest: string;
-}
-
-/** A streamed side of one partition: count, running digest, checkpoints. */
-class SideDigest {
-  count = 0;
-  private readonly hash: Hash = createHash('sha256');
-  readonly checkpoints: Checkpoint[] = [];
-  private readonly every: number;
-  constructor(every: number) {
-    this.every = every;
-  }
-  add(offset: bigint, r: RecordView): void {
-    feed(this.hash, digestRecord(r));
-    this.count++;
-    if (this.count % this.every === 0)
-      this.checkpoints.push({
-        index: this.count,
-        next: offset + 1n,
-        digest: this.hash.copy().digest('hex'),
-      });
-  }
-  digest(): string {
-    return this.hash.copy().digest('hex');
-  }
-}
-
-function feed(h: Hash, d: RecordDigest): void {
-  const n = Buffer.alloc(21);
-  n.writeInt32BE(d.keySize, 0);
-  n.writeInt32BE(d.valueSize, 4);
-  n.writeInt32BE(d.headerCount, 8);
-  n.writeDoubleBE(d.timestampMs, 12);
-  n.writeUInt8(d.logAppendTime ? 1 : 0, 20);
-  h.update(Buffer.from(d.fp, 'latin1'));
-  h.update(n);
 }
 
 interface Job {
@@ -370,52 +331,47 @@ export async function verifyFlowRange(
     );
     let done = 0;
     let lastReport = Date.now();
-    const tick = () => {
-      done++;
+    const tick = (n: number) => {
+      done += n;
       if (opts.onProgress && Date.now() - lastReport > 1000) {
         lastReport = Date.now();
         opts.onProgress({ phase: 'compare', records: done, total });
       }
     };
-    const bySource = new Map(jobs.map((j) => [key(j.tp), j]));
-    const byTarget = new Map(jobs.map((j) => [`${j.tp.remoteTopic}:${j.tp.partition}`, j]));
+    // one job per range object: the batch handler finds its digest without building a key per record
+    const sourceSide = new Map<ReadRange, SideDigest>();
+    const targetSide = new Map<ReadRange, SideDigest>();
+    for (const j of jobs) {
+      sourceSide.set(
+        { topic: j.tp.topic, partition: j.tp.partition, from: j.sourceFrom, to: j.sourceTo },
+        j.source!,
+      );
+      targetSide.set(
+        { topic: j.tp.remoteTopic, partition: j.tp.partition, from: j.targetFrom!, to: j.targetTo! },
+        j.target!,
+      );
+    }
+    const side =
+      (sides: Map<ReadRange, SideDigest>, replicated: boolean) =>
+      (r: ReadRange, b: RawBatch, from: bigint) => {
+        const d = sides.get(r)!;
+        const before = d.count;
+        const next = d.addBatch(b, from, r.to, replicated);
+        tick(d.count - before);
+        return next;
+      };
+    // both sides at once, every partition of a side in one fetch loop per leader
     await Promise.all([
-      readRanges(
-        sourceWire,
-        jobs.map((j) => ({
-          topic: j.tp.topic,
-          partition: j.tp.partition,
-          from: j.sourceFrom,
-          to: j.sourceTo,
-        })),
-        (r, rec) => {
-          bySource.get(key(r))!.source!.add(rec.offset, asReplicated(rec));
-          tick();
-        },
-        {
-          errorCode: 'SOURCE_READ_FAILED',
-          cluster: flow.source.alias,
-          stallTimeoutMs,
-        },
-      ),
-      readRanges(
-        targetWire,
-        jobs.map((j) => ({
-          topic: j.tp.remoteTopic,
-          partition: j.tp.partition,
-          from: j.targetFrom!,
-          to: j.targetTo!,
-        })),
-        (r, rec) => {
-          byTarget.get(key(r))!.target!.add(rec.offset, rec);
-          tick();
-        },
-        {
-          errorCode: 'TARGET_READ_FAILED',
-          cluster: flow.target.alias,
-          stallTimeoutMs,
-        },
-      ),
+      readRangeBatches(sourceWire, [...sourceSide.keys()], side(sourceSide, true), {
+        errorCode: 'SOURCE_READ_FAILED',
+        cluster: flow.source.alias,
+        stallTimeoutMs,
+      }),
+      readRangeBatches(targetWire, [...targetSide.keys()], side(targetSide, false), {
+        errorCode: 'TARGET_READ_FAILED',
+        cluster: flow.target.alias,
+        stallTimeoutMs,
+      }),
     ]);
     opts.onProgress?.({ phase: 'compare', records: done, total });
 
@@ -508,6 +464,9 @@ export async function firstDivergence(
   const sFrom = i === 0 ? j.sourceFrom : s.checkpoints[i - 1]!.next;
   const tFrom = i === 0 ? j.targetFrom! : t.checkpoints[i - 1]!.next;
   const limit = every + 1; // one past the block, to tell a missing or extra record from a changed one
+  // the block and the next one hold more than `limit` records: read no further (not to the partition's end)
+  const sTo = s.checkpoints[i + 1]?.next ?? j.sourceTo;
+  const tTo = t.checkpoints[i + 1]?.next ?? j.targetTo!;
   const collect = async (reader: Reader, range: ReadRange) => {
     const out: Array<{ offset: bigint; d: RecordDigest }> = [];
     await reader(range, (offset, r) => {
@@ -516,12 +475,12 @@ export async function firstDivergence(
     return out;
   };
   const [ss, ts] = await Promise.all([
-    collect(read.source, { topic: j.tp.topic, partition: j.tp.partition, from: sFrom, to: j.sourceTo }),
+    collect(read.source, { topic: j.tp.topic, partition: j.tp.partition, from: sFrom, to: sTo }),
     collect(read.target, {
       topic: j.tp.remoteTopic,
       partition: j.tp.partition,
       from: tFrom,
-      to: j.targetTo!,
+      to: tTo,
     }),
   ]);
   const same = (a?: RecordDigest, b?: RecordDigest) => !!a && !!b && compareDigests(a, b) === undefined;
