@@ -152,7 +152,9 @@ for (const name of ['east', 'east39']) {
 
     // The latency of a transactional source (issue #10): a fetch parked at the last stable offset must come back
     // when the LSO moves (the commit), not at max wait, and an open transaction (high watermark above the LSO)
-    // must not make the fetcher poll in a loop. max wait is long here so that waiting for it would show.
+    // must not make the fetcher poll in a loop. max wait is long here so that waiting for it would show (a fetcher
+    // asking for min bytes of 1 GiB, which makes the broker wait out max wait, fails this test); stopping the
+    // fetcher at the end waits for the parked fetch.
     it('a parked read_committed fetch returns at the commit, not at max wait; an open transaction is not polled in a loop', async () => {
       const topic = uniqueName('afetch-hold');
       await createTopic(testCluster(name), topic, PARTS);
@@ -165,7 +167,7 @@ for (const name of ['east', 'east39']) {
       };
       const arrived = new Map<number, number>();
       const errors: unknown[] = [];
-      const maxWaitMs = 6000;
+      const maxWaitMs = 12_000;
       const f = new AssignedFetcher({
         cluster,
         partitions: tps(topic),
@@ -183,7 +185,7 @@ for (const name of ['east', 'east39']) {
       try {
         await f.start();
         await until(() => tps(topic).every((tp) => f.position(tp) === 0n), 30_000, 'start positions');
-        const holdMs = 2000;
+        const holdMs = 1500;
         const out = JSON.parse(
           (await java(name, 'hold', topic, String(holdMs))).trim().split('\n').at(-1)!,
         ) as {
@@ -195,7 +197,7 @@ for (const name of ['east', 'east39']) {
         // nothing before the commit (read_committed), everything soon after it: far below max wait
         const latest = Math.max(...arrived.values());
         expect(Math.min(...arrived.values())).toBeGreaterThanOrEqual(out.sent);
-        expect(latest - out.committed).toBeLessThan(maxWaitMs / 2);
+        expect(latest - out.committed).toBeLessThan(3000);
         // while the transaction was open (records above the LSO) the fetch stayed parked: a handful of answers at
         // most (one per high-watermark change), not a poll loop (here: 0 on Kafka 3.9 and 4.3; records 11-13 ms
         // after commitTransaction returned)
