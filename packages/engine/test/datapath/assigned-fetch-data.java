@@ -15,12 +15,32 @@ import org.apache.kafka.common.serialization.*;
  *   dump <bootstrap> <topic> <partitions>   read_committed consumer by assign(): one JSON line per record, then
  *                                           {"end":{partition: end offset}} (end offsets under read_committed = LSO)
  *   write-dump …                            both in one JVM
+ *   hold <bootstrap> <topic> <partitions> <holdMs>
+ *                                           one transaction with a record per partition, flushed, held open
+ *                                           holdMs, then committed; prints {"sent":ms,"committed":ms} (epoch ms:
+ *                                           flushed, and commitTransaction returned)
  */
 public class AssignedFetchData {
   public static void main(String[] a) throws Exception {
     int parts = Integer.parseInt(a[3]);
     if (a[0].equals("write") || a[0].equals("write-dump")) write(a[1], a[2], parts);
     if (a[0].equals("dump") || a[0].equals("write-dump")) dump(a[1], a[2], parts);
+    if (a[0].equals("hold")) hold(a[1], a[2], parts, Long.parseLong(a[4]));
+  }
+
+  static void hold(String bootstrap, String topic, int parts, long holdMs) throws Exception {
+    Properties p = producerProps(bootstrap);
+    p.put("transactional.id", topic + "-hold");
+    try (KafkaProducer<byte[], byte[]> t = new KafkaProducer<>(p)) {
+      t.initTransactions();
+      t.beginTransaction();
+      for (int i = 0; i < parts; i++) t.send(rec(topic, i, "hold", i));
+      t.flush();
+      long sent = System.currentTimeMillis();
+      Thread.sleep(holdMs);
+      t.commitTransaction();
+      System.out.println("{\"sent\":" + sent + ",\"committed\":" + System.currentTimeMillis() + "}");
+    }
   }
 
   static Properties producerProps(String bootstrap) {

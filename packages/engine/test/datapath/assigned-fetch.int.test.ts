@@ -32,12 +32,17 @@ interface JavaRecord {
   h: Array<[string, string | null]>;
 }
 
-async function java(cluster: string, cmd: 'write-dump', topic: string): Promise<string> {
+async function java(
+  cluster: string,
+  cmd: 'write-dump' | 'hold',
+  topic: string,
+  ...extra: string[]
+): Promise<string> {
   const c = testCluster(cluster);
   const lib = await ensureKafkaJars(defaultStackOptions().cacheDir, resolveKafkaVersion(c.kafkaVersion));
   const { stdout } = await run(
     'java',
-    ['-cp', join(lib, '*'), PROGRAM, cmd, c.bootstrap, topic, String(PARTS)],
+    ['-cp', join(lib, '*'), PROGRAM, cmd, c.bootstrap, topic, String(PARTS), ...extra],
     {
       timeout: 120_000,
       maxBuffer: 64 << 20,
@@ -143,6 +148,70 @@ for (const name of ['east', 'east39']) {
       expect([...apisUsed].sort()).toEqual(['ApiVersions', 'Fetch', 'ListOffsets', 'Metadata']);
       const appeared = (await listGroups(testCluster(name))).filter((g) => !groupsBefore.includes(g));
       expect(await groupsTouching(testCluster(name), topic, 'ferry-wire-test', appeared)).toEqual([]);
+    });
+
+    // The latency of a transactional source (issue #10): a fetch parked at the last stable offset must come back
+    // when the LSO moves (the commit), not at max wait, and an open transaction (high watermark above the LSO)
+    // must not make the fetcher poll in a loop. max wait is long here so that waiting for it would show (a fetcher
+    // asking for min bytes of 1 GiB, which makes the broker wait out max wait, fails this test); stopping the
+    // fetcher at the end waits for the parked fetch.
+    it('a parked read_committed fetch returns at the commit, not at max wait; an open transaction is not polled in a loop', async () => {
+      const topic = uniqueName('afetch-hold');
+      await createTopic(testCluster(name), topic, PARTS);
+      const cluster = new WireCluster(wireConfig(testCluster(name)));
+      open.push(cluster);
+      // when each Fetch was answered (the channel reports an exchange once its response is in)
+      const answered: number[] = [];
+      const tap = (m: unknown) => {
+        if ((m as WireExchange).apiName === 'Fetch') answered.push(Date.now());
+      };
+      const arrived = new Map<number, number>();
+      const errors: unknown[] = [];
+      const maxWaitMs = 12_000;
+      const f = new AssignedFetcher({
+        cluster,
+        partitions: tps(topic),
+        positions: new Map(),
+        startPosition: 'latest',
+        maxBytesPerPartition: 1 << 20,
+        maxWaitMs,
+        onChunk: async (c) => {
+          if (c.batches.length > 0 && !arrived.has(c.partition)) arrived.set(c.partition, Date.now());
+        },
+        onError: (e) => errors.push(e),
+      });
+      open.push(f);
+      wireExchangeChannel.subscribe(tap);
+      try {
+        await f.start();
+        await until(() => tps(topic).every((tp) => f.position(tp) === 0n), 30_000, 'start positions');
+        const holdMs = 1500;
+        const out = JSON.parse(
+          (await java(name, 'hold', topic, String(holdMs))).trim().split('\n').at(-1)!,
+        ) as {
+          sent: number;
+          committed: number;
+        };
+        await until(() => arrived.size === PARTS, 30_000, 'the committed records');
+        expect(errors).toEqual([]);
+        // nothing before the commit (read_committed), everything soon after it: far below max wait
+        const latest = Math.max(...arrived.values());
+        expect(Math.min(...arrived.values())).toBeGreaterThanOrEqual(out.sent);
+        expect(latest - out.committed).toBeLessThan(3000);
+        // while the transaction was open (records above the LSO) the fetch stayed parked: a handful of answers at
+        // most (one per high-watermark change), not a poll loop (here: 0 on Kafka 3.9 and 4.3; records 11-13 ms
+        // after commitTransaction returned)
+        const during = answered.filter((t) => t > out.sent + 200 && t < out.committed - 200).length;
+        expect(during).toBeLessThanOrEqual(PARTS + 1);
+        // positions past the commit markers: record + marker per partition
+        await until(
+          () => tps(topic).every((tp) => f.position(tp) === 2n),
+          10_000,
+          'positions past the markers',
+        );
+      } finally {
+        wireExchangeChannel.unsubscribe(tap);
+      }
     });
   });
 }
