@@ -346,6 +346,7 @@ export class TaskRunner {
       ];
       // below the source's log start nothing can be copied again; when the old position is lower still, the
       // fetcher reports [old, sourceStart) as the ordinary `deleted` gap
+      // biome-ignore lint/complexity/useMathMinMax: offsets are bigints
       const resumeAt = old < sourceStart ? old : sourceStart;
       positions.set(k, resumeAt);
       st.dirty = true;
