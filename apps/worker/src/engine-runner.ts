@@ -251,6 +251,12 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
               `the positions of ${e.partitions.length} partition(s) had expired on ${flow.target.alias}; resuming from the durable copy (ferry-positions.internal)`,
             );
             break;
+          case 'target-recreated':
+            log.warn(
+              e,
+              `${e.remoteTopic} was deleted and re-created on ${flow.target.alias}: ${e.topic}[${e.partition}] is copied again from offset ${e.recopyFrom} (the old position was ${e.recopyTo})`,
+            );
+            break;
           case 'topic-created':
           case 'partitions-added':
           case 'topic-deleted':

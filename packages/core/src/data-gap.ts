@@ -1,9 +1,10 @@
 /**
  * A data gap: source records deleted before a flow replicated them (retention or DeleteRecords below the
- * position, a truncated log, a topic deleted and re-created). Shared by the worker (stored, logged), `ferry run`
+ * position, a truncated log, a topic deleted and re-created), or records the target lost with its remote topic
+ * (deleted and re-created there) that the source no longer holds (`target-recreated`). Shared by the worker (stored, logged), `ferry run`
  * (printed) and the dashboard (shown in words).
  */
-export type GapReason = 'deleted' | 'truncated' | 'topic-recreated';
+export type GapReason = 'deleted' | 'truncated' | 'topic-recreated' | 'target-recreated';
 export type GapPolicyName = 'continue' | 'halt';
 
 export interface DataGap {
@@ -41,6 +42,8 @@ export function describeGap(g: DataGap): string {
     what = `${range} ${one ? 'was' : 'were'} deleted on ${g.source} (retention or DeleteRecords) before they were replicated`;
   else if (g.reason === 'truncated')
     what = `${range} no longer ${one ? 'exists' : 'exist'} on ${g.source} (the log was truncated, e.g. by an unclean leader election)`;
+  else if (g.reason === 'target-recreated')
+    what = `the remote topic was deleted and re-created on the target; ${range} ${one ? 'was' : 'were'} on the deleted remote topic and ${one ? 'is' : 'are'} no longer on ${g.source} (below its log start), so ${one ? 'it is' : 'they are'} lost on both sides`;
   else
     what =
       count === 0n
@@ -49,6 +52,6 @@ export function describeGap(g: DataGap): string {
   const then =
     g.policy === 'halt'
       ? `; the partition is halted at offset ${n(g.reason === 'truncated' ? g.to : g.from)} (gap policy halt: set it to continue to resume at offset ${n(g.resumeAt)})`
-      : `; replication continued at offset ${n(g.resumeAt)}${g.reason === 'topic-recreated' ? ' of the new topic' : ''}`;
+      : `; replication continued at offset ${n(g.resumeAt)}${g.reason === 'topic-recreated' ? ' of the new topic' : g.reason === 'target-recreated' ? ' into the new remote topic' : ''}`;
   return `${where}: ${what}${then}`;
 }

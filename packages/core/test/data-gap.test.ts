@@ -39,6 +39,10 @@ describe('describeGap', () => {
       { reason: 'topic-recreated', from: '80', to: '100', records: '20', resumeAt: '0' },
       'east.orders[3]: the topic was deleted and re-created on east; 20 records (offsets 80–99) of the old topic were not replicated; replication continued at offset 0 of the new topic',
     ],
+    [
+      { reason: 'target-recreated', from: '0', to: '40', records: '40', resumeAt: '40' },
+      'east.orders[3]: the remote topic was deleted and re-created on the target; 40 records (offsets 0–39) were on the deleted remote topic and are no longer on east (below its log start), so they are lost on both sides; replication continued at offset 40 into the new remote topic',
+    ],
   ])('%j', (over, sentence) => {
     expect(describeGap({ ...base, ...over })).toBe(sentence);
   });

@@ -83,7 +83,9 @@ export type EngineEvent =
        * Source records that were deleted before they were copied: offsets [from, to) of `topic`/`partition`
        * never reach `remoteTopic` (`records` = to − from, offsets of transaction markers included). `deleted`:
        * below the log start (retention, DeleteRecords); `truncated`: the log now ends before the position;
-       * `topic-recreated`: the topic was deleted and created again (to = the old topic's last known end).
+       * `topic-recreated`: the topic was deleted and created again (to = the old topic's last known end);
+       * `target-recreated`: the REMOTE topic was deleted and re-created on the target, and [from, to) were on it
+       * but are below the source's log start now (lost on both sides).
        * `policy` says what the task did: `continue` resumes at `resumeAt`, `halt` stopped the partition at
        * `from` (a `partition-error` DATA_GAP follows).
        */
@@ -98,8 +100,27 @@ export type EngineEvent =
       records: string;
       logStartOffset: string;
       resumeAt: string;
-      reason: 'deleted' | 'truncated' | 'topic-recreated';
+      reason: 'deleted' | 'truncated' | 'topic-recreated' | 'target-recreated';
       policy: GapPolicy;
+    }
+  | {
+      /**
+       * The remote topic was deleted and re-created on the target after the partition's position was written
+       * (its topic id changed): the records the deleted topic held are gone from the target. The new remote
+       * partition is empty, so the task copies the source again from its log start: source offsets
+       * [recopyFrom, recopyTo) are replicated again (recopyTo = the old position). Source offsets below the log
+       * start that the old topic held are lost on both sides: a `data-gap` with reason `target-recreated` follows.
+       */
+      type: 'target-recreated';
+      flow: string;
+      task: number;
+      topic: string;
+      partition: number;
+      remoteTopic: string;
+      oldTopicId: string;
+      newTopicId: string;
+      recopyFrom: string;
+      recopyTo: string;
     }
   | {
       /** The positions group had no offset for these partitions (expired): they resume from the durable copy. */

@@ -301,7 +301,7 @@ export const ROUTES = {
     tag: 'Flows',
     summary: 'Data gaps of the flow: source records deleted before they were replicated, newest first',
     description:
-      'Retention or DeleteRecords below the position (`deleted`), a truncated source log (`truncated`), or the source topic deleted and re-created (`topic-recreated`). `policy` is the gap policy that applied: `continue` resumed at `resumeAt`, `halt` stopped the partition at `from`.',
+      'Retention or DeleteRecords below the position (`deleted`), a truncated source log (`truncated`), the source topic deleted and re-created (`topic-recreated`), or records lost with a remote topic deleted and re-created on the target that the source no longer holds (`target-recreated`). `policy` is the gap policy that applied: `continue` resumed at `resumeAt`, `halt` stopped the partition at `from`.',
     response: list(s.flowGapSchema),
   },
   'flows.metrics': {

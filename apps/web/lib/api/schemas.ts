@@ -214,7 +214,7 @@ export const flowGapSchema = z
     from: z.string().describe('First lost source offset (decimal: offsets are 64-bit)'),
     to: z.string().describe('Exclusive end of the lost range'),
     records: z.string().describe('Lost offsets (to − from; transaction markers included)'),
-    reason: z.enum(['deleted', 'truncated', 'topic-recreated']),
+    reason: z.enum(['deleted', 'truncated', 'topic-recreated', 'target-recreated']),
     policy: z.enum(['continue', 'halt']).describe('The gap policy that applied'),
     resumeAt: z.string().describe('Where replication continued (or continues once the policy is continue)'),
     detectedAt: z.string(),

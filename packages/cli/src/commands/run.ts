@@ -258,6 +258,8 @@ function eventLine(e: EngineEvent): string | undefined {
       return `ferry: ${e.flow}: data gap: ${describeGap({ ...e, source: e.flow.split('->')[0] ?? e.flow })}`;
     case 'positions-restored':
       return `ferry: ${e.flow} task ${e.task}: positions of ${e.partitions.length} partition(s) had expired on the target; resuming from ferry-positions.internal (${e.partitions.map((p) => `${p.topic}-${p.partition}@${p.next}`).join(', ')})`;
+    case 'target-recreated':
+      return `ferry: ${e.flow} task ${e.task}: ${e.remoteTopic} was deleted and re-created on the target; ${e.topic}-${e.partition} is copied again from offset ${e.recopyFrom} (the old position was ${e.recopyTo})`;
     default:
       return undefined;
   }

@@ -180,7 +180,7 @@ export const flowGaps = pgTable(
     fromOffset: bigint('from_offset', { mode: 'bigint' }).notNull(),
     toOffset: bigint('to_offset', { mode: 'bigint' }).notNull(),
     records: bigint('records', { mode: 'bigint' }).notNull(),
-    /** deleted | truncated | topic-recreated */
+    /** deleted | truncated | topic-recreated | target-recreated */
     reason: text('reason').notNull(),
     /** The gap policy that applied: continue | halt. */
     policy: text('policy').notNull(),

@@ -56,6 +56,16 @@ import {
  * (InitProducerId with the same transactional id bumps the epoch and aborts what was open), so sequence
  * numbers restart from 0 and nothing half-written becomes visible. Fencing (a newer process initialised the
  * same transactional id) is a FerryError 'TASK_FENCED', not retriable, with `type` = the Kafka error name.
+ *
+ * Remote topic ids (issue #12, "target topic deleted"): the writer remembers the id of each remote topic it
+ * writes (the first id its metadata shows, or the one the task checked at its start, `expectTopicIds`). Before
+ * every attempt, and again after the leaders are looked up for the produce, the id in the metadata must still be
+ * that one: a remote topic deleted (and re-created by discovery) under a running flow would otherwise take the
+ * task's records from its position on while everything below it is gone. A changed id, or the topic gone, is a
+ * FerryError 'TARGET_TOPIC_RECREATED' (not retriable in place): the task fails before anything is written into
+ * the new topic and restarts, and its start re-copies the partition (TaskRunner.checkRemoteIds). The metadata
+ * of the written topics is asked again before every write (`topicIdCheckMs`), so a topic deleted and re-created
+ * between two writes, with no produce error in between, is noticed too (a produce names the topic, not its id).
  */
 
 export interface WriteItem {
@@ -133,7 +143,12 @@ export interface BatchWriterOptions {
   retryDeadlineMs?: number;
   /** Codec of rebuilt batches; default: the source batch's own. */
   rebuildCompression?: Compression;
+  /** How old a remote topic's id may be before a write asks the metadata again. Default 0: every write. */
+  topicIdCheckMs?: number;
 }
+
+/** Before Metadata v10 brokers send no topic ids (all zeros): no check is possible. */
+const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 
 /** One target batch waiting for its produce: bytes with sequence fields set at send time. */
 interface Piece {
@@ -184,6 +199,10 @@ export class BatchWriter {
   private txnOpen = false;
   /** EndTxn(commit) is in flight. */
   private committing = false;
+  /** Remote topic → the id of the topic this writer writes (see the header: remote topic ids). */
+  private readonly topicIds = new Map<string, string>();
+  /** Remote topic → when its id was last read from fresh metadata. */
+  private readonly idCheckedAt = new Map<string, number>();
   private readonly counters: BatchWriterStats = {
     forwardedBytes: 0,
     rebuiltBytes: 0,
@@ -209,6 +228,16 @@ export class BatchWriter {
   /** The producer id and epoch in use (after start). */
   get producer(): { producerId: bigint; producerEpoch: number } {
     return { producerId: this.producerId, producerEpoch: this.producerEpoch };
+  }
+
+  /** The remote topics' ids as the task checked them at its start: writes into any other topic fail. */
+  expectTopicIds(ids: Map<string, string>): void {
+    for (const [t, id] of ids) if (id && id !== NO_TOPIC_ID) this.topicIds.set(t, id);
+  }
+
+  /** The id of the remote topic this writer writes (undefined before its first write or check). */
+  topicIdOf(topic: string): string | undefined {
+    return this.topicIds.get(topic);
   }
 
   /** Gets a producer id; with a transactional id this fences every older epoch of it (and aborts its txn). */
@@ -270,6 +299,7 @@ export class BatchWriter {
   ): Promise<WrittenBatch[]> {
     if (this.needsInit) await this.init();
     const { pieces, written } = this.plan(items);
+    await this.checkTopicIds(items);
     // before the transaction: a partition that cannot take writes yet must not join it (see ensureWritable)
     await this.ensureWritable(pieces, deadline);
     const inTxn = new Set<string>();
@@ -457,6 +487,10 @@ export class BatchWriter {
         rounds[i]!.push(p);
       });
     }
+    // the lookups may have refreshed the metadata (a leader moved): still the same topic?
+    for (const list of perPartition.values())
+      if (list[0]!.result >= 0)
+        this.assertSameTopic(list[0]!.topic, this.cluster.cachedTopic(list[0]!.topic));
     await Promise.all(
       [...leaders].map(async ([nodeId, rounds]) => {
         const conn = await this.cluster.broker(nodeId);
@@ -546,6 +580,54 @@ export class BatchWriter {
         w.bytes = bytes.length;
       }
     }
+  }
+
+  // ---- remote topic ids ----
+
+  /**
+   * Each remote topic of `items` is still the topic this writer writes: one Metadata request for the topics
+   * whose id is older than `topicIdCheckMs` (default 0: every write asks). A produce names its topic, not its
+   * id, so a topic deleted and re-created between two writes takes the next produce without an error: only
+   * fresh metadata tells the two apart.
+   */
+  private async checkTopicIds(items: WriteItem[]): Promise<void> {
+    const maxAge = this.o.topicIdCheckMs ?? 0;
+    const now = Date.now();
+    const stale: string[] = [];
+    for (const topic of new Set(items.map((i) => i.remoteTopic))) {
+      const cached = this.cluster.cachedTopic(topic);
+      if (maxAge > 0 && cached && now - (this.idCheckedAt.get(topic) ?? 0) <= maxAge)
+        this.assertSameTopic(topic, cached);
+      else stale.push(topic);
+    }
+    if (stale.length === 0) return;
+    const md = await this.cluster.metadata(stale, { refresh: true });
+    for (const topic of stale) {
+      this.idCheckedAt.set(topic, now);
+      const info = md.topics.get(topic);
+      // unknown and never written: the existing path (a retriable UNKNOWN_TOPIC_OR_PARTITION) handles it
+      if (info?.errorCode !== 0 && !this.topicIds.has(topic)) continue;
+      this.assertSameTopic(topic, info?.errorCode === 0 ? info : undefined);
+    }
+  }
+
+  /** Remembers the first id seen; a different id, or the topic gone, is TARGET_TOPIC_RECREATED. */
+  private assertSameTopic(topic: string, info: { topicId: string } | undefined): void {
+    const known = this.topicIds.get(topic);
+    if (info && (info.topicId === NO_TOPIC_ID || !info.topicId)) return;
+    if (info && known === undefined) {
+      this.topicIds.set(topic, info.topicId);
+      return;
+    }
+    if (info && info.topicId === known) return;
+    if (!info && known === undefined) return;
+    throw new FerryError(
+      'TARGET_TOPIC_RECREATED',
+      info
+        ? `the remote topic ${topic} was deleted and re-created on the target (topic id ${known} is now ${info.topicId}): nothing is written into the new topic; the task restarts and copies the partitions again`
+        : `the remote topic ${topic} (topic id ${known}) was deleted on the target: nothing more is written; the task restarts once it exists again`,
+      { retriable: false, context: { topic } },
+    );
   }
 
   // ---- readiness of target partitions ----

@@ -13,7 +13,8 @@ import { LATEST, listOffsetsApi, READ_COMMITTED, type WireCluster } from '../wir
  * source offset, the source topic's id and the source end seen at the time. Compaction keeps the last record of
  * each key forever; a task reads the group's offsets first and takes a partition's position from this topic
  * only when the group has none (expired). The topic id lets a task that starts tell a source topic deleted and
- * re-created while the flow was stopped (a `topic-recreated` gap) from the topic it left.
+ * re-created while the flow was stopped (a `topic-recreated` gap) from the topic it left; the remote topic's id
+ * (`rid`) lets it tell a REMOTE topic deleted and re-created on the target since (see TaskRunner.checkRemoteIds).
  */
 export const DURABLE_POSITIONS_TOPIC = 'ferry-positions.internal';
 
@@ -28,6 +29,11 @@ export interface DurablePosition {
   topicId?: string;
   /** The source's read_committed end when the position was written (unset when not known yet). */
   sourceEnd?: bigint;
+  /**
+   * Id of the REMOTE topic the records below `next` were written to (unset in records of older versions): a
+   * task that starts and finds another id on the target knows the remote topic was deleted and re-created.
+   */
+  remoteTopicId?: string;
 }
 
 export const durableKey = (remoteTopic: string, partition: number) => `${remoteTopic}:${partition}`;
@@ -42,6 +48,7 @@ export function encodeDurablePosition(p: DurablePosition): { key: Buffer; value:
         next: String(p.next),
         ...(p.topicId ? { id: p.topicId } : {}),
         ...(p.sourceEnd !== undefined ? { end: String(p.sourceEnd) } : {}),
+        ...(p.remoteTopicId ? { rid: p.remoteTopicId } : {}),
       }),
     ),
   };
@@ -58,6 +65,7 @@ export function decodeDurablePosition(key: Buffer | null, value: Buffer | null):
       next?: unknown;
       id?: unknown;
       end?: unknown;
+      rid?: unknown;
     };
     if (typeof k.g !== 'string' || typeof k.t !== 'string' || typeof k.p !== 'number') return undefined;
     if (v.v !== 1 || typeof v.s !== 'string' || typeof v.next !== 'string') return undefined;
@@ -69,6 +77,7 @@ export function decodeDurablePosition(key: Buffer | null, value: Buffer | null):
       next: BigInt(v.next),
       ...(typeof v.id === 'string' ? { topicId: v.id } : {}),
       ...(typeof v.end === 'string' ? { sourceEnd: BigInt(v.end) } : {}),
+      ...(typeof v.rid === 'string' ? { remoteTopicId: v.rid } : {}),
     };
   } catch {
     return undefined;

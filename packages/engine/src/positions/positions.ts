@@ -38,8 +38,9 @@ export async function loadPositions(
   const out = new Map<string, bigint>();
   if (byRemote.size === 0) return out;
   try {
-    const res = await fetchWithRetry(admin, group, [...byRemote.keys()]);
+    const res = await fetchWithRetry(admin, group);
     for (const t of res) {
+      if (!byRemote.has(t.topic)) continue;
       for (const p of t.partitions) {
         if (p.offset === '-1' || p.offset === '') continue;
         const src = byRemote.get(t.topic)?.find((x) => x.partition === p.partition);
@@ -52,11 +53,16 @@ export async function loadPositions(
   return out;
 }
 
-/** The group coordinator answers "loading" for a while after a broker starts: wait that out (up to ~15 s). */
-async function fetchWithRetry(admin: Admin, groupId: string, topics: string[]) {
+/**
+ * The group coordinator answers "loading" for a while after a broker starts: wait that out (up to ~15 s).
+ * Every topic of the group is asked for, not the named ones: kafkajs looks named topics up in its metadata and
+ * keeps them in the admin's metadata set for good, so a remote topic deleted on the target afterwards would fail
+ * every later call of that admin (discovery could not create the topic again: issue #12, target topic deleted).
+ */
+async function fetchWithRetry(admin: Admin, groupId: string) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await admin.fetchOffsets({ groupId, topics });
+      return await admin.fetchOffsets({ groupId });
     } catch (e) {
       if (!(e as { retriable?: boolean }).retriable || attempt >= 30) throw e;
       await new Promise((r) => setTimeout(r, 500));

@@ -25,7 +25,7 @@ import {
   splitBatches,
   type WireRecord,
 } from '../records/index.ts';
-import { LATEST, listOffsetsApi, READ_COMMITTED, WireCluster } from '../wire/index.ts';
+import { EARLIEST, LATEST, listOffsetsApi, READ_COMMITTED, WireCluster } from '../wire/index.ts';
 import { type TopicPartition, tpKey } from './assign.ts';
 
 /** One source partition of a task with what the data path needs about its remote topic. */
@@ -79,7 +79,14 @@ interface PartitionState {
   batches: RawBatch[];
   /** The position when the first buffered batch was taken: the writer rebuilds a batch that starts before it. */
   batchesFrom: bigint | undefined;
+  /**
+   * Id of the remote topic this partition's position belongs to (stored with it as `rid`). A partition halted
+   * because its remote topic was re-created keeps the old id, so its position never vouches for the new topic.
+   */
+  remoteTopicId?: string;
 }
+
+const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 
 /** A batch of the given records, with the source batch's codec and timestamp type (only for trimming). */
 function rebuilt(like: RawBatch, records: WireRecord[]): RawBatch {
@@ -193,6 +200,7 @@ export class TaskRunner {
       await this.hooks.afterProducerStart?.();
       const positions = await loadPositions(this.clients.targetAdmin, group, this.partitions);
       const durable = await this.restoreDurable(group, positions);
+      await this.checkRemoteIds(durable.stored, positions);
       if (flow.startPosition === 'latest') await this.resolveLatest(positions);
       for (const [k, st] of this.state) {
         const p = positions.get(k);
@@ -219,6 +227,7 @@ export class TaskRunner {
       // timers first: commits and metrics must not wait for the fetcher's start (it may hand chunks over already)
       this.timers.push(setInterval(() => void this.flush().catch(() => undefined), flow.commitIntervalMs));
       this.timers.push(setInterval(() => void this.reportMetrics(), this.metricsIntervalMs));
+      for (const st of this.state.values()) if (st.halted) this.fetcher.pause(st.tp);
       await this.fetcher.start();
     } catch (e) {
       await this.fail(this.classify(e, 'TASK_START_FAILED'));
@@ -240,7 +249,11 @@ export class TaskRunner {
   private async restoreDurable(
     group: string,
     positions: Map<string, bigint>,
-  ): Promise<{ topicIds: Map<string, string>; knownEnds: Map<string, bigint> }> {
+  ): Promise<{
+    topicIds: Map<string, string>;
+    knownEnds: Map<string, bigint>;
+    stored: Map<string, DurablePosition>;
+  }> {
     const stored = await loadDurablePositions(this.targetWire!, group);
     const topicIds = new Map<string, string>();
     const knownEnds = new Map<string, bigint>();
@@ -259,7 +272,142 @@ export class TaskRunner {
       }
     }
     if (restored.length > 0) this.emit({ type: 'positions-restored', ...this.ctx(), partitions: restored });
-    return { topicIds, knownEnds };
+    return { topicIds, knownEnds, stored };
+  }
+
+  /**
+   * Issue #12, "target topic deleted": the remote topic's id stored with each durable position (`rid`) against
+   * the id the target has now. Another id means the remote topic was deleted and re-created after the position
+   * was written, and the records below the position are gone from the target (Kafka deleted the group's offsets
+   * with the topic; the durable copy restored them). An empty new partition is copied again from the source's log
+   * start (`target-recreated` event; what the source no longer holds is a `target-recreated` data gap). A new
+   * partition that already holds records is halted with a partition error naming the lost range: Ferry does not
+   * guess which of them are which. A remote topic that is missing (deleted, not created again yet) fails the
+   * start (retriable): the task restarts once discovery has created it. The writer then refuses any other id.
+   */
+  private async checkRemoteIds(
+    stored: Map<string, DurablePosition>,
+    positions: Map<string, bigint>,
+  ): Promise<void> {
+    const wire = this.targetWire!;
+    const remotes = [...new Set(this.partitions.map((tp) => tp.remoteTopic))];
+    const md = await wire.metadata(remotes, { refresh: true });
+    const ids = new Map<string, string>();
+    for (const t of remotes) {
+      const info = md.topics.get(t);
+      if (info?.errorCode === 0 && info.topicId && info.topicId !== NO_TOPIC_ID) ids.set(t, info.topicId);
+    }
+    for (const tp of this.partitions) {
+      const k = tpKey(tp);
+      const st = this.state.get(k)!;
+      const current = ids.get(tp.remoteTopic);
+      st.remoteTopicId = current;
+      const d = stored.get(durableKey(tp.remoteTopic, tp.partition));
+      if (!d?.remoteTopicId || d.sourceTopic !== tp.topic || d.remoteTopicId === current) continue;
+      if (current === undefined) {
+        if (md.topics.get(tp.remoteTopic)?.errorCode === 0) continue; // a broker without topic ids
+        throw new FerryError(
+          'TARGET_TOPIC_RECREATED',
+          `the remote topic ${tp.remoteTopic} (topic id ${d.remoteTopicId}) is missing on ${this.flow.target.alias}: the task starts again once it exists`,
+          { retriable: true, context: { cluster: this.flow.target.alias, topic: tp.remoteTopic } },
+        );
+      }
+      const old = positions.get(k) ?? d.next;
+      const [targetStart, targetEnd] = (await this.offsetsOf(wire, tp.remoteTopic, tp.partition, [
+        EARLIEST,
+        LATEST,
+      ])) as [bigint, bigint];
+      if (targetEnd > targetStart) {
+        st.halted = true;
+        st.remoteTopicId = d.remoteTopicId;
+        this.emit({
+          type: 'partition-error',
+          ...this.ctx(),
+          topic: tp.topic,
+          partition: tp.partition,
+          error: new FerryError(
+            'TARGET_TOPIC_RECREATED',
+            `the remote topic ${tp.remoteTopic} was deleted and re-created on ${this.flow.target.alias} (topic id ${d.remoteTopicId} is now ${current}) and its partition ${tp.partition} already holds ${targetEnd - targetStart} records (offsets ${targetStart}..${targetEnd - 1n}) that Ferry did not write from this position: source offsets below ${old} of ${tp.topic}-${tp.partition} are no longer on the target. The partition is halted at ${old}; to copy it again, delete the remote topic (or truncate its partition) and restart the flow.`,
+            {
+              retriable: false,
+              context: {
+                cluster: this.flow.target.alias,
+                topic: tp.topic,
+                partition: tp.partition,
+                offset: String(old),
+              },
+            },
+          ),
+        });
+        continue;
+      }
+      const [sourceStart] = (await this.offsetsOf(this.sourceWire!, tp.topic, tp.partition, [EARLIEST])) as [
+        bigint,
+      ];
+      // below the source's log start nothing can be copied again; when the old position is lower still, the
+      // fetcher reports [old, sourceStart) as the ordinary `deleted` gap
+      // biome-ignore lint/complexity/useMathMinMax: offsets are bigints
+      const resumeAt = old < sourceStart ? old : sourceStart;
+      positions.set(k, resumeAt);
+      st.dirty = true;
+      this.syncs?.forget(tp.topic, tp.partition);
+      this.emit({
+        type: 'target-recreated',
+        ...this.ctx(),
+        topic: tp.topic,
+        partition: tp.partition,
+        remoteTopic: tp.remoteTopic,
+        oldTopicId: d.remoteTopicId,
+        newTopicId: current,
+        recopyFrom: String(resumeAt),
+        recopyTo: String(old),
+      });
+      if (resumeAt > 0n)
+        this.emit({
+          type: 'data-gap',
+          ...this.ctx(),
+          topic: tp.topic,
+          partition: tp.partition,
+          remoteTopic: tp.remoteTopic,
+          from: '0',
+          to: String(resumeAt),
+          records: String(resumeAt),
+          logStartOffset: String(sourceStart),
+          resumeAt: String(resumeAt),
+          reason: 'target-recreated',
+          policy: 'continue',
+        });
+    }
+    this.writer!.expectTopicIds(ids);
+  }
+
+  /** ListOffsets of one partition at its leader, one answer per asked timestamp (EARLIEST / LATEST). */
+  private async offsetsOf(
+    wire: WireCluster,
+    topic: string,
+    partition: number,
+    timestamps: bigint[],
+  ): Promise<bigint[]> {
+    const out: bigint[] = [];
+    for (const timestamp of timestamps) {
+      const conn = await wire.leaderFor(topic, partition);
+      const res = await conn.send(listOffsetsApi, {
+        replicaId: -1,
+        isolationLevel: 0,
+        topics: [{ name: topic, partitions: [{ partitionIndex: partition, timestamp }] }],
+      });
+      const p = res.topics[0]?.partitions[0];
+      if (p?.errorCode !== 0) {
+        wire.invalidate(topic);
+        throw new FerryError(
+          'TASK_START_FAILED',
+          `ListOffsets on ${topic}-${partition} answered error ${p?.errorCode}`,
+          { retriable: true, context: { topic, partition } },
+        );
+      }
+      out.push(p.offset);
+    }
+    return out;
   }
 
   /** The read_committed end (last stable offset) of each partition, asked of its leader. */
@@ -493,6 +641,7 @@ export class TaskRunner {
       const group = positionsGroup(this.flow.source.alias, this.flow.target.alias, this.flow.instance);
       const durable: DurablePosition[] = dirty.map((s) => {
         const topicId = this.fetcher?.topicIdOf(s.tp.topic);
+        const remoteTopicId = s.remoteTopicId ?? this.writer?.topicIdOf(s.tp.remoteTopic);
         return {
           group,
           remoteTopic: s.tp.remoteTopic,
@@ -501,6 +650,7 @@ export class TaskRunner {
           next: s.next!,
           ...(topicId ? { topicId } : {}),
           ...(s.meter.sourceEnd !== undefined ? { sourceEnd: s.meter.sourceEnd } : {}),
+          ...(remoteTopicId ? { remoteTopicId } : {}),
         };
       });
       for (const s of dirty) s.dirty = false;
@@ -511,7 +661,13 @@ export class TaskRunner {
       const p = Promise.race([
         this.writer!.write(items, positions, (written) => [
           ...this.syncRecords(written),
-          ...durablePositionRecords(durable),
+          // a remote topic first written by this write: the writer knows its id now
+          ...durablePositionRecords(
+            durable.map((d) => {
+              const rid = d.remoteTopicId ?? this.writer?.topicIdOf(d.remoteTopic);
+              return rid ? { ...d, remoteTopicId: rid } : d;
+            }),
+          ),
         ]),
         new Promise<never>((_, reject) => {
           watchdog = setTimeout(

@@ -309,6 +309,71 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     expect([c.get(0), c.get(1)]).toEqual([800n, 800n]);
   });
 
+  it('the remote topic deleted and re-created between two writes: TARGET_TOPIC_RECREATED, nothing written into the new topic', async () => {
+    const src = uniqueName('bw-recreated');
+    const dst = `east.${src}`;
+    await createTopic('east', src, 1);
+    await createTopic('west', dst, 1);
+    await javaProduce(EAST, src, 0, 400, 'none');
+    const east = wire(EAST);
+    const west = wire(WEST);
+    const [chunks] = await Promise.all([fetchRaw(east, src, 0, 4096)]);
+    expect(chunks!.length).toBeGreaterThanOrEqual(2);
+    const writer = new BatchWriter({
+      cluster: west,
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await writer.start();
+    const item = (batches: RawBatch[]): WriteItem => ({
+      remoteTopic: dst,
+      partition: 0,
+      sourceTopic: src,
+      maxMessageBytes: 1 << 20,
+      batches,
+    });
+    await writer.write([item(chunks![0]!)], []);
+    const firstId = writer.topicIdOf(dst);
+    expect(firstId).toBeTruthy();
+    // deleted and created again by someone else between two writes: no produce of this writer saw an error
+    const admin = kafka('west').admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: [dst], timeout: 30_000 });
+      await waitFor(async () => !(await admin.listTopics()).includes(dst), {
+        timeoutMs: 30_000,
+        what: `${dst} gone`,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    await waitFor(
+      async () =>
+        createTopic('west', dst, 1).then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 30_000, what: `${dst} created again` },
+    );
+    const err = await writer.write([item(chunks![1]!)], []).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(FerryError);
+    expect((err as FerryError).code).toBe('TARGET_TOPIC_RECREATED');
+    expect((err as FerryError).retriable).toBe(false);
+    expect((err as FerryError).message).toContain(firstId!);
+    // the new topic got nothing: its end is 0
+    const probe = kafka('west').admin();
+    await probe.connect();
+    try {
+      const offsets = await probe.fetchTopicOffsets(dst);
+      expect(offsets.map((o) => o.high)).toEqual(['0']);
+    } finally {
+      await probe.disconnect();
+    }
+  });
+
   it('a second writer with the same transactional id fences the first (TASK_FENCED)', async () => {
     const dst = uniqueName('bw-fence');
     await createTopic('west', dst, 1);
