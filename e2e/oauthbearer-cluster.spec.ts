@@ -1,3 +1,4 @@
+import { createDb, databaseUrl, setInstanceSetting, withDatabase } from '@ferry/db';
 import { startDedicatedBroker } from '@ferry/testkit';
 import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
 import { expect, type Page, test } from '@playwright/test';
@@ -32,14 +33,33 @@ test.beforeAll(async ({ browser }) => {
       expectedAudience: oauth.audience,
     },
   });
+  // This spec's account is one more on the instance control-plane.spec.ts set up, where sign-up is invite-only
+  // after the first account: open sign-up and team creation as an instance admin would (PATCH
+  // /api/v1/instance/settings), here straight in e2e/serve.ts's database.
+  const db = createDb(withDatabase(databaseUrl(), `ferry_e2e_${process.env.FERRY_E2E_PORT ?? 3210}`), 1);
+  await setInstanceSetting(db, 'allowSignup', true);
+  await setInstanceSetting(db, 'allowTeamCreation', true);
+  await db.$client.end();
   page = await browser.newPage();
   await page.goto('/sign-in');
+  const origin = new URL(page.url()).origin;
   const create = page.getByRole('button', { name: 'No account yet? Create one' });
   await create.click();
   await page.getByLabel('Name', { exact: true }).fill('OAuth');
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  // the first account of an instance gets a team; a later one creates its own
+  const me = await (await page.request.get('/api/v1/me', { headers: { origin } })).json();
+  if (!me.teams?.length) {
+    const res = await page.request.post('/api/v1/teams', {
+      data: { name: 'OAuth team' },
+      headers: { origin },
+    });
+    expect(res.ok(), await res.text()).toBe(true);
+  }
+  await page.goto('/flows');
   await expect(page.getByRole('heading', { name: 'Flows', exact: true })).toBeVisible();
 });
 
