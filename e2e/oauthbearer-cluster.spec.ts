@@ -1,6 +1,6 @@
 import { createDb, databaseUrl, setInstanceSetting, withDatabase } from '@ferry/db';
 import { startDedicatedBroker } from '@ferry/testkit';
-import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
+import { type OAuthServer, startOAuthServer, tokenValidation } from '@ferry/testkit/oauth-server';
 import { expect, type Page, test } from '@playwright/test';
 
 /**
@@ -26,12 +26,7 @@ test.beforeAll(async ({ browser }) => {
   broker = await startDedicatedBroker({
     name: 'oauthe2e',
     security: 'PLAINTEXT',
-    oauthbearer: {
-      jwksUrl: oauth.jwksUrl,
-      allowedUrls: [oauth.jwksUrl, oauth.tokenEndpointUrl],
-      expectedIssuer: oauth.issuer,
-      expectedAudience: oauth.audience,
-    },
+    oauthbearer: tokenValidation(oauth),
   });
   // This spec's account is one more on the instance control-plane.spec.ts set up, where sign-up is invite-only
   // after the first account: open sign-up and team creation as an instance admin would (PATCH

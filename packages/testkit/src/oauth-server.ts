@@ -85,3 +85,18 @@ export async function startOAuthServer(): Promise<OAuthServer> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The OAUTHBEARER listener settings of a broker that validates this server's tokens (startDedicatedBroker). */
+export function tokenValidation(oauth: OAuthServer): {
+  jwksUrl: string;
+  allowedUrls: string[];
+  expectedIssuer: string;
+  expectedAudience: string;
+} {
+  return {
+    jwksUrl: oauth.jwksUrl,
+    allowedUrls: [oauth.jwksUrl, oauth.tokenEndpointUrl],
+    expectedIssuer: oauth.issuer,
+    expectedAudience: oauth.audience,
+  };
+}

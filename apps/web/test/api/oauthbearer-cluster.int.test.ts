@@ -1,6 +1,6 @@
 import { clusterSecrets, schema } from '@ferry/db';
 import { startDedicatedBroker, waitFor } from '@ferry/testkit';
-import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
+import { type OAuthServer, startOAuthServer, tokenValidation } from '@ferry/testkit/oauth-server';
 import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,12 +31,7 @@ beforeAll(async () => {
     {
       name: 'oauthweb',
       security: 'PLAINTEXT',
-      oauthbearer: {
-        jwksUrl: oauth.jwksUrl,
-        allowedUrls: [oauth.jwksUrl, oauth.tokenEndpointUrl],
-        expectedIssuer: oauth.issuer,
-        expectedAudience: oauth.audience,
-      },
+      oauthbearer: tokenValidation(oauth),
     },
     { onProgress: (m) => process.stderr.write(`oauth broker: ${m}\n`) },
   );

@@ -4,7 +4,7 @@ import { parseSecretKey } from '@ferry/core/secret-box';
 import { createCluster, type Db, schema, type TeamContext } from '@ferry/db';
 import { testDb } from '@ferry/db/testing';
 import { kafkajsConfig, startDedicatedBroker, waitFor } from '@ferry/testkit';
-import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
+import { type OAuthServer, startOAuthServer, tokenValidation } from '@ferry/testkit/oauth-server';
 import { makeRecords, readTopic, toMessage } from '@ferry/testkit/records';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { WorkerFleet } from '@ferry/testkit/worker-fleet';
@@ -33,12 +33,7 @@ beforeAll(async () => {
     {
       name: 'oauthflow',
       security: 'PLAINTEXT',
-      oauthbearer: {
-        jwksUrl: oauth.jwksUrl,
-        allowedUrls: [oauth.jwksUrl, oauth.tokenEndpointUrl],
-        expectedIssuer: oauth.issuer,
-        expectedAudience: oauth.audience,
-      },
+      oauthbearer: tokenValidation(oauth),
     },
     { onProgress: (m) => process.stderr.write(`oauth broker: ${m}\n`) },
   );

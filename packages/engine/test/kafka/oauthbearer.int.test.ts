@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorCode, errorSentence, parseProperties } from '@ferry/core';
 import { startDedicatedBroker } from '@ferry/testkit';
-import { type OAuthServer, startOAuthServer } from '@ferry/testkit/oauth-server';
+import { type OAuthServer, startOAuthServer, tokenValidation } from '@ferry/testkit/oauth-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterConfig } from '../../src/config/flow-config.ts';
 import { resolveCluster } from '../../src/config/mm2-properties.ts';
@@ -23,12 +23,7 @@ beforeAll(async () => {
     {
       name: 'oauth',
       security: 'PLAINTEXT',
-      oauthbearer: {
-        jwksUrl: oauth.jwksUrl,
-        allowedUrls: [oauth.jwksUrl, oauth.tokenEndpointUrl],
-        expectedIssuer: oauth.issuer,
-        expectedAudience: oauth.audience,
-      },
+      oauthbearer: tokenValidation(oauth),
     },
     { onProgress: (m) => process.stderr.write(`oauth broker: ${m}\n`) },
   );
