@@ -18,7 +18,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
         Skip to content
       </a>
       <aside className="flex flex-col gap-4 border-b border-border bg-card p-4 md:w-56 md:border-b-0 md:border-r">
-        <Link href="/overview" className="flex items-center gap-2 text-xl font-bold tracking-tight">
+        <Link
+          prefetch={false}
+          href="/overview"
+          className="flex items-center gap-2 text-xl font-bold tracking-tight"
+        >
           <Ship className="h-6 w-6 text-primary" aria-hidden />
           Ferry
         </Link>

@@ -19,8 +19,11 @@ export function NavLinks() {
   return (
     <nav aria-label="Main" className="flex flex-row flex-wrap gap-1 md:flex-col">
       {LINKS.map(({ href, label, icon: Icon }) => (
+        // No prefetch: every dashboard page is dynamic, so a prefetch renders the whole page on the server; seven
+        // of them on every page load competed with the page's own hydration for the same cores (issue #11).
         <Link
           key={href}
+          prefetch={false}
           href={href}
           aria-current={path.startsWith(href) ? 'page' : undefined}
           className={cn(

@@ -13,7 +13,9 @@ export default async function ClustersPage() {
         <h1 className="text-2xl font-semibold">Clusters</h1>
         {can('clusters.write') ? (
           <Button asChild>
-            <Link href="/clusters/new">Register cluster</Link>
+            <Link prefetch={false} href="/clusters/new">
+              Register cluster
+            </Link>
           </Button>
         ) : null}
       </div>
@@ -23,7 +25,9 @@ export default async function ClustersPage() {
           action={
             can('clusters.write') ? (
               <Button asChild>
-                <Link href="/clusters/new">Register your first cluster</Link>
+                <Link prefetch={false} href="/clusters/new">
+                  Register your first cluster
+                </Link>
               </Button>
             ) : null
           }
@@ -44,7 +48,11 @@ export default async function ClustersPage() {
             {clusters.map((c) => (
               <tr key={c.id}>
                 <td>
-                  <Link className="font-medium text-primary hover:underline" href={`/clusters/${c.id}`}>
+                  <Link
+                    prefetch={false}
+                    className="font-medium text-primary hover:underline"
+                    href={`/clusters/${c.id}`}
+                  >
                     {c.name}
                   </Link>
                 </td>

@@ -14,7 +14,9 @@ export default async function FlowsPage() {
         <h1 className="text-2xl font-semibold">Flows</h1>
         {can('flows.write') && clusters.length >= 2 ? (
           <Button asChild>
-            <Link href="/flows/new">New flow</Link>
+            <Link prefetch={false} href="/flows/new">
+              New flow
+            </Link>
           </Button>
         ) : null}
       </div>
@@ -25,11 +27,15 @@ export default async function FlowsPage() {
             can('flows.write') ? (
               clusters.length < 2 ? (
                 <Button asChild>
-                  <Link href="/clusters/new">Register a cluster</Link>
+                  <Link prefetch={false} href="/clusters/new">
+                    Register a cluster
+                  </Link>
                 </Button>
               ) : (
                 <Button asChild>
-                  <Link href="/flows/new">Create your first flow</Link>
+                  <Link prefetch={false} href="/flows/new">
+                    Create your first flow
+                  </Link>
                 </Button>
               )
             ) : null
@@ -53,7 +59,11 @@ export default async function FlowsPage() {
             {flows.map((f) => (
               <tr key={f.id}>
                 <td>
-                  <Link className="font-medium text-primary hover:underline" href={`/flows/${f.id}`}>
+                  <Link
+                    prefetch={false}
+                    className="font-medium text-primary hover:underline"
+                    href={`/flows/${f.id}`}
+                  >
                     {f.name}
                   </Link>
                 </td>

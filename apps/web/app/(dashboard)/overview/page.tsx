@@ -51,7 +51,9 @@ export default async function OverviewPage() {
               action={
                 can('flows.write') ? (
                   <Button asChild>
-                    <Link href="/flows">Go to flows</Link>
+                    <Link prefetch={false} href="/flows">
+                      Go to flows
+                    </Link>
                   </Button>
                 ) : null
               }
@@ -75,7 +77,11 @@ export default async function OverviewPage() {
                 {flows.map((f) => (
                   <tr key={f.id} data-flow={f.name}>
                     <td>
-                      <Link className="font-medium text-primary hover:underline" href={`/flows/${f.id}`}>
+                      <Link
+                        prefetch={false}
+                        className="font-medium text-primary hover:underline"
+                        href={`/flows/${f.id}`}
+                      >
                         {f.name}
                       </Link>
                       <div className="font-mono text-xs text-muted-foreground">

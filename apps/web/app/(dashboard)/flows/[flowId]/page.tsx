@@ -128,7 +128,9 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
             disabled={!can('flows.toggle')}
           />
           <Button variant="outline" asChild>
-            <Link href={`/flows/${flow.id}/groups`}>Consumer groups</Link>
+            <Link prefetch={false} href={`/flows/${flow.id}/groups`}>
+              Consumer groups
+            </Link>
           </Button>
           <Button variant="outline" asChild>
             <a href={`/api/v1/teams/${team.id}/flows/${flow.id}/mm2`}>Export mm2.properties</a>
@@ -136,7 +138,9 @@ export default async function FlowPage({ params }: { params: Promise<{ flowId: s
           {can('flows.write') ? (
             <>
               <Button variant="outline" asChild>
-                <Link href={`/flows/${flow.id}/edit`}>Edit</Link>
+                <Link prefetch={false} href={`/flows/${flow.id}/edit`}>
+                  Edit
+                </Link>
               </Button>
               <FlowDelete teamId={team.id} flowId={flow.id} name={flow.name} />
             </>

@@ -30,7 +30,7 @@ export default async function FlowGroupsPage({ params }: { params: Promise<{ flo
         <div>
           <h1 className="text-2xl font-semibold">Consumer groups of {flow.name}</h1>
           <p className="font-mono text-sm text-muted-foreground">
-            <Link className="text-primary hover:underline" href={`/flows/${flow.id}`}>
+            <Link prefetch={false} className="text-primary hover:underline" href={`/flows/${flow.id}`}>
               {flow.sourceClusterName} → {flow.targetClusterName}
             </Link>{' '}
             · checkpoints{' '}
