@@ -1048,6 +1048,14 @@ describe('fault suite', () => {
           },
           { exactEachRep: true, perRep: 6000, slices: 60 },
         );
+        // the reconciler is not stuck either: the scenario's end disabled the flow, and after five restarts
+        // the workers still stop it (status disabled, every task row stopped)
+        const [flow] = await m.db.select().from(schema.flows);
+        const t0 = Date.now();
+        await flowStopped(flow!.id);
+        console.log(
+          `postgres-restart: the disabled flow stopped in ${Date.now() - t0} ms after the last restart`,
+        );
       },
       ['p1', 'p2', 'p3'],
     );
