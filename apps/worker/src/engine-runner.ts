@@ -283,7 +283,25 @@ export function createEngineRunner(deps: EngineRunnerDeps): TaskRunner {
         },
       });
       try {
-        await runner.runTask(task.taskIndex);
+        try {
+          await runner.runTask(task.taskIndex);
+        } catch (e) {
+          // The task could not start (e.g. the source refused the credentials): the dispatcher retries the
+          // job, and the task row says why meanwhile. Without this it said `stopped` with no error, every
+          // retry, and the flow's page hid the cause.
+          if (!signal.aborted && !superseded && !wasFenced && !failure) {
+            const sentence = describeError(e, ctx);
+            log.warn(
+              { code: (e as { code?: string }).code },
+              `${sentence} (the dispatcher retries the task)`,
+            );
+            failure = e as Error;
+            await deps.status
+              .task(task, 'failed', sentence, partitions)
+              .catch((err) => log.warn({ err: (err as Error).message }, 'status write failed'));
+          }
+          throw e;
+        }
         if ((runner.assignment()[task.taskIndex]?.length ?? 0) === 0 && !superseded && !failure) {
           partitions = 0; // nothing to replicate yet (no matching topic): idle, and say so
           setState('running');

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { schema } from '@ferry/db';
+import { seal } from '@ferry/core/secret-box';
+import { createDb, migrateDatabase, schema } from '@ferry/db';
 import {
   createFlowRunner,
   fenceTasks,
@@ -12,7 +13,15 @@ import {
   type RangeVerificationReport,
   verifyFlowRange,
 } from '@ferry/engine';
-import { defaultStackOptions, stackDown, stackRestart, stackUp, waitFor } from '@ferry/testkit';
+import {
+  type ClusterState,
+  defaultStackOptions,
+  STACK_SCRAM_USERS,
+  stackDown,
+  stackRestart,
+  stackUp,
+  waitFor,
+} from '@ferry/testkit';
 import {
   addPartitions,
   byPartition,
@@ -36,6 +45,7 @@ import {
   dumpOnFailure,
   expectSameRecords,
   type Managed,
+  managedOn,
   managedSetup,
   produceOverTime,
   tasksRunning,
@@ -262,7 +272,7 @@ async function verifyRow(
   gaps: { expected: ExpectedGap[]; since: Date } = { expected: [], since: new Date() },
 ): Promise<RangeVerificationReport> {
   await caughtUp(flowId, topic);
-  const flow = toEngineFlow(await loadFlow(m.db, flowId, []));
+  const flow = toEngineFlow(await loadFlow(m.db, flowId, [m.secretKey]));
   const t0 = Date.now();
   const report = await verifyFlowRange(flow, { topics: { [topic]: PARTITIONS } });
   const mine = report.partitions.filter((p) => p.topic === topic);
@@ -453,7 +463,7 @@ const SETTLE = process.env.FERRY_FAULT_SETTLE === '1';
 
 /** Fences the flow's transactional ids (every task row's), retried while the target is busy. */
 async function settleTransactions(flowId: string): Promise<void> {
-  const flow = toEngineFlow(await loadFlow(m.db, flowId, []));
+  const flow = toEngineFlow(await loadFlow(m.db, flowId, [m.secretKey]));
   const tasks = await m.db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId));
   await waitFor(
     () =>
@@ -472,39 +482,169 @@ async function settleTransactions(flowId: string): Promise<void> {
  */
 async function withOwnBroker(
   side: 'source' | 'target',
-  run: (restart: () => Promise<number>) => Promise<void>,
+  run: (restart: () => Promise<number>, broker: OwnBroker) => Promise<void>,
+  /**
+   * A SASL/SCRAM-SHA-512 broker (users of STACK_SCRAM_USERS, created at format time) with these settings:
+   * Ferry reaches it as `ferry` on its SASL listener; the suite's own clients (load, checks) use the
+   * PLAINTEXT back-door listener, so deleting `ferry` affects Ferry only.
+   */
+  scram?: { name: string; portOffset: number; brokerOverrides: Record<string, string | number> },
 ) {
-  const name = side === 'source' ? 'faultsrc' : 'faulttgt';
+  const name = scram?.name ?? (side === 'source' ? 'faultsrc' : 'faulttgt');
   const o = defaultStackOptions({
     stateDir: mkdtempSync(join(tmpdir(), `ferry-faults-${name}-`)),
-    portBase: Number(process.env.FERRY_FAULT_BROKER_PORT_BASE ?? 29860) + (side === 'source' ? 10 : 0),
+    portBase:
+      Number(process.env.FERRY_FAULT_BROKER_PORT_BASE ?? 29860) +
+      (scram?.portOffset ?? (side === 'source' ? 10 : 0)),
     heap: '512m',
   });
-  const [state] = await stackUp(o, [{ name, kafkaVersion: '4.3.1', security: 'PLAINTEXT' }]);
+  const [state] = await stackUp(o, [
+    {
+      name,
+      kafkaVersion: '4.3.1',
+      security: scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT',
+      ...(scram ? { brokerOverrides: scram.brokerOverrides } : {}),
+    },
+  ]);
+  const user = STACK_SCRAM_USERS[0];
   const [row] = await m.db
     .insert(schema.clusters)
-    .values({ teamId: m.teamId, name, bootstrapServers: state!.bootstrap })
+    .values({
+      teamId: m.teamId,
+      name,
+      bootstrapServers: state!.bootstrap,
+      ...(scram
+        ? {
+            securityProtocol: 'SASL_PLAINTEXT',
+            settings: { sasl: { mechanism: 'SCRAM-SHA-512', username: user.username } },
+            secrets: seal({ saslPassword: user.password }, m.secretKey) as unknown as Record<string, string>,
+          }
+        : {}),
+    })
     .returning();
+  // the suite's own view of the broker: the PLAINTEXT back door of a SASL broker (ANONYMOUS is a super user)
+  const mine: ClusterState = scram
+    ? { ...state!, bootstrap: state!.internalBootstrap, security: 'PLAINTEXT', sasl: undefined }
+    : state!;
   const saved = { src, tgt, srcAlias, tgtAlias, clusterIds };
   if (side === 'source') {
-    src = state!;
+    src = mine;
     srcAlias = name;
     clusterIds = { source: row!.id, target: m.westId };
   } else {
-    tgt = state!;
+    tgt = mine;
     tgtAlias = name;
     clusterIds = { source: m.eastId, target: row!.id };
   }
   try {
-    await run(async () => {
-      const t0 = Date.now();
-      await stackRestart(o, name);
-      return Date.now() - t0;
-    });
+    await run(
+      async () => {
+        const t0 = Date.now();
+        await stackRestart(o, name);
+        return Date.now() - t0;
+      },
+      { state: state!, lib: join(o.cacheDir, 'kafka-4.3.1', 'lib') },
+    );
   } finally {
     ({ src, tgt, srcAlias, tgtAlias, clusterIds } = saved);
     await stackDown(o, [name], true).catch(() => undefined);
     rmSync(o.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** A broker of the suite's own, as stackUp left it (its SASL listener included), and its Kafka jars. */
+interface OwnBroker {
+  state: ClusterState;
+  lib: string;
+}
+
+/**
+ * Deletes or (re)creates a SCRAM-SHA-512 credential with Kafka's own tooling (kafka-configs, i.e. the
+ * ConfigCommand class: AlterUserScramCredentials), as the broker's admin: over the PLAINTEXT back door, whose
+ * ANONYMOUS principal is a super user.
+ */
+function alterScram(broker: OwnBroker, action: 'delete' | 'create', user: string, password = ''): void {
+  const change =
+    action === 'delete'
+      ? ['--delete-config', 'SCRAM-SHA-512']
+      : ['--add-config', `SCRAM-SHA-512=[iterations=4096,password=${password}]`];
+  const r = spawnSync(
+    'java',
+    [
+      '-Xmx128m',
+      '-cp',
+      `${broker.lib}/*`,
+      'kafka.admin.ConfigCommand',
+      '--bootstrap-server',
+      broker.state.internalBootstrap,
+      '--entity-type',
+      'users',
+      '--entity-name',
+      user,
+      '--alter',
+      ...change,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  if (r.status !== 0) throw new Error(`kafka-configs ${action} ${user} failed: ${r.stdout}${r.stderr}`);
+}
+
+/**
+ * A PostgreSQL 15 of the scenario's own (never the shared one on 5432): initdb in a temp dir, trust auth,
+ * port FERRY_FAULT_PG_PORT (default 25432), migrated with the project's migrations. As root the server runs
+ * as the `postgres` user (initdb refuses root). `m` is swapped for a team and a fleet of workers on it while
+ * `run` runs; `stop`/`start` are a fast shutdown and a start of the same data directory.
+ */
+const PG_BIN = process.env.FERRY_FAULT_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+async function withOwnPostgres(
+  run: (pg: { stop: () => void; start: () => void }) => Promise<void>,
+  workers: string[],
+): Promise<void> {
+  const port = Number(process.env.FERRY_FAULT_PG_PORT ?? 25432);
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-faults-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) spawnSync('chown', ['postgres', dir]);
+  const pgRun = (bin: string, args: string[]) => {
+    const [cmd, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]]
+      : [join(PG_BIN, bin), args];
+    const r = spawnSync(cmd as string, argv as string[], { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stdout}${r.stderr}`);
+  };
+  const data = join(dir, 'data');
+  const start = () =>
+    pgRun('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
+  const stop = () => pgRun('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  start();
+  const saved = m;
+  try {
+    const url = `postgres://postgres@127.0.0.1:${port}/ferry_faults`;
+    await migrateDatabase(url);
+    m = await managedOn(createDb(url, 4), url, workers);
+    try {
+      await run({ stop, start });
+    } finally {
+      await m.fleet.stopAll();
+      await m.db.$client.end();
+    }
+  } finally {
+    m = saved;
+    try {
+      pgRun('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {}
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -752,6 +892,174 @@ describe('fault suite', () => {
       );
     });
   }, 900_000);
+
+  it('SCRAM user deleted and re-created on the source (degraded with a clear error, then recovers by itself)', async () => {
+    // Kafka authenticates a connection once: with connections.max.reauth.ms the broker closes a connection
+    // whose session expired at its next request unless the client re-authenticated (KIP-368), so Ferry's
+    // connections meet the deletion within seconds
+    const reauthMs = Number(process.env.FERRY_FAULT_REAUTH_MS ?? 5000);
+    const user = STACK_SCRAM_USERS[0];
+    await withOwnBroker(
+      'source',
+      async (_restart, broker) => {
+        await scenario(
+          'scram-user-deleted',
+          async ({ flowId, topic, rep, load }) => {
+            const since = new Date();
+            const t0 = Date.now();
+            alterScram(broker, 'delete', user.username);
+            const step = (what: string) =>
+              console.log(
+                `scram-user-deleted ${rep}: ${what} ${Date.now() - t0} ms after the user was deleted`,
+              );
+            step('deleted');
+            // degraded with a clear error: a task row names the cluster and the authentication failure
+            let error = '';
+            await waitFor(
+              async () => {
+                const rows = await m.db
+                  .select()
+                  .from(schema.flowTasks)
+                  .where(eq(schema.flowTasks.flowId, flowId));
+                const r = rows.find(
+                  (x) => x.updatedAt >= since && /authenticat|sasl|scram/i.test(x.lastError ?? ''),
+                );
+                error = r?.lastError ?? '';
+                return r !== undefined;
+              },
+              { timeoutMs: 120_000, intervalMs: 250, what: 'a task to report the authentication failure' },
+            );
+            step(`the error: "${error}"`);
+            expect(error, 'the error names the source cluster').toContain(srcAlias);
+            const [flow] = await m.db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
+            step(`flow status ${flow?.status}`);
+            // the user stays deleted a few seconds more: Ferry keeps trying, nothing else is done
+            await new Promise((r) => setTimeout(r, 3000));
+            await load;
+            const before = await endsOf(tgt, remote(topic));
+            alterScram(broker, 'create', user.username, user.password);
+            const t1 = Date.now();
+            step('re-created');
+            // records written after the re-creation (the load may have ended during the outage)
+            const produced = makeRecords(60 * PARTITIONS, PARTITIONS, `scram-extra${rep}`);
+            await produceOverTime(topic, produced, 6, 200, src);
+            let recoverMs: number | null = null;
+            try {
+              await waitFor(
+                async () => {
+                  const now = await endsOf(tgt, remote(topic));
+                  return [...before].every(([p, end]) => (now.get(p) ?? 0) > end);
+                },
+                {
+                  timeoutMs: 180_000,
+                  intervalMs: 100,
+                  what: 'every remote partition growing after the user was re-created',
+                },
+              );
+              recoverMs = Date.now() - t1;
+            } catch {}
+            // recovered by itself: every task row running again, its error cleared
+            await waitFor(
+              async () => {
+                const rows = await m.db
+                  .select()
+                  .from(schema.flowTasks)
+                  .where(eq(schema.flowTasks.flowId, flowId));
+                return rows.length > 0 && rows.every((r) => r.state === 'running' && !r.lastError);
+              },
+              { timeoutMs: 120_000, intervalMs: 250, what: 'every task running without an error again' },
+            );
+            const [after] = await m.db.select().from(schema.flows).where(eq(schema.flows.id, flowId));
+            step(
+              `recovered in ${recoverMs} ms after the re-creation; tasks running, flow status ${after?.status}`,
+            );
+            return { produced, recoverMs };
+          },
+          { exactEachRep: true },
+        );
+      },
+      {
+        name: 'faultscram',
+        portOffset: 20,
+        brokerOverrides: { 'connections.max.reauth.ms': reauthMs },
+      },
+    );
+  }, 1_800_000);
+
+  it('Postgres restart (the workers and their control plane on a Postgres of its own, fast shutdown, down some seconds)', async () => {
+    const downMs = Number(process.env.FERRY_FAULT_PG_DOWN_MS ?? 6000);
+    await withOwnPostgres(
+      async (pg) => {
+        await scenario(
+          'postgres-restart',
+          async ({ topic, rep }) => {
+            const t0 = Date.now();
+            const atStop = await endsOf(tgt, remote(topic));
+            pg.stop();
+            const stoppedAt = Date.now();
+            await new Promise((r) => setTimeout(r, downMs));
+            const duringOutage = await endsOf(tgt, remote(topic));
+            const grew = [...atStop].filter(([p, end]) => (duringOutage.get(p) ?? 0) > end).length;
+            pg.start();
+            const up = new Date();
+            const t1 = Date.now();
+            console.log(
+              `postgres-restart ${rep}: down ${t1 - stoppedAt} ms (stop took ${stoppedAt - t0} ms); ${grew}/${atStop.size} remote partitions grew while it was down`,
+            );
+            // recovered: every worker alive and heartbeating again, metrics written again, every remote
+            // partition growing past its end when Postgres came back
+            const atUp = await endsOf(tgt, remote(topic));
+            const names = [...m.fleet.procs.keys()];
+            let recoverMs: number | null = null;
+            try {
+              await waitFor(
+                async () => {
+                  const dead = names.filter((n) => !liveWorkers().includes(n));
+                  if (dead.length) throw new Error(`worker(s) ${dead.join(', ')} exited`);
+                  const ws = await m.db.select().from(schema.workers);
+                  const live = ws.filter((w) => w.state === 'running');
+                  const beat = live.filter((w) => w.lastHeartbeatAt >= up).length;
+                  const metrics = await m.db
+                    .select()
+                    .from(schema.partitionMetricsLatest)
+                    .where(gte(schema.partitionMetricsLatest.updatedAt, up));
+                  const now = await endsOf(tgt, remote(topic));
+                  return (
+                    beat >= names.length &&
+                    metrics.length > 0 &&
+                    [...atUp].every(([p, end]) => (now.get(p) ?? 0) > end)
+                  );
+                },
+                {
+                  timeoutMs: 120_000,
+                  intervalMs: 200,
+                  what: 'heartbeats, metrics and replication after the restart',
+                },
+              );
+              recoverMs = Date.now() - t1;
+            } catch (e) {
+              if (/exited/.test(String(e))) throw e;
+              console.log(`postgres-restart ${rep}: not recovered: ${(e as Error).message}`);
+            }
+            console.log(
+              `postgres-restart ${rep}: recovered ${recoverMs} ms after Postgres was started again`,
+            );
+            return { recoverMs };
+          },
+          { exactEachRep: true, perRep: 6000, slices: 60 },
+        );
+        // the reconciler is not stuck either: the scenario's end disabled the flow, and after five restarts
+        // the workers still stop it (status disabled, every task row stopped)
+        const [flow] = await m.db.select().from(schema.flows);
+        const t0 = Date.now();
+        await flowStopped(flow!.id);
+        console.log(
+          `postgres-restart: the disabled flow stopped in ${Date.now() - t0} ms after the last restart`,
+        );
+      },
+      ['p1', 'p2', 'p3'],
+    );
+  }, 1_800_000);
 
   it('target topic deleted while running (the remote topic and what it held are gone)', async () => {
     await scenario(

@@ -26,6 +26,21 @@ describe('StatusWriter', () => {
       status: 'degraded',
       lastError: 'target cluster west rejected topic creation: too many replicas.',
     });
+    // A retry of the failed task starting again keeps its error until it runs.
+    await s.task(task(1), 'starting');
+    expect(
+      (await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId))).find(
+        (r) => r.taskIndex === 1,
+      ),
+    ).toMatchObject({
+      state: 'starting',
+      lastError: 'target cluster west rejected topic creation: too many replicas.',
+    });
+    expect(await flowRow()).toMatchObject({
+      lastError: 'target cluster west rejected topic creation: too many replicas.',
+    });
+    await s.task(task(1), 'running');
+    expect(await flowRow()).toMatchObject({ status: 'running', lastError: null });
     // A stale generation cannot overwrite the newer one.
     await s.task(task(0, 1), 'running');
     await s.task(task(0, 0), 'failed', 'stale');

@@ -39,7 +39,13 @@ export class StatusWriter {
           generation: t.generation,
           workerId: this.workerId,
           state,
-          lastError: error ?? null,
+          // A retry starting again keeps the error of the attempt before (same generation) until it runs:
+          // a task that keeps failing to start says why all along, not only between two attempts.
+          lastError:
+            error ??
+            (state === 'starting'
+              ? sql`case when ${ft.generation} = ${t.generation} and ${ft.state} = 'failed' then ${ft.lastError} else null end`
+              : null),
           updatedAt: now,
           ...(partitions !== undefined ? { partitions } : {}),
         },

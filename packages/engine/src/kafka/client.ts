@@ -17,6 +17,9 @@ export interface ClientTuning {
   maxRetryTimeMs?: number;
 }
 
+/** How long before a SASL session ends kafkajs re-authenticates its connection (see kafkaFor). */
+export const REAUTH_THRESHOLD_MS = 1000;
+
 /**
  * The only place that builds a kafkajs client (ADR 0001): everything else in the engine goes through the
  * engine's own modules (datapath, discovery, positions, connection-test), so the client can change.
@@ -35,6 +38,11 @@ export function kafkaFor(cluster: ClusterConfig, clientId: string, tuning: Clien
       maxRetryTime: tuning.maxRetryTimeMs ?? 5000,
     },
     logLevel: logLevel.NOTHING,
+    // KIP-368: kafkajs re-authenticates a SASL connection `threshold` ms before the session the broker granted
+    // (connections.max.reauth.ms) ends. Its default, 10 s, re-authenticates at once when the session is shorter
+    // than that, and the broker refuses a re-authentication that soon (ILLEGAL_SASL_STATE: every connection
+    // fails). 1 s re-authenticates late in any session longer than 2 s.
+    reauthenticationThreshold: REAUTH_THRESHOLD_MS,
     // Every connection, to bootstrap servers and to brokers named by metadata, passes the network policy.
     socketFactory: policySocketFactory(),
   };
@@ -74,6 +82,7 @@ export function wireConfigFor(
   const cfg: WireClusterConfig = {
     bootstrap: cluster.bootstrapServers,
     clientId,
+    ...(cluster.alias ? { name: cluster.alias } : {}),
     connectTimeoutMs: tuning.connectionTimeoutMs ?? 5000,
     requestTimeoutMs: tuning.requestTimeoutMs ?? 30000,
   };

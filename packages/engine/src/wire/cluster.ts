@@ -311,6 +311,7 @@ export class WireCluster {
       clientId: c.clientId,
       ...(c.tls ? { tls: c.tls } : {}),
       ...(c.sasl ? { sasl: c.sasl } : {}),
+      ...(c.name ? { cluster: c.name } : {}),
       ...(c.connectTimeoutMs !== undefined ? { connectTimeoutMs: c.connectTimeoutMs } : {}),
       ...(c.requestTimeoutMs !== undefined ? { requestTimeoutMs: c.requestTimeoutMs } : {}),
     });

@@ -29,6 +29,8 @@ export interface WireClusterConfig {
   /** 'host:port' */
   bootstrap: string[];
   clientId: string;
+  /** The cluster's name in Ferry, named by authentication errors. */
+  name?: string;
   tls?: WireTls;
   sasl?: WireSasl;
   /** default 10000 */

@@ -40,6 +40,8 @@ export interface ConnectionOptions {
   clientId: string;
   tls?: WireTls;
   sasl?: WireSasl;
+  /** The cluster's name in Ferry, named by authentication errors. */
+  cluster?: string;
   connectTimeoutMs?: number;
   requestTimeoutMs?: number;
   /** The installation's network policy; default: FERRY_ALLOWED_BROKERS, read at each connect. */
@@ -104,7 +106,7 @@ export class Connection {
     await c.open();
     try {
       await c.negotiate();
-      if (o.sasl) await c.authenticate(o.sasl);
+      if (o.sasl) await c.authenticate(o.sasl, o.cluster);
     } catch (e) {
       await c.close();
       throw e;
@@ -306,9 +308,9 @@ export class Connection {
     for (const k of res.apiKeys) this.brokerVersions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion });
   }
 
-  private async authenticate(sasl: WireSasl): Promise<void> {
+  private async authenticate(sasl: WireSasl, cluster?: string): Promise<void> {
     const mechanism = sasl.mechanism.toUpperCase();
-    const ctx = { context: { broker: this.address }, retriable: false };
+    const ctx = { context: { broker: this.address, ...(cluster ? { cluster } : {}) }, retriable: false };
     const hs = await this.send(saslHandshakeApi, { mechanism });
     if (hs.errorCode !== 0)
       throw new KafkaError(

@@ -149,6 +149,8 @@ export function isRetriable(code: number): boolean {
 
 export interface KafkaErrorContext {
   api?: string;
+  /** The cluster's name in Ferry (a SASL failure says which cluster refused whom). */
+  cluster?: string;
   broker?: string;
   topic?: string;
   partition?: number;
@@ -187,6 +189,7 @@ function describe(c: KafkaErrorContext | undefined): string {
   if (c.topic !== undefined) parts.push(c.partition === undefined ? c.topic : `${c.topic}-${c.partition}`);
   if (c.group) parts.push(`group ${c.group}`);
   if (c.transactionalId) parts.push(`transactional id ${c.transactionalId}`);
+  if (c.cluster) parts.push(`cluster ${c.cluster}`);
   if (c.broker) parts.push(`broker ${c.broker}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }

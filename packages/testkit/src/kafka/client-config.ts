@@ -11,6 +11,9 @@ export function kafkajsConfig(cluster: ClusterState, clientId = 'ferry-testkit')
     requestTimeout: 15000,
     retry: { retries: 3, initialRetryTime: 200 },
     logLevel: 0,
+    // as the engine's kafkaFor: kafkajs' default (10 s) fails every connection to a broker whose
+    // connections.max.reauth.ms is shorter
+    reauthenticationThreshold: 1000,
   };
   if (cluster.security === 'SSL') cfg.ssl = { ca: [cluster.caPem ?? ''], servername: 'localhost' };
   if (cluster.security === 'SASL_PLAINTEXT') {
