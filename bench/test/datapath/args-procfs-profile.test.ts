@@ -68,3 +68,13 @@ describe('topSelfTime', () => {
     expect(top[0]!.share).toBeCloseTo(0.6);
   });
 });
+
+describe('parseBenchArgs, web and docs', () => {
+  it('--build-web and --append-docs, off by default', () => {
+    expect(parseBenchArgs(['all'])).toMatchObject({ buildWeb: false, appendDocs: false });
+    expect(parseBenchArgs(['all', '--build-web', '--append-docs'])).toMatchObject({
+      buildWeb: true,
+      appendDocs: true,
+    });
+  });
+});
