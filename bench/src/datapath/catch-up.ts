@@ -18,6 +18,8 @@ export interface CatchUp {
   /** Polls between the first and the last record, and their mean interval (the timing's resolution). */
   polls: number;
   meanPollMs: number;
+  /** The copy's window on the monotonic clock (µs), to cut a CPU profile to it. */
+  windowUs?: { fromUs: number; toUs: number };
 }
 
 export const POLL_MS = 20;
@@ -28,6 +30,8 @@ export interface Poll {
   hw: number;
   cpu: number;
   rss: number;
+  /** process.hrtime in µs (CLOCK_MONOTONIC, what V8 stamps CPU profile samples with). */
+  monoUs?: number;
 }
 
 export interface ClockOptions {
@@ -102,6 +106,10 @@ export class CatchUpClock {
       highWatermark: this.prevHw,
       polls,
       meanPollMs: this.polls > 0 ? span / this.polls : POLL_MS,
+      windowUs:
+        this.first.monoUs !== undefined && this.last.monoUs !== undefined
+          ? { fromUs: this.first.monoUs, toUs: this.last.monoUs }
+          : undefined,
     };
   }
 }
@@ -123,8 +131,9 @@ export async function watchCatchUp(o: {
     // the poll's time is when its answer came back: a record counted was there by then
     const hw = await pollWatermarks(o.target, o.topic);
     const at = performance.now();
+    const monoUs = Number(process.hrtime.bigint() / 1000n);
     const s = sampler.sample(at);
-    if (clock.observe({ at, hw, cpu: s.cpuSeconds, rss: s.rssHwmMiB })) break;
+    if (clock.observe({ at, hw, cpu: s.cpuSeconds, rss: s.rssHwmMiB, monoUs })) break;
     if (!o.alive())
       throw new Error(
         `the replicator exited with ${clock.highWatermark} of ${o.records} records on ${o.topic}`,

@@ -30,6 +30,9 @@ export interface ProfileTop {
   scenario: string;
   system: string;
   file: string;
+  /** Seconds the profile spans, and how many of them the top list covers (the catch-up window). */
+  seconds: number;
+  windowSeconds?: number;
   top: { fn: string; ms: number; share: number }[];
 }
 
@@ -149,7 +152,10 @@ export function markdownReport(r: ReportInput): string {
   lines.push(phaseTable(r.phases));
   for (const p of r.profiles) {
     lines.push('');
-    lines.push(`Profile, ${p.scenario} ${p.system} (run 1; \`${p.file}\`), top self time:`);
+    const span = p.windowSeconds !== undefined ? `the ${p.windowSeconds.toFixed(1)} s catch-up of` : 'all of';
+    lines.push(
+      `Profile, ${p.scenario} ${p.system} (run 1, ${span} a ${p.seconds.toFixed(0)} s profile; \`${p.file}\`), top self time:`,
+    );
     lines.push('');
     for (const t of p.top.slice(0, 12))
       lines.push(`- ${(t.share * 100).toFixed(1)} % (${t.ms.toFixed(0)} ms) \`${t.fn}\``);

@@ -21,7 +21,7 @@ import {
   projectWall,
   type ReportInput,
 } from './markdown.ts';
-import { type CpuProfile, topSelfTime } from './profile.ts';
+import { type CpuProfile, profileSeconds, topSelfTime } from './profile.ts';
 import { recordsFor, type Scenario, scenario } from './scenarios.ts';
 import { summarise } from './stats.ts';
 import { type RunResult, runSystem, SOURCE } from './systems.ts';
@@ -136,7 +136,11 @@ function machine(): Machine {
   };
 }
 
-function profileSummary(dir: string | undefined): ProfileTop[] {
+/**
+ * Top self time of each profile written under dir/<scenario>--<system>/, cut to that run's catch-up window
+ * when it is known. Profiles under a second (`ferry`'s shim before it re-executes itself) are left out.
+ */
+function profileSummary(dir: string | undefined, windows: Map<string, { fromUs: number; toUs: number }>) {
   if (!dir || !existsSync(dir)) return [];
   const out: ProfileTop[] = [];
   for (const sub of readdirSync(dir)) {
@@ -144,11 +148,16 @@ function profileSummary(dir: string | undefined): ProfileTop[] {
     const subDir = join(dir, sub);
     for (const f of readdirSync(subDir).filter((x) => x.endsWith('.cpuprofile'))) {
       const p = JSON.parse(readFileSync(join(subDir, f), 'utf8')) as CpuProfile;
+      const seconds = profileSeconds(p);
+      if (seconds < 1) continue;
+      const w = windows.get(sub);
       out.push({
         scenario: scenario!,
         system: rest.join('--'),
         file: join(subDir, f),
-        top: topSelfTime(p, 20),
+        seconds,
+        windowSeconds: w ? (w.toUs - w.fromUs) / 1e6 : undefined,
+        top: topSelfTime(p, 20, w),
       });
     }
   }
@@ -190,6 +199,7 @@ export async function main(argv: string[]): Promise<void> {
   const seededAll = new Map<string, Seeded>();
   const results = new Map<string, RunResult[]>(list.map((s) => [s.name, []]));
   const phases: Phase[] = [];
+  const windows = new Map<string, { fromUs: number; toUs: number }>();
   const collect = () =>
     list
       .filter((s) => seededAll.has(s.name))
@@ -209,7 +219,7 @@ export async function main(argv: string[]): Promise<void> {
     latencyRuns: args.latencyRuns,
     mm2Settings: mm2TuningSummary(args.tasks),
     figures: collect(),
-    profiles: complete ? profileSummary(profileDir) : [],
+    profiles: complete ? profileSummary(profileDir, windows) : [],
   });
   const save = (complete: boolean) => {
     const r = report(complete);
@@ -282,6 +292,7 @@ export async function main(argv: string[]): Promise<void> {
                   : ''),
             );
             results.get(s.name)!.push(r);
+            if (profiled && r.windowUs) windows.set(`${s.name}--${system}`, r.windowUs);
             phases.push({
               scenario: s.name,
               system,

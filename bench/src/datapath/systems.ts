@@ -58,6 +58,8 @@ export interface RunResult {
   webStartSeconds?: number;
   /** Wall time of the latency phase (waiting for its remote topic included). */
   latencyPhaseSeconds?: number;
+  /** The catch-up on the monotonic clock (µs), to cut a CPU profile to it. */
+  windowUs?: { fromUs: number; toUs: number };
 }
 
 interface LatencyPhase {
@@ -85,6 +87,7 @@ function fromCatchUp(i: RunInput, c: CatchUp, lat: LatencyPhase): RunResult {
     latencyPhaseSeconds: lat.seconds,
     polls: c.polls,
     meanPollMs: c.meanPollMs,
+    windowUs: c.windowUs,
   };
 }
 

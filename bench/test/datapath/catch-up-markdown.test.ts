@@ -156,6 +156,8 @@ describe('report', () => {
           scenario: '1k',
           system: 'ferry',
           file: 'p.cpuprofile',
+          seconds: 30,
+          windowSeconds: 4.2,
           top: [{ fn: 'writev', ms: 100, share: 0.25 }],
         },
       ],
@@ -170,6 +172,7 @@ describe('report', () => {
     expect(md).toContain('| 1k | ferry | 3 | 120 (110–130) |');
     expect(md).toContain('| 1k | ferry | 1.20× missed | 0.92× met | 0.30× met | 0.67× missed |');
     expect(md).toContain('- 1k ferry: p99 <= 0.5x MM2 missed (0.67×)');
+    expect(md).toContain('Profile, 1k ferry (run 1, the 4.2 s catch-up of a 30 s profile; `p.cpuprofile`)');
     expect(md).toContain('- 25.0 % (100 ms) `writev`');
   });
 });
