@@ -56,6 +56,7 @@ export class CatchUpClock {
   private prevHw = 0;
   private maxGapMs = 0;
   private polls = 0;
+  private pollsAtLast = 0;
   private peak = 0;
 
   private readonly o: ClockOptions;
@@ -79,6 +80,7 @@ export class CatchUpClock {
       this.maxGapMs = Math.max(this.maxGapMs, p.at - this.last!.at);
       this.last = p;
       this.prevHw = p.hw;
+      this.pollsAtLast = this.polls;
     }
     return p.hw >= this.o.records && p.at - this.last!.at >= this.stillMs();
   }
@@ -93,7 +95,7 @@ export class CatchUpClock {
 
   result(startedAt: number): CatchUp {
     if (!this.first || !this.last) throw new Error('no record arrived');
-    const polls = Math.max(1, this.polls);
+    const polls = Math.max(1, this.pollsAtLast);
     const span = this.last.at - this.first.at;
     // A copy over between two polls reads as one poll long (the resolution), not as zero.
     const seconds = Math.max(span, POLL_MS) / 1000;
@@ -105,7 +107,7 @@ export class CatchUpClock {
       peakRssMiB: this.peak,
       highWatermark: this.prevHw,
       polls,
-      meanPollMs: this.polls > 0 ? span / this.polls : POLL_MS,
+      meanPollMs: this.pollsAtLast > 0 ? span / this.pollsAtLast : POLL_MS,
       windowUs:
         this.first.monoUs !== undefined && this.last.monoUs !== undefined
           ? { fromUs: this.first.monoUs, toUs: this.last.monoUs }

@@ -24,6 +24,8 @@ export interface Phase {
   /** The fixed-rate latency phase, waiting for its topic included. */
   latencyPhaseSeconds?: number;
   failed?: boolean;
+  /** The first attempt's error when the run was retried (or, with failed, the last attempt's). */
+  retriedAfter?: string;
 }
 
 export interface ProfileTop {
@@ -145,6 +147,19 @@ export function markdownReport(r: ReportInput): string {
     lines.push('Goals missed:');
     lines.push('');
     for (const x of missed) lines.push(`- ${x}`);
+  }
+  const troubles = r.phases.filter((p) => p.retriedAfter);
+  if (troubles.length > 0) {
+    lines.push('');
+    lines.push('Runs that failed (each is retried once with a fresh alias):');
+    lines.push('');
+    for (const p of troubles) {
+      const ls = p.retriedAfter!.split('\n').filter(Boolean);
+      const why = ls.length > 1 ? `${ls[0]} … ${ls.at(-1)}` : (ls[0] ?? '');
+      lines.push(
+        `- ${p.scenario} ${p.system} run ${p.run + 1}: ${p.failed ? 'failed twice' : 'retried'}; ${why.slice(0, 400)}`,
+      );
+    }
   }
   lines.push('');
   lines.push('Where the wall time went:');

@@ -159,6 +159,8 @@ function profileSummary(dir: string | undefined, windows: Map<string, { fromUs: 
         windowSeconds: w ? (w.toUs - w.fromUs) / 1e6 : undefined,
         top: topSelfTime(p, 20, w),
       });
+      // a profile with no sample in the window (the worker's shim before it re-executes itself) says nothing
+      if (out.at(-1)!.top.length === 0) out.pop();
     }
   }
   return out;
@@ -267,51 +269,62 @@ export async function main(argv: string[]): Promise<void> {
           );
           const started = performance.now();
           const profiled = (system === 'ferry' || system === 'ferry-managed') && run === 0 && profileDir;
-          try {
-            const r = await runSystem({
-              system,
-              scenario: s,
-              topic: seeded.topic,
-              records: seeded.records,
-              tasks: args.tasks,
-              alias,
-              latencySeconds: run < args.latencyRuns && system !== 'raw' ? args.latencySeconds : 0,
-              profileDir: profiled ? join(profileDir, `${s.name}--${system}`) : undefined,
-              dbRunId,
-              log,
-            });
-            log(
-              `  ${r.mibPerSec.toFixed(1)} MiB/s, ${Math.round(r.recordsPerSec)} records/s in ${r.seconds.toFixed(2)} s` +
-                (r.polls !== undefined ? ` (${r.polls} polls, ${r.meanPollMs!.toFixed(0)} ms apart)` : '') +
-                (r.cpuSecondsPerGiB !== undefined ? `, ${r.cpuSecondsPerGiB.toFixed(1)} CPU-s/GiB` : '') +
-                (r.peakRssMiB !== undefined ? `, ${r.peakRssMiB.toFixed(0)} MiB RSS` : '') +
-                (r.startupSeconds !== undefined ? `, start-up ${r.startupSeconds.toFixed(1)} s` : '') +
-                (r.webStartSeconds !== undefined ? ` (web ${r.webStartSeconds.toFixed(1)} s)` : '') +
-                (r.latency
-                  ? `, p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms (${r.latency.count}/${r.latency.expected})`
-                  : ''),
-            );
-            results.get(s.name)!.push(r);
-            if (profiled && r.windowUs) windows.set(`${s.name}--${system}`, r.windowUs);
-            phases.push({
-              scenario: s.name,
-              system,
-              run,
-              wallSeconds: (performance.now() - started) / 1000,
-              startupSeconds: r.startupSeconds,
-              catchUpSeconds: r.seconds,
-              latencyPhaseSeconds: r.latencyPhaseSeconds,
-            });
-          } catch (e) {
-            log(`  FAILED: ${(e as Error).message.slice(0, 1500)}`);
+          // One retry with a fresh alias: a start-up that fails (e.g. `ferry run`'s remote topic creation
+          // answered UNKNOWN_TOPIC_OR_PARTITION under load) is reported, not silently dropped.
+          let failure: string | undefined;
+          for (let attempt = 0; attempt < 2; attempt++) {
+            try {
+              const r = await runSystem({
+                system,
+                scenario: s,
+                topic: seeded.topic,
+                records: seeded.records,
+                tasks: args.tasks,
+                alias: attempt === 0 ? alias : `${alias}r${attempt}`,
+                latencySeconds: run < args.latencyRuns && system !== 'raw' ? args.latencySeconds : 0,
+                profileDir: profiled ? join(profileDir, `${s.name}--${system}`) : undefined,
+                dbRunId,
+                log,
+              });
+              log(
+                `  ${r.mibPerSec.toFixed(1)} MiB/s, ${Math.round(r.recordsPerSec)} records/s in ${r.seconds.toFixed(2)} s` +
+                  (r.polls !== undefined ? ` (${r.polls} polls, ${r.meanPollMs!.toFixed(0)} ms apart)` : '') +
+                  (r.cpuSecondsPerGiB !== undefined ? `, ${r.cpuSecondsPerGiB.toFixed(1)} CPU-s/GiB` : '') +
+                  (r.peakRssMiB !== undefined ? `, ${r.peakRssMiB.toFixed(0)} MiB RSS` : '') +
+                  (r.startupSeconds !== undefined ? `, start-up ${r.startupSeconds.toFixed(1)} s` : '') +
+                  (r.webStartSeconds !== undefined ? ` (web ${r.webStartSeconds.toFixed(1)} s)` : '') +
+                  (r.latency
+                    ? `, p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms (${r.latency.count}/${r.latency.expected})`
+                    : ''),
+              );
+              results.get(s.name)!.push(r);
+              if (profiled && r.windowUs) windows.set(`${s.name}--${system}`, r.windowUs);
+              phases.push({
+                scenario: s.name,
+                system,
+                run,
+                wallSeconds: (performance.now() - started) / 1000,
+                startupSeconds: r.startupSeconds,
+                catchUpSeconds: r.seconds,
+                latencyPhaseSeconds: r.latencyPhaseSeconds,
+                retriedAfter: failure,
+              });
+              failure = undefined;
+              break;
+            } catch (e) {
+              failure = (e as Error).message.slice(0, 1500);
+              log(`  FAILED${attempt === 0 ? ' (retrying once)' : ''}: ${failure}`);
+            }
+          }
+          if (failure)
             phases.push({
               scenario: s.name,
               system,
               run,
               wallSeconds: (performance.now() - started) / 1000,
               failed: true,
+              retriedAfter: failure,
             });
-          }
           loads.push(loadavg()[0]!);
           save(false);
         }

@@ -43,6 +43,7 @@ describe('CatchUpClock', () => {
     expect(r.totalCpuSeconds).toBeCloseTo(1.1);
     expect(r.peakRssMiB).toBe(104);
     expect(r.highWatermark).toBe(104);
+    expect([r.polls, r.meanPollMs]).toEqual([3, 20]);
   });
 
   it('does not end at a pause before the record count, and waits 3x the longest pause after it', () => {
@@ -174,5 +175,20 @@ describe('report', () => {
     expect(md).toContain('- 1k ferry: p99 <= 0.5x MM2 missed (0.67×)');
     expect(md).toContain('Profile, 1k ferry (run 1, the 4.2 s catch-up of a 30 s profile; `p.cpuprofile`)');
     expect(md).toContain('- 25.0 % (100 ms) `writev`');
+    expect(md).not.toContain('Runs that failed');
+    const failed = markdownReport({
+      ...r,
+      phases: [
+        {
+          scenario: '1k',
+          system: 'ferry',
+          run: 0,
+          wallSeconds: 5,
+          failed: true,
+          retriedAfter: 'exited\nlog\ncannot start: X',
+        },
+      ],
+    });
+    expect(failed).toContain('- 1k ferry run 1: failed twice; exited … cannot start: X');
   });
 });
