@@ -58,7 +58,8 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
     recordBytes: s.recordBytes,
     partitions: s.partitions,
     compression: s.compression,
-    keySpace: s.keySpace,
+    // a --volume too small for the key space would never compact below 60 %
+    keySpace: s.keySpace > 0 ? Math.max(1, Math.min(s.keySpace, Math.floor(records * 0.4))) : 0,
     txnRecords: s.txnRecords,
     abortEvery: s.abortEvery,
   });
