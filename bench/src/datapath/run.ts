@@ -24,7 +24,7 @@ import {
 import { type CpuProfile, profileSeconds, topSelfTime } from './profile.ts';
 import { recordsFor, type Scenario, scenario } from './scenarios.ts';
 import { summarise } from './stats.ts';
-import { type RunResult, runSystem, SOURCE } from './systems.ts';
+import { type RunResult, runSystem, SOURCE, TARGET } from './systems.ts';
 import { ratioRows, type ScenarioFigures } from './table.ts';
 import { ensureWebBuild } from './web.ts';
 
@@ -334,6 +334,9 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     clearInterval(loadTimer);
     for (const s of seededAll.values()) await deleteTopicsContaining(SOURCE, s.topic).catch(() => {});
+    // whatever a failed run left behind: every alias, remote and raw topic carries the tag
+    await deleteTopicsContaining(TARGET, tag).catch(() => {});
+    await deleteTopicsContaining(SOURCE, tag).catch(() => {});
     await closeAdmins();
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_t_${dbRunId}`).catch(() => {});
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_tpl_${dbRunId}`).catch(() => {});
