@@ -119,6 +119,8 @@ export class CatchUpClock {
 export async function watchCatchUp(o: {
   target: string;
   topic: string;
+  /** The target topic's partition count (the source's). */
+  partitions: number;
   records: number;
   /** The replicator's root processes (each one's tree is counted). */
   pids: () => number[];
@@ -131,7 +133,7 @@ export async function watchCatchUp(o: {
   for (;;) {
     const pollStart = performance.now();
     // the poll's time is when its answer came back: a record counted was there by then
-    const hw = await pollWatermarks(o.target, o.topic);
+    const hw = await pollWatermarks(o.target, o.topic, o.partitions);
     const at = performance.now();
     const monoUs = Number(process.hrtime.bigint() / 1000n);
     const s = sampler.sample(at);

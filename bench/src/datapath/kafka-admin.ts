@@ -80,9 +80,12 @@ const pollers = new Map<string, Admin>();
 
 /**
  * Sum of the topic's high watermarks on an admin connection of its own with no retries (a topic not there yet
- * reads 0 at once instead of after kafkajs's back-off), for the catch-up clock's ~20 ms polls.
+ * reads 0 at once instead of after kafkajs's back-off), for the catch-up clock's ~20 ms polls. kafkajs keeps
+ * the metadata it read (5 min): read while the topic was being created (no partitions, no leaders yet), it
+ * would hide the topic for that long, so any error or a partition count short of `partitions` drops the
+ * connection and the next poll starts afresh.
  */
-export async function pollWatermarks(cluster: string, topic: string): Promise<number> {
+export async function pollWatermarks(cluster: string, topic: string, partitions = 1): Promise<number> {
   let a = pollers.get(cluster);
   if (!a) {
     a = new Kafka({
@@ -95,8 +98,11 @@ export async function pollWatermarks(cluster: string, topic: string): Promise<nu
   }
   try {
     const offsets = await a.fetchTopicOffsets(topic);
+    if (offsets.length < partitions) throw new Error('not all partitions yet');
     return offsets.reduce((n, o) => n + Number(o.high), 0);
   } catch {
+    pollers.delete(cluster);
+    await a.disconnect().catch(() => {});
     return 0;
   }
 }

@@ -231,6 +231,7 @@ async function ferryManaged(i: RunInput): Promise<RunResult> {
     const c = await watchCatchUp({
       target: TARGET,
       topic: `${i.alias}.${i.topic}`,
+      partitions: i.scenario.partitions,
       records: i.records,
       pids: () => [workerPid, webChild.pid!],
       startedAt,
@@ -317,6 +318,7 @@ async function measureChild(
     const c = await watchCatchUp({
       target: TARGET,
       topic: `${i.alias}.${i.topic}`,
+      partitions: i.scenario.partitions,
       records: i.records,
       pids: () => [child.pid!],
       startedAt,
