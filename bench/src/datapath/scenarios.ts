@@ -58,7 +58,7 @@ export const SCENARIOS: Scenario[] = [
     ...base,
     name: '1000p',
     title: '1,000 partitions, light traffic (1 KiB)',
-    volumeMiB: 100,
+    volumeMiB: 60,
     partitions: 1000,
     latencyRate: 1000,
   },
