@@ -58,7 +58,7 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
     recordBytes: s.recordBytes,
     partitions: s.partitions,
     compression: s.compression,
-    // a --volume too small for the key space would never compact below 60 %
+    // a --volume too small for the key space would leave nothing to compact
     keySpace: s.keySpace > 0 ? Math.max(1, Math.min(s.keySpace, Math.floor(records * 0.4))) : 0,
     txnRecords: s.txnRecords,
     abortEvery: s.abortEvery,
@@ -71,7 +71,8 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
       async () => {
         const n = await countRecords(testCluster(SOURCE).bootstrap, topic, s.partitions);
         log(`${s.name}: ${n} of ${records} records left after compaction`);
-        const done = n < records * 0.6 && n === prev;
+        // 0.9: at small --volume most records sit in active (never cleaned) segments
+        const done = n < records * 0.9 && n === prev;
         prev = n;
         expected = n;
         return done;

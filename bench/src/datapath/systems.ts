@@ -237,6 +237,13 @@ async function ferryManaged(i: RunInput): Promise<RunResult> {
       startedAt,
       alive: () => proc.exitCode === null && webChild.exitCode === null,
       timeoutMs: CATCH_UP_TIMEOUT_MS,
+    }).catch((e: Error) => {
+      // the worker's last warnings and errors say why
+      const worse = fleet.lines
+        .filter((l) => Number(l.line.level) >= 40)
+        .slice(-5)
+        .map((l) => JSON.stringify(l.line).slice(0, 400));
+      throw new Error([e.message, ...worse].join('\n'));
     });
     const latency = await latencyPhase(i);
     return { ...fromCatchUp(i, c, latency), webStartSeconds };
