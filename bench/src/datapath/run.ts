@@ -10,6 +10,7 @@ import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
 import { waitFor } from '@ferry/testkit';
 import { ensureTestStack, testCluster } from '@ferry/testkit/vitest';
 import { type BenchArgs, parseBenchArgs } from './args.ts';
+import { killAll } from './children.ts';
 import { mm2TuningSummary } from './configs.ts';
 import { countRecords, seedTopic, toolsClasspath } from './java.ts';
 import { closeAdmins, createTopic, deleteTopicsContaining } from './kafka-admin.ts';
@@ -199,6 +200,19 @@ export async function main(argv: string[]): Promise<void> {
   if (args.systems.includes('ferry-managed')) await createTemplateDatabase(dbRunId);
   const setupSeconds = (performance.now() - setupStart) / 1000;
   const profileDir = args.profile ? join(RESULTS, `profile-${tag}`) : undefined;
+  // Interrupted: stop what runs, drop this run's topics and databases, keep the JSON written so far.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      const n = killAll();
+      log(`${sig}: stopped ${n} process(es); removing this run's topics and databases`);
+      void (async () => {
+        await deleteTopicsContaining(TARGET, tag).catch(() => {});
+        await deleteTopicsContaining(SOURCE, tag).catch(() => {});
+        await dropDatabases(`ferry_t_${dbRunId}`).catch(() => {});
+        await dropDatabases(`ferry_tpl_${dbRunId}`).catch(() => {});
+        process.exit(130);
+      })();
+    });
   const list = args.scenarios.map(scenario);
   const seededAll = new Map<string, Seeded>();
   const results = new Map<string, RunResult[]>(list.map((s) => [s.name, []]));

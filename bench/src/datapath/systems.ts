@@ -10,6 +10,7 @@ import { testCluster } from '@ferry/testkit/vitest';
 import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
 import type { System } from './args.ts';
 import { type CatchUp, watchCatchUp } from './catch-up.ts';
+import { track } from './children.ts';
 import { ferryProperties, mm2Properties, type Pair } from './configs.ts';
 import { type LatencyResult, measureLatency, producerPerformance } from './java.ts';
 import { createTopic, deleteTopicsContaining, topicReady } from './kafka-admin.ts';
@@ -168,9 +169,11 @@ async function ferryHeadless(i: RunInput): Promise<RunResult> {
   const prof = i.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${i.profileDir}`] : [];
   if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...prof, FERRY, 'run', file, '--progress-interval', '60'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, [...prof, FERRY, 'run', file, '--progress-interval', '60'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   // SIGTERM: the CPU profile is written on a clean exit
   return measureChild(i, child, startedAt, 40_000);
 }
@@ -265,10 +268,10 @@ async function mm2(i: RunInput): Promise<RunResult> {
   const file = join(dir, 'mm2.properties');
   writeFileSync(file, mm2Properties(pair(i, topics)));
   const startedAt = performance.now();
-  const child = spawn(
-    'java',
-    ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = track(
+    spawn('java', ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   return measureChild(i, child, startedAt, 5_000);
 }

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { track } from './children.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const WEB_DIR = join(ROOT, 'apps', 'web');
@@ -30,11 +31,13 @@ export async function ensureWebBuild(o: { build: boolean; log: (m: string) => vo
   if (!o.build) throw new Error(`${NO_BUILD_HINT}, or pass --build-web to let the bench build it`);
   o.log(`web: ${NO_BUILD_HINT.split(';')[0]}: building it once (next build, output in ${o.logFile})`);
   const t = performance.now();
-  const child = spawn(process.execPath, [NEXT, 'build'], {
-    cwd: WEB_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
-  });
+  const child = track(
+    spawn(process.execPath, [NEXT, 'build'], {
+      cwd: WEB_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    }),
+  );
   let out = '';
   child.stdout.on('data', (d) => {
     out += String(d);
@@ -80,23 +83,25 @@ export async function startWeb(o: {
   const port = await freePort();
   const base = `http://localhost:${port}`;
   const t = performance.now();
-  const child = spawn(process.execPath, [NEXT, 'start', '-p', String(port)], {
-    cwd: WEB_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      DATABASE_URL: o.databaseUrl,
-      BETTER_AUTH_URL: base,
-      BETTER_AUTH_SECRET: 'bench-only-auth-secret-0123456789abcdef',
-      FERRY_SECRET_KEY: o.secretKey,
-      FERRY_SECRET_KEY_ID: o.secretKeyId,
-      FERRY_REDIS_PREFIX: o.redisPrefix,
-      // a CPU profile is the worker's business; the web app is not profiled
-      NODE_OPTIONS: '',
-    },
-  });
+  const child = track(
+    spawn(process.execPath, [NEXT, 'start', '-p', String(port)], {
+      cwd: WEB_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        DATABASE_URL: o.databaseUrl,
+        BETTER_AUTH_URL: base,
+        BETTER_AUTH_SECRET: 'bench-only-auth-secret-0123456789abcdef',
+        FERRY_SECRET_KEY: o.secretKey,
+        FERRY_SECRET_KEY_ID: o.secretKeyId,
+        FERRY_REDIS_PREFIX: o.redisPrefix,
+        // a CPU profile is the worker's business; the web app is not profiled
+        NODE_OPTIONS: '',
+      },
+    }),
+  );
   const tail: string[] = [];
   const keep = (d: Buffer) => {
     tail.push(String(d));
