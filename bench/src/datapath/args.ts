@@ -1,4 +1,5 @@
-// `npm run bench -- <scenario|all> [--runs N] [--volume MiB] [--profile] [--systems a,b] [--latency-seconds S]`
+// `npm run bench -- <scenario|all> [--runs N] [--volume MiB] [--profile] [--systems a,b] [--latency-seconds S]
+//   [--latency-runs N] [--tasks N] [--build-web] [--append-docs]`
 import { SCENARIOS } from './scenarios.ts';
 
 export const SYSTEMS = ['ferry', 'ferry-managed', 'mm2', 'raw'] as const;
@@ -15,6 +16,10 @@ export interface BenchArgs {
   /** How many of the runs also measure latency (each one costs latencySeconds per system). */
   latencyRuns: number;
   tasks: number;
+  /** Build apps/web (next build) when it has no production build, instead of stopping with how to. */
+  buildWeb: boolean;
+  /** Append the markdown report to docs/benchmarks.md at the end. */
+  appendDocs: boolean;
 }
 
 export class BenchArgsError extends Error {
@@ -37,6 +42,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     latencySeconds: 10,
     latencyRuns: 1,
     tasks: 4,
+    buildWeb: false,
+    appendDocs: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -46,6 +53,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     else if (a === '--latency-runs') out.latencyRuns = Math.round(positive(a, argv[++i]));
     else if (a === '--tasks') out.tasks = Math.round(positive(a, argv[++i]));
     else if (a === '--profile') out.profile = true;
+    else if (a === '--build-web') out.buildWeb = true;
+    else if (a === '--append-docs') out.appendDocs = true;
     else if (a === '--systems') {
       const list = (argv[++i] ?? '').split(',').filter(Boolean);
       const bad = list.filter((s) => !(SYSTEMS as readonly string[]).includes(s));

@@ -5,6 +5,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defaultStackOptions, ensureJars } from '@ferry/testkit';
+import { track } from './children.ts';
 import { type PerfLine, parseProducerPerformance, producerPerformanceArgs } from './configs.ts';
 
 const run = promisify(execFile);
@@ -133,10 +134,12 @@ export async function producerPerformance(
   o: Parameters<typeof producerPerformanceArgs>[0],
 ): Promise<PerfLine & { output: string }> {
   const cp = await toolsClasspath(() => {});
-  const child = spawn(
-    'java',
-    ['-Xmx512m', '-cp', cp, 'org.apache.kafka.tools.ProducerPerformance', ...producerPerformanceArgs(o)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = track(
+    spawn(
+      'java',
+      ['-Xmx512m', '-cp', cp, 'org.apache.kafka.tools.ProducerPerformance', ...producerPerformanceArgs(o)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
   );
   let out = '';
   child.stdout.on('data', (d) => {

@@ -23,8 +23,9 @@ export async function admin(cluster: string): Promise<Admin> {
 }
 
 export async function closeAdmins(): Promise<void> {
-  for (const a of admins.values()) await a.disconnect().catch(() => {});
+  for (const a of [...admins.values(), ...pollers.values()]) await a.disconnect().catch(() => {});
   admins.clear();
+  pollers.clear();
 }
 
 export async function createTopic(
@@ -73,4 +74,35 @@ export async function deleteTopicsContaining(cluster: string, fragment: string):
   const a = await admin(cluster);
   const topics = (await a.listTopics()).filter((t) => t.includes(fragment));
   if (topics.length > 0) await a.deleteTopics({ topics, timeout: 60_000 }).catch(() => {});
+}
+
+const pollers = new Map<string, Admin>();
+
+/**
+ * Sum of the topic's high watermarks on an admin connection of its own with no retries (a topic not there yet
+ * reads 0 at once instead of after kafkajs's back-off), for the catch-up clock's ~20 ms polls. kafkajs keeps
+ * the metadata it read (5 min): read while the topic was being created (no partitions, no leaders yet), it
+ * would hide the topic for that long, so any error or a partition count short of `partitions` drops the
+ * connection and the next poll starts afresh.
+ */
+export async function pollWatermarks(cluster: string, topic: string, partitions = 1): Promise<number> {
+  let a = pollers.get(cluster);
+  if (!a) {
+    a = new Kafka({
+      ...kafkajsConfig(testCluster(cluster), 'ferry-bench-poll'),
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await a.connect();
+    pollers.set(cluster, a);
+  }
+  try {
+    const offsets = await a.fetchTopicOffsets(topic);
+    if (offsets.length < partitions) throw new Error('not all partitions yet');
+    return offsets.reduce((n, o) => n + Number(o.high), 0);
+  } catch {
+    pollers.delete(cluster);
+    await a.disconnect().catch(() => {});
+    return 0;
+  }
 }

@@ -28,14 +28,30 @@ function label(n: CpuProfileNode): string {
   return `${name} ${file}:${f.lineNumber + 1}`;
 }
 
-/** Self time per function (samples weighted by their time deltas), largest first. */
-export function topSelfTime(p: CpuProfile, limit = 15): SelfTime[] {
+/** The profile's span in seconds. */
+export function profileSeconds(p: CpuProfile): number {
+  return (p.endTime - p.startTime) / 1e6;
+}
+
+/**
+ * Self time per function (samples weighted by their time deltas), largest first. With a window (µs on the
+ * monotonic clock V8 stamps samples with, the one `process.hrtime` reads in any process), only the samples
+ * in it count: the catch-up alone, without start-up and the latency phase.
+ */
+export function topSelfTime(
+  p: CpuProfile,
+  limit = 15,
+  window?: { fromUs: number; toUs: number },
+): SelfTime[] {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const ms = new Map<string, number>();
   const samples = p.samples ?? [];
   const deltas = p.timeDeltas ?? [];
   if (samples.length > 0) {
+    let at = p.startTime;
     for (let k = 0; k < samples.length; k++) {
+      at += deltas[k] ?? 0;
+      if (window && (at < window.fromUs || at > window.toUs)) continue;
       const n = byId.get(samples[k]!);
       if (!n) continue;
       // the delta before sample k+1 is the time sample k stood for

@@ -3,21 +3,31 @@
 // replicates it into its own target topic (a unique alias per run), --runs times; the table shows the
 // median with min and max, and the ratios against the issue's goals.
 import { execSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
 import { waitFor } from '@ferry/testkit';
 import { ensureTestStack, testCluster } from '@ferry/testkit/vitest';
 import { type BenchArgs, parseBenchArgs } from './args.ts';
+import { killAll } from './children.ts';
 import { mm2TuningSummary } from './configs.ts';
 import { countRecords, seedTopic, toolsClasspath } from './java.ts';
 import { closeAdmins, createTopic, deleteTopicsContaining } from './kafka-admin.ts';
-import { type CpuProfile, topSelfTime } from './profile.ts';
+import {
+  type Machine,
+  markdownReport,
+  type Phase,
+  type ProfileTop,
+  projectWall,
+  type ReportInput,
+} from './markdown.ts';
+import { type CpuProfile, profileSeconds, topSelfTime } from './profile.ts';
 import { recordsFor, type Scenario, scenario } from './scenarios.ts';
 import { summarise } from './stats.ts';
-import { type RunResult, runSystem, SOURCE } from './systems.ts';
-import { ratioRows, ratioTable, resultsTable, type ScenarioFigures } from './table.ts';
+import { type RunResult, runSystem, SOURCE, TARGET } from './systems.ts';
+import { ratioRows, type ScenarioFigures } from './table.ts';
+import { ensureWebBuild } from './web.ts';
 
 const RESULTS = join(import.meta.dirname, '..', '..', 'results');
 const t0 = performance.now();
@@ -32,9 +42,12 @@ interface Seeded {
   records: number;
   volumeMiB: number;
   seedSeconds: number;
+  /** Seeding plus, for the compacted scenario, waiting for the log cleaner. */
+  wallSeconds: number;
 }
 
 async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
+  const started = performance.now();
   const topic = `dp-${s.name}-${tag}`;
   const records = recordsFor(s, volumeMiB);
   await createTopic(SOURCE, topic, s.partitions, s.topicConfig);
@@ -46,7 +59,8 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
     recordBytes: s.recordBytes,
     partitions: s.partitions,
     compression: s.compression,
-    keySpace: s.keySpace,
+    // a --volume too small for the key space would leave nothing to compact
+    keySpace: s.keySpace > 0 ? Math.max(1, Math.min(s.keySpace, Math.floor(records * 0.4))) : 0,
     txnRecords: s.txnRecords,
     abortEvery: s.abortEvery,
   });
@@ -58,7 +72,8 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
       async () => {
         const n = await countRecords(testCluster(SOURCE).bootstrap, topic, s.partitions);
         log(`${s.name}: ${n} of ${records} records left after compaction`);
-        const done = n < records * 0.6 && n === prev;
+        // 0.9: at small --volume most records sit in active (never cleaned) segments
+        const done = n < records * 0.9 && n === prev;
         prev = n;
         expected = n;
         return done;
@@ -72,6 +87,7 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
     records: expected,
     volumeMiB: (expected * s.recordBytes) / 1048576,
     seedSeconds: r.seconds,
+    wallSeconds: (performance.now() - started) / 1000,
   };
 }
 
@@ -98,7 +114,7 @@ function figures(s: Scenario, seeded: Seeded, results: RunResult[], args: BenchA
   };
 }
 
-function machine() {
+function machine(): Machine {
   const c = cpus();
   let kafka = '';
   try {
@@ -113,70 +129,148 @@ function machine() {
     java = '';
   }
   return {
-    cpu: `${c.length} x ${c[0]?.model ?? 'unknown'}`,
+    cpu: c[0]?.model ?? 'unknown',
+    cores: c.length,
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     java,
     kafka,
+    kernel: release(),
   };
 }
 
-function profileSummary(dir: string) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  return files.map((f) => {
-    const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile;
-    return { file: join(dir, f), top: topSelfTime(p, 20) };
-  });
+/**
+ * Top self time of each profile written under dir/<scenario>--<system>/, cut to that run's catch-up window
+ * when it is known. Profiles under a second (`ferry`'s shim before it re-executes itself) are left out.
+ */
+function profileSummary(dir: string | undefined, windows: Map<string, { fromUs: number; toUs: number }>) {
+  if (!dir || !existsSync(dir)) return [];
+  const out: ProfileTop[] = [];
+  for (const sub of readdirSync(dir)) {
+    const [scenario, ...rest] = sub.split('--');
+    const subDir = join(dir, sub);
+    for (const f of readdirSync(subDir).filter((x) => x.endsWith('.cpuprofile'))) {
+      const p = JSON.parse(readFileSync(join(subDir, f), 'utf8')) as CpuProfile;
+      const seconds = profileSeconds(p);
+      if (seconds < 1) continue;
+      const w = windows.get(sub);
+      out.push({
+        scenario: scenario!,
+        system: rest.join('--'),
+        file: join(subDir, f),
+        seconds,
+        windowSeconds: w ? (w.toUs - w.fromUs) / 1e6 : undefined,
+        top: topSelfTime(p, 20, w),
+      });
+      // a profile with no sample in the window (the worker's shim before it re-executes itself) says nothing
+      if (out.at(-1)!.top.length === 0) out.pop();
+    }
+  }
+  return out;
 }
+
+const DOCS = join(import.meta.dirname, '..', '..', '..', 'docs', 'benchmarks.md');
 
 export async function main(argv: string[]): Promise<void> {
   const args = parseBenchArgs(argv);
+  const command = `npm run bench -- ${argv.join(' ')}`;
+  const loads: number[] = [loadavg()[0]!];
+  const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 5000);
+  loadTimer.unref();
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(RESULTS, `datapath-${stamp}.json`);
+  const mdFile = join(RESULTS, `datapath-${stamp}.md`);
+  let webBuildSeconds = 0;
+  let webBuildId: string | undefined;
+  if (args.systems.includes('ferry-managed')) {
+    // before anything else: a missing build stops the bench at once, with how to make one
+    const b = await ensureWebBuild({
+      build: args.buildWeb,
+      log,
+      logFile: join(RESULTS, `web-build-${stamp}.log`),
+    });
+    webBuildSeconds = b.builtNowSeconds;
+    webBuildId = b.id;
+  }
+  const setupStart = performance.now();
   await ensureTestStack();
   await toolsClasspath(log);
   const dbRunId = `bench${tag}`;
   if (args.systems.includes('ferry-managed')) await createTemplateDatabase(dbRunId);
-  const loads: number[][] = [loadavg()];
+  const setupSeconds = (performance.now() - setupStart) / 1000;
   const profileDir = args.profile ? join(RESULTS, `profile-${tag}`) : undefined;
+  // Interrupted: stop what runs, drop this run's topics and databases, keep the JSON written so far.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      const n = killAll();
+      log(`${sig}: stopped ${n} process(es); removing this run's topics and databases`);
+      void (async () => {
+        await deleteTopicsContaining(TARGET, tag).catch(() => {});
+        await deleteTopicsContaining(SOURCE, tag).catch(() => {});
+        await dropDatabases(`ferry_t_${dbRunId}`).catch(() => {});
+        await dropDatabases(`ferry_tpl_${dbRunId}`).catch(() => {});
+        process.exit(130);
+      })();
+    });
   const list = args.scenarios.map(scenario);
   const seededAll = new Map<string, Seeded>();
   const results = new Map<string, RunResult[]>(list.map((s) => [s.name, []]));
-  const file = join(RESULTS, `datapath-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  mkdirSync(RESULTS, { recursive: true });
+  const phases: Phase[] = [];
+  const windows = new Map<string, { fromUs: number; toUs: number }>();
   const collect = () =>
     list
       .filter((s) => seededAll.has(s.name))
       .map((s) => figures(s, seededAll.get(s.name)!, results.get(s.name)!, args));
-  const save = (complete: boolean) =>
+  const report = (complete: boolean): ReportInput => ({
+    at: new Date().toISOString(),
+    command,
+    complete,
+    machine: machine(),
+    load1: loads,
+    wallSeconds: (performance.now() - t0) / 1000,
+    setupSeconds,
+    webBuildSeconds,
+    seeds: [...seededAll].map(([scenario, s]) => ({ scenario, seconds: s.wallSeconds })),
+    phases,
+    runs: args.runs,
+    latencyRuns: args.latencyRuns,
+    mm2Settings: mm2TuningSummary(args.tasks),
+    figures: collect(),
+    profiles: complete ? profileSummary(profileDir, windows) : [],
+  });
+  const save = (complete: boolean) => {
+    const r = report(complete);
     writeFileSync(
       file,
       `${JSON.stringify(
         {
-          at: new Date().toISOString(),
-          complete,
+          ...r,
           args,
-          machine: machine(),
-          loadAverages: loads,
-          wallSeconds: (performance.now() - t0) / 1000,
-          mm2Settings: mm2TuningSummary(args.tasks),
-          figures: collect(),
-          ratios: ratioRows(collect()).map((r) => ({
-            scenario: r.scenario,
-            system: r.system,
-            goal: r.goal.name,
-            ratio: r.ratio,
-            met: r.met,
+          webBuildId,
+          // the load averages (1, 5, 15 min) are kept as load1 samples every 5 s
+          projectedWallSeconds: { thisRun: projectWall(r, args.runs, args.latencyRuns), all3: projectAll(r) },
+          ratios: ratioRows(r.figures).map((x) => ({
+            scenario: x.scenario,
+            system: x.system,
+            goal: x.goal.name,
+            ratio: x.ratio,
+            met: x.met,
           })),
-          runs: list.map((s) => ({
+          runResults: list.map((s) => ({
             scenario: s.name,
             seeded: seededAll.get(s.name),
             results: results.get(s.name),
           })),
-          profiles: profileDir && complete ? profileSummary(profileDir) : [],
         },
         null,
         2,
       )}\n`,
     );
+    return r;
+  };
+  // `all` with the default 3 runs, from this run's parts, for scenarios it measured (the rest are not counted).
+  const projectAll = (r: ReportInput) => projectWall(r, 3, 1);
   try {
     // Seed every scenario first, then run round by round (every scenario once per round), so a run cut short
     // still has every scenario; the JSON is rewritten after every system run.
@@ -186,66 +280,92 @@ export async function main(argv: string[]): Promise<void> {
         const seeded = seededAll.get(s.name)!;
         for (const system of args.systems) {
           const alias = `${system === 'ferry-managed' ? 'fm' : system === 'ferry' ? 'fh' : system}${run}${tag}`;
-          log(`${s.name} run ${run + 1}/${args.runs}: ${system} (${seeded.records} records)`);
-          try {
-            const r = await runSystem({
-              system,
-              scenario: s,
-              topic: seeded.topic,
-              records: seeded.records,
-              tasks: args.tasks,
-              alias,
-              latencySeconds: run < args.latencyRuns && system !== 'raw' ? args.latencySeconds : 0,
-              profileDir: system === 'ferry' && run === 0 ? profileDir : undefined,
-              dbRunId,
-              log,
-            });
-            log(
-              `  ${r.mibPerSec.toFixed(1)} MiB/s, ${Math.round(r.recordsPerSec)} records/s` +
-                (r.cpuSecondsPerGiB !== undefined ? `, ${r.cpuSecondsPerGiB.toFixed(1)} CPU-s/GiB` : '') +
-                (r.peakRssMiB !== undefined ? `, ${r.peakRssMiB.toFixed(0)} MiB RSS` : '') +
-                (r.startupSeconds !== undefined ? `, start-up ${r.startupSeconds.toFixed(1)} s` : '') +
-                (r.latency
-                  ? `, p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms (${r.latency.count}/${r.latency.expected})`
-                  : ''),
-            );
-            results.get(s.name)!.push(r);
-          } catch (e) {
-            log(`  FAILED: ${(e as Error).message.slice(0, 1500)}`);
+          log(
+            `${s.name} run ${run + 1}/${args.runs}: ${system} (${seeded.records} records), load ${loadavg()[0]!.toFixed(2)}`,
+          );
+          const started = performance.now();
+          const profiled = (system === 'ferry' || system === 'ferry-managed') && run === 0 && profileDir;
+          // One retry with a fresh alias: a start-up that fails (e.g. `ferry run`'s remote topic creation
+          // answered UNKNOWN_TOPIC_OR_PARTITION under load) is reported, not silently dropped.
+          let failure: string | undefined;
+          for (let attempt = 0; attempt < 2; attempt++) {
+            try {
+              const r = await runSystem({
+                system,
+                scenario: s,
+                topic: seeded.topic,
+                records: seeded.records,
+                tasks: args.tasks,
+                alias: attempt === 0 ? alias : `${alias}r${attempt}`,
+                latencySeconds: run < args.latencyRuns && system !== 'raw' ? args.latencySeconds : 0,
+                profileDir: profiled ? join(profileDir, `${s.name}--${system}`) : undefined,
+                dbRunId,
+                log,
+              });
+              log(
+                `  ${r.mibPerSec.toFixed(1)} MiB/s, ${Math.round(r.recordsPerSec)} records/s in ${r.seconds.toFixed(2)} s` +
+                  (r.polls !== undefined ? ` (${r.polls} polls, ${r.meanPollMs!.toFixed(0)} ms apart)` : '') +
+                  (r.cpuSecondsPerGiB !== undefined ? `, ${r.cpuSecondsPerGiB.toFixed(1)} CPU-s/GiB` : '') +
+                  (r.peakRssMiB !== undefined ? `, ${r.peakRssMiB.toFixed(0)} MiB RSS` : '') +
+                  (r.startupSeconds !== undefined ? `, start-up ${r.startupSeconds.toFixed(1)} s` : '') +
+                  (r.webStartSeconds !== undefined ? ` (web ${r.webStartSeconds.toFixed(1)} s)` : '') +
+                  (r.latency
+                    ? `, p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms (${r.latency.count}/${r.latency.expected})`
+                    : ''),
+              );
+              results.get(s.name)!.push(r);
+              if (profiled && r.windowUs) windows.set(`${s.name}--${system}`, r.windowUs);
+              phases.push({
+                scenario: s.name,
+                system,
+                run,
+                wallSeconds: (performance.now() - started) / 1000,
+                startupSeconds: r.startupSeconds,
+                catchUpSeconds: r.seconds,
+                latencyPhaseSeconds: r.latencyPhaseSeconds,
+                retriedAfter: failure,
+              });
+              failure = undefined;
+              break;
+            } catch (e) {
+              failure = (e as Error).message.slice(0, 1500);
+              log(`  FAILED${attempt === 0 ? ' (retrying once)' : ''}: ${failure}`);
+            }
           }
-          loads.push(loadavg());
+          if (failure)
+            phases.push({
+              scenario: s.name,
+              system,
+              run,
+              wallSeconds: (performance.now() - started) / 1000,
+              failed: true,
+              retriedAfter: failure,
+            });
+          loads.push(loadavg()[0]!);
           save(false);
         }
       }
     }
   } finally {
+    clearInterval(loadTimer);
     for (const s of seededAll.values()) await deleteTopicsContaining(SOURCE, s.topic).catch(() => {});
+    // whatever a failed run left behind: every alias, remote and raw topic carries the tag
+    await deleteTopicsContaining(TARGET, tag).catch(() => {});
+    await deleteTopicsContaining(SOURCE, tag).catch(() => {});
     await closeAdmins();
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_t_${dbRunId}`).catch(() => {});
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_tpl_${dbRunId}`).catch(() => {});
   }
-  const out = collect();
-  const seconds = (performance.now() - t0) / 1000;
-  const load1 = loads.map((l) => l[0]!);
-  const m = machine();
-  const rows = ratioRows(out);
-  const profiles = profileDir ? profileSummary(profileDir) : [];
-  console.log(`\nmachine: ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.java}, Kafka ${m.kafka}`);
+  const r = save(true);
+  const md = markdownReport(r);
+  writeFileSync(mdFile, md);
+  console.log(`\n${md}`);
   console.log(
-    `load average (1 min) during the run: min ${Math.min(...load1).toFixed(2)}, max ${Math.max(...load1).toFixed(2)}; wall time ${Math.round(seconds)} s`,
+    `wall time ${Math.round(r.wallSeconds)} s; from these parts, \`${command.replace(/ --runs \d+/, '')}\` with 3 runs would take about ${Math.round(projectAll(r))} s`,
   );
-  for (const f of out)
-    console.log(`${f.scenario}: ${f.title}; ${f.records} records, ${f.volumeMiB.toFixed(0)} MiB`);
-  console.log(`MM2 settings: ${mm2TuningSummary(args.tasks)}\n`);
-  console.log(resultsTable(out));
-  console.log(`\n${ratioTable(rows)}`);
-  for (const p of profiles) {
-    console.log(`\nprofile ${p.file}: top self time`);
-    for (const t of p.top)
-      console.log(
-        `  ${(t.share * 100).toFixed(1).padStart(5)} %  ${t.ms.toFixed(0).padStart(6)} ms  ${t.fn}`,
-      );
+  if (args.appendDocs) {
+    appendFileSync(DOCS, `\n${md}`);
+    console.log(`appended to ${DOCS}`);
   }
-  save(true);
-  console.log(`\nwritten ${file}`);
+  console.log(`written ${file} and ${mdFile}`);
 }

@@ -4,17 +4,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDb, schema } from '@ferry/db';
 import { cloneTemplate } from '@ferry/db/testing';
 import { defaultStackOptions, ensureJars, waitFor } from '@ferry/testkit';
 import { testCluster } from '@ferry/testkit/vitest';
 import { WorkerFleet, workerEntry } from '@ferry/testkit/worker-fleet';
 import type { System } from './args.ts';
 import { type CatchUp, watchCatchUp } from './catch-up.ts';
+import { track } from './children.ts';
 import { ferryProperties, mm2Properties, type Pair } from './configs.ts';
 import { type LatencyResult, measureLatency, producerPerformance } from './java.ts';
 import { createTopic, deleteTopicsContaining, topicReady } from './kafka-admin.ts';
 import type { Scenario } from './scenarios.ts';
+import { createFlowThroughApi, startWeb, type Web } from './web.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const FERRY = join(ROOT, 'packages', 'cli', 'bin', 'ferry.js');
@@ -51,11 +52,25 @@ export interface RunResult {
   cpuSecondsPerGiB?: number;
   peakRssMiB?: number;
   latency?: LatencyResult;
+  /** The catch-up clock's resolution: polls during the copy and their mean interval. */
+  polls?: number;
+  meanPollMs?: number;
+  /** ferry-managed: `next start` until /api/healthz answered (part of the start-up). */
+  webStartSeconds?: number;
+  /** Wall time of the latency phase (waiting for its remote topic included). */
+  latencyPhaseSeconds?: number;
+  /** The catch-up on the monotonic clock (µs), to cut a CPU profile to it. */
+  windowUs?: { fromUs: number; toUs: number };
+}
+
+interface LatencyPhase {
+  latency?: LatencyResult;
+  seconds: number;
 }
 
 const GiB = 1024 ** 3;
 
-function fromCatchUp(i: RunInput, c: CatchUp, latency?: LatencyResult): RunResult {
+function fromCatchUp(i: RunInput, c: CatchUp, lat: LatencyPhase): RunResult {
   const bytes = i.records * i.scenario.recordBytes;
   return {
     system: i.system,
@@ -69,7 +84,11 @@ function fromCatchUp(i: RunInput, c: CatchUp, latency?: LatencyResult): RunResul
     totalCpuSeconds: c.totalCpuSeconds,
     cpuSecondsPerGiB: c.cpuSeconds / (bytes / GiB),
     peakRssMiB: c.peakRssMiB,
-    latency,
+    latency: lat.latency,
+    latencyPhaseSeconds: lat.seconds,
+    polls: c.polls,
+    meanPollMs: c.meanPollMs,
+    windowUs: c.windowUs,
   };
 }
 
@@ -104,8 +123,9 @@ async function prepareLatency(i: RunInput): Promise<string[]> {
   return [i.topic, latencyTopic(i)];
 }
 
-async function latencyPhase(i: RunInput): Promise<LatencyResult | undefined> {
-  if (i.latencySeconds <= 0) return undefined;
+async function latencyPhase(i: RunInput): Promise<LatencyPhase> {
+  if (i.latencySeconds <= 0) return { seconds: 0 };
+  const t = performance.now();
   const remote = `${i.alias}.${latencyTopic(i)}`;
   const parts = latencyPartitions(i.scenario);
   await waitFor(() => topicReady(TARGET, remote, parts), {
@@ -113,7 +133,7 @@ async function latencyPhase(i: RunInput): Promise<LatencyResult | undefined> {
     what: `${remote} on the target`,
   });
   i.log(`  latency: ${i.scenario.latencyRate} records/s for ${i.latencySeconds} s`);
-  return measureLatency({
+  const latency = await measureLatency({
     sourceBootstrap: testCluster(SOURCE).bootstrap,
     sourceTopic: latencyTopic(i),
     targetBootstrap: testCluster(TARGET).bootstrap,
@@ -125,6 +145,7 @@ async function latencyPhase(i: RunInput): Promise<LatencyResult | undefined> {
     compression: i.scenario.compression,
     transactional: i.scenario.txnRecords > 0,
   });
+  return { latency, seconds: (performance.now() - t) / 1000 };
 }
 
 function pair(i: RunInput, topics: string[]): Pair {
@@ -148,70 +169,90 @@ async function ferryHeadless(i: RunInput): Promise<RunResult> {
   const prof = i.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${i.profileDir}`] : [];
   if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...prof, FERRY, 'run', file, '--progress-interval', '60'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, [...prof, FERRY, 'run', file, '--progress-interval', '60'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   // SIGTERM: the CPU profile is written on a clean exit
   return measureChild(i, child, startedAt, 40_000);
 }
 
+/**
+ * Managed Ferry: the production web app (`next start`) and one worker on a cloned, migrated database of the
+ * run's own; the flow is created through the REST API (sign-up, API token, two clusters, one enabled flow)
+ * and the worker runs it. CPU and peak RSS are those of both process trees; Postgres and Redis are not
+ * counted. Start-up (web and worker start, the API calls, the worker's discovery) is excluded from the
+ * catch-up like MM2's JVM start.
+ */
 async function ferryManaged(i: RunInput): Promise<RunResult> {
   if (!i.dbRunId) throw new Error('managed Ferry needs the run template database');
   const topics = await prepareLatency(i);
   const url = await cloneTemplate(i.dbRunId, i.alias.replace(/-/g, '_'));
-  const db = createDb(url, 2);
-  const [team] = await db
-    .insert(schema.teams)
-    .values({ name: 'bench', slug: `bench-${i.alias}` })
-    .returning();
-  const [a, b] = await db
-    .insert(schema.clusters)
-    .values([
-      { teamId: team!.id, name: i.alias, bootstrapServers: testCluster(SOURCE).bootstrap },
-      { teamId: team!.id, name: TARGET, bootstrapServers: testCluster(TARGET).bootstrap },
-    ])
-    .returning();
+  const redisPrefix = `bench-${randomBytes(4).toString('hex')}`;
+  const secretKey = randomBytes(32).toString('base64');
+  if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
   const fleet = new WorkerFleet(workerEntry(), {
     DATABASE_URL: url,
-    FERRY_REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
-    FERRY_SECRET_KEY: randomBytes(32).toString('base64'),
+    FERRY_REDIS_PREFIX: redisPrefix,
+    FERRY_SECRET_KEY: secretKey,
     FERRY_SECRET_KEY_ID: 'bench',
     FERRY_DISCOVERY_INTERVAL_MS: '2000',
     // info: WorkerFleet.start waits for the worker's "listening on" line, logged at info
     LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'info',
+    // --cpu-prof: the profile is written when the worker exits cleanly (SIGTERM)
+    NODE_OPTIONS: i.profileDir ? `--cpu-prof --cpu-prof-dir=${i.profileDir}` : '',
   });
   const startedAt = performance.now();
+  let web: Web | undefined;
   try {
-    await Promise.race([
-      fleet.start('w1'),
-      new Promise((_, fail) =>
-        setTimeout(() => fail(new Error('the worker did not start within 180 s')), 180_000).unref(),
-      ),
+    const timeout = (what: string, ms: number) =>
+      new Promise<never>((_, fail) =>
+        setTimeout(() => fail(new Error(`${what} did not start within ${ms / 1000} s`)), ms).unref(),
+      );
+    const [w] = await Promise.race([
+      Promise.all([
+        startWeb({ databaseUrl: url, redisPrefix, secretKey, secretKeyId: 'bench' }),
+        fleet.start('w1'),
+      ]),
+      timeout('the web app and the worker', 180_000),
     ]);
-    await db.insert(schema.flows).values({
-      teamId: team!.id,
-      name: `bench-${i.alias}`,
-      sourceClusterId: a!.id,
-      targetClusterId: b!.id,
-      enabled: true,
+    web = w;
+    await createFlowThroughApi(web.base, {
+      sourceName: i.alias,
+      sourceBootstrap: testCluster(SOURCE).bootstrap,
+      targetName: TARGET,
+      targetBootstrap: testCluster(TARGET).bootstrap,
+      flowName: `bench-${i.alias}`,
       config: { topics, tasksMax: i.tasks, exactlyOnce: true, checkpoints: false },
     });
-    const pid = fleet.pid('w1');
+    const webStartSeconds = web.startSeconds;
+    i.log(`  web up in ${webStartSeconds.toFixed(1)} s, flow created through the REST API`);
+    const workerPid = fleet.pid('w1');
     const proc = fleet.procs.get('w1')!.child;
+    const webChild = web.child;
     const c = await watchCatchUp({
       target: TARGET,
       topic: `${i.alias}.${i.topic}`,
+      partitions: i.scenario.partitions,
       records: i.records,
-      pids: () => [pid],
+      pids: () => [workerPid, webChild.pid!],
       startedAt,
-      alive: () => proc.exitCode === null,
+      alive: () => proc.exitCode === null && webChild.exitCode === null,
       timeoutMs: CATCH_UP_TIMEOUT_MS,
+    }).catch((e: Error) => {
+      // the worker's last warnings and errors say why
+      const worse = fleet.lines
+        .filter((l) => Number(l.line.level) >= 40)
+        .slice(-5)
+        .map((l) => JSON.stringify(l.line).slice(0, 400));
+      throw new Error([e.message, ...worse].join('\n'));
     });
     const latency = await latencyPhase(i);
-    return fromCatchUp(i, c, latency);
+    return { ...fromCatchUp(i, c, latency), webStartSeconds };
   } finally {
     await fleet.stop('w1').catch(() => {});
-    await db.$client.end().catch(() => {});
+    if (web) await stop(web.child, 10_000).catch(() => {});
   }
 }
 
@@ -227,10 +268,10 @@ async function mm2(i: RunInput): Promise<RunResult> {
   const file = join(dir, 'mm2.properties');
   writeFileSync(file, mm2Properties(pair(i, topics)));
   const startedAt = performance.now();
-  const child = spawn(
-    'java',
-    ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = track(
+    spawn('java', ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   return measureChild(i, child, startedAt, 5_000);
 }
@@ -287,6 +328,7 @@ async function measureChild(
     const c = await watchCatchUp({
       target: TARGET,
       topic: `${i.alias}.${i.topic}`,
+      partitions: i.scenario.partitions,
       records: i.records,
       pids: () => [child.pid!],
       startedAt,

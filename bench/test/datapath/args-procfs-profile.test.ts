@@ -68,3 +68,33 @@ describe('topSelfTime', () => {
     expect(top[0]!.share).toBeCloseTo(0.6);
   });
 });
+
+describe('parseBenchArgs, web and docs', () => {
+  it('--build-web and --append-docs, off by default', () => {
+    expect(parseBenchArgs(['all'])).toMatchObject({ buildWeb: false, appendDocs: false });
+    expect(parseBenchArgs(['all', '--build-web', '--append-docs'])).toMatchObject({
+      buildWeb: true,
+      appendDocs: true,
+    });
+  });
+});
+
+describe('topSelfTime in a window', () => {
+  it('counts only the samples stamped inside it', () => {
+    const frame = (id: number, functionName: string) => ({
+      id,
+      callFrame: { functionName, url: '', lineNumber: 0 },
+    });
+    // samples at 1000, 2000, 3000, 7000 µs (startTime 0 + cumulative deltas)
+    const p = {
+      nodes: [frame(1, 'a'), frame(2, 'b')],
+      startTime: 0,
+      endTime: 8000,
+      samples: [1, 1, 2, 2],
+      timeDeltas: [1000, 1000, 1000, 4000],
+    };
+    const top = topSelfTime(p, 10, { fromUs: 1500, toUs: 3500 });
+    expect(top.map((t) => t.fn)).toEqual(['b', 'a']);
+    expect(top.map((t) => t.ms)).toEqual([4, 1]);
+  });
+});
