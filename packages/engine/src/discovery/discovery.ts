@@ -6,6 +6,26 @@ import type { EventListener } from '../events.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 
+const LEADER_PENDING = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+]);
+
+/**
+ * Whether a failed `createTopics({ waitForLeaders: true })` created the topics and only the wait for their
+ * leaders failed: kafkajs then throws the metadata error itself (no per-topic `errors` list, which is how a
+ * refused CreateTopics answers).
+ */
+export function leadersPending(e: unknown): boolean {
+  const err = e as { type?: unknown; errors?: unknown; name?: unknown; message?: unknown } | null;
+  if (!err || typeof err !== 'object' || Array.isArray(err.errors)) return false;
+  // kafkajs' own give-up: "Timed out while waiting for topic leaders"
+  if (err.name === 'KafkaJSTimeout' && typeof err.message === 'string' && /topic leaders/.test(err.message))
+    return true;
+  return typeof err.type === 'string' && LEADER_PENDING.has(err.type);
+}
+
 /** MM2's default `config.properties.exclude`: topic configs that are never copied to the remote topic. */
 export const EXCLUDED_TOPIC_CONFIGS = new Set([
   'follower.replication.throttled.replicas',
@@ -127,7 +147,10 @@ export class TopicDiscovery {
             { context, cause: e },
           );
         }
-        if (!errs || real)
+        // CreateTopics succeeded and only kafkajs' wait for the new partitions' leaders gave up (seen under load,
+        // it failed `ferry run`'s start): go on, the writer waits for each partition's leader before its first
+        // write (BatchWriter.ensureWritable).
+        if (!leadersPending(e) && (!errs || real))
           throw toFerryError(
             real ? Object.assign(new Error(real.message ?? real.type), real) : e,
             'CREATE_TOPIC_FAILED',
