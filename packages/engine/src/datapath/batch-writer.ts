@@ -427,12 +427,28 @@ export class BatchWriter {
           sourceLastOffset: last.baseOffset + BigInt(last.lastOffsetDelta),
           rebuilt: false,
         };
-        if (run.length === 1) add({ ...common, raw: run[0]! });
-        else {
+        let built: Buffer | undefined;
+        try {
+          if (run.length > 1) built = coalesceBatches(run);
+        } catch {
+          // a hand-made batch whose header says its offsets are contiguous and whose records do not: as before,
+          // each batch goes as it came (the target broker judges it)
+        }
+        if (built) {
           this.counters.coalescedSourceBatches += run.length;
           this.counters.coalescedBatches++;
-          add({ ...common, built: coalesceBatches(run), coalesced: run.length });
-        }
+          add({ ...common, built, coalesced: run.length });
+        } else
+          for (const b of run)
+            add({
+              topic: it.remoteTopic,
+              partition: it.partition,
+              raw: b,
+              count: b.header.recordCount,
+              sourceBaseOffset: b.header.baseOffset,
+              sourceLastOffset: b.header.baseOffset + BigInt(b.header.lastOffsetDelta),
+              rebuilt: false,
+            });
         run = [];
         runBound = 0;
       };
