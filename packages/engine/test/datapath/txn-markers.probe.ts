@@ -17,7 +17,14 @@ import { WireCluster } from '../../src/wire/index.ts';
 
 const [W, P, VALUE, RECS, GROUPS, ROUNDS, WAIT = 0] = process.argv.slice(2).map(Number) as number[];
 const dst = uniqueName('mk');
-await createTopic('west', dst, W! * P!);
+await createTopic(
+  'west',
+  dst,
+  W! * P!,
+  process.env.PROBE_INDEX_INTERVAL
+    ? [{ name: 'index.interval.bytes', value: process.env.PROBE_INDEX_INTERVAL }]
+    : [],
+);
 await new Promise((r) => setTimeout(r, WAIT * 1000));
 const shared = uniqueName('mk-g');
 const next = new Map<number, bigint>();
