@@ -1,7 +1,11 @@
 import { FerryError } from '../errors.ts';
 import {
+  BATCH_HEADER_SIZE,
   buildBatch,
   type Compression,
+  coalescable,
+  coalesceBatches,
+  coalescedSizeBound,
   decodeRecords,
   type RawBatch,
   type RebuildReason,
@@ -40,6 +44,9 @@ import {
  *   1. each fetched batch becomes one or more target batches: forwarded as bytes (rewriteBatch: producer id,
  *      epoch, base sequence, transactional bit, CRC) unless rebuildReason says the broker would refuse it; then
  *      decoded and rebuilt with the same codec (several batches when it is larger than max.message.bytes).
+ *      Consecutive small uncompressed batches of a partition are coalesced into one (records/coalesce.ts, up to
+ *      `coalesceBytes`): a produce request takes one batch per partition, so a partition's k-th batch costs a k-th
+ *      round (one more append per partition on the broker); many light partitions write batches of a few records.
  *   2. AddPartitionsToTxn once per partition per transaction.
  *   3. Produce: a partition gets one batch per request (brokers take exactly one per partition from v3), so the
  *      k-th batches of all partitions led by one broker go in one request ("round" k), and the rounds to a
@@ -124,6 +131,9 @@ export interface BatchWriterStats {
   /** Transactions ended with an abort (a failed attempt of a write; each is retried under a new epoch). */
   abortedTransactions: number;
   produceRequests: number;
+  /** Source batches written as part of a coalesced batch, and the coalesced batches they became. */
+  coalescedSourceBatches: number;
+  coalescedBatches: number;
 }
 
 export interface BatchWriterOptions {
@@ -145,6 +155,12 @@ export interface BatchWriterOptions {
   rebuildCompression?: Compression;
   /** How old a remote topic's id may be before a write asks the metadata again. Default 0: every write. */
   topicIdCheckMs?: number;
+  /**
+   * Largest batch built by coalescing consecutive small uncompressed batches of a partition (see
+   * records/coalesce.ts; also capped by the topic's max.message.bytes). Batches of at most a quarter of it join.
+   * Default 1 MiB; 0: every batch is forwarded as it came.
+   */
+  coalesceBytes?: number;
 }
 
 /** Before Metadata v10 brokers send no topic ids (all zeros): no check is possible. */
@@ -163,6 +179,8 @@ interface Piece {
   sourceLastOffset: bigint;
   sourceOffsets?: bigint[];
   rebuilt: boolean;
+  /** A coalesced batch (`built`): how many source batches it holds. */
+  coalesced?: number;
   /** index into the result list, or -1 for extra records */
   result: number;
 }
@@ -214,6 +232,8 @@ export class BatchWriter {
     transactions: 0,
     abortedTransactions: 0,
     produceRequests: 0,
+    coalescedSourceBatches: 0,
+    coalescedBatches: 0,
   };
 
   constructor(o: BatchWriterOptions) {
@@ -388,7 +408,50 @@ export class BatchWriter {
         ...(p.sourceOffsets ? { sourceOffsets: p.sourceOffsets } : {}),
       });
     };
+    const coalesceMax = this.o.coalesceBytes ?? 1 << 20;
     for (const it of items) {
+      // consecutive small uncompressed batches, written as one (records/coalesce.ts)
+      const limit = Math.min(coalesceMax, it.maxMessageBytes);
+      let run: RawBatch[] = [];
+      let runBound = 0;
+      const endRun = () => {
+        if (run.length === 0) return;
+        const first = run[0]!.header;
+        const last = run[run.length - 1]!.header;
+        const count = run.reduce((n, b) => n + b.header.recordCount, 0);
+        const common = {
+          topic: it.remoteTopic,
+          partition: it.partition,
+          count,
+          sourceBaseOffset: first.baseOffset,
+          sourceLastOffset: last.baseOffset + BigInt(last.lastOffsetDelta),
+          rebuilt: false,
+        };
+        let built: Buffer | undefined;
+        try {
+          if (run.length > 1) built = coalesceBatches(run);
+        } catch {
+          // a hand-made batch whose header says its offsets are contiguous and whose records do not: as before,
+          // each batch goes as it came (the target broker judges it)
+        }
+        if (built) {
+          this.counters.coalescedSourceBatches += run.length;
+          this.counters.coalescedBatches++;
+          add({ ...common, built, coalesced: run.length });
+        } else
+          for (const b of run)
+            add({
+              topic: it.remoteTopic,
+              partition: it.partition,
+              raw: b,
+              count: b.header.recordCount,
+              sourceBaseOffset: b.header.baseOffset,
+              sourceLastOffset: b.header.baseOffset + BigInt(b.header.lastOffsetDelta),
+              rebuilt: false,
+            });
+        run = [];
+        runBound = 0;
+      };
       for (const b of it.batches) {
         const h = b.header;
         if (h.isControl) continue;
@@ -401,6 +464,17 @@ export class BatchWriter {
         }
         const reason = trim ? null : rebuildReason(b, it.maxMessageBytes);
         if (reason === null && !trim) {
+          const bound = coalescedSizeBound([b]) - BATCH_HEADER_SIZE;
+          if (limit > 0 && b.bytes.length <= limit / 4 && coalescable(b)) {
+            const prev = run[run.length - 1]?.header;
+            const follows =
+              prev === undefined || prev.baseOffset + BigInt(prev.lastOffsetDelta) + 1n === h.baseOffset;
+            if (!follows || (run.length > 0 && BATCH_HEADER_SIZE + runBound + bound > limit)) endRun();
+            run.push(b);
+            runBound += bound;
+            continue;
+          }
+          endRun();
           add({
             topic: it.remoteTopic,
             partition: it.partition,
@@ -412,6 +486,7 @@ export class BatchWriter {
           });
           continue;
         }
+        endRun();
         if (reason) this.counters.rebuildReasons[reason]++;
         this.counters.rebuiltSourceBytes += b.bytes.length;
         const all = decodeRecords(b);
@@ -434,6 +509,7 @@ export class BatchWriter {
           });
         }
       }
+      endRun();
     }
     return { pieces, written };
   }
@@ -456,7 +532,10 @@ export class BatchWriter {
       return out;
     }
     const out = rewriteInto(p.built!, fields);
-    if (p.result >= 0) {
+    if (p.coalesced) {
+      this.counters.forwardedBytes += out.length;
+      this.counters.forwardedBatches++;
+    } else if (p.result >= 0) {
       this.counters.rebuiltBytes += out.length;
       this.counters.rebuiltBatches++;
     }

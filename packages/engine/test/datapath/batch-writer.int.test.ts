@@ -207,11 +207,13 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
         cluster: west,
         transactionalId: uniqueName('bw-txn'),
         positionsGroup: group,
+        coalesceBytes: 0, // every batch as it came (coalescing: its own test below)
       });
       await writer.start();
       const written = await replicate(writer, perPartition, dst, src);
       const stats = writer.stats();
       expect(stats.rebuiltBatches).toBe(0);
+      expect(stats.coalescedBatches).toBe(0);
       expect(stats.forwardedBatches).toBe(perPartition.flat(2).length);
       expect(stats.forwardedBytes).toBe(perPartition.flat(2).reduce((n, b) => n + b.bytes.length, 0));
       // many partitions per produce request: fewer requests than batches
@@ -232,6 +234,73 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
       }
     },
   );
+
+  it('coalesces consecutive small uncompressed batches: fewer batches, one produce round, the same records at the offsets the writer said', async () => {
+    const src = uniqueName('bw-coalesce');
+    const dst = `east.${src}`;
+    const partitions = 4;
+    await createTopic('east', src, partitions);
+    await createTopic('west', dst, partitions);
+    // small producer batches (a few records each), as a producer spread over many partitions writes them;
+    // partition 3 is lz4: forwarded as it came
+    const per = 300;
+    await javaProduce(EAST, src, [0, 1, 2], per, 'none', { batchSize: 1024, keys: 50 });
+    await javaProduce(EAST, src, [3], per, 'lz4', { batchSize: 1024 });
+    const east = wire(EAST);
+    const west = wire(WEST);
+    // one chunk per partition: one transaction holds all of it
+    const perPartition = await Promise.all(
+      [...Array(partitions).keys()].map((p) => fetchRaw(east, src, p, 8 << 20)),
+    );
+    const sourceBatches = perPartition.map((c) => c.flat().length);
+    expect(sourceBatches.every((n) => n > 10)).toBe(true);
+    const group = uniqueName('bw-positions');
+    // 16 KiB: several coalesced batches per partition, cut by size
+    const writer = new BatchWriter({
+      cluster: west,
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: group,
+      coalesceBytes: 16 << 10,
+    });
+    await writer.start();
+    const written = await replicate(writer, perPartition, dst, src);
+    const stats = writer.stats();
+    expect(stats.rebuiltBatches).toBe(0);
+    const uncompressed = sourceBatches.slice(0, 3).reduce((a, b) => a + b, 0);
+    expect(stats.coalescedSourceBatches).toBe(uncompressed);
+    expect(stats.forwardedBatches).toBe(stats.coalescedBatches + sourceBatches[3]!);
+    expect(stats.coalescedBatches).toBeLessThan(uncompressed / 4);
+    // each written batch is one run of source offsets; one made of several source batches fits the limit
+    const asFetched = new Set(
+      perPartition.flatMap((c, p) =>
+        c
+          .flat()
+          .map(
+            (b) => `${p}:${b.header.baseOffset}:${b.header.baseOffset + BigInt(b.header.lastOffsetDelta)}`,
+          ),
+      ),
+    );
+    for (const w of written) {
+      expect(w.sourceOffsets).toBeUndefined();
+      expect(Number(w.sourceLastOffset - w.sourceBaseOffset) + 1).toBe(w.records);
+      if (!asFetched.has(`${w.partition}:${w.sourceBaseOffset}:${w.sourceLastOffset}`))
+        expect(w.bytes).toBeLessThanOrEqual(16 << 10);
+    }
+    expect(written.filter((w) => w.partition === 3)).toHaveLength(sourceBatches[3]!);
+    const [source, target] = await Promise.all([
+      javaConsume(EAST, src, partitions),
+      javaConsume(WEST, dst, partitions, per * partitions),
+    ]);
+    expect(source).toHaveLength(per * partitions);
+    compare(source, target, written);
+    // on the target, the batches the writer reported (a second reader over the log's own bytes)
+    for (let p = 0; p < 3; p++) {
+      const onTarget = (await fetchRaw(west, dst, p, 8 << 20)).flat().filter((b) => !b.header.isControl);
+      expect(onTarget).toHaveLength(written.filter((w) => w.partition === p).length);
+    }
+    const c = await committed(west, group, dst, partitions);
+    for (let p = 0; p < partitions; p++) expect(c.get(p)).toBe(BigInt(per));
+  });
 
   it('rebuilds compacted batches (offset gaps) and oversized ones; they still compare equal', async () => {
     const src = uniqueName('bw-compact');
