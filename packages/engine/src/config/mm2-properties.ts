@@ -220,6 +220,7 @@ export function resolveFlowOptions(
     fetchMaxBytesPerPartition: parseIntIn(get('fetch.max.bytes.per.partition'), 1024, 1 << 30),
     batchMaxBytes: parseIntIn(get('batch.max.bytes'), 1024, 1 << 30),
     commitIntervalMs: parseIntIn(get('commit.interval.ms'), 1, 600000),
+    commitLingerMs: parseIntIn(get('commit.linger.ms'), 0, 600000),
   };
 }
 
