@@ -74,6 +74,8 @@ export interface FlowConfig {
    * starts; records that arrive during a transaction start the next one as soon as it ends (tasks/commit-cadence.ts).
    */
   commitLingerMs: number;
+  /** The least time between the starts of two transactions of a task (0: none); bounds its transactions per second. */
+  commitMinIntervalMs: number;
 }
 
 export function flowId(source: string, target: string): string {

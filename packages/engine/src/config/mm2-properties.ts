@@ -221,6 +221,7 @@ export function resolveFlowOptions(
     batchMaxBytes: parseIntIn(get('batch.max.bytes'), 1024, 1 << 30),
     commitIntervalMs: parseIntIn(get('commit.interval.ms'), 1, 600000),
     commitLingerMs: parseIntIn(get('commit.linger.ms'), 0, 600000),
+    commitMinIntervalMs: parseIntIn(get('commit.min.interval.ms'), 0, 600000),
   };
 }
 

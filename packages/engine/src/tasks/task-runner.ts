@@ -524,7 +524,7 @@ export class TaskRunner {
       {
         lingerMs: this.flow.commitLingerMs,
         intervalMs: this.flow.commitIntervalMs,
-        minGapMs: 0,
+        minGapMs: this.flow.commitMinIntervalMs,
       },
     );
     if (delay === undefined) return;
