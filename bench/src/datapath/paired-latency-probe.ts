@@ -96,7 +96,8 @@ async function once(): Promise<Record<string, unknown>> {
   } finally {
     for (const s of procs) {
       s.p.kill('SIGTERM');
-      await new Promise((r) => s.p.on('close', r));
+      // a ferry that already exited (a failed start) sends no second 'close'
+      if (s.p.exitCode === null && s.p.signalCode === null) await new Promise((r) => s.p.on('close', r));
     }
     for (const s of sides) rmSync(s.file, { force: true });
     await deleteTopicsContaining('east', base);
