@@ -65,6 +65,9 @@ async function once(): Promise<Record<string, unknown>> {
       }
     }
     await sleep(5000);
+    for (const s of procs)
+      if (s.p.exitCode !== null)
+        throw new Error(`ferry ${s.name} (${s.bin}) exited ${s.p.exitCode}: ${s.err()}`);
     const load1 = Number(loadavg()[0]!.toFixed(2));
     const c0 = procs.map((s) => cpuOf(s.p.pid));
     const results = await Promise.all(
