@@ -5,7 +5,8 @@
 // being handed to the task until its write started ("wait") and until that write was committed ("commit").
 // End-to-end latency on this shared machine moves by seconds with the load; these two do not include the
 // producer, the fetch or the reader. One JSON line.
-//   node bench/src/datapath/commit-wait-probe.ts [rate=200] [seconds=10]
+// Extra mm2.properties keys (e.g. `commit.min.interval.ms=20`) come after the numbers.
+//   node bench/src/datapath/commit-wait-probe.ts [rate=200] [seconds=10] [key=value ...]
 import { loadavg } from 'node:os';
 import { testCluster } from '@ferry/testkit/vitest';
 import { Kafka, logLevel } from 'kafkajs';
@@ -15,7 +16,9 @@ import { createFlowRunner, parseMm2Config } from '../../../packages/engine/src/i
 import { TaskRunner } from '../../../packages/engine/src/tasks/task-runner.ts';
 import { closeAdmins, createTopic, deleteTopicsContaining } from './kafka-admin.ts';
 
-const [rate = 200, seconds = 10] = process.argv.slice(2).map(Number);
+const args = process.argv.slice(2);
+const [rate = 200, seconds = 10] = args.filter((a) => !a.includes('=')).map(Number);
+const extra = args.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]);
 const east = testCluster('east').bootstrap;
 const west = testCluster('west').bootstrap;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,6 +71,7 @@ const props = new Map([
   ['tasks.max', '1'],
   ['refresh.topics.enabled', 'false'],
   ['emit.checkpoints.enabled', 'false'],
+  ...extra,
 ]);
 const flow = parseMm2Config(props).flows[0]!;
 const runner = createFlowRunner(flow);
@@ -92,6 +96,7 @@ try {
     JSON.stringify({
       rate,
       seconds,
+      extra: Object.fromEntries(extra),
       load1,
       load1After: Number(loadavg()[0]!.toFixed(2)),
       records: waits.length,
