@@ -98,7 +98,8 @@ async function once(): Promise<Record<string, unknown>> {
     return res;
   } finally {
     ferry.kill('SIGTERM');
-    await new Promise((r) => ferry.on('close', r));
+    // a ferry that already exited (a failed start) sends no second 'close'
+    if (ferry.exitCode === null && ferry.signalCode === null) await new Promise((r) => ferry.on('close', r));
     rmSync(file, { force: true });
     await deleteTopicsContaining('east', id);
     await deleteTopicsContaining('west', id);

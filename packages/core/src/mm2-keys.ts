@@ -43,6 +43,13 @@ export const FLOW_KEYS = {
   'batch.max.bytes': '4194304',
   'commit.interval.ms': '100',
   /**
+   * Ferry. How long records that find a task idle wait for more before their transaction starts (the commit
+   * cadence: records that arrive during a transaction start the next one when it ends).
+   */
+  'commit.linger.ms': '5',
+  /** Ferry. The least time between the starts of two transactions of a task (0: none). */
+  'commit.min.interval.ms': '0',
+  /**
    * Ferry. What a partition does when the source deleted records it had not replicated yet (retention,
    * DeleteRecords, the topic deleted and re-created): `continue` (resume at the log start; the gap is reported)
    * or `halt` (the partition stops at its position with an error).

@@ -65,9 +65,17 @@ export interface FlowConfig {
   gapPolicy?: GapPolicy;
   /** Largest fetch per partition and per request, bytes. */
   fetchMaxBytesPerPartition: number;
-  /** A transaction is committed when this many bytes are buffered, or after `commitIntervalMs`. */
+  /** A transaction is started when this many bytes are buffered. */
   batchMaxBytes: number;
+  /** The longest a buffered record waits for its transaction to start (and how often positions alone are committed). */
   commitIntervalMs: number;
+  /**
+   * How long records that find the task idle (no transaction in flight) wait for more before their transaction
+   * starts; records that arrive during a transaction start the next one as soon as it ends (tasks/commit-cadence.ts).
+   */
+  commitLingerMs: number;
+  /** The least time between the starts of two transactions of a task (0: none); bounds its transactions per second. */
+  commitMinIntervalMs: number;
 }
 
 export function flowId(source: string, target: string): string {

@@ -220,6 +220,8 @@ export function resolveFlowOptions(
     fetchMaxBytesPerPartition: parseIntIn(get('fetch.max.bytes.per.partition'), 1024, 1 << 30),
     batchMaxBytes: parseIntIn(get('batch.max.bytes'), 1024, 1 << 30),
     commitIntervalMs: parseIntIn(get('commit.interval.ms'), 1, 600000),
+    commitLingerMs: parseIntIn(get('commit.linger.ms'), 0, 600000),
+    commitMinIntervalMs: parseIntIn(get('commit.min.interval.ms'), 0, 600000),
   };
 }
 

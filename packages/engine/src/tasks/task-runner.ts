@@ -27,6 +27,7 @@ import {
 } from '../records/index.ts';
 import { EARLIEST, LATEST, listOffsetsApi, READ_COMMITTED, WireCluster } from '../wire/index.ts';
 import { type TopicPartition, tpKey } from './assign.ts';
+import { nextWriteIn } from './commit-cadence.ts';
 
 /** One source partition of a task with what the data path needs about its remote topic. */
 export interface TaskPartition extends TopicPartition {
@@ -107,8 +108,9 @@ function rebuilt(like: RawBatch, records: WireRecord[]): RawBatch {
 /**
  * One task: copies its source partitions to the same partitions of their remote topics, as record batches
  * (issue #10): fetched by assignment on the source (no group, nothing written there), forwarded as bytes and
- * written with the new positions and the exact offset syncs in one transaction (a transaction closes at
- * `batch.max.bytes` or after `commit.interval.ms`). The task never decodes records except to find the one
+ * written with the new positions and the exact offset syncs in one transaction (one at a time; the next starts
+ * `commit.linger.ms` after records find the task idle, at once when records arrived during the previous one, at
+ * `batch.max.bytes`, and never later than `commit.interval.ms`: see commit-cadence.ts). The task never decodes records except to find the one
  * record too large for the target (the writer rebuilds what it cannot forward: a batch starting before the
  * position, offset gaps, a batch over max.message.bytes, LogAppendTime). Any failure of a write ends the run ('failed'); the owner restarts the task,
  * which resumes from the committed positions, so nothing in flight is lost or duplicated.
@@ -133,6 +135,13 @@ export class TaskRunner {
   private stopped = false;
   private failure: FerryError | undefined;
   private lastFullCommit = Date.now();
+  /** The commit cadence (commit-cadence.ts): when the oldest buffered record not yet in a write arrived. */
+  private oldestPendingAt: number | undefined;
+  private lastWriteStart: number | undefined;
+  private lastWriteEnd: number | undefined;
+  /** The next write the cadence asked for, and when it is due. */
+  private cadenceTimer: NodeJS.Timeout | undefined;
+  private cadenceAt = 0;
   /** Resolves when the run ends: stopped (undefined) or failed (the error). */
   readonly done: Promise<FerryError | undefined>;
   private finish!: (e: FerryError | undefined) => void;
@@ -491,12 +500,48 @@ export class TaskRunner {
     }
     // a failed write ends the run through fail(); the fetcher must not see it as a crash of its own
     if (this.pendingBytes >= this.flow.batchMaxBytes) await this.flush().catch(() => undefined);
+    else this.scheduleWrite();
+  }
+
+  /**
+   * Asks for the next write when the commit cadence says (commit-cadence.ts): `commit.linger.ms` after a record
+   * found the task idle, at once after a write during which records arrived, and never later than
+   * `commit.interval.ms` after a record was buffered. Called when records are buffered and when a write ends;
+   * while a write is in flight nothing is scheduled (its end asks again). A due time earlier than the one
+   * already set replaces it.
+   */
+  private scheduleWrite(): void {
+    if (this.stopped || this.failure) return;
+    const now = Date.now();
+    const delay = nextWriteIn(
+      {
+        now,
+        oldestAt: this.oldestPendingAt,
+        writing: this.flushing !== undefined,
+        lastStartAt: this.lastWriteStart,
+        lastEndAt: this.lastWriteEnd,
+      },
+      {
+        lingerMs: this.flow.commitLingerMs,
+        intervalMs: this.flow.commitIntervalMs,
+        minGapMs: this.flow.commitMinIntervalMs,
+      },
+    );
+    if (delay === undefined) return;
+    if (this.cadenceTimer && this.cadenceAt <= now + delay) return;
+    clearTimeout(this.cadenceTimer);
+    this.cadenceAt = now + delay;
+    this.cadenceTimer = setTimeout(() => {
+      this.cadenceTimer = undefined;
+      void this.flush().catch(() => undefined);
+    }, delay);
   }
 
   private buffer(st: PartitionState, b: RawBatch, now: number): void {
     const h = b.header;
     st.meter.fetchedBatch(Number(h.baseTimestamp), Number(h.maxTimestamp), now);
     if (st.batches.length === 0) st.batchesFrom = st.next;
+    this.oldestPendingAt ??= now;
     st.batches.push(b);
     this.pendingBytes += b.bytes.length;
     st.next = lastOffsetOf(h) + 1n;
@@ -632,6 +677,10 @@ export class TaskRunner {
       for (const s of withData) s.batches = [];
       const bytes = this.pendingBytes;
       this.pendingBytes = 0;
+      // everything buffered goes into this write: the cadence's next write is for what arrives from now on
+      this.oldestPendingAt = undefined;
+      clearTimeout(this.cadenceTimer);
+      this.cadenceTimer = undefined;
       const positions = dirty.map((s) => ({
         remoteTopic: s.tp.remoteTopic,
         partition: s.tp.partition,
@@ -655,6 +704,7 @@ export class TaskRunner {
       });
       for (const s of dirty) s.dirty = false;
       const t0 = Date.now();
+      this.lastWriteStart = t0;
       let watchdog: NodeJS.Timeout | undefined;
       // A write that neither commits nor fails (seen after a predecessor was killed inside a transaction) ends
       // the run: the restarted task re-initialises its producer and resumes from the committed positions.
@@ -703,6 +753,7 @@ export class TaskRunner {
       this.syncs!.confirm();
       if (refresh) this.lastFullCommit = Date.now();
       const now = Date.now();
+      this.lastWriteEnd = now;
       for (const [s, next] of nexts) s.committed = next;
       let records = 0;
       for (const [s, batches] of sent) {
@@ -726,6 +777,8 @@ export class TaskRunner {
           partitions: sent.size,
           ms: now - t0,
         });
+      // records that arrived during this write: the next one starts now (they are not waiting for a timer)
+      this.scheduleWrite();
     };
     return run();
   }
@@ -806,6 +859,8 @@ export class TaskRunner {
   private async teardown(drainFetcher = true): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    clearTimeout(this.cadenceTimer);
+    this.cadenceTimer = undefined;
     const fetching = this.fetcher?.stop().catch(() => undefined);
     if (drainFetcher) await fetching;
     await this.writer?.stop().catch(() => undefined);

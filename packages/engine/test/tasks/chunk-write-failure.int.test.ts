@@ -21,11 +21,13 @@ describe('a task whose write fails inside a fetched chunk', () => {
     const topic = uniqueName('chunkfail');
     await createTopic('east', topic, 1);
     await produce('east', topic, makeRecords(200, 1, 'first'));
-    // the commit timer never fires during the test: every write starts from a fetched chunk
+    // the commit timer and the commit cadence's linger never run out during the test: every write starts from
+    // a fetched chunk (or right after the write before it, for records that arrived during it)
     const flow = flowBetween('east', 'west', {
       topics: topic,
       'tasks.max': '1',
       'commit.interval.ms': '600000',
+      'commit.linger.ms': '600000',
       'batch.max.bytes': '1024',
     });
     const stale: EngineEvent[] = [];

@@ -1,0 +1,190 @@
+import { waitFor } from '@ferry/testkit';
+import { uniqueName } from '@ferry/testkit/vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { FetchedChunk } from '../../src/datapath/assigned-fetch.ts';
+import { BatchWriter } from '../../src/datapath/batch-writer.ts';
+import { createFlowRunner, type EngineEvent, type FlowRunner } from '../../src/index.ts';
+import { TaskRunner } from '../../src/tasks/task-runner.ts';
+import {
+  byPartition,
+  counts,
+  createTopic,
+  flowBetween,
+  makeRecords,
+  produce,
+  readTopic,
+} from '../helpers/kafka.ts';
+
+/*
+ * The commit cadence (tasks/commit-cadence.ts) against a real broker: with `commit.interval.ms` far longer than
+ * the test, every write seen here was started by the cadence, not by the timer. The task's own BatchWriter
+ * writes; the test only watches its `write` calls (when each started and ended, how many records it carried)
+ * and, in one test, holds the first write back before it goes to the broker, so that records arrive while it
+ * is in flight.
+ */
+
+interface Write {
+  start: number;
+  end?: number;
+  records: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function watchWrites(holdFirstMs = 0): Write[] {
+  const writes: Write[] = [];
+  const original = BatchWriter.prototype.write;
+  let held = false;
+  vi.spyOn(BatchWriter.prototype, 'write').mockImplementation(async function (
+    this: BatchWriter,
+    ...args: Parameters<BatchWriter['write']>
+  ) {
+    const [items] = args;
+    const w: Write = {
+      start: Date.now(),
+      records: items.reduce((n, it) => n + it.batches.reduce((m, b) => m + b.header.recordCount, 0), 0),
+    };
+    writes.push(w);
+    try {
+      if (!held && w.records > 0 && holdFirstMs > 0) {
+        held = true;
+        await sleep(holdFirstMs);
+      }
+      return await original.apply(this, args);
+    } finally {
+      w.end = Date.now();
+    }
+  });
+  return writes;
+}
+
+/** Records the task was handed by its fetcher (watched, not changed). */
+function watchFetched(): { n: number } {
+  const fetched = { n: 0 };
+  const proto = TaskRunner.prototype as unknown as { onChunk: (c: FetchedChunk) => Promise<void> };
+  const original = proto.onChunk;
+  vi.spyOn(proto, 'onChunk').mockImplementation(async function (this: unknown, c: FetchedChunk) {
+    await original.call(this, c);
+    for (const b of c.batches) fetched.n += b.header.recordCount;
+  });
+  return fetched;
+}
+
+/** Writes never overlap: each starts after the previous one ended. */
+function expectSerialised(writes: Write[]): void {
+  for (let i = 1; i < writes.length; i++)
+    expect(writes[i]!.start).toBeGreaterThanOrEqual(writes[i - 1]!.end!);
+}
+
+describe('the commit cadence of a task', () => {
+  let runner: FlowRunner | undefined;
+  afterEach(async () => {
+    await runner?.stop();
+    runner = undefined;
+    vi.restoreAllMocks();
+  });
+
+  async function startFlow(topic: string, extra: Record<string, string>): Promise<EngineEvent[]> {
+    await createTopic('east', topic, 1);
+    const events: EngineEvent[] = [];
+    const flow = flowBetween('east', 'west', {
+      topics: topic,
+      'tasks.max': '1',
+      'commit.interval.ms': '600000',
+      ...extra,
+    });
+    // every broker of the source must know the new topic before discovery asks one of them
+    await waitFor(
+      async () => {
+        const r = createFlowRunner(flow, { onEvent: (e) => events.push(e) });
+        try {
+          await r.start();
+          runner = r;
+          return true;
+        } catch {
+          await r.stop();
+          return false;
+        }
+      },
+      { timeoutMs: 30_000, what: 'the flow to start' },
+    );
+    await waitFor(() => events.some((e) => e.type === 'task-started'), {
+      timeoutMs: 30_000,
+      what: 'the task to start',
+    });
+    return events;
+  }
+
+  it('commits records that find the task idle after the linger, not at commit.interval.ms', async () => {
+    const writes = watchWrites();
+    const topic = uniqueName('cadence-idle');
+    const events = await startFlow(topic, {});
+    const records = makeRecords(3, 1, 'idle');
+    await produce('east', topic, records);
+    const producedAt = Date.now();
+    await waitFor(() => events.some((e) => e.type === 'committed'), {
+      timeoutMs: 20_000,
+      what: 'the records to be committed (the 600 s timer cannot have fired)',
+    });
+    const committedAt = Date.now();
+    const data = writes.filter((w) => w.records > 0);
+    expect(data.map((w) => w.records)).toEqual([3]);
+    // the linger is 5 ms; what is left is the fetch and the transaction, on a shared, loaded machine
+    expect(committedAt - producedAt).toBeLessThan(10_000);
+    expectSerialised(writes);
+    const want = byPartition(records);
+    expect(await readTopic('west', `east.${topic}`, counts(want))).toEqual(want);
+  });
+
+  it('starts the next write as soon as the one in flight ends when records arrived during it', async () => {
+    // a long linger: records that find the task idle wait 3 s; records that arrive during a write must not
+    const writes = watchWrites(4000);
+    const topic = uniqueName('cadence-busy');
+    await startFlow(topic, { 'commit.linger.ms': '3000' });
+    const first = makeRecords(5, 1, 'first');
+    const sentAt = Date.now();
+    await produce('east', topic, first);
+    await waitFor(() => writes.some((w) => w.records > 0), {
+      timeoutMs: 20_000,
+      what: 'the first write to start',
+    });
+    const w0 = writes.find((w) => w.records > 0)!;
+    // produced while the first write is held (4 s before it reaches the broker): fetched and buffered meanwhile
+    const second = makeRecords(7, 1, 'second');
+    await produce('east', topic, second);
+    await waitFor(() => writes.filter((w) => w.records > 0).length >= 2 && writes.every((w) => w.end), {
+      timeoutMs: 30_000,
+      what: 'the second write to end',
+    });
+    const i0 = writes.indexOf(w0);
+    const w1 = writes[i0 + 1]!;
+    expect(w0.records).toBe(5);
+    // the first records found the task idle: their write started after the linger (timers fire on time or late)
+    expect(w0.start - sentAt).toBeGreaterThanOrEqual(2950);
+    // the next write is the second records', right after the first ended: no linger, no timer
+    expect(w1.records).toBe(7);
+    expect(w1.start - w0.end!).toBeLessThan(1000);
+    expectSerialised(writes);
+    const want = byPartition([...first, ...second]);
+    expect(await readTopic('west', `east.${topic}`, counts(want))).toEqual(want);
+  });
+
+  it('commits what is buffered when stopped before the linger is over', async () => {
+    const writes = watchWrites();
+    const fetched = watchFetched();
+    const topic = uniqueName('cadence-stop');
+    const events = await startFlow(topic, { 'commit.linger.ms': '600000' });
+    const records = makeRecords(4, 1, 'stop');
+    await produce('east', topic, records);
+    // fetched and buffered, never written: no write can start before 600 s
+    await waitFor(() => fetched.n >= 4, { timeoutMs: 20_000, what: 'the records to be fetched' });
+    await sleep(500);
+    expect(writes.filter((w) => w.records > 0)).toEqual([]);
+    await runner!.stop();
+    runner = undefined;
+    expect(writes.filter((w) => w.records > 0).map((w) => w.records)).toEqual([4]);
+    expect(events.some((e) => e.type === 'committed')).toBe(true);
+    const want = byPartition(records);
+    expect(await readTopic('west', `east.${topic}`, counts(want))).toEqual(want);
+  });
+});
