@@ -66,13 +66,18 @@ import {
  *
  * Remote topic ids (issue #12, "target topic deleted"): the writer remembers the id of each remote topic it
  * writes (the first id its metadata shows, or the one the task checked at its start, `expectTopicIds`). Before
- * every attempt, and again after the leaders are looked up for the produce, the id in the metadata must still be
- * that one: a remote topic deleted (and re-created by discovery) under a running flow would otherwise take the
+ * every attempt, again after the leaders are looked up for the produce, and (transactional) once more after the
+ * produce and before the commit, the id in the metadata must still be that one: a remote topic deleted (and re-created by discovery) under a running flow would otherwise take the
  * task's records from its position on while everything below it is gone. A changed id, or the topic gone, is a
  * FerryError 'TARGET_TOPIC_RECREATED' (not retriable in place): the task fails before anything is written into
  * the new topic and restarts, and its start re-copies the partition (TaskRunner.checkRemoteIds). The metadata
  * of the written topics is asked again before every write (`topicIdCheckMs`), so a topic deleted and re-created
  * between two writes, with no produce error in between, is noticed too (a produce names the topic, not its id).
+ * The check after the produce closes the window between the first check and the produce (Produce v11 names the
+ * topic; v13 would name its id): a transaction whose records went into a re-created topic is aborted, never
+ * committed, so the new topic holds only aborted records and markers, which the restarted task's start
+ * recognises as nothing written (TaskRunner.checkRemoteIds). Without exactly-once there is nothing to abort: the
+ * window stays (docs/reliability.md).
  */
 
 export interface WriteItem {
@@ -346,7 +351,15 @@ export class BatchWriter {
         await this.produce(extraPieces, []);
       }
       if (this.transactional) {
-        if (positions.length > 0) await this.commitPositionsInTxn(positions);
+        // A produce names its topic, not its id: a remote topic deleted and re-created while the produce was
+        // under way took the records into the new topic. Asked again now, before the commit (beside the
+        // positions' TxnOffsetCommit, so it costs no round trip of its own): such a transaction is aborted.
+        const [ids, offsets] = await Promise.allSettled([
+          this.checkTopicIds(items, { fresh: true }),
+          positions.length > 0 ? this.commitPositionsInTxn(positions) : undefined,
+        ]);
+        if (ids.status === 'rejected') throw ids.reason;
+        if (offsets.status === 'rejected') throw offsets.reason;
         if (this.txnOpen) {
           this.committing = true;
           await this.endTxn(true);
@@ -669,8 +682,8 @@ export class BatchWriter {
    * id, so a topic deleted and re-created between two writes takes the next produce without an error: only
    * fresh metadata tells the two apart.
    */
-  private async checkTopicIds(items: WriteItem[]): Promise<void> {
-    const maxAge = this.o.topicIdCheckMs ?? 0;
+  private async checkTopicIds(items: WriteItem[], o: { fresh?: boolean } = {}): Promise<void> {
+    const maxAge = o.fresh ? 0 : (this.o.topicIdCheckMs ?? 0);
     const now = Date.now();
     const stale: string[] = [];
     for (const topic of new Set(items.map((i) => i.remoteTopic))) {

@@ -25,6 +25,7 @@ import {
   splitBatches,
   type WireRecord,
 } from '../records/index.ts';
+import { readRangeBatches } from '../verify/read-ranges.ts';
 import { EARLIEST, LATEST, listOffsetsApi, READ_COMMITTED, WireCluster } from '../wire/index.ts';
 import { type TopicPartition, tpKey } from './assign.ts';
 import { nextWriteIn } from './commit-cadence.ts';
@@ -288,8 +289,8 @@ export class TaskRunner {
    * Issue #12, "target topic deleted": the remote topic's id stored with each durable position (`rid`) against
    * the id the target has now. Another id means the remote topic was deleted and re-created after the position
    * was written, and the records below the position are gone from the target (Kafka deleted the group's offsets
-   * with the topic; the durable copy restored them). An empty new partition is copied again from the source's log
-   * start (`target-recreated` event; what the source no longer holds is a `target-recreated` data gap). A new
+   * with the topic; the durable copy restored them). An empty new partition (or one holding only aborted records
+   * and markers: holdsCommittedData) is copied again from the source's log start (`target-recreated` event; what the source no longer holds is a `target-recreated` data gap). A new
    * partition that already holds records is halted with a partition error naming the lost range: Ferry does not
    * guess which of them are which. A remote topic that is missing (deleted, not created again yet) fails the
    * start (retriable): the task restarts once discovery has created it. The writer then refuses any other id.
@@ -326,7 +327,10 @@ export class TaskRunner {
         EARLIEST,
         LATEST,
       ])) as [bigint, bigint];
-      if (targetEnd > targetStart) {
+      if (
+        targetEnd > targetStart &&
+        (await this.holdsCommittedData(tp.remoteTopic, tp.partition, targetStart, targetEnd))
+      ) {
         st.halted = true;
         st.remoteTopicId = d.remoteTopicId;
         this.emit({
@@ -388,6 +392,33 @@ export class TaskRunner {
         });
     }
     this.writer!.expectTopicIds(ids);
+  }
+
+  /**
+   * Whether [from, to) of a remote partition holds a record a read_committed reader would see. A write of this
+   * task that was under way when the remote topic was deleted and re-created can leave records in the new
+   * partition, but only in a transaction the writer aborted (BatchWriter checks the topic id again before each
+   * commit; the producer's start aborted any transaction still open): aborted records and markers are not data
+   * Ferry or anyone else wrote there, and the partition is copied again after them. Stops at the first data batch.
+   */
+  private async holdsCommittedData(
+    topic: string,
+    partition: number,
+    from: bigint,
+    to: bigint,
+  ): Promise<boolean> {
+    if (!this.flow.exactlyOnce) return true;
+    let found = false;
+    await readRangeBatches(
+      this.targetWire!,
+      [{ topic, partition, from, to }],
+      (r) => {
+        found = true;
+        return r.to;
+      },
+      { errorCode: 'TASK_START_FAILED', cluster: this.flow.target.alias, stallTimeoutMs: 30_000 },
+    );
+    return found;
   }
 
   /** ListOffsets of one partition at its leader, one answer per asked timestamp (EARLIEST / LATEST). */

@@ -215,6 +215,55 @@ describe('remote topic deleted and re-created on the target', () => {
     ]);
   });
 
+  it('re-created holding only an aborted transaction (a write of the task under way at the deletion): copied again after it', async () => {
+    const topic = uniqueName('tgtaborted');
+    await createTopic('east', topic, 1);
+    const first = makeRecords(50, 1, 'a');
+    await produce('east', topic, first);
+    const flow = { ...flowFor(topic), topics: [topic] };
+    const one = await start(flow, []);
+    await waitFor(async () => (await positions(flow, topic)).get(0) === 50, {
+      timeoutMs: 90_000,
+      what: 'the first 50 records replicated',
+    });
+    await stop(one);
+
+    await deleteRemote(topic);
+    await waitFor(
+      async () =>
+        createTopic('west', `east.${topic}`, 1).then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 30_000, what: `east.${topic} created again by the test` },
+    );
+    // what BatchWriter leaves when its produce went into the new topic: records of a transaction it aborted
+    // (their content does not matter, only that no read_committed reader sees them)
+    const p = kafka('west').producer({
+      transactionalId: uniqueName('tgt-aborter'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await p.connect();
+    try {
+      const txn = await p.transaction();
+      await txn.send({ topic: `east.${topic}`, messages: [{ value: 'x' }, { value: 'y' }, { value: 'z' }] });
+      await txn.abort();
+    } finally {
+      await p.disconnect();
+    }
+    const later = makeRecords(20, 1, 'b');
+    await produce('east', topic, later);
+
+    const events: EngineEvent[] = [];
+    await start(flow, events);
+    await expectExactly(topic, [...first, ...later]);
+    expect(events.filter((e) => e.type === 'partition-error')).toEqual([]);
+    expect(recreatedOf(events)).toEqual([
+      expect.objectContaining({ topic, partition: 0, recopyFrom: '0', recopyTo: '50' }),
+    ]);
+  });
+
   it('re-created and written into by someone else: the partition halts, naming the lost range', async () => {
     const topic = uniqueName('tgtforeign');
     await createTopic('east', topic, 1);
