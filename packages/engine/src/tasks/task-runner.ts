@@ -361,6 +361,47 @@ export class TaskRunner {
       // fetcher reports [old, sourceStart) as the ordinary `deleted` gap
       // biome-ignore lint/complexity/useMathMinMax: offsets are bigints
       const resumeAt = old < sourceStart ? old : sourceStart;
+      const policy = this.flow.gapPolicy ?? 'continue';
+      if (resumeAt > 0n)
+        this.emit({
+          type: 'data-gap',
+          ...this.ctx(),
+          topic: tp.topic,
+          partition: tp.partition,
+          remoteTopic: tp.remoteTopic,
+          from: '0',
+          to: String(resumeAt),
+          records: String(resumeAt),
+          logStartOffset: String(sourceStart),
+          resumeAt: String(resumeAt),
+          reason: 'target-recreated',
+          policy,
+        });
+      if (resumeAt > 0n && policy === 'halt') {
+        // stays at its old position and id: with the policy set to continue, the next start copies it again
+        st.halted = true;
+        st.remoteTopicId = d.remoteTopicId;
+        this.emit({
+          type: 'partition-error',
+          ...this.ctx(),
+          topic: tp.topic,
+          partition: tp.partition,
+          error: new FerryError(
+            'DATA_GAP',
+            `the remote topic ${tp.remoteTopic} was deleted and re-created on ${this.flow.target.alias}, and offsets 0..${resumeAt - 1n} of ${tp.topic}-${tp.partition} are no longer on ${this.flow.source.alias} either: they cannot be copied again. The partition is halted (gap policy halt); set the flow's gap policy to continue to copy it again from offset ${resumeAt}.`,
+            {
+              retriable: false,
+              context: {
+                cluster: this.flow.target.alias,
+                topic: tp.topic,
+                partition: tp.partition,
+                offset: '0',
+              },
+            },
+          ),
+        });
+        continue;
+      }
       positions.set(k, resumeAt);
       st.dirty = true;
       this.syncs?.forget(tp.topic, tp.partition);
@@ -375,21 +416,6 @@ export class TaskRunner {
         recopyFrom: String(resumeAt),
         recopyTo: String(old),
       });
-      if (resumeAt > 0n)
-        this.emit({
-          type: 'data-gap',
-          ...this.ctx(),
-          topic: tp.topic,
-          partition: tp.partition,
-          remoteTopic: tp.remoteTopic,
-          from: '0',
-          to: String(resumeAt),
-          records: String(resumeAt),
-          logStartOffset: String(sourceStart),
-          resumeAt: String(resumeAt),
-          reason: 'target-recreated',
-          policy: 'continue',
-        });
     }
     this.writer!.expectTopicIds(ids);
   }

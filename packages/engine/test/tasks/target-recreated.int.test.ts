@@ -215,6 +215,55 @@ describe('remote topic deleted and re-created on the target', () => {
     ]);
   });
 
+  it('the same with gap policy halt: the partition halts with DATA_GAP instead of copying what is left', async () => {
+    const topic = uniqueName('tgtgaphalt');
+    await createTopic('east', topic, 1);
+    await produce('east', topic, makeRecords(100, 1, 'a'));
+    const flow: FlowConfig = { ...flowFor(topic), topics: [topic], gapPolicy: 'halt' };
+    const one = await start(flow, []);
+    await waitFor(async () => (await positions(flow, topic)).get(0) === 100, {
+      timeoutMs: 90_000,
+      what: 'the first 100 records replicated',
+    });
+    await stop(one);
+
+    await deleteRemote(topic);
+    const admin = kafka('east').admin();
+    await admin.connect();
+    try {
+      await admin.fetchTopicMetadata({ topics: [topic] });
+      await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '30' }] });
+    } finally {
+      await admin.disconnect();
+    }
+
+    const events: EngineEvent[] = [];
+    await start(flow, events);
+    await waitFor(async () => events.some((e) => e.type === 'partition-error'), {
+      timeoutMs: 60_000,
+      what: 'a partition error',
+    });
+    const err = events.find((e) => e.type === 'partition-error') as Extract<
+      EngineEvent,
+      { type: 'partition-error' }
+    >;
+    expect(err.error.code).toBe('DATA_GAP');
+    expect(err.error.message).toContain('offsets 0..29');
+    expect(events.filter((e) => e.type === 'data-gap')).toEqual([
+      expect.objectContaining({ from: '0', to: '30', reason: 'target-recreated', policy: 'halt' }),
+    ]);
+    expect(recreatedOf(events)).toEqual([]);
+    // nothing was copied into the new topic
+    const probe = kafka('west').admin();
+    await probe.connect();
+    try {
+      const [end] = await probe.fetchTopicOffsets(`east.${topic}`);
+      expect(end!.high).toBe('0');
+    } finally {
+      await probe.disconnect();
+    }
+  });
+
   it('re-created holding only an aborted transaction (a write of the task under way at the deletion): copied again after it', async () => {
     const topic = uniqueName('tgtaborted');
     await createTopic('east', topic, 1);
