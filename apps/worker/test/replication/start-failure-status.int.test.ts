@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import type { TaskJobData } from '@ferry/core';
-import { parseSecretKey, seal } from '@ferry/core/secret-box';
 import { type Db, StatusWriter, schema } from '@ferry/db';
 import { testDb } from '@ferry/db/testing';
 import { createTopic } from '@ferry/testkit/records';
@@ -9,19 +7,21 @@ import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEngineRunner } from '../../src/engine-runner.ts';
+import { createFlow, managedOn } from '../fixtures/managed.ts';
 
 /**
  * A task that cannot start (the source refuses Ferry's credentials: a SCRAM user deleted, a password
  * rotated) fails its run, and the dispatcher retries it. Its row must say why, and keep saying it while the
  * retries start again: before, the run's end wrote `stopped` with no error, every retry, and the flow's
  * page showed nothing wrong (found by the fault suite's scram-user-deleted scenario). Real worker task
- * runner, real Postgres, the shared stack's SASL cluster `auth` with a wrong password.
+ * runner, real Postgres, the shared stack's SASL cluster `auth` with a wrong password (the team's source
+ * cluster row, through managedOn's cluster override; no worker process: the test runs the task itself).
  */
 let db: Db;
-const key = parseSecretKey('k1', randomBytes(32).toString('base64'));
+let dbUrl: string;
 
 beforeAll(async () => {
-  ({ db } = await testDb(inject('dbRunId'), 'startfail'));
+  ({ db, url: dbUrl } = await testDb(inject('dbRunId'), 'startfail'));
 });
 afterAll(async () => {
   await db?.$client.end();
@@ -32,37 +32,20 @@ describe('a task whose source refuses the credentials', () => {
     const topic = uniqueName('startfail');
     const auth = testCluster('auth');
     await createTopic('auth', topic, 2);
-    const [team] = await db
-      .insert(schema.teams)
-      .values({ name: 'T', slug: uniqueName('team') })
-      .returning();
-    const [a, b] = await db
-      .insert(schema.clusters)
-      .values([
-        {
-          teamId: team!.id,
+    const m = await managedOn(db, dbUrl, [], {
+      clusters: {
+        east: {
           name: 'auth-wrong',
           bootstrapServers: auth.bootstrap,
           securityProtocol: 'SASL_PLAINTEXT',
           settings: { sasl: { mechanism: 'SCRAM-SHA-512', username: auth.sasl!.username } },
-          secrets: seal({ saslPassword: 'not-the-password' }, key) as unknown as Record<string, string>,
+          secrets: { saslPassword: 'not-the-password' },
         },
-        { teamId: team!.id, name: 'west', bootstrapServers: testCluster('west').bootstrap },
-      ])
-      .returning();
-    const [f] = await db
-      .insert(schema.flows)
-      .values({
-        teamId: team!.id,
-        name: uniqueName('flow'),
-        sourceClusterId: a!.id,
-        targetClusterId: b!.id,
-        enabled: true,
-        config: { topics: [topic], tasksMax: 1, exactlyOnce: true },
-      })
-      .returning();
+      },
+    });
+    const flowId = await createFlow(m, { topics: [topic], tasksMax: 1 });
     const task: TaskJobData = {
-      flowId: f!.id,
+      flowId,
       generation: 0,
       taskIndex: 0,
       tasksMax: 1,
@@ -72,14 +55,14 @@ describe('a task whose source refuses the credentials', () => {
     const status = new StatusWriter(db, 'w-startfail');
     const runner = createEngineRunner({
       db,
-      keyring: [key],
+      keyring: [m.secretKey],
       log: pino({ level: 'silent' }),
       status,
       onPartitionMetrics: () => {},
     });
     const row = async () =>
-      (await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, f!.id)))[0];
-    const flow = async () => (await db.select().from(schema.flows).where(eq(schema.flows.id, f!.id)))[0];
+      (await db.select().from(schema.flowTasks).where(eq(schema.flowTasks.flowId, flowId)))[0];
+    const flow = async () => (await db.select().from(schema.flows).where(eq(schema.flows.id, flowId)))[0];
 
     const ac = new AbortController();
     await expect(runner.run(task, ac.signal)).rejects.toThrow(/authentication/i);

@@ -13,7 +13,9 @@ import { kafka } from '../helpers/kafka.ts';
  * engine, tasks, metrics, heartbeats, the progress line) copies 4 topics × 250 partitions of light traffic
  * written by the Java client from east to west; its peak RSS (VmHWM of the child process, read from /proc) is
  * taken once every record arrived, checked record by record by a second reader (the Java client, by
- * assignment) against the source.
+ * assignment) against the source. The figure is all Ferry's: the child's own resident set (V8 heap, external
+ * buffers, malloc, the Node binary's pages and the TypeScript stripper's); the writers and readers (JVMs) and
+ * this test (vitest) are other processes.
  *
  * After the check it keeps running for HOLD_S seconds (steady state: fetch sessions, metrics, heartbeats, the
  * progress line), and the peak covers that too. Also reported: the time from the data written to every record

@@ -105,7 +105,9 @@ export async function javaConsume(
 
 /**
  * Source data written by the Java producer (see RecordsTool `produce`), one JVM: `partition` may be a list, with
- * one codec per partition; `keys` > 0 repeats keys (compaction).
+ * one codec per partition; `keys` > 0 repeats keys (compaction); `lingerMs` is the producer's linger.ms (default
+ * 20: a slow JVM may send the first record of a partition alone; a long linger keeps a call's records in one
+ * batch, since the final flush sends at once).
  */
 export async function javaProduce(
   bootstrap: string,
@@ -113,7 +115,7 @@ export async function javaProduce(
   partition: number | number[],
   count: number,
   codec: string | string[],
-  opts: { batchSize?: number; keys?: number } = {},
+  opts: { batchSize?: number; keys?: number; lingerMs?: number } = {},
 ): Promise<void> {
   await tool([
     'produce',
@@ -124,5 +126,6 @@ export async function javaProduce(
     [codec].flat().join(','),
     String(opts.batchSize ?? 16384),
     String(opts.keys ?? 0),
+    String(opts.lingerMs ?? 20),
   ]);
 }

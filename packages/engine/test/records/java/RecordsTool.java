@@ -2,11 +2,12 @@
 //   dump <file>                      every batch in the file (MemoryRecords.readableRecords, CRC checked with
 //                                    ensureValid) as one JSON line each, records included
 //   fixtures <dir>                   writes batch fixtures with MemoryRecordsBuilder: <name>.bin (+ dump it after)
-//   produce <bootstrap> <topic> <partitions> <count> <codecs> <batchSize> <keys>   source data with the Java
+//   produce <bootstrap> <topic> <partitions> <count> <codecs> <batchSize> <keys> [lingerMs]   source data with the Java
 //                                    producer (partitions and codecs comma-separated, one producer each):
 //                                    producer: null/empty/binary keys and values, headers with nulls and
 //                                    interleaved repeats, non-ASCII keys, timestamps going back; <keys> > 0 draws
-//                                    keys from that many (for compaction), 0 = distinct keys
+//                                    keys from that many (for compaction), 0 = distinct keys; [lingerMs] the
+//                                    producer's linger.ms (default 20; the final flush sends what is left at once)
 //   consume <bootstrap> <topic> <partitions> [expected] read_committed (until at least [expected] records) from the beginning to the end offsets, one JSON line
 //                                    per record: partition, offset, timestamp and its type, key, value, headers
 // Bytes are hex, null stays null, header order is the record's.
@@ -173,7 +174,7 @@ public class RecordsTool {
     }
 
     /** Several partitions at once, one producer per partition ("0,1,2" with "none,gzip,lz4"): one JVM. */
-    static void produceAll(String bootstrap, String topic, String partitions, int count, String codecs, int batchSize, int keys) throws Exception {
+    static void produceAll(String bootstrap, String topic, String partitions, int count, String codecs, int batchSize, int keys, int lingerMs) throws Exception {
         String[] ps = partitions.split(",");
         String[] cs = codecs.split(",");
         List<Thread> threads = new ArrayList<>();
@@ -183,7 +184,7 @@ public class RecordsTool {
             String codec = cs[Math.min(i, cs.length - 1)];
             Thread t = new Thread(() -> {
                 try {
-                    produce(bootstrap, topic, partition, count, codec, batchSize, keys);
+                    produce(bootstrap, topic, partition, count, codec, batchSize, keys, lingerMs);
                 } catch (Exception e) {
                     failures.add(e);
                 }
@@ -195,12 +196,12 @@ public class RecordsTool {
         if (!failures.isEmpty()) throw failures.get(0);
     }
 
-    static void produce(String bootstrap, String topic, int partition, int count, String codec, int batchSize, int keys) throws Exception {
+    static void produce(String bootstrap, String topic, int partition, int count, String codec, int batchSize, int keys, int lingerMs) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("compression.type", codec);
         p.put("batch.size", Integer.toString(batchSize));
-        p.put("linger.ms", "20");
+        p.put("linger.ms", Integer.toString(lingerMs));
         p.put("enable.idempotence", "true");
         p.put("acks", "all");
         p.put("max.request.size", Integer.toString(Math.max(batchSize * 2, 1 << 20)));
@@ -264,7 +265,7 @@ public class RecordsTool {
         switch (args[0]) {
             case "dump" -> dump(args[1]);
             case "fixtures" -> fixtures(args[1]);
-            case "produce" -> produceAll(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+            case "produce" -> produceAll(args[1], args[2], args[3], Integer.parseInt(args[4]), args[5], Integer.parseInt(args[6]), Integer.parseInt(args[7]), args.length > 8 ? Integer.parseInt(args[8]) : 20);
             case "consume" -> consume(args[1], args[2], Integer.parseInt(args[3]), args.length > 4 ? Long.parseLong(args[4]) : 0);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
