@@ -311,7 +311,8 @@ export async function stackDown(o: StackOptions, names: string[] = [], purge = f
 export async function stackRestart(
   o: StackOptions,
   name: string,
-  { kill = false } = {},
+  /** `downMs`: how long the broker stays stopped before it starts again (an outage, not only a restart). */
+  { kill = false, downMs = 0 }: { kill?: boolean; downMs?: number } = {},
 ): Promise<ClusterState> {
   const state = readState(stateFile(o));
   const c = state.clusters.find((x) => x.name === name);
@@ -323,6 +324,7 @@ export async function stackRestart(
       await waitFor(() => !isOurProcess(c.pid, marker), { timeoutMs: 5000, what: `${name} to die` });
     } else await stopProcess(c.pid, marker);
   }
+  if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
   const lib = await ensureKafkaJars(o.cacheDir, resolveKafkaVersion(c.kafkaVersion), o.onProgress);
   await assertPortsFree(c);
   const started = await startBroker(o, c, lib);
