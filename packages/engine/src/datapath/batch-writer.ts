@@ -270,8 +270,17 @@ export class BatchWriter {
     await this.init();
   }
 
+  /**
+   * InitProducerId. The first one takes the transactional id over (fencing every older process of it). Every
+   * later one — a write starting again after a failure — names this producer's id and epoch (KIP-360, v3+): the
+   * coordinator bumps the epoch only while it is still this producer's, and answers PRODUCER_FENCED once another
+   * process has initialised the id. Without that, a writer left running on a stalled or cut-off worker, whose
+   * task had meanwhile been started elsewhere, would take the id back with its next attempt, fence the new task
+   * and commit the write it still held — records the new task had already written (duplicates).
+   */
   private async init(): Promise<void> {
     const tid = this.o.transactionalId ?? null;
+    const again = tid !== null && this.producerId >= 0n;
     const res = await this.txnCall('InitProducerId', async () => {
       const conn = tid
         ? await this.cluster.coordinator('transaction', tid)
@@ -279,6 +288,7 @@ export class BatchWriter {
       const r = await conn.send(initProducerIdApi, {
         transactionalId: tid,
         transactionTimeoutMs: this.o.transactionTimeoutMs ?? 60_000,
+        ...(again ? { producerId: this.producerId, producerEpoch: this.producerEpoch } : {}),
       });
       // CONCURRENT_TRANSACTIONS: the coordinator is still aborting the transaction a killed predecessor left
       // open (its answer carries producer id -1): txnCall asks again until the abort markers are written.

@@ -572,6 +572,55 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
       Buffer.from('v').toString('hex'),
     ]);
   });
+  it('a writer whose producer must start again after a newer one took the id over is fenced, and never takes the id back', async () => {
+    // the zombie: a task left running on a stalled worker while its job was started elsewhere. Its write failed
+    // (here: stop(), which, like any failure, makes the next write initialise the producer again) before the new
+    // task initialised the same transactional id; its next attempt must not fence the new task and commit.
+    const dst = uniqueName('bw-zombie');
+    await createTopic('west', dst, 1);
+    const tid = uniqueName('bw-txn');
+    const item = (value: string): WriteItem => ({
+      remoteTopic: dst,
+      partition: 0,
+      sourceTopic: 'x',
+      maxMessageBytes: 1 << 20,
+      batches: splitBatches(
+        buildBatch(
+          [{ offset: 0n, timestamp: BigInt(Date.now()), key: null, value: Buffer.from(value), headers: [] }],
+          {
+            compression: 'none',
+            timestampType: 'create',
+            producerId: -1n,
+            producerEpoch: -1,
+            baseSequence: -1,
+            transactional: false,
+          },
+        ),
+      ).batches,
+    });
+    const zombie = new BatchWriter({
+      cluster: wire(WEST),
+      transactionalId: tid,
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await zombie.start();
+    await zombie.write([item('old-1')], []);
+    await zombie.stop();
+    const successor = new BatchWriter({
+      cluster: wire(WEST),
+      transactionalId: tid,
+      positionsGroup: uniqueName('bw-pos'),
+    });
+    await successor.start();
+    const err = await zombie.write([item('old-2')], []).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FerryError);
+    expect((err as FerryError).code).toBe('TASK_FENCED');
+    // the successor still owns the id: its write commits
+    await successor.write([item('new-1')], []);
+    const target = await javaConsume(WEST, dst, 1, 2);
+    expect(target.map((r) => Buffer.from(r.value!, 'hex').toString())).toEqual(['old-1', 'new-1']);
+  });
+
   it('a predecessor killed inside a transaction: the next writer starts at once, its write commits, the old data stays invisible', async () => {
     // what `kill -9` in the middle of a commit leaves: records produced and positions added to the transaction,
     // no EndTxn. InitProducerId of the same transactional id then answers CONCURRENT_TRANSACTIONS (with producer
