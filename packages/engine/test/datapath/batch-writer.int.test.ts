@@ -743,6 +743,89 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     expect(calls === 1 || writer.producer.producerEpoch > epochBefore).toBe(true);
   });
 
+  it('extra partitions named in advance join with the data; positions committed beside the produce: an abort after the produce leaves no record and no position, the next write commits all of it once', async () => {
+    const src = uniqueName('bw-early');
+    const dst = `east.${src}`;
+    const side = `${dst}-side`;
+    await createTopic('east', src, 2);
+    await createTopic('west', dst, 2);
+    await createTopic('west', side, 2);
+    await javaProduce(EAST, src, [0, 1], 400, ['none', 'lz4']);
+    const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p)));
+    const west = wire(WEST);
+    const group = uniqueName('bw-pos');
+    const writer = new BatchWriter({
+      cluster: west,
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: group,
+    });
+    await writer.start();
+    const items: WriteItem[] = perPartition.map((chunks, partition) => ({
+      remoteTopic: dst,
+      partition,
+      sourceTopic: src,
+      maxMessageBytes: 1 << 20,
+      batches: chunks.flat(),
+    }));
+    const positions = items.map((it) => {
+      const h = it.batches.at(-1)!.header;
+      return {
+        remoteTopic: dst,
+        partition: it.partition,
+        next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
+      };
+    });
+    const named = [
+      { topic: side, partition: 0 },
+      { topic: side, partition: 1 },
+    ];
+    // the data is produced and the positions are being committed when the extra records fail: all of it aborts
+    const err = await writer
+      .write(
+        items,
+        positions,
+        () => {
+          throw new Error('no extra records');
+        },
+        named,
+      )
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe('no extra records');
+    expect(writer.stats().abortedTransactions).toBe(1);
+    expect([...(await committed(west, group, dst, 2)).values()].every((o) => o < 0n)).toBe(true);
+    expect(await javaConsume(WEST, dst, 2)).toHaveLength(0);
+
+    // again: extra records into one named partition (the other named one gets none) and one named late
+    const written = await writer.write(
+      items,
+      positions,
+      (w) => [
+        {
+          topic: side,
+          partition: 0,
+          records: w.map((b, i) => ({
+            offset: BigInt(i),
+            timestamp: 1n,
+            key: Buffer.from(`${b.partition}`),
+            value: Buffer.from(String(b.targetBaseOffset)),
+            headers: [],
+          })),
+        },
+      ],
+      [named[1]!],
+    );
+    const [source, target, extra] = await Promise.all([
+      javaConsume(EAST, src, 2),
+      javaConsume(WEST, dst, 2, 800),
+      javaConsume(WEST, side, 2, written.length),
+    ]);
+    expect(source).toHaveLength(800);
+    compare(source, target, written);
+    expect(extra.map((r) => r.partition)).toEqual(written.map(() => 0));
+    const c = await committed(west, group, dst, 2);
+    for (const p of positions) expect(c.get(p.partition)).toBe(p.next);
+  });
+
   it('partitions created a moment ago: the write waits for their leaders outside the transaction and commits once, nothing aborted', async () => {
     // A new remote topic is in the metadata before its leader has loaded it; a produce inside the transaction got
     // NOT_LEADER_OR_FOLLOWER, and the abort that followed kept InitProducerId at CONCURRENT_TRANSACTIONS for 30 s
