@@ -754,9 +754,10 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p)));
     const west = wire(WEST);
     const group = uniqueName('bw-pos');
+    const tid = uniqueName('bw-txn');
     const writer = new BatchWriter({
       cluster: west,
-      transactionalId: uniqueName('bw-txn'),
+      transactionalId: tid,
       positionsGroup: group,
     });
     await writer.start();
@@ -795,33 +796,44 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     expect([...(await committed(west, group, dst, 2)).values()].every((o) => o < 0n)).toBe(true);
     expect(await javaConsume(WEST, dst, 2)).toHaveLength(0);
 
-    // again: extra records into one named partition (the other named one gets none) and one named late
+    // again, counting AddPartitionsToTxn: one for the data and both named partitions, though only one of them
+    // gets extra records (the other only a commit marker)
+    const coordinator = await west.coordinator('transaction', tid);
+    const send = coordinator.send.bind(coordinator);
+    let adds = 0;
+    coordinator.send = ((api: unknown, ...rest: unknown[]) => {
+      if (api === addPartitionsToTxnApi) adds++;
+      return (send as (...a: unknown[]) => unknown)(api, ...rest);
+    }) as typeof coordinator.send;
+    const sideRecord = (i: number, value: string) => ({
+      offset: BigInt(i),
+      timestamp: 1n,
+      key: Buffer.from('k'),
+      value: Buffer.from(value),
+      headers: [],
+    });
     const written = await writer.write(
       items,
       positions,
       (w) => [
-        {
-          topic: side,
-          partition: 0,
-          records: w.map((b, i) => ({
-            offset: BigInt(i),
-            timestamp: 1n,
-            key: Buffer.from(`${b.partition}`),
-            value: Buffer.from(String(b.targetBaseOffset)),
-            headers: [],
-          })),
-        },
+        { topic: side, partition: 0, records: w.map((b, i) => sideRecord(i, String(b.targetBaseOffset))) },
       ],
-      [named[1]!],
+      named,
     );
+    expect(adds).toBe(1);
+    // a partition not named in advance joins when its records are known (a positions-only write here)
+    await writer.write([], positions, () => [
+      { topic: side, partition: 1, records: [sideRecord(0, 'late')] },
+    ]);
+    expect(adds).toBe(2);
     const [source, target, extra] = await Promise.all([
       javaConsume(EAST, src, 2),
       javaConsume(WEST, dst, 2, 800),
-      javaConsume(WEST, side, 2, written.length),
+      javaConsume(WEST, side, 2, written.length + 1),
     ]);
     expect(source).toHaveLength(800);
     compare(source, target, written);
-    expect(extra.map((r) => r.partition)).toEqual(written.map(() => 0));
+    expect(extra.map((r) => r.partition).sort()).toEqual([...written.map(() => 0), 1]);
     const c = await committed(west, group, dst, 2);
     for (const p of positions) expect(c.get(p.partition)).toBe(p.next);
   });
