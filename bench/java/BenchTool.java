@@ -4,10 +4,11 @@
 //     Value: half random bytes, half a fixed pattern (lz4 roughly halves it). Key: null, or "k<i % keySpace>"
 //     when keySpace > 0 (compacted scenario). txnRecords > 0: one transaction per txnRecords records, every
 //     abortEvery-th one aborted (0: none). headers = 1: one header "h" = the index. Prints {"records":..,"committed":..,"seconds":..}.
-//   latency <sourceBootstrap> <sourceTopic> <targetBootstrap> <targetTopic> <partitions> <rate> <seconds> <recordBytes> <compression> <txn>
+//   latency <sourceBootstrap> <sourceTopic> <targetBootstrap> <targetTopic> <partitions> <rate> <seconds> <recordBytes> <compression> <txn> [warmup]
 //     A read_committed consumer assigned to every target partition (no group) seeks to the end; then a
-//     producer writes `rate` records/s for `seconds` into the source with CreateTime = now. Each record
-//     seen on the target gives now - timestamp (txn = 1: the source commits every 50 ms). Prints {"count":..,"expected":..,"p50":..,"p99":..,"max":..}.
+//     producer writes `rate` records/s for `warmup` + `seconds` into the source with CreateTime = now. Each
+//     record seen on the target gives now - timestamp (txn = 1: the source commits every 50 ms); the records
+//     of the first `warmup` seconds are not counted (JVM warm-up, first connections and writes). Prints {"count":..,"expected":..,"p50":..,"p99":..,"max":..}.
 //   count   <bootstrap> <topic> <partitions>
 //     Reads the topic from the beginning to its end offsets (no group) and prints {"records":..}.
 import java.time.Duration;
@@ -104,7 +105,10 @@ public class BenchTool {
     int partitions = Integer.parseInt(a[5]), rate = Integer.parseInt(a[6]), seconds = Integer.parseInt(a[7]);
     int size = Integer.parseInt(a[8]);
     boolean txn = a[10].equals("1");
+    int warmup = a.length > 11 ? Integer.parseInt(a[11]) : 0;
     long expected = (long) rate * seconds;
+    // the first `warmup` seconds are sent at the same rate and not counted (JIT, connections, first writes)
+    long skipped = (long) rate * warmup, total = skipped + expected;
     Properties c = new Properties();
     c.put("bootstrap.servers", tgtBootstrap);
     c.put("isolation.level", "read_committed");
@@ -130,13 +134,13 @@ public class BenchTool {
           long start = System.nanoTime();
           long periodNs = 1_000_000_000L / rate;
           long perTxn = Math.max(1, rate / 20); // a transactional source commits every 50 ms
-          for (long i = 0; i < expected; i++) {
+          for (long i = 0; i < total; i++) {
             long due = start + i * periodNs;
             long wait = due - System.nanoTime();
             if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             if (txn && i % perTxn == 0) producer.beginTransaction();
             producer.send(new ProducerRecord<>(srcTopic, (int) (i % partitions), System.currentTimeMillis(), ("L" + i).getBytes(), v));
-            if (txn && (i % perTxn == perTxn - 1 || i == expected - 1)) producer.commitTransaction();
+            if (txn && (i % perTxn == perTxn - 1 || i == total - 1)) producer.commitTransaction();
             sent.incrementAndGet();
           }
           producer.flush();
@@ -145,11 +149,14 @@ public class BenchTool {
         }
       });
       producerThread.start();
-      long deadline = System.currentTimeMillis() + (seconds + 60) * 1000L;
+      long deadline = System.currentTimeMillis() + (warmup + seconds + 60) * 1000L;
       while (n < expected && System.currentTimeMillis() < deadline) {
         ConsumerRecords<byte[], byte[]> rs = consumer.poll(Duration.ofMillis(100));
         long now = System.currentTimeMillis();
-        for (ConsumerRecord<byte[], byte[]> r : rs) if (n < lat.length) lat[n++] = now - r.timestamp();
+        for (ConsumerRecord<byte[], byte[]> r : rs) {
+          if (skipped > 0 && Long.parseLong(new String(r.key(), 1, r.key().length - 1)) < skipped) continue;
+          if (n < lat.length) lat[n++] = now - r.timestamp();
+        }
       }
       producerThread.join();
     }

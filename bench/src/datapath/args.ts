@@ -1,5 +1,5 @@
 // `npm run bench -- <scenario|all> [--runs N] [--volume MiB] [--profile] [--systems a,b] [--latency-seconds S]
-//   [--latency-runs N] [--tasks N] [--build-web] [--append-docs]`
+//   [--latency-warmup S] [--latency-runs N] [--tasks N] [--build-web] [--append-docs]`
 import { SCENARIOS } from './scenarios.ts';
 
 export const SYSTEMS = ['ferry', 'ferry-managed', 'mm2', 'raw'] as const;
@@ -13,6 +13,8 @@ export interface BenchArgs {
   profile: boolean;
   systems: System[];
   latencySeconds: number;
+  /** Seconds of the latency phase sent first and not counted (the same for every system). */
+  latencyWarmupSeconds: number;
   /** How many of the runs also measure latency (each one costs latencySeconds per system). */
   latencyRuns: number;
   tasks: number;
@@ -40,6 +42,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     profile: false,
     systems: [...SYSTEMS],
     latencySeconds: 10,
+    latencyWarmupSeconds: 3,
     latencyRuns: 1,
     tasks: 4,
     buildWeb: false,
@@ -50,7 +53,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     if (a === '--runs') out.runs = Math.round(positive(a, argv[++i]));
     else if (a === '--volume') out.volumeMiB = positive(a, argv[++i]);
     else if (a === '--latency-seconds') out.latencySeconds = Math.round(positive(a, argv[++i]));
-    else if (a === '--latency-runs') out.latencyRuns = Math.round(positive(a, argv[++i]));
+    else if (a === '--latency-warmup') {
+      const v = argv[++i];
+      const n = Number(v);
+      if (!v || !Number.isFinite(n) || n < 0)
+        throw new BenchArgsError(`${a} needs 0 or more seconds, got "${v ?? ''}"`);
+      out.latencyWarmupSeconds = Math.round(n);
+    } else if (a === '--latency-runs') out.latencyRuns = Math.round(positive(a, argv[++i]));
     else if (a === '--tasks') out.tasks = Math.round(positive(a, argv[++i]));
     else if (a === '--profile') out.profile = true;
     else if (a === '--build-web') out.buildWeb = true;

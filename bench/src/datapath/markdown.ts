@@ -52,6 +52,8 @@ export interface ReportInput {
   phases: Phase[];
   runs: number;
   latencyRuns: number;
+  /** Seconds of each latency phase sent first and not counted (the same for every system). */
+  latencyWarmupSeconds?: number;
   mm2Settings: string;
   figures: ScenarioFigures[];
   profiles: ProfileTop[];
@@ -128,7 +130,8 @@ export function markdownReport(r: ReportInput): string {
       `1-minute load average during the run: ${l ? `min ${l.min.toFixed(2)}, max ${l.max.toFixed(2)}` : 'not sampled'}. ` +
       `Wall time ${s0(r.wallSeconds)} (set-up ${s0(r.setupSeconds)}, seeds ${s0(sum(r.seeds.map((s) => s.seconds)))}` +
       `${r.webBuildSeconds > 0 ? `, web build ${s0(r.webBuildSeconds)}` : ''}). ` +
-      `Median of ${r.runs} run${r.runs === 1 ? '' : 's'} (min–max); latency in the first ${Math.min(r.latencyRuns, r.runs)}.`,
+      `Median of ${r.runs} run${r.runs === 1 ? '' : 's'} (min–max); latency in the first ${Math.min(r.latencyRuns, r.runs)}` +
+      `${r.latencyWarmupSeconds ? `, after ${r.latencyWarmupSeconds} s at the same rate not counted (every system)` : ''}.`,
   );
   lines.push('');
   for (const f of r.figures)

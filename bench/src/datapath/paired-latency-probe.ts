@@ -3,7 +3,7 @@
 // compare the load more than the builds. Each build's `ferry run` (the bench's headless configuration, 4 tasks,
 // exactly once) replicates its own empty 16-partition topic east → west; then BenchTool's fixed-rate latency
 // phase runs into both topics at once (plain source, 1 KiB records, read_committed consumer on west,
-// now − CreateTime). One JSON line per run: p50/p99/max of each build, its ferry CPU seconds in the phase.
+// now − CreateTime, after 3 s not counted). One JSON line per run: p50/p99/max of each build, its ferry CPU seconds in the phase.
 //   node bench/src/datapath/paired-latency-probe.ts <ferry.js of A> <ferry.js of B> [rate=2000] [seconds=10] [runs=1]
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +83,7 @@ async function once(): Promise<Record<string, unknown>> {
           recordBytes: 1024,
           compression: 'none',
           transactional: false,
+          warmupSeconds: 3,
         }),
       ),
     );

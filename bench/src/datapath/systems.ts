@@ -18,7 +18,8 @@ import type { Scenario } from './scenarios.ts';
 import { createFlowThroughApi, startWeb, type Web } from './web.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const FERRY = join(ROOT, 'packages', 'cli', 'bin', 'ferry.js');
+// BENCH_FERRY_JS: another build's ferry.js (e.g. a `git archive` copy) for before/after comparisons
+const FERRY = process.env.BENCH_FERRY_JS ?? join(ROOT, 'packages', 'cli', 'bin', 'ferry.js');
 export const SOURCE = 'east';
 export const TARGET = 'west';
 const MM2_VERSION = '4.3.1';
@@ -33,6 +34,8 @@ export interface RunInput {
   /** Unique per run: the source alias (remote topics are "<alias>.<topic>"). */
   alias: string;
   latencySeconds: number;
+  /** Seconds at the same rate sent before the measured ones and not counted. */
+  latencyWarmupSeconds?: number;
   profileDir?: string;
   /** Managed Ferry: the run's migrated template database. */
   dbRunId?: string;
@@ -132,7 +135,9 @@ async function latencyPhase(i: RunInput): Promise<LatencyPhase> {
     timeoutMs: 120_000,
     what: `${remote} on the target`,
   });
-  i.log(`  latency: ${i.scenario.latencyRate} records/s for ${i.latencySeconds} s`);
+  i.log(
+    `  latency: ${i.scenario.latencyRate} records/s for ${i.latencyWarmupSeconds ?? 0} s (not counted) + ${i.latencySeconds} s`,
+  );
   const latency = await measureLatency({
     sourceBootstrap: testCluster(SOURCE).bootstrap,
     sourceTopic: latencyTopic(i),
@@ -141,6 +146,7 @@ async function latencyPhase(i: RunInput): Promise<LatencyPhase> {
     partitions: parts,
     rate: i.scenario.latencyRate,
     seconds: i.latencySeconds,
+    warmupSeconds: i.latencyWarmupSeconds ?? 0,
     recordBytes: i.scenario.recordBytes,
     compression: i.scenario.compression,
     transactional: i.scenario.txnRecords > 0,

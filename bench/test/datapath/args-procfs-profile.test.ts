@@ -8,6 +8,11 @@ describe('parseBenchArgs', () => {
   it('defaults: 3 runs, every system', () => {
     const a = parseBenchArgs(['1k']);
     expect(a).toMatchObject({ scenarios: ['1k'], runs: 3, profile: false, systems: [...SYSTEMS] });
+    expect(a.latencyWarmupSeconds).toBe(3);
+  });
+  it('--latency-warmup: 0 turns it off', () => {
+    expect(parseBenchArgs(['1k', '--latency-warmup', '0']).latencyWarmupSeconds).toBe(0);
+    expect(parseBenchArgs(['1k', '--latency-warmup', '5']).latencyWarmupSeconds).toBe(5);
   });
   it('all, --runs, --volume, --profile, --systems', () => {
     const a = parseBenchArgs(['all', '--runs', '5', '--volume', '20', '--profile', '--systems', 'ferry,mm2']);
@@ -20,6 +25,7 @@ describe('parseBenchArgs', () => {
     { argv: ['1k', '--runs', '0'], msg: '--runs needs a positive number' },
     { argv: ['1k', '--systems', 'kafka'], msg: '--systems takes a list' },
     { argv: ['1k', '--fast'], msg: 'unknown option --fast' },
+    { argv: ['1k', '--latency-warmup', '-1'], msg: '--latency-warmup needs 0 or more seconds' },
   ])('$argv: $msg', ({ argv, msg }) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchArgsError);
     expect(() => parseBenchArgs(argv)).toThrow(msg);

@@ -47,14 +47,19 @@ import {
  *      Consecutive small uncompressed batches of a partition are coalesced into one (records/coalesce.ts, up to
  *      `coalesceBytes`): a produce request takes one batch per partition, so a partition's k-th batch costs a k-th
  *      round (one more append per partition on the broker); many light partitions write batches of a few records.
- *   2. AddPartitionsToTxn once per partition per transaction.
+ *   2. AddPartitionsToTxn once per partition per transaction: the data's and the partitions the extra records
+ *      will go to (`extraPartitions`, named by the caller in advance) in one request; with positions,
+ *      AddOffsetsToTxn right behind it and TxnOffsetCommit while the records are produced (the positions do not
+ *      depend on the produce; everything commits or aborts together at EndTxn). Each such round trip is on the
+ *      path of every record: at a fixed rate a record waits for the write in flight, then for its own.
  *   3. Produce: a partition gets one batch per request (brokers take exactly one per partition from v3), so the
  *      k-th batches of all partitions led by one broker go in one request ("round" k), and the rounds to a
  *      broker are pipelined on its connection (at most maxInFlightPerBroker in flight; the idempotent producer
  *      allows 5 per partition and one connection keeps them in order). acks=-1.
  *   4. `extra` records (offset syncs) are built from the target base offsets the produce responses returned,
- *      and produced in the same transaction.
- *   5. exactly-once: AddOffsetsToTxn + TxnOffsetCommit for the positions group, EndTxn(commit).
+ *      and produced in the same transaction (a partition not named in advance joins it first). A named
+ *      partition that gets no extra record stays in the transaction (it only gets the commit marker).
+ *   5. exactly-once: EndTxn(commit) once the produces and the TxnOffsetCommit are answered.
  *      at-least-once: OffsetCommit of the positions once every produce is acknowledged.
  * A retriable failure is retried inside `write` (the whole write again, under a new epoch; `extra` is called again
  * with the new attempt's results) — except an unconfirmed commit: EndTxn(commit) is retried as the coordinator
@@ -114,6 +119,12 @@ export interface PositionUpdate {
   remoteTopic: string;
   partition: number;
   next: bigint;
+}
+
+/** A target partition. */
+export interface PartitionRef {
+  topic: string;
+  partition: number;
 }
 
 export interface ExtraRecords {
@@ -312,11 +323,12 @@ export class BatchWriter {
     items: WriteItem[],
     positions: PositionUpdate[],
     extra?: (written: WrittenBatch[]) => ExtraRecords[],
+    extraPartitions: ReadonlyArray<PartitionRef> = [],
   ): Promise<WrittenBatch[]> {
     const deadline = Date.now() + (this.o.retryDeadlineMs ?? 30_000);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(items, positions, deadline, extra);
+        return await this.attempt(items, positions, deadline, extra, extraPartitions);
       } catch (e) {
         const err = this.classify(e);
         // a retriable failure (leader moved, coordinator loading, timeout): a new epoch and the whole write again
@@ -330,18 +342,45 @@ export class BatchWriter {
     items: WriteItem[],
     positions: PositionUpdate[],
     deadline: number,
-    extra?: (written: WrittenBatch[]) => ExtraRecords[],
+    extra: ((written: WrittenBatch[]) => ExtraRecords[]) | undefined,
+    extraPartitions: ReadonlyArray<PartitionRef>,
   ): Promise<WrittenBatch[]> {
     if (this.needsInit) await this.init();
     const { pieces, written } = this.plan(items);
     await this.checkTopicIds(items);
+    // the extra records' partitions (named in advance) join the transaction with the data's
+    const early = this.transactional ? extraPartitions : [];
+    const joining: PartitionRef[] = [...pieces, ...early];
     // before the transaction: a partition that cannot take writes yet must not join it (see ensureWritable)
-    await this.ensureWritable(pieces, deadline);
+    await this.ensureWritable(joining, deadline);
     const inTxn = new Set<string>();
     this.txnOpen = false;
+    // coordinator calls running beside the produce: settled before an abort, so none lands after it
+    const beside: Array<Promise<unknown>> = [];
     try {
-      if (this.transactional) await this.addPartitions(pieces, inTxn);
+      let offsetsCommitted: Promise<void> | undefined;
+      if (this.transactional) {
+        // One AddPartitionsToTxn for the data and the extra partitions; AddOffsetsToTxn sent right behind it
+        // (the coordinator answers them in order) and TxnOffsetCommit while the records are produced: the
+        // positions do not depend on the produce, and all of it commits or aborts together at EndTxn.
+        const adding = this.addPartitions(joining, inTxn);
+        if (positions.length > 0) {
+          offsetsCommitted = this.addOffsetsToTxn().then(() => this.txnOffsetCommit(positions));
+          beside.push(offsetsCommitted);
+          offsetsCommitted.catch(() => undefined);
+        }
+        await adding;
+      }
       await this.produce(pieces, written);
+      // A produce names its topic, not its id: a remote topic deleted and re-created while the produce was under
+      // way took the records into the new topic. Asked again now that every data produce is answered, beside the
+      // extra records' produce (no round trip of its own): such a transaction is aborted, never committed.
+      let idsChecked: Promise<void> | undefined;
+      if (this.transactional) {
+        idsChecked = this.checkTopicIds(items, { fresh: true });
+        beside.push(idsChecked);
+        idsChecked.catch(() => undefined);
+      }
       const more = extra?.(written) ?? [];
       const extraPieces: Piece[] = more
         .filter((e) => e.records.length > 0)
@@ -356,18 +395,16 @@ export class BatchWriter {
           result: -1,
         }));
       if (extraPieces.length > 0) {
-        await this.ensureWritable(extraPieces, deadline);
-        if (this.transactional) await this.addPartitions(extraPieces, inTxn);
+        // partitions not named in advance join now
+        const late = extraPieces.filter((p) => !inTxn.has(tpKey(p.topic, p.partition)));
+        if (late.length > 0 || !this.transactional) await this.ensureWritable(late, deadline);
+        if (this.transactional && late.length > 0) await this.addPartitions(late, inTxn);
         await this.produce(extraPieces, []);
       }
       if (this.transactional) {
-        // A produce names its topic, not its id: a remote topic deleted and re-created while the produce was
-        // under way took the records into the new topic. Asked again now, before the commit (beside the
-        // positions' TxnOffsetCommit, so it costs no round trip of its own): such a transaction is aborted.
-        const [ids, offsets] = await Promise.allSettled([
-          this.checkTopicIds(items, { fresh: true }),
-          positions.length > 0 ? this.commitPositionsInTxn(positions) : undefined,
-        ]);
+        // the written topics' ids asked again (started once the data's produce was answered, above) and the
+        // positions: both settled before EndTxn; a failed check aborts the transaction
+        const [ids, offsets] = await Promise.allSettled([idsChecked, offsetsCommitted]);
         if (ids.status === 'rejected') throw ids.reason;
         if (offsets.status === 'rejected') throw offsets.reason;
         if (this.txnOpen) {
@@ -394,6 +431,7 @@ export class BatchWriter {
         );
       }
       this.committing = false;
+      await Promise.allSettled(beside);
       if (this.txnOpen) {
         this.counters.abortedTransactions++;
         await this.endTxn(false).catch(() => undefined);
@@ -746,7 +784,7 @@ export class BatchWriter {
    * leadership) and the write waits outside any transaction, with back-off, until the write's deadline: then the
    * failure is retriable and nothing is open to abort.
    */
-  private async ensureWritable(pieces: Piece[], deadline: number): Promise<void> {
+  private async ensureWritable(pieces: ReadonlyArray<PartitionRef>, deadline: number): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const unknown = new Map<string, { topic: string; partition: number }>();
       for (const p of pieces) {
@@ -823,7 +861,7 @@ export class BatchWriter {
 
   // ---- transactions and positions ----
 
-  private async addPartitions(pieces: Piece[], inTxn: Set<string>): Promise<void> {
+  private async addPartitions(pieces: ReadonlyArray<PartitionRef>, inTxn: Set<string>): Promise<void> {
     const byTopic = new Map<string, Set<number>>();
     for (const p of pieces) {
       const k = tpKey(p.topic, p.partition);
@@ -865,7 +903,7 @@ export class BatchWriter {
     });
   }
 
-  private async commitPositionsInTxn(positions: PositionUpdate[]): Promise<void> {
+  private async addOffsetsToTxn(): Promise<void> {
     const tid = this.o.transactionalId!;
     const groupId = this.o.positionsGroup;
     this.txnOpen = true;
@@ -883,6 +921,11 @@ export class BatchWriter {
         });
       return res;
     });
+  }
+
+  private async txnOffsetCommit(positions: PositionUpdate[]): Promise<void> {
+    const tid = this.o.transactionalId!;
+    const groupId = this.o.positionsGroup;
     await this.txnCall(
       'TxnOffsetCommit',
       async () => {

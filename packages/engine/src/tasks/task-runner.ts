@@ -8,6 +8,7 @@ import { wireConfigFor } from '../kafka/client.ts';
 import { PartitionMeter } from '../metrics/partition-metrics.ts';
 import { OffsetSyncEmitter } from '../offset-syncs/emitter.ts';
 import {
+  DURABLE_POSITIONS_TOPIC,
   type DurablePosition,
   durableKey,
   durablePositionRecords,
@@ -762,20 +763,31 @@ export class TaskRunner {
       for (const s of dirty) s.dirty = false;
       const t0 = Date.now();
       this.lastWriteStart = t0;
+      // where the extra records go (the syncs of the data, the durable positions): named in advance, they join
+      // the transaction with the data's partitions in one AddPartitionsToTxn
+      const extraPartitions = [
+        ...(items.length > 0 ? [{ topic: this.syncs!.topic, partition: 0 }] : []),
+        ...(durable.length > 0 ? [{ topic: DURABLE_POSITIONS_TOPIC, partition: 0 }] : []),
+      ];
       let watchdog: NodeJS.Timeout | undefined;
       // A write that neither commits nor fails (seen after a predecessor was killed inside a transaction) ends
       // the run: the restarted task re-initialises its producer and resumes from the committed positions.
       const p = Promise.race([
-        this.writer!.write(items, positions, (written) => [
-          ...this.syncRecords(written),
-          // a remote topic first written by this write: the writer knows its id now
-          ...durablePositionRecords(
-            durable.map((d) => {
-              const rid = d.remoteTopicId ?? this.writer?.topicIdOf(d.remoteTopic);
-              return rid ? { ...d, remoteTopicId: rid } : d;
-            }),
-          ),
-        ]),
+        this.writer!.write(
+          items,
+          positions,
+          (written) => [
+            ...this.syncRecords(written),
+            // a remote topic first written by this write: the writer knows its id now
+            ...durablePositionRecords(
+              durable.map((d) => {
+                const rid = d.remoteTopicId ?? this.writer?.topicIdOf(d.remoteTopic);
+                return rid ? { ...d, remoteTopicId: rid } : d;
+              }),
+            ),
+          ],
+          extraPartitions,
+        ),
         new Promise<never>((_, reject) => {
           watchdog = setTimeout(
             () =>

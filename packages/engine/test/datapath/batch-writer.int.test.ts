@@ -862,6 +862,101 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     expect(calls === 1 || writer.producer.producerEpoch > epochBefore).toBe(true);
   });
 
+  it('extra partitions named in advance join with the data; positions committed beside the produce: an abort after the produce leaves no record and no position, the next write commits all of it once', async () => {
+    const src = uniqueName('bw-early');
+    const dst = `east.${src}`;
+    const side = `${dst}-side`;
+    await createTopic('east', src, 2);
+    await createTopic('west', dst, 2);
+    await createTopic('west', side, 2);
+    await javaProduce(EAST, src, [0, 1], 400, ['none', 'lz4']);
+    const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p)));
+    const west = wire(WEST);
+    const group = uniqueName('bw-pos');
+    const tid = uniqueName('bw-txn');
+    const writer = new BatchWriter({
+      cluster: west,
+      transactionalId: tid,
+      positionsGroup: group,
+    });
+    await writer.start();
+    const items: WriteItem[] = perPartition.map((chunks, partition) => ({
+      remoteTopic: dst,
+      partition,
+      sourceTopic: src,
+      maxMessageBytes: 1 << 20,
+      batches: chunks.flat(),
+    }));
+    const positions = items.map((it) => {
+      const h = it.batches.at(-1)!.header;
+      return {
+        remoteTopic: dst,
+        partition: it.partition,
+        next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
+      };
+    });
+    const named = [
+      { topic: side, partition: 0 },
+      { topic: side, partition: 1 },
+    ];
+    // the data is produced and the positions are being committed when the extra records fail: all of it aborts
+    const err = await writer
+      .write(
+        items,
+        positions,
+        () => {
+          throw new Error('no extra records');
+        },
+        named,
+      )
+      .catch((e: unknown) => e);
+    expect((err as Error).message).toBe('no extra records');
+    expect(writer.stats().abortedTransactions).toBe(1);
+    expect([...(await committed(west, group, dst, 2)).values()].every((o) => o < 0n)).toBe(true);
+    expect(await javaConsume(WEST, dst, 2)).toHaveLength(0);
+
+    // again, counting AddPartitionsToTxn: one for the data and both named partitions, though only one of them
+    // gets extra records (the other only a commit marker)
+    const coordinator = await west.coordinator('transaction', tid);
+    const send = coordinator.send.bind(coordinator);
+    let adds = 0;
+    coordinator.send = ((api: unknown, ...rest: unknown[]) => {
+      if (api === addPartitionsToTxnApi) adds++;
+      return (send as (...a: unknown[]) => unknown)(api, ...rest);
+    }) as typeof coordinator.send;
+    const sideRecord = (i: number, value: string) => ({
+      offset: BigInt(i),
+      timestamp: 1n,
+      key: Buffer.from('k'),
+      value: Buffer.from(value),
+      headers: [],
+    });
+    const written = await writer.write(
+      items,
+      positions,
+      (w) => [
+        { topic: side, partition: 0, records: w.map((b, i) => sideRecord(i, String(b.targetBaseOffset))) },
+      ],
+      named,
+    );
+    expect(adds).toBe(1);
+    // a partition not named in advance joins when its records are known (a positions-only write here)
+    await writer.write([], positions, () => [
+      { topic: side, partition: 1, records: [sideRecord(0, 'late')] },
+    ]);
+    expect(adds).toBe(2);
+    const [source, target, extra] = await Promise.all([
+      javaConsume(EAST, src, 2),
+      javaConsume(WEST, dst, 2, 800),
+      javaConsume(WEST, side, 2, written.length + 1),
+    ]);
+    expect(source).toHaveLength(800);
+    compare(source, target, written);
+    expect(extra.map((r) => r.partition).sort()).toEqual([...written.map(() => 0), 1]);
+    const c = await committed(west, group, dst, 2);
+    for (const p of positions) expect(c.get(p.partition)).toBe(p.next);
+  });
+
   it('partitions created a moment ago: the write waits for their leaders outside the transaction and commits once, nothing aborted', async () => {
     // A new remote topic is in the metadata before its leader has loaded it; a produce inside the transaction got
     // NOT_LEADER_OR_FOLLOWER, and the abort that followed kept InitProducerId at CONCURRENT_TRANSACTIONS for 30 s
