@@ -1,7 +1,14 @@
 // The run's report, ready to append to docs/benchmarks.md: the machine, the load during the run, where the
 // wall time went (and what a full run would take from those parts), the results and ratio tables, and the
 // profiles' top self-time functions. Pure, for tests; run.ts and report.ts print it.
-import { ratioRows, ratioTable, resultsTable, type ScenarioFigures } from './table.ts';
+import {
+  exactlyOnceRatios,
+  exactlyOnceTable,
+  ratioRows,
+  ratioTable,
+  resultsTable,
+  type ScenarioFigures,
+} from './table.ts';
 
 export interface Machine {
   cpu: string;
@@ -53,6 +60,8 @@ export interface ReportInput {
   runs: number;
   latencyRuns: number;
   mm2Settings: string;
+  /** What `mm2-eos` adds to the MM2 settings, when it ran. */
+  mm2ExactlyOnceSettings?: string;
   figures: ScenarioFigures[];
   profiles: ProfileTop[];
 }
@@ -141,6 +150,15 @@ export function markdownReport(r: ReportInput): string {
   lines.push(resultsTable(r.figures));
   lines.push('');
   lines.push(ratioTable(ratioRows(r.figures)));
+  const eos = exactlyOnceRatios(r.figures);
+  if (eos.length > 0) {
+    lines.push('');
+    lines.push(
+      `Extra, not a goal: against \`mm2-eos\`, the same MM2 with ${r.mm2ExactlyOnceSettings ?? 'exactly-once source support'}.`,
+    );
+    lines.push('');
+    lines.push(exactlyOnceTable(eos));
+  }
   const missed = missedGoals(r.figures);
   if (missed.length > 0) {
     lines.push('');
