@@ -146,6 +146,8 @@ export function markdownReport(r: ReportInput): string {
     );
   lines.push('');
   lines.push(`MM2 settings: ${r.mm2Settings}`);
+  if (r.mm2ExactlyOnceSettings)
+    lines.push('', `mm2-eos: the same MM2 settings and ${r.mm2ExactlyOnceSettings}`);
   lines.push('');
   lines.push(resultsTable(r.figures));
   lines.push('');
@@ -154,7 +156,7 @@ export function markdownReport(r: ReportInput): string {
   if (eos.length > 0) {
     lines.push('');
     lines.push(
-      `Extra, not a goal: against \`mm2-eos\`, the same MM2 with ${r.mm2ExactlyOnceSettings ?? 'exactly-once source support'}.`,
+      'Extra, not a goal (the goals above compare against `mm2`): Ferry against `mm2-eos`, MM2 with exactly-once source support.',
     );
     lines.push('');
     lines.push(exactlyOnceTable(eos));
