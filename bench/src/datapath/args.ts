@@ -6,7 +6,7 @@ export const SYSTEMS = ['ferry', 'ferry-managed', 'mm2', 'mm2-eos', 'raw'] as co
 export type System = (typeof SYSTEMS)[number];
 /**
  * What runs without --systems. Not `mm2-eos` (MirrorMaker 2 with exactly-once source support): the goals
- * compare against `mm2`, and one more JVM start per run would put `all` past its 25 minutes.
+ * compare against `mm2`, and one more JVM start per run would bring `all` too close to its 25 minutes.
  */
 export const DEFAULT_SYSTEMS: readonly System[] = ['ferry', 'ferry-managed', 'mm2', 'raw'];
 
