@@ -49,6 +49,22 @@ export const MM2_TUNING = {
   },
 } as const;
 
+/**
+ * `mm2-eos`: the same MirrorMaker 2 with exactly-once source support (Kafka 3.5+, KIP-618 for dedicated mode):
+ * `<target>.exactly.once.source.support = enabled` for the target it writes to, and the workers' internal
+ * REST server (KIP-710), which exactly-once needs in dedicated mode, on a free loopback port of the run's own.
+ * The replication consumer already reads read_committed (MM2_TUNING). Everything else is `mm2`'s.
+ */
+export const MM2_EXACTLY_ONCE = {
+  target: { 'exactly.once.source.support': 'enabled' },
+  top: { 'dedicated.mode.enable.internal.rest': 'true' },
+} as const;
+
+export interface Mm2Options {
+  /** Exactly-once source support, with the internal REST server listening on this loopback port. */
+  exactlyOnce?: { restPort: number };
+}
+
 /** One line per setting, for the table's "settings" note. */
 export function mm2TuningSummary(tasks: number): string {
   const p = Object.entries(MM2_TUNING.producer).map(([k, v]) => `producer ${k}=${v}`);
@@ -56,7 +72,16 @@ export function mm2TuningSummary(tasks: number): string {
   return [`tasks.max=${tasks}`, ...p, ...c].join(', ');
 }
 
-export function mm2Properties(p: Pair): string {
+/** What `mm2-eos` adds to `mm2`'s settings. */
+export function mm2ExactlyOnceSummary(): string {
+  return [
+    ...Object.entries(MM2_EXACTLY_ONCE.target).map(([k, v]) => `<target>.${k}=${v}`),
+    ...Object.entries(MM2_EXACTLY_ONCE.top).map(([k, v]) => `${k}=${v}`),
+    'listeners=http://127.0.0.1:<free port>',
+  ].join(', ');
+}
+
+export function mm2Properties(p: Pair, o: Mm2Options = {}): string {
   return lines([
     `clusters = ${p.alias}, ${p.targetAlias}`,
     `${p.alias}.bootstrap.servers = ${p.sourceBootstrap}`,
@@ -79,6 +104,13 @@ export function mm2Properties(p: Pair): string {
     'refresh.topics.enabled = false',
     ...Object.entries(MM2_TUNING.producer).map(([k, v]) => `${p.targetAlias}.producer.${k} = ${v}`),
     ...Object.entries(MM2_TUNING.consumer).map(([k, v]) => `${p.alias}.consumer.${k} = ${v}`),
+    ...(o.exactlyOnce
+      ? [
+          ...Object.entries(MM2_EXACTLY_ONCE.target).map(([k, v]) => `${p.targetAlias}.${k} = ${v}`),
+          ...Object.entries(MM2_EXACTLY_ONCE.top).map(([k, v]) => `${k} = ${v}`),
+          `listeners = http://127.0.0.1:${o.exactlyOnce.restPort}`,
+        ]
+      : []),
   ]);
 }
 

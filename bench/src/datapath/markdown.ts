@@ -1,7 +1,14 @@
 // The run's report, ready to append to docs/benchmarks.md: the machine, the load during the run, where the
 // wall time went (and what a full run would take from those parts), the results and ratio tables, and the
 // profiles' top self-time functions. Pure, for tests; run.ts and report.ts print it.
-import { ratioRows, ratioTable, resultsTable, type ScenarioFigures } from './table.ts';
+import {
+  exactlyOnceRatios,
+  exactlyOnceTable,
+  ratioRows,
+  ratioTable,
+  resultsTable,
+  type ScenarioFigures,
+} from './table.ts';
 
 export interface Machine {
   cpu: string;
@@ -55,6 +62,8 @@ export interface ReportInput {
   /** Seconds of each latency phase sent first and not counted (the same for every system). */
   latencyWarmupSeconds?: number;
   mm2Settings: string;
+  /** What `mm2-eos` adds to the MM2 settings, when it ran. */
+  mm2ExactlyOnceSettings?: string;
   figures: ScenarioFigures[];
   profiles: ProfileTop[];
 }
@@ -140,10 +149,21 @@ export function markdownReport(r: ReportInput): string {
     );
   lines.push('');
   lines.push(`MM2 settings: ${r.mm2Settings}`);
+  if (r.mm2ExactlyOnceSettings)
+    lines.push('', `mm2-eos: the same MM2 settings and ${r.mm2ExactlyOnceSettings}`);
   lines.push('');
   lines.push(resultsTable(r.figures));
   lines.push('');
   lines.push(ratioTable(ratioRows(r.figures)));
+  const eos = exactlyOnceRatios(r.figures);
+  if (eos.length > 0) {
+    lines.push('');
+    lines.push(
+      'Extra, not a goal (the goals above compare against `mm2`): Ferry against `mm2-eos`, MM2 with exactly-once source support.',
+    );
+    lines.push('');
+    lines.push(exactlyOnceTable(eos));
+  }
   const missed = missedGoals(r.figures);
   if (missed.length > 0) {
     lines.push('');

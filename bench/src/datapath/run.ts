@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
 import { waitFor } from '@ferry/testkit';
 import { ensureTestStack, testCluster } from '@ferry/testkit/vitest';
-import { type BenchArgs, parseBenchArgs } from './args.ts';
+import { type BenchArgs, parseBenchArgs, type System } from './args.ts';
 import { killAll } from './children.ts';
-import { mm2TuningSummary } from './configs.ts';
+import { mm2ExactlyOnceSummary, mm2TuningSummary } from './configs.ts';
 import { countRecords, seedTopic, toolsClasspath } from './java.ts';
 import { closeAdmins, createTopic, deleteTopicsContaining } from './kafka-admin.ts';
 import {
@@ -26,7 +26,7 @@ import { type CpuProfile, profileSeconds, topSelfTime } from './profile.ts';
 import { recordsFor, type Scenario, scenario } from './scenarios.ts';
 import { summarise } from './stats.ts';
 import { type RunResult, runSystem, SOURCE, TARGET } from './systems.ts';
-import { ratioRows, type ScenarioFigures } from './table.ts';
+import { exactlyOnceRatios, ratioRows, type ScenarioFigures } from './table.ts';
 import { ensureWebBuild } from './web.ts';
 
 const RESULTS = join(import.meta.dirname, '..', '..', 'results');
@@ -90,6 +90,15 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
     wallSeconds: (performance.now() - started) / 1000,
   };
 }
+
+/** The source alias's prefix per system (remote topics are "<alias>.<topic>"; no prefix contains another). */
+const ALIAS_PREFIX: Record<System, string> = {
+  ferry: 'fh',
+  'ferry-managed': 'fm',
+  mm2: 'mm2',
+  'mm2-eos': 'mx',
+  raw: 'raw',
+};
 
 function figures(s: Scenario, seeded: Seeded, results: RunResult[], args: BenchArgs): ScenarioFigures {
   return {
@@ -237,6 +246,7 @@ export async function main(argv: string[]): Promise<void> {
     latencyRuns: args.latencyRuns,
     latencyWarmupSeconds: args.latencyWarmupSeconds,
     mm2Settings: mm2TuningSummary(args.tasks),
+    mm2ExactlyOnceSettings: args.systems.includes('mm2-eos') ? mm2ExactlyOnceSummary() : undefined,
     figures: collect(),
     profiles: complete ? profileSummary(profileDir, windows) : [],
   });
@@ -258,6 +268,7 @@ export async function main(argv: string[]): Promise<void> {
             ratio: x.ratio,
             met: x.met,
           })),
+          exactlyOnceRatios: exactlyOnceRatios(r.figures),
           runResults: list.map((s) => ({
             scenario: s.name,
             seeded: seededAll.get(s.name),
@@ -280,7 +291,7 @@ export async function main(argv: string[]): Promise<void> {
       for (const s of list) {
         const seeded = seededAll.get(s.name)!;
         for (const system of args.systems) {
-          const alias = `${system === 'ferry-managed' ? 'fm' : system === 'ferry' ? 'fh' : system}${run}${tag}`;
+          const alias = `${ALIAS_PREFIX[system]}${run}${tag}`;
           log(
             `${s.name} run ${run + 1}/${args.runs}: ${system} (${seeded.records} records), load ${loadavg()[0]!.toFixed(2)}`,
           );

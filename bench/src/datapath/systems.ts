@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cloneTemplate } from '@ferry/db/testing';
@@ -12,8 +13,8 @@ import type { System } from './args.ts';
 import { type CatchUp, watchCatchUp } from './catch-up.ts';
 import { track } from './children.ts';
 import { ferryProperties, mm2Properties, type Pair } from './configs.ts';
-import { type LatencyResult, measureLatency, producerPerformance } from './java.ts';
-import { createTopic, deleteTopicsContaining, topicReady } from './kafka-admin.ts';
+import { countRecords, type LatencyResult, measureLatency, producerPerformance } from './java.ts';
+import { createTopic, deleteTopicsContaining, highWatermarks, topicReady } from './kafka-admin.ts';
 import type { Scenario } from './scenarios.ts';
 import { createFlowThroughApi, startWeb, type Web } from './web.ts';
 
@@ -64,6 +65,15 @@ export interface RunResult {
   latencyPhaseSeconds?: number;
   /** The catch-up on the monotonic clock (µs), to cut a CPU profile to it. */
   windowUs?: { fromUs: number; toUs: number };
+  /**
+   * mm2-eos: offsets of the remote topic that hold no record (its high watermarks minus the records a
+   * read_uncommitted reader finds): the transaction markers. 0 would mean MM2 did not write transactionally.
+   */
+  markerOffsets?: number;
+}
+
+export class Mm2ExactlyOnceError extends Error {
+  readonly code = 'MM2_NOT_EXACTLY_ONCE';
 }
 
 interface LatencyPhase {
@@ -262,7 +272,19 @@ async function ferryManaged(i: RunInput): Promise<RunResult> {
   }
 }
 
-async function mm2(i: RunInput): Promise<RunResult> {
+/** A free loopback TCP port (for MM2's internal REST server). */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (a && typeof a === 'object' ? ok(a.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+async function mm2(i: RunInput, exactlyOnce: boolean): Promise<RunResult> {
   const topics = await prepareLatency(i);
   const lib = await ensureJars(
     defaultStackOptions().cacheDir,
@@ -272,14 +294,35 @@ async function mm2(i: RunInput): Promise<RunResult> {
   );
   const dir = mkdtempSync(join(tmpdir(), 'mm2-bench-'));
   const file = join(dir, 'mm2.properties');
-  writeFileSync(file, mm2Properties(pair(i, topics)));
+  const opts = exactlyOnce ? { exactlyOnce: { restPort: await freePort() } } : {};
+  writeFileSync(file, mm2Properties(pair(i, topics), opts));
   const startedAt = performance.now();
   const child = track(
     spawn('java', ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file], {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
-  return measureChild(i, child, startedAt, 5_000);
+  const r = await measureChild(i, child, startedAt, 5_000);
+  if (!exactlyOnce) return r;
+  return { ...r, markerOffsets: await checkMarkers(i) };
+}
+
+/**
+ * The remote topic read back, not the config trusted: offsets that hold no record are control records (the
+ * markers of committed or aborted transactions); a producer without transactions leaves none.
+ */
+async function checkMarkers(i: RunInput): Promise<number> {
+  const remote = `${i.alias}.${i.topic}`;
+  const bootstrap = testCluster(TARGET).bootstrap;
+  const [hw, records] = [
+    await highWatermarks(TARGET, remote),
+    await countRecords(bootstrap, remote, i.scenario.partitions),
+  ];
+  const markers = hw - records;
+  i.log(`  ${remote}: ${hw} offsets, ${records} records, ${markers} transaction markers`);
+  if (markers <= 0)
+    throw new Mm2ExactlyOnceError(`${remote} holds no transaction markers: MM2 did not write exactly-once`);
+  return markers;
 }
 
 async function raw(i: RunInput): Promise<RunResult> {
@@ -311,7 +354,9 @@ export async function runSystem(i: RunInput): Promise<RunResult> {
       case 'ferry-managed':
         return await ferryManaged(i);
       case 'mm2':
-        return await mm2(i);
+        return await mm2(i, false);
+      case 'mm2-eos':
+        return await mm2(i, true);
       case 'raw':
         return await raw(i);
     }

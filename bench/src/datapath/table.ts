@@ -96,3 +96,44 @@ export function ratioTable(rows: RatioRow[]): string {
   }
   return out.join('\n');
 }
+
+export interface ExactlyOnceRatio {
+  scenario: string;
+  system: string;
+  throughput?: number;
+  cpu?: number;
+  p99?: number;
+}
+
+/**
+ * Extra information, not a goal: Ferry (always exactly-once) against MM2 with exactly-once source support
+ * (`mm2-eos`), where both ran. The goals stay stated against `mm2`.
+ */
+export function exactlyOnceRatios(scenarios: ScenarioFigures[]): ExactlyOnceRatio[] {
+  const rows: ExactlyOnceRatio[] = [];
+  for (const sc of scenarios) {
+    const eos = sc.systems.find((s) => s.system === 'mm2-eos');
+    if (!eos || eos.runs === 0) continue;
+    for (const name of ['ferry', 'ferry-managed']) {
+      const f = sc.systems.find((s) => s.system === name);
+      if (!f || f.runs === 0) continue;
+      rows.push({
+        scenario: sc.scenario,
+        system: name,
+        throughput: ratio(f.mibPerSec, eos.mibPerSec),
+        cpu: ratio(f.cpuSecondsPerGiB, eos.cpuSecondsPerGiB),
+        p99: ratio(f.p99Ms, eos.p99Ms),
+      });
+    }
+  }
+  return rows;
+}
+
+export function exactlyOnceTable(rows: ExactlyOnceRatio[]): string {
+  const x = (r: number | undefined) => (r === undefined ? '–' : `${r.toFixed(2)}×`);
+  return [
+    '| scenario | system | Ferry / MM2 exactly-once: throughput | CPU-s/GB | p99 |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.scenario} | ${r.system} | ${x(r.throughput)} | ${x(r.cpu)} | ${x(r.p99)} |`),
+  ].join('\n');
+}

@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { BenchArgsError, parseBenchArgs, SYSTEMS } from '../../src/datapath/args.ts';
+import { BenchArgsError, DEFAULT_SYSTEMS, parseBenchArgs } from '../../src/datapath/args.ts';
 import { parseHwmKiB, parseStat } from '../../src/datapath/procfs.ts';
 import { topSelfTime } from '../../src/datapath/profile.ts';
 import { recordsFor, SCENARIOS } from '../../src/datapath/scenarios.ts';
 
 describe('parseBenchArgs', () => {
-  it('defaults: 3 runs, every system', () => {
+  it('defaults: 3 runs, every system but mm2-eos', () => {
     const a = parseBenchArgs(['1k']);
-    expect(a).toMatchObject({ scenarios: ['1k'], runs: 3, profile: false, systems: [...SYSTEMS] });
+    expect(a).toMatchObject({ scenarios: ['1k'], runs: 3, profile: false, systems: [...DEFAULT_SYSTEMS] });
+    expect(a.systems).toEqual(['ferry', 'ferry-managed', 'mm2', 'raw']);
     expect(a.latencyWarmupSeconds).toBe(3);
   });
   it('--latency-warmup: 0 turns it off', () => {
     expect(parseBenchArgs(['1k', '--latency-warmup', '0']).latencyWarmupSeconds).toBe(0);
     expect(parseBenchArgs(['1k', '--latency-warmup', '5']).latencyWarmupSeconds).toBe(5);
+  });
+  it('takes mm2-eos when named', () => {
+    expect(parseBenchArgs(['1000p', '--systems', 'ferry,mm2,mm2-eos']).systems).toEqual([
+      'ferry',
+      'mm2',
+      'mm2-eos',
+    ]);
   });
   it('all, --runs, --volume, --profile, --systems', () => {
     const a = parseBenchArgs(['all', '--runs', '5', '--volume', '20', '--profile', '--systems', 'ferry,mm2']);

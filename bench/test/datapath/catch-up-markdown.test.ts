@@ -176,6 +176,21 @@ describe('report', () => {
     expect(md).toContain('Profile, 1k ferry (run 1, the 4.2 s catch-up of a 30 s profile; `p.cpuprofile`)');
     expect(md).toContain('- 25.0 % (100 ms) `writev`');
     expect(md).not.toContain('Runs that failed');
+    expect(md).not.toContain('mm2-eos');
+    const eos = markdownReport({
+      ...r,
+      mm2ExactlyOnceSettings: 'west.exactly.once.source.support=enabled',
+      figures: figures.map((f) => ({
+        ...f,
+        systems: [
+          ...f.systems,
+          { system: 'mm2-eos', runs: 1, mibPerSec: { median: 50, min: 50, max: 50, n: 1 } },
+        ],
+      })),
+    });
+    expect(eos).toContain('mm2-eos: the same MM2 settings and west.exactly.once.source.support=enabled');
+    expect(eos).toContain('Ferry against `mm2-eos`, MM2 with exactly-once source support');
+    expect(eos).toContain('| 1k | ferry | 2.40× |');
     const failed = markdownReport({
       ...r,
       phases: [

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   ferryProperties,
+  MM2_EXACTLY_ONCE,
   MM2_TUNING,
+  mm2ExactlyOnceSummary,
   mm2Properties,
   parseProducerPerformance,
   producerPerformanceArgs,
@@ -38,6 +40,35 @@ describe('mm2Properties', () => {
     for (const [k, v] of Object.entries(MM2_TUNING.producer)) expect(p.get(`west.producer.${k}`)).toBe(v);
     for (const [k, v] of Object.entries(MM2_TUNING.consumer)) expect(p.get(`mm0x.consumer.${k}`)).toBe(v);
     expect([...p.keys()].some((k) => k.startsWith('producer.') || k.startsWith('consumer.'))).toBe(false);
+  });
+});
+
+describe('mm2Properties, exactly-once (mm2-eos)', () => {
+  const plain = props(mm2Properties(pair));
+  const eos = props(mm2Properties(pair, { exactlyOnce: { restPort: 41234 } }));
+  it('enables exactly-once source support for the target it writes to, with the internal REST server', () => {
+    expect(eos.get('west.exactly.once.source.support')).toBe('enabled');
+    expect(eos.get('dedicated.mode.enable.internal.rest')).toBe('true');
+    expect(eos.get('listeners')).toBe('http://127.0.0.1:41234');
+    expect(eos.get('mm0x.exactly.once.source.support')).toBeUndefined();
+  });
+  it('reads the source read_committed and is otherwise mm2 unchanged', () => {
+    expect(eos.get('mm0x.consumer.isolation.level')).toBe('read_committed');
+    const added = [...eos.keys()].filter((k) => !plain.has(k));
+    expect(added.sort()).toEqual(
+      ['dedicated.mode.enable.internal.rest', 'listeners', 'west.exactly.once.source.support'].sort(),
+    );
+    for (const [k, v] of plain) expect(eos.get(k)).toBe(v);
+  });
+  it('plain mm2 has none of it', () => {
+    for (const k of Object.keys(MM2_EXACTLY_ONCE.top)) expect(plain.has(k)).toBe(false);
+    expect(plain.has('west.exactly.once.source.support')).toBe(false);
+    expect(plain.has('listeners')).toBe(false);
+  });
+  it('is summarised beside the other MM2 settings', () => {
+    expect(mm2ExactlyOnceSummary()).toBe(
+      '<target>.exactly.once.source.support=enabled, dedicated.mode.enable.internal.rest=true, listeners=http://127.0.0.1:<free port>',
+    );
   });
 });
 

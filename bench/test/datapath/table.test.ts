@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cell, ratioRows, ratioTable, resultsTable, type ScenarioFigures } from '../../src/datapath/table.ts';
+import {
+  cell,
+  exactlyOnceRatios,
+  exactlyOnceTable,
+  ratioRows,
+  ratioTable,
+  resultsTable,
+  type ScenarioFigures,
+} from '../../src/datapath/table.ts';
 
 const s = (median: number, min = median, max = median, n = 3) => ({ median, min, max, n });
 
@@ -44,6 +52,28 @@ describe('tables', () => {
     ]);
     expect(ratioTable(rows).split('\n')[2]).toBe(
       '| 1k | ferry | 3.00× met | 0.60× missed | 0.15× met | 0.25× met |',
+    );
+  });
+});
+
+describe('Ferry / MM2 exactly-once', () => {
+  const withEos: ScenarioFigures = {
+    ...fig,
+    systems: [
+      ...fig.systems,
+      { system: 'mm2-eos', runs: 3, mibPerSec: s(10), cpuSecondsPerGiB: s(30), p99Ms: s(800) },
+    ],
+  };
+  it('is extra information: the goals still compare against mm2', () => {
+    expect(ratioRows([withEos])).toEqual(ratioRows([fig]));
+  });
+  it('gives Ferry against mm2-eos where both ran, nothing without mm2-eos', () => {
+    expect(exactlyOnceRatios([withEos])).toEqual([
+      { scenario: '1k', system: 'ferry', throughput: 6, cpu: 0.1, p99: 0.125 },
+    ]);
+    expect(exactlyOnceRatios([fig])).toEqual([]);
+    expect(exactlyOnceTable(exactlyOnceRatios([withEos])).split('\n')[2]).toBe(
+      '| 1k | ferry | 6.00× | 0.10× | 0.13× |',
     );
   });
 });
