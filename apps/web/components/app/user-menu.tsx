@@ -3,7 +3,6 @@ import { LogOut, Moon, Sun } from 'lucide-react';
 import { useRouter } from 'next/navigation';
 import { useTheme } from 'next-themes';
 import { Button } from '@/components/ui/button.tsx';
-import { authClient } from './auth-client.ts';
 
 export function UserMenu({ email }: { email: string }) {
   const router = useRouter();
@@ -18,6 +17,9 @@ export function UserMenu({ email }: { email: string }) {
         aria-label="Sign out everywhere"
         title="Sign out everywhere"
         onClick={async () => {
+          // Loaded on the click: the better-auth client (~12 KB gzip) is not in every dashboard page's
+          // scripts (issue #11: the flow page's hydration waited for it).
+          const { authClient } = await import('./auth-client.ts');
           await authClient.revokeSessions();
           await authClient.signOut();
           router.push('/sign-in');

@@ -1,9 +1,14 @@
 'use client';
-import * as Dialog from '@radix-ui/react-dialog';
-import { useState } from 'react';
-import { Button } from './button.tsx';
+import { Slot } from '@radix-ui/react-slot';
+import { lazy, Suspense, useRef, useState } from 'react';
 
-/** Confirmation for destructive actions; the error of a refused action stays visible in the dialog. */
+const ConfirmDialogBody = lazy(() => import('./confirm-dialog-body.tsx'));
+
+/**
+ * Confirmation for destructive actions; the error of a refused action stays visible in the dialog. The
+ * trigger is rendered at once; the dialog (Radix Dialog, ~11 KB gzip) is loaded on the first click, so it
+ * is not part of the scripts every page with a Delete button waits for before it hydrates (issue #11).
+ */
 export function ConfirmDialog({
   trigger,
   title,
@@ -18,47 +23,36 @@ export function ConfirmDialog({
   onConfirm: () => Promise<string | null>;
 }) {
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Mounted from the first click on, so that closing it plays out like before (Radix unmounts its content).
+  const [used, setUsed] = useState(false);
+  const triggerRef = useRef<HTMLElement>(null);
   return (
-    <Dialog.Root
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        setError(null);
-      }}
-    >
-      <Dialog.Trigger asChild>{trigger}</Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/50" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 grid w-[min(28rem,92vw)] -translate-x-1/2 -translate-y-1/2 gap-4 rounded-lg border border-border bg-card p-6 shadow-lg">
-          <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          <Dialog.Description className="text-sm text-muted-foreground">{description}</Dialog.Description>
-          {error ? (
-            <p role="alert" className="rounded-md bg-destructive/10 p-3 text-sm text-destructive">
-              {error}
-            </p>
-          ) : null}
-          <div className="flex justify-end gap-2">
-            <Dialog.Close asChild>
-              <Button variant="outline">Cancel</Button>
-            </Dialog.Close>
-            <Button
-              variant="destructive"
-              disabled={busy}
-              onClick={async () => {
-                setBusy(true);
-                const err = await onConfirm();
-                setBusy(false);
-                if (err) setError(err);
-                else setOpen(false);
-              }}
-            >
-              {confirmLabel}
-            </Button>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <>
+      <Slot
+        ref={triggerRef}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        data-state={open ? 'open' : 'closed'}
+        onClick={() => {
+          setUsed(true);
+          setOpen(true);
+        }}
+      >
+        {trigger}
+      </Slot>
+      {used ? (
+        <Suspense fallback={null}>
+          <ConfirmDialogBody
+            open={open}
+            onOpenChange={setOpen}
+            title={title}
+            description={description}
+            confirmLabel={confirmLabel}
+            onConfirm={onConfirm}
+            triggerRef={triggerRef}
+          />
+        </Suspense>
+      ) : null}
+    </>
   );
 }
