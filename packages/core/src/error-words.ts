@@ -166,9 +166,14 @@ export function errorSentence(e: unknown, where: ErrorWhere = {}): string {
     case 'TASK_FENCED':
       return 'This task was replaced by a newer one (fenced); it stops and the newer task continues.';
     case 'SOURCE_UNAVAILABLE':
-      return `Cannot reach the source cluster${named(where.source)}: ${d}. Check that it is up and its bootstrap servers are right.`;
-    case 'TARGET_UNAVAILABLE':
-      return `Cannot reach the target cluster${named(where.target)}: ${d}. Check that it is up and its bootstrap servers are right.`;
+    case 'TARGET_UNAVAILABLE': {
+      const side = errorCode(e) === 'SOURCE_UNAVAILABLE' ? 'source' : 'target';
+      const name = named(side === 'source' ? where.source : where.target);
+      // reached, but refused: "is it up?" is the wrong advice for a credential the broker rejected
+      if (errorCode((e as ErrorLike).cause) === 'AUTHENTICATION_FAILED')
+        return `The ${side} cluster${name} rejected Ferry's credentials (${d}). Check the cluster's SASL mechanism, username and password.`;
+      return `Cannot reach the ${side} cluster${name}: ${d}. Check that it is up and its bootstrap servers are right.`;
+    }
     case 'VERIFY_READ_STALLED':
       return `${d}. A cluster stopped answering during the comparison; run the verification again.`;
     default:

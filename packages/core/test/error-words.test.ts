@@ -193,6 +193,26 @@ describe('errorSentence', () => {
       flow,
       /^Cannot reach the target cluster west: timeout\./,
     ],
+    // reached, but the credentials were refused: not "check that it is up"
+    [
+      wrapped(
+        'SOURCE_UNAVAILABLE',
+        kafkajs(
+          'KafkaJSSASLAuthenticationError',
+          'SASL SCRAM SHA512 authentication failed: invalid credentials',
+        ),
+      ),
+      flow,
+      /^The source cluster east rejected Ferry's credentials \(SASL SCRAM SHA512 authentication failed: invalid credentials\)\. Check the cluster's SASL mechanism, username and password\.$/,
+    ],
+    [
+      wrapped(
+        'TARGET_UNAVAILABLE',
+        kafkajs('KafkaJSProtocolError', 'auth', { type: 'SASL_AUTHENTICATION_FAILED' }),
+      ),
+      flow,
+      /^The target cluster west rejected Ferry's credentials/,
+    ],
     [
       new FerryError('VERIFY_READ_STALLED', 'no records for 30 s.'),
       flow,
