@@ -80,6 +80,21 @@ interface Row {
   verifyMs: number;
 }
 const rows: Row[] = [];
+const REPORT_DIR = join(import.meta.dirname, '..', '..', '..', '..', '.reports');
+
+/**
+ * Keeps a finished repetition: printed at once and written to .reports/faults.json after every row, so a run cut
+ * short (its time bound, a crash) still leaves every repetition it finished.
+ */
+function record(row: Row): void {
+  rows.push(row);
+  console.log(`fault suite row: ${JSON.stringify(row)}`);
+  mkdirSync(REPORT_DIR, { recursive: true });
+  writeFileSync(
+    join(REPORT_DIR, 'faults.json'),
+    JSON.stringify({ at: new Date().toISOString(), rows }, null, 2),
+  );
+}
 
 /**
  * The clusters of the scenario running now: the shared stack's east → west, or a broker of the suite's own
@@ -156,9 +171,6 @@ afterAll(async () => {
     }),
   ].join('\n');
   console.log(`\nfault suite (${REPEAT} repetitions per scenario)\n${table}`);
-  const dir = join(import.meta.dirname, '..', '..', '..', '..', '.reports');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'faults.json'), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
 });
 
 afterEach((ctx) => dumpOnFailure(m, ctx.task.result?.state));
@@ -278,7 +290,7 @@ async function verifyRow(
   const t0 = Date.now();
   const report = await verifyFlowRange(flow, { topics: { [topic]: PARTITIONS } });
   const mine = report.partitions.filter((p) => p.topic === topic);
-  rows.push({
+  record({
     scenario,
     repetition,
     records,
@@ -1162,7 +1174,7 @@ describe('fault suite', () => {
         await runner.stop();
         if (rep > 0) {
           const mine = report.partitions.filter((p) => p.topic === topic);
-          rows.push({
+          record({
             scenario: 'positions-expiry',
             repetition: rep,
             records: sent.length,

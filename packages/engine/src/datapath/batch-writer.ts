@@ -179,6 +179,11 @@ export interface BatchWriterOptions {
   coalesceBytes?: number;
 }
 
+/** Metadata topic error codes the remote-id check decides on: none, or the topic does not exist. */
+export function topicGoneOrOk(code: number): boolean {
+  return code === 0 || code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || code === ErrorCode.UNKNOWN_TOPIC_ID;
+}
+
 /** Before Metadata v10 brokers send no topic ids (all zeros): no check is possible. */
 const NO_TOPIC_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -745,9 +750,13 @@ export class BatchWriter {
     for (const topic of stale) {
       this.idCheckedAt.set(topic, now);
       const info = md.topics.get(topic);
+      const code = info?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      // only "no such topic" means gone; any other error (authorisation, a leader election) says nothing of the id
+      if (!topicGoneOrOk(code))
+        throw new KafkaError(code, 'asking the remote topic id', { context: { topic } });
       // unknown and never written: the existing path (a retriable UNKNOWN_TOPIC_OR_PARTITION) handles it
-      if (info?.errorCode !== 0 && !this.topicIds.has(topic)) continue;
-      this.assertSameTopic(topic, info?.errorCode === 0 ? info : undefined);
+      if (code !== 0 && !this.topicIds.has(topic)) continue;
+      this.assertSameTopic(topic, code === 0 ? info : undefined);
     }
   }
 

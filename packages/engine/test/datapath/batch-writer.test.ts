@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildUnder, splitBySize } from '../../src/datapath/batch-writer.ts';
+import { buildUnder, splitBySize, topicGoneOrOk } from '../../src/datapath/batch-writer.ts';
 import {
   buildBatch,
   type Compression,
@@ -71,5 +71,19 @@ describe('splitBySize', () => {
         context: expect.objectContaining({ offset: '100' }),
       }),
     );
+  });
+});
+
+describe('topicGoneOrOk: which metadata errors the remote-id check decides on', () => {
+  const cases: Array<[string, number, boolean]> = [
+    ['no error', 0, true],
+    ['UNKNOWN_TOPIC_OR_PARTITION: the topic is gone', 3, true],
+    ['UNKNOWN_TOPIC_ID: the topic is gone', 100, true],
+    ['LEADER_NOT_AVAILABLE says nothing of the id', 5, false],
+    ['TOPIC_AUTHORIZATION_FAILED says nothing of the id', 29, false],
+    ['INVALID_REPLICATION_FACTOR says nothing of the id', 38, false],
+  ];
+  it.each(cases)('%s', (_name, code, decides) => {
+    expect(topicGoneOrOk(code)).toBe(decides);
   });
 });
