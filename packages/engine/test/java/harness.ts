@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ensureJars } from '@ferry/testkit';
+import { defaultStackOptions, ensureJars } from '@ferry/testkit';
 
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -12,7 +12,7 @@ const MAIN = 'org.apache.kafka.connect.mirror.FerryInteropCheck';
 
 /** MM2's client library from Maven Central (cached), the check compiled against it; returns the classpath. */
 async function classpath(kafkaVersion: string): Promise<string> {
-  const lib = await ensureJars('/work/main/.cache/jars', `mirror-client-${kafkaVersion}`, [
+  const lib = await ensureJars(defaultStackOptions().cacheDir, `mirror-client-${kafkaVersion}`, [
     `org.apache.kafka:connect-mirror-client:${kafkaVersion}`,
     'org.slf4j:slf4j-nop:1.7.36',
   ]);

@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ensureJars } from '@ferry/testkit';
+import { defaultStackOptions, ensureJars } from '@ferry/testkit';
 
 /*
  * The Java side of the record tests: java/RecordsTool.java compiled against kafka-clients 4.3.1 from Maven
@@ -19,11 +19,10 @@ let cp: Promise<string> | undefined;
 
 function classpath(): Promise<string> {
   cp ??= (async () => {
-    const lib = await ensureJars(
-      process.env.FERRY_JAR_CACHE ?? '/work/main/.cache/jars',
-      `kafka-clients-${KAFKA}`,
-      [`org.apache.kafka:kafka-clients:${KAFKA}`, 'org.slf4j:slf4j-nop:1.7.36'],
-    );
+    const lib = await ensureJars(defaultStackOptions().cacheDir, `kafka-clients-${KAFKA}`, [
+      `org.apache.kafka:kafka-clients:${KAFKA}`,
+      'org.slf4j:slf4j-nop:1.7.36',
+    ]);
     const src = join(HERE, 'java', 'RecordsTool.java');
     const cls = join(OUT, 'RecordsTool.class');
     let fresh = false;

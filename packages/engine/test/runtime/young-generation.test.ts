@@ -103,6 +103,8 @@ describe('boundYoungGeneration', () => {
     expect(out.pid).toBe(r.pid);
     expect(out.execArgv).toContain(FLAG);
     expect(out.args).toEqual(['a', 'b c']);
-    expect(out.newSpaceMb).toBeLessThanOrEqual(2 * MAX_SEMI_SPACE_MB);
+    // two semi-spaces of the bound, plus the pages V8 keeps beside them (seen: 33.25 MB for a bound of 16 MB);
+    // unbounded, the same loop grows the young generation to 128 MB on this machine
+    expect(out.newSpaceMb).toBeLessThanOrEqual(2 * MAX_SEMI_SPACE_MB + 4);
   });
 });

@@ -82,14 +82,23 @@ export async function runScenario(cluster: WireCluster, topic: string, ids: { gr
         groupId: ids.group,
       });
       check(ao.errorCode);
-      const groupConn = await cluster.coordinator('group', ids.group);
-      const toc = await groupConn.send(A.txnOffsetCommitApi, {
-        transactionalId: ids.txn,
-        groupId: ids.group,
-        ...pid,
-        topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 42n }] }],
-      });
-      check(toc.topics[0]?.partitions[0]?.errorCode ?? -1);
+      // a fresh cluster creates __consumer_offsets on the first FindCoordinator: its coordinator may move or
+      // still be loading at first, as any client sees (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS): ask again
+      let code = -1;
+      for (let i = 0; i < 50; i++) {
+        const groupConn = await cluster.coordinator('group', ids.group);
+        const toc = await groupConn.send(A.txnOffsetCommitApi, {
+          transactionalId: ids.txn,
+          groupId: ids.group,
+          ...pid,
+          topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 42n }] }],
+        });
+        code = toc.topics[0]?.partitions[0]?.errorCode ?? -1;
+        if (!COORDINATOR_MOVING.has(code)) break;
+        cluster.invalidateCoordinator('group', ids.group);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      check(code);
     }
     const end = await retryConcurrent(() =>
       txnConn.send(A.endTxnApi, { transactionalId: ids.txn, ...pid, committed: commit }),
@@ -229,6 +238,12 @@ export async function fetchAll(
 }
 
 /** CONCURRENT_TRANSACTIONS right after EndTxn is normal: the previous transaction's markers are being written. */
+const COORDINATOR_MOVING = new Set([
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+]);
+
 async function retryConcurrent<T extends { errorCode?: number; results?: unknown }>(
   fn: () => Promise<T>,
 ): Promise<T> {
