@@ -88,7 +88,9 @@ async function until(cond: () => boolean, ms = 30_000, what = 'condition') {
 
 const open: Array<{ stop(): Promise<void> } | WireCluster> = [];
 afterEach(async () => {
-  for (const x of open.splice(0).reverse()) await (x instanceof WireCluster ? x.close() : x.stop());
+  // all at once: a fetcher's stop waits for its parked fetch (up to its max wait, 12 s in one test) unless its
+  // cluster's connections close under it
+  await Promise.all(open.splice(0).map((x) => (x instanceof WireCluster ? x.close() : x.stop())));
 });
 
 const tps = (topic: string) => Array.from({ length: PARTS }, (_, partition) => ({ topic, partition }));
