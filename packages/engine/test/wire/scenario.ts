@@ -238,7 +238,7 @@ export async function fetchAll(
 }
 
 /** CONCURRENT_TRANSACTIONS right after EndTxn is normal: the previous transaction's markers are being written. */
-const COORDINATOR_MOVING = new Set([
+const COORDINATOR_MOVING = new Set<number>([
   ErrorCode.NOT_COORDINATOR,
   ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
   ErrorCode.COORDINATOR_NOT_AVAILABLE,
