@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { defaultStackOptions, ensureKafkaJars, resolveKafkaVersion } from '@ferry/testkit';
 import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFlowRunner, type FlowRunner } from '../../src/index.ts';
+import { createFlowRunner, type EngineEvent, type FlowRunner } from '../../src/index.ts';
 import { byPartition, counts, createTopic, flowBetween, type Rec, readTopic } from '../helpers/kafka.ts';
 
 const PRODUCER = resolve(import.meta.dirname, '../fixtures/JavaProducer.java');
@@ -30,7 +30,7 @@ describe.each(REPLICATION_PAIRS)(
       runner = undefined;
     });
 
-    it('gzip, snappy, lz4 and zstd input replicates record by record', async () => {
+    it('gzip, snappy, lz4 and zstd input replicates record by record', { timeout: 300_000 }, async () => {
       const lib = await ensureKafkaJars(
         defaultStackOptions().cacheDir,
         resolveKafkaVersion(testCluster(source).kafkaVersion),
@@ -43,11 +43,20 @@ describe.each(REPLICATION_PAIRS)(
         { encoding: 'utf8', timeout: 90_000 },
       );
       expect(r.status, `${r.stderr}${r.stdout}`).toBe(0);
-      runner = createFlowRunner(flowBetween(source, target, { topics: `${prefix}\\..*` }));
+      const events: EngineEvent[] = [];
+      runner = createFlowRunner(flowBetween(source, target, { topics: `${prefix}\\..*` }), {
+        onEvent: (e) => events.push(e),
+      });
       await runner.start();
       for (const codec of CODECS) {
         const want = byPartition(javaRecords(codec));
-        expect(await readTopic(target, `${source}.${prefix}.${codec}`, counts(want)), codec).toEqual(want);
+        // what arrived within the wait, so a failure names what is missing and what the engine said
+        const got = await readTopic(target, `${source}.${prefix}.${codec}`, counts(want), 45_000, 0, true);
+        const said = events
+          .filter((e) => e.type !== 'committed' && e.type !== 'partition-metrics')
+          .map((e) => ('error' in e ? `${e.type}: ${e.error.message}` : e.type))
+          .slice(-8);
+        expect(got, `${codec}; engine events: ${said.join(' | ') || 'none'}`).toEqual(want);
       }
     });
   },
