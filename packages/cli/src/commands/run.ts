@@ -16,6 +16,7 @@ import {
   splitList,
 } from '@ferry/engine';
 import type { Command } from 'commander';
+import { type Startable, startRetrying } from './start-retrying.ts';
 
 interface RunOptions {
   progressInterval: string;
@@ -149,9 +150,9 @@ async function run(file: string, o: RunOptions): Promise<number> {
     const line = eventLine(e);
     if (line) console.error(line);
   };
-  const runners: FlowRunner[] = config.flows.map((f) =>
-    createFlowRunner(f, { onEvent, metricsIntervalMs: Math.min(5000, interval * 1000) }),
-  );
+  const makeRunner = (i: number): FlowRunner =>
+    createFlowRunner(config.flows[i]!, { onEvent, metricsIntervalMs: Math.min(5000, interval * 1000) });
+  const runners: FlowRunner[] = config.flows.map((_f, i) => makeRunner(i));
   const onSyncEvent = (e: SyncEvent) => {
     if (print) {
       print(e.type === 'sync-error' ? { ...e, error: describe(e) } : e);
@@ -160,7 +161,8 @@ async function run(file: string, o: RunOptions): Promise<number> {
     const line = syncEventLine(e);
     if (line) console.error(line);
   };
-  const syncRunners = config.flows.map((f, i) => new FlowSyncRunner(f, syncSettings[i]!, onSyncEvent));
+  const makeSyncRunner = (i: number) => new FlowSyncRunner(config.flows[i]!, syncSettings[i]!, onSyncEvent);
+  const syncRunners = config.flows.map((_f, i) => makeSyncRunner(i));
   for (const f of config.flows)
     console.error(
       `ferry: flow ${f.id}: topics=${f.topics.join(',')} exclude=${f.topicsExclude.join(',')} policy=${f.policy.kind} tasks.max=${f.tasksMax} exactly.once=${f.exactlyOnce}`,
@@ -180,8 +182,22 @@ async function run(file: string, o: RunOptions): Promise<number> {
 
   try {
     // Sync runners first: the heartbeats topic they create is then there for the flows' first discovery.
-    if (!stopping) await Promise.all(syncRunners.map((r) => r.start()));
-    if (!stopping) await Promise.all(runners.map((r) => r.start()));
+    const retrying = <R extends Startable>(list: R[], make: (i: number) => R, what: (i: number) => string) =>
+      Promise.all(
+        list.map((r, i) =>
+          startRetrying(r, {
+            make: () => make(i),
+            onRunner: (next) => {
+              list[i] = next;
+            },
+            stopping: () => stopping !== undefined,
+            report: (line) => console.error(line),
+            what: what(i),
+          }),
+        ),
+      );
+    if (!stopping) await retrying(syncRunners, makeSyncRunner, (i) => `sync ${config.flows[i]!.id}`);
+    if (!stopping) await retrying(runners, makeRunner, (i) => `flow ${config.flows[i]!.id}`);
   } catch (e) {
     const err = e as FerryError;
     console.error(`ferry: cannot start: ${err.message}${err.code ? ` [${err.code}]` : ''}`);
