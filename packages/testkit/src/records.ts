@@ -72,6 +72,37 @@ export async function addPartitions(cluster: Where, topic: string, count: number
   }
 }
 
+/** Deletes `topic` and waits until the cluster no longer lists it. */
+export async function deleteTopic(cluster: Where, topic: string): Promise<void> {
+  const admin = kafka(cluster).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic], timeout: 30_000 });
+    await waitFor(async () => !(await admin.listTopics()).includes(topic), {
+      timeoutMs: 30_000,
+      what: `${topic} to be gone`,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Deletes `topic` and creates it again under the same name (a new topic id), as someone else would: the
+ * creation is tried until the broker has finished the deletion.
+ */
+export async function recreateTopic(cluster: Where, topic: string, partitions: number): Promise<void> {
+  await deleteTopic(cluster, topic);
+  await waitFor(
+    async () =>
+      createTopic(cluster, topic, partitions).then(
+        () => true,
+        () => false,
+      ),
+    { timeoutMs: 30_000, what: `${topic} created again` },
+  );
+}
+
 export async function listTopics(cluster: Where): Promise<string[]> {
   const admin = kafka(cluster).admin();
   await admin.connect();

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@ferry/testkit';
-import { createTopic } from '@ferry/testkit/records';
+import { createTopic, recreateTopic } from '@ferry/testkit/records';
 import { REPLICATION_PAIRS, testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchWriter, type WriteItem, type WrittenBatch } from '../../src/datapath/batch-writer.ts';
@@ -405,25 +405,7 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     const firstId = writer.topicIdOf(dst);
     expect(firstId).toBeTruthy();
     // deleted and created again by someone else between two writes: no produce of this writer saw an error
-    const admin = kafka('west').admin();
-    await admin.connect();
-    try {
-      await admin.deleteTopics({ topics: [dst], timeout: 30_000 });
-      await waitFor(async () => !(await admin.listTopics()).includes(dst), {
-        timeoutMs: 30_000,
-        what: `${dst} gone`,
-      });
-    } finally {
-      await admin.disconnect();
-    }
-    await waitFor(
-      async () =>
-        createTopic('west', dst, 1).then(
-          () => true,
-          () => false,
-        ),
-      { timeoutMs: 30_000, what: `${dst} created again` },
-    );
+    await recreateTopic('west', dst, 1);
     const err = await writer.write([item(chunks![1]!)], []).then(
       () => undefined,
       (e: unknown) => e,
@@ -474,19 +456,7 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
       const admin = kafka('west').admin();
       await admin.connect();
       try {
-        await admin.deleteTopics({ topics: [dst], timeout: 30_000 });
-        await waitFor(async () => !(await admin.listTopics()).includes(dst), {
-          timeoutMs: 30_000,
-          what: `${dst} gone`,
-        });
-        await waitFor(
-          async () =>
-            createTopic('west', dst, 1).then(
-              () => true,
-              () => false,
-            ),
-          { timeoutMs: 30_000, what: `${dst} created again` },
-        );
+        await recreateTopic('west', dst, 1);
         // its leader takes writes (else the produce is refused and the retry's fresh check finds the new id)
         await waitFor(
           async () =>

@@ -11,6 +11,7 @@ import {
 import {
   byPartition,
   createTopic,
+  deleteTopic,
   flowBetween,
   kafka,
   makeRecords,
@@ -82,19 +83,7 @@ describe('remote topic deleted and re-created on the target', () => {
     runners.splice(runners.indexOf(runner), 1);
   }
 
-  async function deleteRemote(topic: string): Promise<void> {
-    const admin = kafka('west').admin();
-    await admin.connect();
-    try {
-      await admin.deleteTopics({ topics: [`east.${topic}`], timeout: 30_000 });
-      await waitFor(async () => !(await admin.listTopics()).includes(`east.${topic}`), {
-        timeoutMs: 30_000,
-        what: `east.${topic} to be gone`,
-      });
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const deleteRemote = (topic: string) => deleteTopic('west', `east.${topic}`);
 
   /** The second reader: the new remote topic holds exactly the source's records, each once, in order. */
   async function expectExactly(topic: string, sent: Rec[]): Promise<void> {
