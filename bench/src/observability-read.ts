@@ -7,9 +7,10 @@
 // range, the metrics API over HTTP (24h and 7d, flow / topic / partition), the grid's windows of the partitions API, the overview API, the flow page's first render in Chromium
 // (navigation until the grid shows rows and the lag chart is drawn with data; its milestones — first byte,
 // first contentful paint, rows shown, chart drawn — as rows of their own) and the grid's scrolling. Prints a
-// markdown table with the 1-minute load average around each row; writes JSON to bench/results/.
+// markdown table with the 1-minute load average and the cores busy around each row, and a fixed CPU workload as
+// the machine's reference; writes JSON to bench/results/.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,15 +117,56 @@ async function time(
 }
 const ctx = { db, teamId };
 // The machine is shared: each row keeps the 1-minute load average before and after its runs.
-type Row = { what: string; medianMs: number; minMs: number; maxMs: number; bytes?: number; load: string };
+// The load average alone does not say how much CPU was free: on this VM it read 1.7 while 1.8 of the 2 cores
+// were idle. So each row also keeps the cores busy (all processes, the bench's own server, browser and
+// Postgres included; from /proc/stat, Linux only) over its runs.
+type Row = {
+  what: string;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  bytes?: number;
+  load: string;
+  busyCores?: number;
+};
 const rows: Row[] = [];
 const load1 = () => loadavg()[0]!.toFixed(1);
+const cpuTicks = (): [busy: number, all: number] | null => {
+  try {
+    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = f.map(Number) as number[];
+    const busy = user! + nice! + system! + irq! + softirq! + steal!;
+    return [busy, busy + idle! + iowait!];
+  } catch {
+    return null;
+  }
+};
 const record = async (what: string, fn: () => Promise<unknown>) => {
   const before = load1();
+  const c0 = cpuTicks();
   const r = await time(fn);
-  rows.push({ what, ...r, load: `${before}–${load1()}` });
-  console.log(`${what}: ${r.medianMs.toFixed(1)} ms (load ${rows.at(-1)!.load})`);
+  const c1 = cpuTicks();
+  const busyCores =
+    c0 && c1 && c1[1] > c0[1] ? ((c1[0] - c0[0]) / (c1[1] - c0[1])) * availableParallelism() : undefined;
+  rows.push({ what, ...r, load: `${before}–${load1()}`, ...(busyCores !== undefined ? { busyCores } : {}) });
+  console.log(
+    `${what}: ${r.medianMs.toFixed(1)} ms (load ${rows.at(-1)!.load}${busyCores !== undefined ? `, ${busyCores.toFixed(1)} cores busy` : ''})`,
+  );
 };
+// The machine's speed, for comparing runs made on different days: the VM's host changes between sessions
+// (docs/benchmarks.md has runs on an AMD EPYC and on an Intel Xeon), and a slower host moves every browser
+// figure. A fixed single-threaded JavaScript workload (JSON of 50,000 objects out and back in, then sorted),
+// nothing of the app in it.
+const reference = Array.from({ length: 50_000 }, (_, i) => ({
+  id: i,
+  topic: `bench.t${i % 10}`,
+  lag: (i * 7919) % 10_007,
+  at: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+}));
+await record('machine reference: JSON round trip + sort of 50,000 objects (Node, one thread)', async () => {
+  const back = JSON.parse(JSON.stringify(reference)) as typeof reference;
+  back.sort((a, b) => a.lag - b.lag || a.topic.localeCompare(b.topic));
+});
 const scopes: [string, { topic?: string; partition?: number }][] = [
   ['flow', {}],
   ['topic', { topic: 'bench.t3' }],
@@ -240,7 +282,8 @@ for (const [k, what] of [
     .map((m) => m[k])
     .sort((a, b) => a - b);
   const r = { medianMs: ms[Math.floor(ms.length / 2)]!, minMs: ms[0]!, maxMs: ms[ms.length - 1]! };
-  rows.push({ what, ...r, load: rows.at(-1)!.load });
+  const { load, busyCores } = rows.at(-1)!;
+  rows.push({ what, ...r, load, ...(busyCores !== undefined ? { busyCores } : {}) });
   console.log(`${what}: ${r.medianMs.toFixed(1)} ms`);
 }
 // Where the last first render's time went: the document, its scripts, the API calls, long tasks.
@@ -302,11 +345,11 @@ await admin2.end();
 
 const machine = `${availableParallelism()} cores (shared), Node ${process.version}`;
 console.log(`\nmachine: ${machine}; ${RUNS} runs each (median, min–max); grid rows in the DOM: ${domRows}\n`);
-console.log('| what | median | min–max | response | load avg |');
-console.log('|---|---:|---:|---:|---:|');
+console.log('| what | median | min–max | response | load avg | cores busy |');
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const r of rows)
   console.log(
-    `| ${r.what} | ${r.medianMs.toFixed(0)} ms | ${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)} ms | ${r.bytes ? `${(r.bytes / 1024).toFixed(0)} KB` : ''} | ${r.load} |`,
+    `| ${r.what} | ${r.medianMs.toFixed(0)} ms | ${r.minMs.toFixed(0)}–${r.maxMs.toFixed(0)} ms | ${r.bytes ? `${(r.bytes / 1024).toFixed(0)} KB` : ''} | ${r.load} | ${r.busyCores?.toFixed(1) ?? ''} |`,
   );
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(
