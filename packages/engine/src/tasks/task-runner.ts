@@ -332,27 +332,14 @@ export class TaskRunner {
         targetEnd > targetStart &&
         (await this.holdsCommittedData(tp.remoteTopic, tp.partition, targetStart, targetEnd))
       ) {
-        st.halted = true;
         st.remoteTopicId = d.remoteTopicId;
-        this.emit({
-          type: 'partition-error',
-          ...this.ctx(),
-          topic: tp.topic,
-          partition: tp.partition,
-          error: new FerryError(
-            'TARGET_TOPIC_RECREATED',
-            `the remote topic ${tp.remoteTopic} was deleted and re-created on ${this.flow.target.alias} (topic id ${d.remoteTopicId} is now ${current}) and its partition ${tp.partition} already holds ${targetEnd - targetStart} records (offsets ${targetStart}..${targetEnd - 1n}) that Ferry did not write from this position: source offsets below ${old} of ${tp.topic}-${tp.partition} are no longer on the target. The partition is halted at ${old}; to copy it again, delete the remote topic (or truncate its partition) and restart the flow.`,
-            {
-              retriable: false,
-              context: {
-                cluster: this.flow.target.alias,
-                topic: tp.topic,
-                partition: tp.partition,
-                offset: String(old),
-              },
-            },
-          ),
-        });
+        this.haltPartition(
+          st,
+          'TARGET_TOPIC_RECREATED',
+          `the remote topic ${tp.remoteTopic} was deleted and re-created on ${this.flow.target.alias} (topic id ${d.remoteTopicId} is now ${current}) and its partition ${tp.partition} already holds ${targetEnd - targetStart} records (offsets ${targetStart}..${targetEnd - 1n}) that Ferry did not write from this position: source offsets below ${old} of ${tp.topic}-${tp.partition} are no longer on the target. The partition is halted at ${old}; to copy it again, delete the remote topic (or truncate its partition) and restart the flow.`,
+          this.flow.target.alias,
+          String(old),
+        );
         continue;
       }
       const [sourceStart] = (await this.offsetsOf(this.sourceWire!, tp.topic, tp.partition, [EARLIEST])) as [
@@ -380,27 +367,14 @@ export class TaskRunner {
         });
       if (resumeAt > 0n && policy === 'halt') {
         // stays at its old position and id: with the policy set to continue, the next start copies it again
-        st.halted = true;
         st.remoteTopicId = d.remoteTopicId;
-        this.emit({
-          type: 'partition-error',
-          ...this.ctx(),
-          topic: tp.topic,
-          partition: tp.partition,
-          error: new FerryError(
-            'DATA_GAP',
-            `the remote topic ${tp.remoteTopic} was deleted and re-created on ${this.flow.target.alias}, and offsets 0..${resumeAt - 1n} of ${tp.topic}-${tp.partition} are no longer on ${this.flow.source.alias} either: they cannot be copied again. The partition is halted (gap policy halt); set the flow's gap policy to continue to copy it again from offset ${resumeAt}.`,
-            {
-              retriable: false,
-              context: {
-                cluster: this.flow.target.alias,
-                topic: tp.topic,
-                partition: tp.partition,
-                offset: '0',
-              },
-            },
-          ),
-        });
+        this.haltPartition(
+          st,
+          'DATA_GAP',
+          `the remote topic ${tp.remoteTopic} was deleted and re-created on ${this.flow.target.alias}, and offsets 0..${resumeAt - 1n} of ${tp.topic}-${tp.partition} are no longer on ${this.flow.source.alias} either: they cannot be copied again. The partition is halted (gap policy halt); set the flow's gap policy to continue to copy it again from offset ${resumeAt}.`,
+          this.flow.target.alias,
+          '0',
+        );
         continue;
       }
       positions.set(k, resumeAt);
@@ -545,7 +519,7 @@ export class TaskRunner {
         const tooLarge = this.firstTooLarge(st, b);
         if (tooLarge) {
           if (tooLarge.before.length > 0) this.buffer(st, rebuilt(b, tooLarge.before), now);
-          this.halt(st, tooLarge.offset, tooLarge.bytes, tooLarge.timestamp);
+          this.haltTooLarge(st, tooLarge.offset, tooLarge.bytes, tooLarge.timestamp);
           break;
         }
       }
@@ -626,29 +600,42 @@ export class TaskRunner {
     return undefined;
   }
 
-  private halt(st: PartitionState, offset: bigint, bytes: number, timestampMs: number): void {
-    st.halted = true;
+  private haltTooLarge(st: PartitionState, offset: bigint, bytes: number, timestampMs: number): void {
     st.meter.stalledAt(timestampMs);
-    this.fetcher?.pause(st.tp);
-    const error = new FerryError(
+    this.haltPartition(
+      st,
       'RECORD_TOO_LARGE',
       `record at offset ${offset} of ${st.tp.topic}-${st.tp.partition} is about ${bytes} bytes; ${st.tp.remoteTopic} on ${this.flow.target.alias} accepts at most ${st.tp.maxMessageBytes} (max.message.bytes). The partition is halted at this offset; raise max.message.bytes on the remote topic and restart.`,
-      {
-        retriable: false,
-        context: {
-          cluster: this.flow.target.alias,
-          topic: st.tp.topic,
-          partition: st.tp.partition,
-          offset: String(offset),
-        },
-      },
+      this.flow.target.alias,
+      String(offset),
     );
+  }
+
+  /**
+   * Stops copying one partition at its position until the task restarts: marked halted, its fetches paused
+   * (during start() there is no fetcher yet; start() pauses the halted partitions once it exists) and a
+   * partition error, not retriable, reported with `code` and `message` (context: cluster, topic, partition,
+   * offset).
+   */
+  private haltPartition(
+    st: PartitionState,
+    code: FerryErrorCode,
+    message: string,
+    cluster: string,
+    offset: string,
+  ): void {
+    st.halted = true;
+    this.fetcher?.pause(st.tp);
+    const { topic, partition } = st.tp;
     this.emit({
       type: 'partition-error',
       ...this.ctx(),
-      topic: st.tp.topic,
-      partition: st.tp.partition,
-      error,
+      topic,
+      partition,
+      error: new FerryError(code, message, {
+        retriable: false,
+        context: { cluster, topic, partition, offset },
+      }),
     });
   }
 
@@ -676,31 +663,17 @@ export class TaskRunner {
       policy,
     });
     if (policy === 'halt') {
-      st.halted = true;
-      this.fetcher?.pause(st.tp);
       const what =
         g.reason === 'topic-recreated'
           ? `${g.topic} was deleted and re-created on ${this.flow.source.alias}`
           : `offsets ${g.from}..${g.to - 1n} of ${g.topic}-${g.partition} are no longer on ${this.flow.source.alias} (${g.reason === 'deleted' ? 'deleted by retention or DeleteRecords' : 'the log was truncated'}) and were not replicated`;
-      this.emit({
-        type: 'partition-error',
-        ...this.ctx(),
-        topic: g.topic,
-        partition: g.partition,
-        error: new FerryError(
-          'DATA_GAP',
-          `${what}. The partition is halted (gap policy halt); set the flow's gap policy to continue to resume at offset ${g.resumeAt}.`,
-          {
-            retriable: false,
-            context: {
-              cluster: this.flow.source.alias,
-              topic: g.topic,
-              partition: g.partition,
-              offset: String(g.from),
-            },
-          },
-        ),
-      });
+      this.haltPartition(
+        st,
+        'DATA_GAP',
+        `${what}. The partition is halted (gap policy halt); set the flow's gap policy to continue to resume at offset ${g.resumeAt}.`,
+        this.flow.source.alias,
+        String(g.from),
+      );
       return 'halt';
     }
     if (g.reason === 'topic-recreated') {
