@@ -514,45 +514,50 @@ async function withOwnBroker(
       (scram?.portOffset ?? own?.portOffset ?? (side === 'source' ? 10 : 0)),
     heap: '512m',
   });
-  const [state] = await stackUp(o, [
-    {
-      name,
-      kafkaVersion: '4.3.1',
-      security: scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT',
-      ...(scram ? { brokerOverrides: scram.brokerOverrides } : {}),
-    },
-  ]);
-  const user = STACK_SCRAM_USERS[0];
-  const [row] = await m.db
-    .insert(schema.clusters)
-    .values({
-      teamId: m.teamId,
-      name,
-      bootstrapServers: state!.bootstrap,
-      ...(scram
-        ? {
-            securityProtocol: 'SASL_PLAINTEXT',
-            settings: { sasl: { mechanism: 'SCRAM-SHA-512', username: user.username } },
-            secrets: seal({ saslPassword: user.password }, m.secretKey) as unknown as Record<string, string>,
-          }
-        : {}),
-    })
-    .returning();
-  // the suite's own view of the broker: the PLAINTEXT back door of a SASL broker (ANONYMOUS is a super user)
-  const mine: ClusterState = scram
-    ? { ...state!, bootstrap: state!.internalBootstrap, security: 'PLAINTEXT', sasl: undefined }
-    : state!;
   const saved = { src, tgt, srcAlias, tgtAlias, clusterIds };
-  if (side === 'source') {
-    src = mine;
-    srcAlias = name;
-    clusterIds = { source: row!.id, target: m.westId };
-  } else {
-    tgt = mine;
-    tgtAlias = name;
-    clusterIds = { source: m.eastId, target: row!.id };
-  }
+  // from here on the finally stops the broker and deletes its folder: a start-up that fails (stackUp, or the
+  // cluster row) leaves neither behind
   try {
+    const [state] = await stackUp(o, [
+      {
+        name,
+        kafkaVersion: '4.3.1',
+        security: scram ? 'SASL_PLAINTEXT' : 'PLAINTEXT',
+        ...(scram ? { brokerOverrides: scram.brokerOverrides } : {}),
+      },
+    ]);
+    const user = STACK_SCRAM_USERS[0];
+    const [row] = await m.db
+      .insert(schema.clusters)
+      .values({
+        teamId: m.teamId,
+        name,
+        bootstrapServers: state!.bootstrap,
+        ...(scram
+          ? {
+              securityProtocol: 'SASL_PLAINTEXT',
+              settings: { sasl: { mechanism: 'SCRAM-SHA-512', username: user.username } },
+              secrets: seal({ saslPassword: user.password }, m.secretKey) as unknown as Record<
+                string,
+                string
+              >,
+            }
+          : {}),
+      })
+      .returning();
+    // the suite's own view of the broker: the PLAINTEXT back door of a SASL broker (ANONYMOUS is a super user)
+    const mine: ClusterState = scram
+      ? { ...state!, bootstrap: state!.internalBootstrap, security: 'PLAINTEXT', sasl: undefined }
+      : state!;
+    if (side === 'source') {
+      src = mine;
+      srcAlias = name;
+      clusterIds = { source: row!.id, target: m.westId };
+    } else {
+      tgt = mine;
+      tgtAlias = name;
+      clusterIds = { source: m.eastId, target: row!.id };
+    }
     await run(
       async (downMs = 0) => {
         const t0 = Date.now();
