@@ -9,7 +9,6 @@
 // first contentful paint, rows shown, chart drawn — as rows of their own) and the grid's scrolling. Prints a
 // markdown table with the 1-minute load average and the cores busy around each row, and a fixed CPU workload as
 // the machine's reference; writes JSON to bench/results/.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +17,7 @@ import type { MetricRange } from '@ferry/core';
 import { adminUrl, createDb, databaseUrl, getFlowMetrics, migrateDatabase, withDatabase } from '@ferry/db';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
+import { startNextServer } from './next-server.ts';
 import { seedObservability } from './observability-seed.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,24 +39,7 @@ await migrateDatabase(url);
 const db = createDb(url, 4);
 
 const t0 = performance.now();
-const next = spawn(
-  process.execPath,
-  [join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(PORT)],
-  {
-    cwd: join(root, 'apps', 'web'),
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      DATABASE_URL: url,
-      BETTER_AUTH_URL: base,
-      BETTER_AUTH_SECRET: 'bench-only-auth-secret-0123456789abcdef',
-      FERRY_SECRET_KEY: Buffer.from('bench-only-secret-key-32-bytes!!').toString('base64'),
-      FERRY_REDIS_PREFIX: `ferry-bench-obs-${process.pid}`,
-    },
-  },
-);
+const next = startNextServer(root, PORT, url, `ferry-bench-obs-${process.pid}`);
 const stop = () => next.kill('SIGTERM');
 process.on('exit', stop);
 for (let i = 0; ; i++) {

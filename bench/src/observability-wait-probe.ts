@@ -7,13 +7,13 @@
 //   PROFILE=/tmp/p   3 V8 CPU profiles of one flow navigation each (p-N.cpuprofile)
 //   TRACE=/tmp/t TRACES=2   Chromium traces of one flow navigation each (t-N.json)
 //   cd bench && ROUNDS=6 node src/observability-wait-probe.ts /work/wt/<worktree>   (MODES=old,new)
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminUrl, databaseUrl, migrateDatabase, withDatabase } from '@ferry/db';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
+import { startNextServer } from './next-server.ts';
 import { seedObservability } from './observability-seed.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,24 +29,7 @@ await admin.connect();
 await admin.query(`drop database if exists "${dbName}" with (force)`);
 await admin.end();
 await migrateDatabase(url);
-const next = spawn(
-  process.execPath,
-  [join(webRoot, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(PORT)],
-  {
-    cwd: join(webRoot, 'apps', 'web'),
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      DATABASE_URL: url,
-      BETTER_AUTH_URL: base,
-      BETTER_AUTH_SECRET: 'bench-only-auth-secret-0123456789abcdef',
-      FERRY_SECRET_KEY: Buffer.from('bench-only-secret-key-32-bytes!!').toString('base64'),
-      FERRY_REDIS_PREFIX: `ferry-bench-ab-${process.pid}`,
-    },
-  },
-);
+const next = startNextServer(webRoot, PORT, url, `ferry-bench-ab-${process.pid}`);
 process.on('exit', () => next.kill('SIGTERM'));
 for (let i = 0; ; i++) {
   if (
