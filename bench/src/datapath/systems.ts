@@ -1,7 +1,7 @@
 // One catch-up run (plus, optionally, a fixed-rate latency phase) of each system on a seeded source topic.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -296,9 +296,40 @@ async function mm2(i: RunInput, exactlyOnce: boolean): Promise<RunResult> {
   const file = join(dir, 'mm2.properties');
   const opts = exactlyOnce ? { exactlyOnce: { restPort: await freePort() } } : {};
   writeFileSync(file, mm2Properties(pair(i, topics), opts));
+  // BENCH_MM2_LOG=<dir>: MM2's own log (INFO, ms timestamps) into <dir>/<alias>.log, to see where its start-up
+  // goes. Off by default: connect-mirror's jars carry no slf4j binding, so MM2 normally logs nothing.
+  const logDir = process.env.BENCH_MM2_LOG;
+  const cp = [join(lib, '*')];
+  const jvm = ['-Xmx1g'];
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const kafkaLib = join(defaultStackOptions().cacheDir, `kafka-${MM2_VERSION}`, 'lib');
+    // the broker's own log4j2 jars (a classpath wildcard takes whole folders only)
+    cp.push(
+      ...readdirSync(kafkaLib)
+        .filter((f) => f.startsWith('log4j-'))
+        .map((f) => join(kafkaLib, f)),
+    );
+    const l4j = join(dir, 'log4j2.properties');
+    writeFileSync(
+      l4j,
+      [
+        'rootLogger.level = INFO',
+        'rootLogger.appenderRef.f.ref = F',
+        'appender.f.type = File',
+        'appender.f.name = F',
+        `appender.f.fileName = ${join(logDir, `${i.alias}.log`)}`,
+        'appender.f.layout.type = PatternLayout',
+        'appender.f.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%t] %c{1}: %m%n',
+        '',
+      ].join('\n'),
+    );
+    jvm.push(`-Dlog4j2.configurationFile=${l4j}`);
+    i.log(`  MM2 log: ${join(logDir, `${i.alias}.log`)}`);
+  }
   const startedAt = performance.now();
   const child = track(
-    spawn('java', ['-Xmx1g', '-cp', join(lib, '*'), 'org.apache.kafka.connect.mirror.MirrorMaker', file], {
+    spawn('java', [...jvm, '-cp', cp.join(':'), 'org.apache.kafka.connect.mirror.MirrorMaker', file], {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

@@ -5,6 +5,7 @@ import {
   MM2_TUNING,
   mm2ExactlyOnceSummary,
   mm2Properties,
+  mm2TuningSummary,
   parseProducerPerformance,
   producerPerformanceArgs,
 } from '../../src/datapath/configs.ts';
@@ -40,6 +41,26 @@ describe('mm2Properties', () => {
     for (const [k, v] of Object.entries(MM2_TUNING.producer)) expect(p.get(`west.producer.${k}`)).toBe(v);
     for (const [k, v] of Object.entries(MM2_TUNING.consumer)) expect(p.get(`mm0x.consumer.${k}`)).toBe(v);
     expect([...p.keys()].some((k) => k.startsWith('producer.') || k.startsWith('consumer.'))).toBe(false);
+  });
+});
+
+describe('mm2Properties, start-up settings', () => {
+  const p = props(mm2Properties(pair));
+  it.each([
+    ['plugin.discovery', 'service_load', "MirrorMaker's own plugin scan"],
+    ['west.plugin.discovery', 'service_load', "the herder's worker (its target cluster's prefix)"],
+    ['west->mm0x.emit.heartbeats.enabled', 'false', 'no herder for the reverse pair'],
+  ])('%s = %s (%s)', (key, value) => {
+    expect(p.get(key)).toBe(value);
+  });
+  it('leaves the enabled flow its heartbeats, as `ferry run` emits them for the enabled flow', () => {
+    expect(p.has('mm0x->west.emit.heartbeats.enabled')).toBe(false);
+    expect(p.has('emit.heartbeats.enabled')).toBe(false);
+  });
+  it('prints them with the tuning', () => {
+    expect(mm2TuningSummary(4)).toContain(
+      'plugin.discovery=service_load, <target>.plugin.discovery=service_load, <target>-><source>.emit.heartbeats.enabled=false',
+    );
   });
 });
 
