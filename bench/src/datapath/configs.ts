@@ -77,6 +77,18 @@ export const MM2_STARTUP = {
   reversePair: { 'emit.heartbeats.enabled': 'false' },
 } as const;
 
+/** MM2_STARTUP as the properties MirrorMaker reads, for a pair `source` -> `target` (aliases or placeholders). */
+function mm2StartupSettings(source: string, target: string): Array<[string, string]> {
+  return [
+    ...Object.entries(MM2_STARTUP.top),
+    ...Object.entries(MM2_STARTUP.target).map(([k, v]): [string, string] => [`${target}.${k}`, v]),
+    ...Object.entries(MM2_STARTUP.reversePair).map(([k, v]): [string, string] => [
+      `${target}->${source}.${k}`,
+      v,
+    ]),
+  ];
+}
+
 export interface Mm2Options {
   /** Exactly-once source support, with the internal REST server listening on this loopback port. */
   exactlyOnce?: { restPort: number };
@@ -86,11 +98,7 @@ export interface Mm2Options {
 export function mm2TuningSummary(tasks: number): string {
   const p = Object.entries(MM2_TUNING.producer).map(([k, v]) => `producer ${k}=${v}`);
   const c = Object.entries(MM2_TUNING.consumer).map(([k, v]) => `consumer ${k}=${v}`);
-  const st = [
-    ...Object.entries(MM2_STARTUP.top).map(([k, v]) => `${k}=${v}`),
-    ...Object.entries(MM2_STARTUP.target).map(([k, v]) => `<target>.${k}=${v}`),
-    ...Object.entries(MM2_STARTUP.reversePair).map(([k, v]) => `<target>-><source>.${k}=${v}`),
-  ];
+  const st = mm2StartupSettings('<source>', '<target>').map(([k, v]) => `${k}=${v}`);
   return [`tasks.max=${tasks}`, ...p, ...c, ...st].join(', ');
 }
 
@@ -124,9 +132,7 @@ export function mm2Properties(p: Pair, o: Mm2Options = {}): string {
     'sync.topic.configs.enabled = false',
     'refresh.groups.enabled = false',
     'refresh.topics.enabled = false',
-    ...Object.entries(MM2_STARTUP.top).map(([k, v]) => `${k} = ${v}`),
-    ...Object.entries(MM2_STARTUP.target).map(([k, v]) => `${p.targetAlias}.${k} = ${v}`),
-    ...Object.entries(MM2_STARTUP.reversePair).map(([k, v]) => `${p.targetAlias}->${p.alias}.${k} = ${v}`),
+    ...mm2StartupSettings(p.alias, p.targetAlias).map(([k, v]) => `${k} = ${v}`),
     ...Object.entries(MM2_TUNING.producer).map(([k, v]) => `${p.targetAlias}.producer.${k} = ${v}`),
     ...Object.entries(MM2_TUNING.consumer).map(([k, v]) => `${p.alias}.consumer.${k} = ${v}`),
     ...(o.exactlyOnce
