@@ -2,8 +2,19 @@
  * Units that read like a person wrote them (Grafana's habit): durations in ms / s / min / h / d, sizes in
  * B / KB / MB / GB (1,000-based, like Kafka's own tooling), counts with k / M. Pure.
  */
-const trim = (v: number, digits: number) =>
-  Number(v.toFixed(digits)).toLocaleString('en', { maximumFractionDigits: digits });
+// One Intl.NumberFormat per number of digits: Number#toLocaleString with options builds a new formatter on
+// every call, which the flow page's first render (5 charts' axes and legends, the grid's rows) paid hundreds
+// of times on the server and again in the browser.
+const formatters = new Map<number, Intl.NumberFormat>();
+const numberFormat = (digits: number): Intl.NumberFormat => {
+  let f = formatters.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en', { maximumFractionDigits: digits });
+    formatters.set(digits, f);
+  }
+  return f;
+};
+const trim = (v: number, digits: number) => numberFormat(digits).format(Number(v.toFixed(digits)));
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
@@ -41,5 +52,5 @@ export function formatCount(n: number | null | undefined, suffix = ''): string {
 /** An exact number with thousands separators (tables, tooltips). */
 export function formatExact(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  return n.toLocaleString('en', { maximumFractionDigits: digits });
+  return numberFormat(digits).format(n);
 }
