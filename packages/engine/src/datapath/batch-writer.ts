@@ -71,9 +71,8 @@ import {
  *
  * Remote topic ids (issue #12, "target topic deleted"): the writer remembers the id of each remote topic it
  * writes (the first id its metadata shows, or the one the task checked at its start, `expectTopicIds`). Before
- * every attempt (exactly-once: only for a topic whose id is not known yet, and on retries), again after the
- * leaders are looked up for the produce, and (transactional) once more after the produce and before the commit,
- * the id in the metadata must still be that one: a remote topic deleted (and re-created by discovery) under a running flow would otherwise take the
+ * every attempt, again after the leaders are looked up for the produce, and (transactional) once more after the
+ * produce and before the commit, the id in the metadata must still be that one: a remote topic deleted (and re-created by discovery) under a running flow would otherwise take the
  * task's records from its position on while everything below it is gone. A changed id, or the topic gone, is a
  * FerryError 'TARGET_TOPIC_RECREATED' (not retriable in place): the task fails before anything is written into
  * the new topic and restarts, and its start re-copies the partition (TaskRunner.checkRemoteIds). The metadata
@@ -82,10 +81,8 @@ import {
  * The check after the produce closes the window between the first check and the produce (Produce v11 names the
  * topic; v13 would name its id): a transaction whose records went into a re-created topic is aborted, never
  * committed, so the new topic holds only aborted records and markers, which the restarted task's start
- * recognises as nothing written (TaskRunner.checkRemoteIds). With exactly-once that check alone covers a topic
- * re-created between two writes as well (its records are aborted the same way), so a write's first attempt does
- * not ask before the produce for the topics it knows: one round trip fewer on every record's path. Without
- * exactly-once there is nothing to abort: every attempt asks first, and the window stays (docs/reliability.md).
+ * recognises as nothing written (TaskRunner.checkRemoteIds). Without exactly-once there is nothing to abort: the
+ * window stays (docs/reliability.md).
  */
 
 export interface WriteItem {
@@ -226,6 +223,13 @@ const TXN_RETRY = new Set<number>([
 ]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * First back-off after CONCURRENT_TRANSACTIONS, doubling per try (to 200 ms). A write's AddPartitionsToTxn comes
+ * right after the previous write's EndTxn, often while the coordinator is still writing that transaction's
+ * markers (a few ms on a local broker): with 10 ms, back-to-back one-record writes took 9 ms on average (p99
+ * 20-30 ms), with 1 ms 3-4.5 ms (p99 9-11 ms) on this machine (docs/benchmarks.md, "CONCURRENT_TRANSACTIONS").
+ */
+const CONCURRENT_TXN_FIRST_BACKOFF_MS = 1;
 const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 export class BatchWriter {
@@ -336,7 +340,7 @@ export class BatchWriter {
     const deadline = Date.now() + (this.o.retryDeadlineMs ?? 30_000);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(items, positions, deadline, extra, extraPartitions, attempt);
+        return await this.attempt(items, positions, deadline, extra, extraPartitions);
       } catch (e) {
         const err = this.classify(e);
         // a retriable failure (leader moved, coordinator loading, timeout): a new epoch and the whole write again
@@ -352,15 +356,10 @@ export class BatchWriter {
     deadline: number,
     extra: ((written: WrittenBatch[]) => ExtraRecords[]) | undefined,
     extraPartitions: ReadonlyArray<PartitionRef>,
-    attemptNo: number,
   ): Promise<WrittenBatch[]> {
     if (this.needsInit) await this.init();
     const { pieces, written } = this.plan(items);
-    // Exactly-once, first attempt: a topic whose id this writer knows is asked once, after the produce and
-    // before the commit (below), where a changed id aborts the transaction; asking before as well put a fifth
-    // round trip on every record's path (docs/benchmarks.md, "p99 latency"). A retry (a produce refused, e.g.
-    // a topic gone) asks first, so a deleted topic is named as such instead of retried until the deadline.
-    await this.checkTopicIds(items, { skipKnown: this.transactional && attemptNo === 0 });
+    await this.checkTopicIds(items);
     // the extra records' partitions (named in advance) join the transaction with the data's
     const early = this.transactional ? extraPartitions : [];
     const joining: PartitionRef[] = [...pieces, ...early];
@@ -743,15 +742,11 @@ export class BatchWriter {
    * id, so a topic deleted and re-created between two writes takes the next produce without an error: only
    * fresh metadata tells the two apart.
    */
-  private async checkTopicIds(
-    items: WriteItem[],
-    o: { fresh?: boolean; skipKnown?: boolean } = {},
-  ): Promise<void> {
+  private async checkTopicIds(items: WriteItem[], o: { fresh?: boolean } = {}): Promise<void> {
     const maxAge = o.fresh ? 0 : (this.o.topicIdCheckMs ?? 0);
     const now = Date.now();
     const stale: string[] = [];
     for (const topic of new Set(items.map((i) => i.remoteTopic))) {
-      if (o.skipKnown && this.topicIds.has(topic)) continue;
       const cached = this.cluster.cachedTopic(topic);
       if (maxAge > 0 && cached && now - (this.idCheckedAt.get(topic) ?? 0) <= maxAge)
         this.assertSameTopic(topic, cached);
@@ -1022,7 +1017,7 @@ export class BatchWriter {
         void api;
         await sleep(
           e.code === ErrorCode.CONCURRENT_TRANSACTIONS
-            ? Math.min(10 * 2 ** attempt, 200)
+            ? Math.min(CONCURRENT_TXN_FIRST_BACKOFF_MS * 2 ** attempt, 200)
             : Math.min(50 * 2 ** attempt, 1000),
         );
       }
