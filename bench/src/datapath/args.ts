@@ -1,5 +1,5 @@
 // `npm run bench -- <scenario|all> [--runs N] [--volume MiB] [--profile] [--systems a,b] [--latency-seconds S]
-//   [--latency-warmup S] [--latency-runs N] [--tasks N] [--build-web] [--append-docs]`
+//   [--latency-warmup S] [--latency-runs N] [--tasks N] [--brokers disk|tmpfs] [--build-web] [--append-docs]`
 import { SCENARIOS } from './scenarios.ts';
 
 export const SYSTEMS = ['ferry', 'ferry-managed', 'mm2', 'mm2-eos', 'raw'] as const;
@@ -9,6 +9,16 @@ export type System = (typeof SYSTEMS)[number];
  * compare against `mm2`, and one more JVM start per run would bring `all` too close to its 25 minutes.
  */
 export const DEFAULT_SYSTEMS: readonly System[] = ['ferry', 'ferry-managed', 'mm2', 'raw'];
+
+/**
+ * Where the brokers keep their logs. `disk`: the test stack's source and target (.ferry/test-stack, the same
+ * brokers the tests use). `tmpfs`: a source and a target of their own with their log dirs in /dev/shm (ports
+ * from 39092, stopped and removed at the end), for telling the replicators' costs from the disk's: on some
+ * VMs the first write into each new memory-mapped index is milliseconds (docs/benchmarks.md, "1000p: the
+ * target's disk").
+ */
+export const BROKER_STORAGE = ['disk', 'tmpfs'] as const;
+export type BrokerStorage = (typeof BROKER_STORAGE)[number];
 
 export interface BenchArgs {
   scenarios: string[];
@@ -23,6 +33,7 @@ export interface BenchArgs {
   /** How many of the runs also measure latency (each one costs latencySeconds per system). */
   latencyRuns: number;
   tasks: number;
+  brokers: BrokerStorage;
   /** Build apps/web (next build) when it has no production build, instead of stopping with how to. */
   buildWeb: boolean;
   /** Append the markdown report to docs/benchmarks.md at the end. */
@@ -50,6 +61,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     latencyWarmupSeconds: 3,
     latencyRuns: 1,
     tasks: 4,
+    brokers: 'disk',
     buildWeb: false,
     appendDocs: false,
   };
@@ -66,7 +78,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       out.latencyWarmupSeconds = Math.round(n);
     } else if (a === '--latency-runs') out.latencyRuns = Math.round(positive(a, argv[++i]));
     else if (a === '--tasks') out.tasks = Math.round(positive(a, argv[++i]));
-    else if (a === '--profile') out.profile = true;
+    else if (a === '--brokers') {
+      const v = argv[++i] ?? '';
+      if (!(BROKER_STORAGE as readonly string[]).includes(v))
+        throw new BenchArgsError(`--brokers takes ${BROKER_STORAGE.join(' or ')}, got "${v}"`);
+      out.brokers = v as BrokerStorage;
+    } else if (a === '--profile') out.profile = true;
     else if (a === '--build-web') out.buildWeb = true;
     else if (a === '--append-docs') out.appendDocs = true;
     else if (a === '--systems') {

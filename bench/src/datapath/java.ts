@@ -91,6 +91,19 @@ export async function countRecords(bootstrap: string, topic: string, partitions:
     .records;
 }
 
+/** The first write into a fresh memory-mapped, preallocated file (what each new Kafka index costs) in `dir`. */
+export interface MmapProbe {
+  files: number;
+  mmapP50Ms: number;
+  mmapP99Ms: number;
+  /** The first write() into such a file, for contrast. */
+  writeP50Ms: number;
+}
+
+export function mmapProbe(dir: string, files = 200): Promise<MmapProbe> {
+  return benchTool<MmapProbe>(['mmap', dir, String(files)], 120_000);
+}
+
 export interface LatencyResult {
   count: number;
   expected: number;

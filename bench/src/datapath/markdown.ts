@@ -18,6 +18,23 @@ export interface Machine {
   java: string;
   kafka: string;
   kernel?: string;
+  /** The target broker's log dir: the first write into a fresh memory-mapped index-sized file (BenchTool mmap). */
+  targetStorage?: { dir: string; files: number; mmapP50Ms: number; mmapP99Ms: number; writeP50Ms: number };
+}
+
+/**
+ * What a new partition costs the target broker on this disk: Kafka memory-maps two preallocated index files
+ * per log segment, and their first write is a page fault into a sparse file (docs/benchmarks.md, "1000p: the
+ * target's disk"). Empty when not measured.
+ */
+export function storageLine(m: Machine): string {
+  const s = m.targetStorage;
+  if (!s) return '';
+  const f = (x: number) => (x < 0.1 ? x.toFixed(3) : x.toFixed(2));
+  return (
+    `Target log dir ${s.dir}: first write into a fresh memory-mapped 10 MiB file (a new Kafka index) p50 ${f(s.mmapP50Ms)} ms, ` +
+    `p99 ${f(s.mmapP99Ms)} ms; first write() into one ${f(s.writeP50Ms)} ms (${s.files} files each). `
+  );
 }
 
 /** One system run's wall time and its parts (seconds). */
@@ -136,6 +153,7 @@ export function markdownReport(r: ReportInput): string {
   lines.push('');
   lines.push(
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM${m.kernel ? `, Linux ${m.kernel}` : ''}; Node ${m.node}; ${m.java}; Kafka ${m.kafka}. ` +
+      storageLine(m) +
       `1-minute load average during the run: ${l ? `min ${l.min.toFixed(2)}, max ${l.max.toFixed(2)}` : 'not sampled'}. ` +
       `Wall time ${s0(r.wallSeconds)} (set-up ${s0(r.setupSeconds)}, seeds ${s0(sum(r.seeds.map((s) => s.seconds)))}` +
       `${r.webBuildSeconds > 0 ? `, web build ${s0(r.webBuildSeconds)}` : ''}). ` +

@@ -3,16 +3,26 @@
 // replicates it into its own target topic (a unique alias per run), --runs times; the table shows the
 // median with min and max, and the ratios against the issue's goals.
 import { execSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
-import { waitFor } from '@ferry/testkit';
-import { ensureTestStack, testCluster } from '@ferry/testkit/vitest';
-import { type BenchArgs, parseBenchArgs, type System } from './args.ts';
+import { stackDown, waitFor } from '@ferry/testkit';
+import { ensureTestStack, testCluster, testStackOptions } from '@ferry/testkit/vitest';
+import { type BenchArgs, BenchArgsError, parseBenchArgs, type System } from './args.ts';
 import { killAll } from './children.ts';
 import { mm2ExactlyOnceSummary, mm2TuningSummary } from './configs.ts';
-import { countRecords, seedTopic, toolsClasspath } from './java.ts';
+import { countRecords, type MmapProbe, mmapProbe, seedTopic, toolsClasspath } from './java.ts';
 import { closeAdmins, createTopic, deleteTopicsContaining } from './kafka-admin.ts';
 import {
   type Machine,
@@ -123,7 +133,7 @@ function figures(s: Scenario, seeded: Seeded, results: RunResult[], args: BenchA
   };
 }
 
-function machine(): Machine {
+function machine(storage?: Machine['targetStorage']): Machine {
   const c = cpus();
   let kafka = '';
   try {
@@ -145,7 +155,48 @@ function machine(): Machine {
     java,
     kafka,
     kernel: release(),
+    ...(storage ? { targetStorage: storage } : {}),
   };
+}
+
+/**
+ * `--brokers tmpfs`: points the test-stack helpers (they read FERRY_TEST_STACK_DIR and
+ * FERRY_TEST_STACK_PORT_BASE on every call) at a stack of its own in /dev/shm, before anything asks for a
+ * cluster. Refused when /dev/shm is not a tmpfs (the point is a log dir in memory).
+ */
+function useTmpfsBrokers(): string {
+  const TMPFS_MAGIC = 0x01021994;
+  let type = 0;
+  try {
+    type = statfsSync('/dev/shm').type;
+  } catch {
+    type = 0;
+  }
+  if (type !== TMPFS_MAGIC)
+    throw new BenchArgsError('--brokers tmpfs needs /dev/shm to be a tmpfs; it is not on this machine');
+  const dir = join('/dev/shm', `ferry-bench-stack-${process.pid}`);
+  process.env.FERRY_TEST_STACK_DIR = dir;
+  process.env.FERRY_TEST_STACK_PORT_BASE = process.env.FERRY_BENCH_TMPFS_PORT_BASE ?? '39092';
+  return dir;
+}
+
+/**
+ * The first-write cost of a new memory-mapped index on the target's disk, measured beside (not inside) its log
+ * dir: a foreign folder in log.dirs would be taken for a partition. Undefined when it cannot be measured.
+ */
+async function probeTargetStorage(log: (m: string) => void): Promise<Machine['targetStorage']> {
+  try {
+    const dataDir = realpathSync(join(testCluster(TARGET).dir, 'data'));
+    const dir = join(dirname(dataDir), `.bench-mmap-probe-${process.pid}`);
+    const r: MmapProbe = await mmapProbe(dir);
+    log(
+      `target log dir ${dataDir}: first write into a fresh mapped index file p50 ${r.mmapP50Ms} ms, p99 ${r.mmapP99Ms} ms (write() ${r.writeP50Ms} ms)`,
+    );
+    return { dir: dataDir, ...r };
+  } catch (e) {
+    log(`target storage probe skipped: ${(e as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
 }
 
 /**
@@ -203,8 +254,12 @@ export async function main(argv: string[]): Promise<void> {
     webBuildId = b.id;
   }
   const setupStart = performance.now();
-  await ensureTestStack();
+  const ownStack = args.brokers === 'tmpfs' ? useTmpfsBrokers() : undefined;
+  if (ownStack) log(`brokers on tmpfs: ${ownStack} (source and target of this run only)`);
+  await ensureTestStack(ownStack ? `${SOURCE},${TARGET}` : undefined);
   await toolsClasspath(log);
+  // once, while the brokers run (a tmpfs stack is gone when the last report is written)
+  const machineInfo = machine(await probeTargetStorage(log));
   const dbRunId = `bench${tag}`;
   if (args.systems.includes('ferry-managed')) await createTemplateDatabase(dbRunId);
   const setupSeconds = (performance.now() - setupStart) / 1000;
@@ -235,7 +290,7 @@ export async function main(argv: string[]): Promise<void> {
     at: new Date().toISOString(),
     command,
     complete,
-    machine: machine(),
+    machine: machineInfo,
     load1: loads,
     wallSeconds: (performance.now() - t0) / 1000,
     setupSeconds,
@@ -354,6 +409,11 @@ export async function main(argv: string[]): Promise<void> {
               failed: true,
               retriedAfter: failure,
             });
+          // brokers in memory: this run's remote (and latency) topics go now, not at the end
+          if (ownStack) {
+            await deleteTopicsContaining(TARGET, alias).catch(() => {});
+            await deleteTopicsContaining(SOURCE, alias).catch(() => {});
+          }
           loads.push(loadavg()[0]!);
           save(false);
         }
@@ -368,6 +428,10 @@ export async function main(argv: string[]): Promise<void> {
     await closeAdmins();
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_t_${dbRunId}`).catch(() => {});
     if (args.systems.includes('ferry-managed')) await dropDatabases(`ferry_tpl_${dbRunId}`).catch(() => {});
+    if (ownStack) {
+      await stackDown(testStackOptions(), [], true).catch(() => []);
+      rmSync(ownStack, { recursive: true, force: true });
+    }
   }
   const r = save(true);
   const md = markdownReport(r);

@@ -15,6 +15,11 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['1k', '--latency-warmup', '0']).latencyWarmupSeconds).toBe(0);
     expect(parseBenchArgs(['1k', '--latency-warmup', '5']).latencyWarmupSeconds).toBe(5);
   });
+  it('--brokers: the test stack on disk by default, a stack of its own in tmpfs when asked', () => {
+    expect(parseBenchArgs(['1k']).brokers).toBe('disk');
+    expect(parseBenchArgs(['1k', '--brokers', 'tmpfs']).brokers).toBe('tmpfs');
+    expect(parseBenchArgs(['1k', '--brokers', 'disk']).brokers).toBe('disk');
+  });
   it('takes mm2-eos when named', () => {
     expect(parseBenchArgs(['1000p', '--systems', 'ferry,mm2,mm2-eos']).systems).toEqual([
       'ferry',
@@ -34,6 +39,8 @@ describe('parseBenchArgs', () => {
     { argv: ['1k', '--systems', 'kafka'], msg: '--systems takes a list' },
     { argv: ['1k', '--fast'], msg: 'unknown option --fast' },
     { argv: ['1k', '--latency-warmup', '-1'], msg: '--latency-warmup needs 0 or more seconds' },
+    { argv: ['1k', '--brokers', 'ssd'], msg: '--brokers takes disk or tmpfs, got "ssd"' },
+    { argv: ['1k', '--brokers'], msg: '--brokers takes disk or tmpfs, got ""' },
   ])('$argv: $msg', ({ argv, msg }) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchArgsError);
     expect(() => parseBenchArgs(argv)).toThrow(msg);
