@@ -14,6 +14,7 @@ import {
   rewriteBatch,
   rewriteBatchInPlace,
   rewriteInto,
+  sourceRuns,
   type WireRecord,
 } from '../records/index.ts';
 
@@ -113,6 +114,11 @@ export interface WrittenBatch {
   rebuilt: boolean;
   /** Source offsets of the records, in order, when they are not contiguous (a rebuilt batch with gaps). */
   sourceOffsets?: bigint[];
+  /**
+   * A coalesced batch whose source batches had gaps between them (markers, aborted or compacted-away batches):
+   * its records' source offsets as runs of consecutive offsets, in order (no array per record).
+   */
+  sourceRuns?: Array<{ start: bigint; length: number }>;
 }
 
 export interface PositionUpdate {
@@ -199,6 +205,7 @@ interface Piece {
   sourceBaseOffset: bigint;
   sourceLastOffset: bigint;
   sourceOffsets?: bigint[];
+  sourceRuns?: Array<{ start: bigint; length: number }>;
   rebuilt: boolean;
   /** A coalesced batch (`built`): how many source batches it holds. */
   coalesced?: number;
@@ -479,6 +486,7 @@ export class BatchWriter {
         bytes: 0,
         rebuilt: p.rebuilt,
         ...(p.sourceOffsets ? { sourceOffsets: p.sourceOffsets } : {}),
+        ...(p.sourceRuns ? { sourceRuns: p.sourceRuns } : {}),
       });
     };
     const coalesceMax = this.o.coalesceBytes ?? 1 << 20;
@@ -501,8 +509,9 @@ export class BatchWriter {
           rebuilt: false,
         };
         let built: Buffer | undefined;
+        const runs = sourceRuns(run);
         try {
-          if (run.length > 1) built = coalesceBatches(run);
+          if (run.length > 1) built = coalesceBatches(run, { acrossGaps: true });
         } catch {
           // a hand-made batch whose header says its offsets are contiguous and whose records do not: as before,
           // each batch goes as it came (the target broker judges it)
@@ -510,7 +519,7 @@ export class BatchWriter {
         if (built) {
           this.counters.coalescedSourceBatches += run.length;
           this.counters.coalescedBatches++;
-          add({ ...common, built, coalesced: run.length });
+          add({ ...common, built, coalesced: run.length, ...(runs.length > 1 ? { sourceRuns: runs } : {}) });
         } else
           for (const b of run)
             add({
@@ -539,9 +548,11 @@ export class BatchWriter {
         if (reason === null && !trim) {
           const bound = coalescedSizeBound([b]) - BATCH_HEADER_SIZE;
           if (limit > 0 && b.bytes.length <= limit / 4 && coalescable(b)) {
+            // after the previous batch, or after a gap (a marker, aborted or compacted-away batches): the
+            // coalesced batch then maps to several runs of source offsets (records/coalesce.ts)
             const prev = run[run.length - 1]?.header;
             const follows =
-              prev === undefined || prev.baseOffset + BigInt(prev.lastOffsetDelta) + 1n === h.baseOffset;
+              prev === undefined || prev.baseOffset + BigInt(prev.lastOffsetDelta) + 1n <= h.baseOffset;
             if (!follows || (run.length > 0 && BATCH_HEADER_SIZE + runBound + bound > limit)) endRun();
             run.push(b);
             runBound += bound;

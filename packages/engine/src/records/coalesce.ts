@@ -10,9 +10,26 @@ import { type Cursor, readVarint, readVarlong, varintSize, writeVarint } from '.
  * one to one costs one produce round — one append per partition on the broker — per source batch. Consecutive
  * small uncompressed batches of one partition are written as one batch instead: each record's bytes are copied
  * as they are (attributes, key, value, headers untouched) and only its two delta varints are re-encoded against
- * the new batch's base offset and base timestamp. Offsets stay consecutive (the batches are), so one written
- * batch still maps to one run of source offsets: the offset sync stays exact.
+ * the new batch's base offset and base timestamp.
+ *
+ * Between two batches the source may have offsets the fetch does not hand over: a transaction's commit marker
+ * (a control batch), an aborted transaction's batches (read_committed), batches compaction removed whole. The
+ * coalesced batch's offsets are consecutive anyway (a target assigns them so), so such a batch maps to several
+ * runs of source offsets, one per stretch between gaps (`sourceRuns`): the offset sync names each run and stays
+ * exact. Without this, a transactional source's batches never joined (a marker follows every transaction's last
+ * batch in each partition) and a write of one partition took one produce round per source batch.
  */
+
+/** Runs of consecutive source offsets of `batches` (each contiguous, ascending), merged where they touch. */
+export function sourceRuns(batches: readonly RawBatch[]): Array<{ start: bigint; length: number }> {
+  const runs: Array<{ start: bigint; length: number }> = [];
+  for (const b of batches) {
+    const last = runs[runs.length - 1];
+    if (last && last.start + BigInt(last.length) === b.header.baseOffset) last.length += b.header.recordCount;
+    else runs.push({ start: b.header.baseOffset, length: b.header.recordCount });
+  }
+  return runs;
+}
 
 /** A fetched batch may join a coalesced batch: uncompressed v2 data, CreateTime, offsets 0..count-1 by header. */
 export function coalescable(b: RawBatch): boolean {
@@ -35,11 +52,13 @@ export function coalescedSizeBound(batches: readonly RawBatch[]): number {
 }
 
 /**
- * One uncompressed CreateTime v2 batch with the records of `batches` (each `coalescable`, offsets consecutive
- * from one batch to the next), base offset that of the first, placeholder producer fields (-1; the writer sets
- * them), non-transactional, CRC computed. Record timestamps and offsets are the same as in the sources.
+ * One uncompressed CreateTime v2 batch with the records of `batches` (each `coalescable`, ascending; offsets
+ * consecutive from one batch to the next unless `acrossGaps`), base offset that of the first, placeholder
+ * producer fields (-1; the writer sets them), non-transactional, CRC computed. Record timestamps are the same
+ * as in the sources, and so are their offsets where the batches are consecutive; across a gap the records
+ * after it take the next offsets (`sourceRuns` says where each came from).
  */
-export function coalesceBatches(batches: readonly RawBatch[]): Buffer {
+export function coalesceBatches(batches: readonly RawBatch[], o: { acrossGaps?: boolean } = {}): Buffer {
   const first = batches[0];
   if (!first) throw new FerryError('EMPTY_BATCH', 'nothing to coalesce');
   const baseOffset = first.header.baseOffset;
@@ -60,14 +79,16 @@ export function coalesceBatches(batches: readonly RawBatch[]): Buffer {
   for (let bi = 0; bi < batches.length; bi++) {
     const b = batches[bi]!;
     const h = b.header;
-    if (!coalescable(b) || h.baseOffset !== expected)
+    const inOrder = o.acrossGaps && bi > 0 ? h.baseOffset >= expected : h.baseOffset === expected;
+    if (!coalescable(b) || !inOrder)
       throw new FerryError(
         'CORRUPT_BATCH',
         `the batch at offset ${h.baseOffset} cannot be coalesced after offset ${expected - 1n}`,
       );
     expected = h.baseOffset + BigInt(h.recordCount);
     const tsShift = Number(h.baseTimestamp - baseTimestamp);
-    const offShift = Number(h.baseOffset - baseOffset);
+    // the batch's first record goes at index i of the new batch (its source offset, when there was no gap)
+    const offShift = i;
     const c: Cursor = { buf: b.bytes, pos: BATCH_HEADER_SIZE };
     for (let r = 0; r < h.recordCount; r++, i++) {
       const len = readVarint(c);

@@ -4,7 +4,7 @@
 
 export { BATCH_HEADER_SIZE, lastOffsetOf, readHeader } from './batch-header.ts';
 export { type BuildOptions, buildBatch, recordSize } from './build.ts';
-export { coalescable, coalesceBatches, coalescedSizeBound } from './coalesce.ts';
+export { coalescable, coalesceBatches, coalescedSizeBound, sourceRuns } from './coalesce.ts';
 export { crc32c, crc32cUpdate } from './crc32c.ts';
 export { decodeRecords } from './decode.ts';
 export { offsetDeltasContiguous, rebuildReason } from './rebuild-reason.ts';

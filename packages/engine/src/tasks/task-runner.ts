@@ -834,7 +834,11 @@ export class TaskRunner {
   ): Array<{ topic: string; partition: number; records: WireRecord[] }> {
     const out = written.map((w) => {
       // a forwarded batch is one run of consecutive offsets: no array of every record's offset
-      const count = w.sourceOffsets?.length ?? Number(w.sourceLastOffset - w.sourceBaseOffset + 1n);
+      const count =
+        w.sourceOffsets?.length ??
+        (w.sourceRuns
+          ? w.sourceRuns.reduce((n, r) => n + r.length, 0)
+          : Number(w.sourceLastOffset - w.sourceBaseOffset + 1n));
       if (count !== w.records)
         throw new FerryError(
           'OFFSET_SYNC_MISMATCH',
@@ -846,7 +850,7 @@ export class TaskRunner {
         partition: w.partition,
         targetBaseOffset: w.targetBaseOffset,
         sourceOffsets: w.sourceOffsets ?? [],
-        ...(w.sourceOffsets ? {} : { runs: [{ start: w.sourceBaseOffset, length: count }] }),
+        ...(w.sourceOffsets ? {} : { runs: w.sourceRuns ?? [{ start: w.sourceBaseOffset, length: count }] }),
       };
     });
     return this.syncs!.forWritten(out);

@@ -132,7 +132,10 @@ function compare(source: JavaConsumed[], target: JavaConsumed[], written: Writte
   let mapped = 0;
   for (const w of written) {
     const offsets =
-      w.sourceOffsets ?? Array.from({ length: w.records }, (_, i) => w.sourceBaseOffset + BigInt(i));
+      w.sourceOffsets ??
+      (w.sourceRuns
+        ? w.sourceRuns.flatMap((r) => Array.from({ length: r.length }, (_, i) => r.start + BigInt(i)))
+        : Array.from({ length: w.records }, (_, i) => w.sourceBaseOffset + BigInt(i)));
     expect(offsets).toHaveLength(w.records);
     offsets.forEach((so, i) => {
       const t = tgtAt.get(`${w.partition}:${w.targetBaseOffset + BigInt(i)}`);
@@ -300,6 +303,85 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     }
     const c = await committed(west, group, dst, partitions);
     for (let p = 0; p < partitions; p++) expect(c.get(p)).toBe(BigInt(per));
+  });
+
+  it('coalesces a transactional source across its commit markers: one batch and one produce round per partition, source runs exact', async () => {
+    const src = uniqueName('bw-coalesce-txn');
+    const dst = `east.${src}`;
+    const partitions = 2;
+    await createTopic('east', src, partitions);
+    await createTopic('west', dst, partitions);
+    // a second client's transactions (not Ferry's wire layer): 8 of 10 records per partition, each one
+    // batch, then its commit marker (one offset) in every partition
+    const tp = kafka('east').producer({
+      transactionalId: uniqueName('bw-src-txn'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await tp.connect();
+    const txns = 8;
+    const per = 10;
+    for (let t = 0; t < txns; t++) {
+      const tx = await tp.transaction();
+      await tx.send({
+        topic: src,
+        messages: [...Array(partitions * per).keys()].map((i) => ({
+          partition: i % partitions,
+          key: `k${t}-${i}`,
+          value: Buffer.alloc(100 + i, t),
+          headers: { h: `${t}` },
+        })),
+      });
+      await tx.commit();
+    }
+    await tp.disconnect();
+    const east = wire(EAST);
+    const west = wire(WEST);
+    const perPartition = await Promise.all(
+      [...Array(partitions).keys()].map((p) => fetchRaw(east, src, p, 8 << 20)),
+    );
+    // as fetched: the data batches and the markers between them, in one chunk per partition
+    for (const chunks of perPartition) {
+      expect(chunks).toHaveLength(1);
+      expect(chunks[0]!.filter((b) => b.header.isControl)).toHaveLength(txns);
+      expect(chunks[0]!.filter((b) => !b.header.isControl)).toHaveLength(txns);
+    }
+    const writer = new BatchWriter({
+      cluster: west,
+      transactionalId: uniqueName('bw-txn'),
+      positionsGroup: uniqueName('bw-positions'),
+    });
+    await writer.start();
+    const written = await replicate(writer, perPartition, dst, src);
+    await writer.stop();
+    const stats = writer.stats();
+    expect(stats).toMatchObject({
+      rebuiltBatches: 0,
+      coalescedBatches: partitions,
+      coalescedSourceBatches: txns * partitions,
+    });
+    // one written batch per partition, its records' source offsets in runs that skip every marker
+    expect(written).toHaveLength(partitions);
+    for (const w of written) {
+      expect(w.records).toBe(txns * per);
+      expect(w.sourceRuns).toEqual(
+        [...Array(txns).keys()].map((t) => ({ start: BigInt(t * (per + 1)), length: per })),
+      );
+      expect(w.sourceBaseOffset).toBe(0n);
+      expect(w.sourceLastOffset).toBe(BigInt((txns - 1) * (per + 1) + per - 1));
+    }
+    const [source, target] = await Promise.all([
+      javaConsume(EAST, src, partitions),
+      javaConsume(WEST, dst, partitions, txns * per * partitions),
+    ]);
+    expect(source).toHaveLength(txns * per * partitions);
+    compare(source, target, written);
+    // a second reader over the target's own bytes: one data batch per partition
+    for (let p = 0; p < partitions; p++) {
+      const onTarget = (await fetchRaw(west, dst, p, 8 << 20)).flat().filter((b) => !b.header.isControl);
+      expect(onTarget).toHaveLength(1);
+      expect(onTarget[0]!.header.recordCount).toBe(txns * per);
+    }
   });
 
   it('rebuilds compacted batches (offset gaps) and oversized ones; they still compare equal', async () => {

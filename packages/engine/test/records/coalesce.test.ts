@@ -9,6 +9,7 @@ import {
   decodeRecords,
   type RawBatch,
   rewriteBatch,
+  sourceRuns,
   splitBatches,
   type WireRecord,
 } from '../../src/records/index.ts';
@@ -146,6 +147,105 @@ describe('coalesceBatches', () => {
     { name: 'nothing', make: () => [] },
   ])('refuses $name', ({ make }) => {
     expect(() => coalesceBatches(make())).toThrow();
+  });
+
+  it.each<{ name: string; starts: bigint[]; sizes: number[]; runs: Array<[bigint, number]> }>([
+    // a transactional source: each transaction's batch, then its commit marker (one offset) in between
+    {
+      name: 'a marker after each batch',
+      starts: [0n, 3n, 6n],
+      sizes: [2, 2, 2],
+      runs: [
+        [0n, 2],
+        [3n, 2],
+        [6n, 2],
+      ],
+    },
+    // an aborted transaction's batches (read_committed drops them) between two committed ones
+    {
+      name: 'aborted batches between',
+      starts: [10n, 40n],
+      sizes: [5, 1],
+      runs: [
+        [10n, 5],
+        [40n, 1],
+      ],
+    },
+    {
+      name: 'contiguous, then a gap',
+      starts: [0n, 2n, 9n],
+      sizes: [2, 3, 1],
+      runs: [
+        [0n, 5],
+        [9n, 1],
+      ],
+    },
+    {
+      name: 'past 2^31',
+      starts: [3_000_000_000n, 3_000_000_100n],
+      sizes: [1, 2],
+      runs: [
+        [3_000_000_000n, 1],
+        [3_000_000_100n, 2],
+      ],
+    },
+  ])(
+    'across gaps ($name): the same records in order, offsets consecutive on the target, runs exact',
+    ({ starts, sizes, runs }) => {
+      const groups = starts.map(
+        (start, i) =>
+          groupsOf([sizes[i]!], start, (o) => ({
+            headers:
+              o % 2n === 0n
+                ? [
+                    ['h', null],
+                    ['h', Buffer.from([1])],
+                  ]
+                : [],
+          }))[0]!,
+      );
+      const input = batches(groups);
+      expect(() => coalesceBatches(input)).toThrow(); // without the option, a gap is refused as before
+      const out = coalesceBatches(input, { acrossGaps: true });
+      const all = groups.flat();
+      const split = splitBatches(out).batches;
+      expect(split).toHaveLength(1);
+      expect(split[0]!.header).toMatchObject({
+        baseOffset: all[0]!.offset,
+        recordCount: all.length,
+        lastOffsetDelta: all.length - 1,
+        baseTimestamp: all[0]!.timestamp,
+      });
+      expect(split[0]!.header.crc).toBe(crc32c(out, 21));
+      const got = decodeRecords(split[0]!);
+      const want = input.flatMap((b) => decodeRecords(b));
+      // every field but the offset as it was, the offsets the next ones from the first
+      expect(got.map(({ offset: _o, ...r }) => r)).toEqual(want.map(({ offset: _o, ...r }) => r));
+      expect(got.map((r) => r.offset)).toEqual(all.map((_, i) => all[0]!.offset + BigInt(i)));
+      // the same bytes the rebuild path writes for those records at consecutive offsets
+      const rebuilt = buildBatch(
+        all.map((r, i) => ({ ...r, offset: all[0]!.offset + BigInt(i) })),
+        {
+          producerId: -1n,
+          producerEpoch: -1,
+          baseSequence: -1,
+          transactional: false,
+          compression: 'none',
+          timestampType: 'create',
+          baseOffset: all[0]!.offset,
+          offsetDeltas: 'from-records',
+        },
+      );
+      expect(out.equals(rebuilt)).toBe(true);
+      expect(sourceRuns(input)).toEqual(runs.map(([start, length]) => ({ start, length })));
+    },
+  );
+
+  it.each<{ name: string; make: () => RawBatch[] }>([
+    { name: 'out of order', make: () => batches(groupsOf([2, 2])).reverse() },
+    { name: 'overlapping', make: () => [...batches(groupsOf([3], 0n)), ...batches(groupsOf([2], 2n))] },
+  ])('across gaps, still refuses $name', ({ make }) => {
+    expect(() => coalesceBatches(make(), { acrossGaps: true })).toThrow();
   });
 
   it.each<{ name: string; batch: () => RawBatch; ok: boolean }>([
