@@ -22,7 +22,7 @@ import { ensureTestStack, testCluster, testStackOptions } from '@ferry/testkit/v
 import { type BenchArgs, BenchArgsError, parseBenchArgs, type System } from './args.ts';
 import { killAll } from './children.ts';
 import { mm2ExactlyOnceSummary, mm2TuningSummary } from './configs.ts';
-import { countRecords, type MmapProbe, mmapProbe, seedTopic, toolsClasspath } from './java.ts';
+import { countRecords, mmapProbe, seedTopic, toolsClasspath } from './java.ts';
 import { closeAdmins, createTopic, deleteTopicsContaining } from './kafka-admin.ts';
 import {
   type Machine,
@@ -188,7 +188,7 @@ async function probeTargetStorage(log: (m: string) => void): Promise<Machine['ta
   try {
     const dataDir = realpathSync(join(testCluster(TARGET).dir, 'data'));
     const dir = join(dirname(dataDir), `.bench-mmap-probe-${process.pid}`);
-    const r: MmapProbe = await mmapProbe(dir);
+    const r = await mmapProbe(dir);
     log(
       `target log dir ${dataDir}: first write into a fresh mapped index file p50 ${r.mmapP50Ms} ms, p99 ${r.mmapP99Ms} ms (write() ${r.writeP50Ms} ms)`,
     );

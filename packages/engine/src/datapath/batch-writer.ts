@@ -509,7 +509,6 @@ export class BatchWriter {
           rebuilt: false,
         };
         let built: Buffer | undefined;
-        const runs = sourceRuns(run);
         try {
           if (run.length > 1) built = coalesceBatches(run, { acrossGaps: true });
         } catch {
@@ -519,6 +518,7 @@ export class BatchWriter {
         if (built) {
           this.counters.coalescedSourceBatches += run.length;
           this.counters.coalescedBatches++;
+          const runs = sourceRuns(run);
           add({ ...common, built, coalesced: run.length, ...(runs.length > 1 ? { sourceRuns: runs } : {}) });
         } else
           for (const b of run)

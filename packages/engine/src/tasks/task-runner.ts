@@ -7,6 +7,7 @@ import type { EventListener } from '../events.ts';
 import { wireConfigFor } from '../kafka/client.ts';
 import { PartitionMeter } from '../metrics/partition-metrics.ts';
 import { OffsetSyncEmitter } from '../offset-syncs/emitter.ts';
+import { runRecords } from '../offset-syncs/sync-record.ts';
 import {
   DURABLE_POSITIONS_TOPIC,
   type DurablePosition,
@@ -836,9 +837,7 @@ export class TaskRunner {
       // a forwarded batch is one run of consecutive offsets: no array of every record's offset
       const count =
         w.sourceOffsets?.length ??
-        (w.sourceRuns
-          ? w.sourceRuns.reduce((n, r) => n + r.length, 0)
-          : Number(w.sourceLastOffset - w.sourceBaseOffset + 1n));
+        (w.sourceRuns ? runRecords(w.sourceRuns) : Number(w.sourceLastOffset - w.sourceBaseOffset + 1n));
       if (count !== w.records)
         throw new FerryError(
           'OFFSET_SYNC_MISMATCH',

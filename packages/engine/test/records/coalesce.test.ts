@@ -46,6 +46,20 @@ function groupsOf(sizes: number[], start = 100n, over: (o: bigint) => Partial<Wi
   return sizes.map((n) => Array.from({ length: n }, () => rec(o, over(o++))));
 }
 
+/** What the rebuild path writes for these records: one uncompressed batch with placeholder producer fields. */
+function asRebuilt(records: WireRecord[]): Buffer {
+  return buildBatch(records, {
+    producerId: -1n,
+    producerEpoch: -1,
+    baseSequence: -1,
+    transactional: false,
+    compression: 'none',
+    timestampType: 'create',
+    baseOffset: records[0]!.offset,
+    offsetDeltas: 'from-records',
+  });
+}
+
 const cases: Array<{ name: string; groups: WireRecord[][] }> = [
   { name: 'one batch', groups: groupsOf([3]) },
   { name: 'single records', groups: groupsOf([1, 1, 1, 1, 1]) },
@@ -119,16 +133,7 @@ describe('coalesceBatches', () => {
         );
       });
       // the same bytes the rebuild path would write for those records
-      const rebuilt = buildBatch(all, {
-        producerId: -1n,
-        producerEpoch: -1,
-        baseSequence: -1,
-        transactional: false,
-        compression: 'none',
-        timestampType: 'create',
-        baseOffset: all[0]!.offset,
-        offsetDeltas: 'from-records',
-      });
+      const rebuilt = asRebuilt(all);
       expect(out.equals(rebuilt)).toBe(true);
       expect(out.length).toBeLessThanOrEqual(coalescedSizeBound(input));
       // the writer then sets its producer fields: still a valid batch with the same records
@@ -223,19 +228,7 @@ describe('coalesceBatches', () => {
       expect(got.map(({ offset: _o, ...r }) => r)).toEqual(want.map(({ offset: _o, ...r }) => r));
       expect(got.map((r) => r.offset)).toEqual(all.map((_, i) => all[0]!.offset + BigInt(i)));
       // the same bytes the rebuild path writes for those records at consecutive offsets
-      const rebuilt = buildBatch(
-        all.map((r, i) => ({ ...r, offset: all[0]!.offset + BigInt(i) })),
-        {
-          producerId: -1n,
-          producerEpoch: -1,
-          baseSequence: -1,
-          transactional: false,
-          compression: 'none',
-          timestampType: 'create',
-          baseOffset: all[0]!.offset,
-          offsetDeltas: 'from-records',
-        },
-      );
+      const rebuilt = asRebuilt(all.map((r, i) => ({ ...r, offset: all[0]!.offset + BigInt(i) })));
       expect(out.equals(rebuilt)).toBe(true);
       expect(sourceRuns(input)).toEqual(runs.map(([start, length]) => ({ start, length })));
     },
