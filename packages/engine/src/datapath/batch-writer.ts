@@ -62,6 +62,11 @@ import {
  *      partition that gets no extra record stays in the transaction (it only gets the commit marker).
  *   5. exactly-once: EndTxn(commit) once the produces and the TxnOffsetCommit are answered.
  *      at-least-once: OffsetCommit of the positions once every produce is acknowledged.
+ * Transactions V2 (KIP-890 part 2; `transactionVersion`, used where the target offers it: Kafka 4.1+): no
+ * AddPartitionsToTxn and no AddOffsetsToTxn (the partition leaders and the group coordinator add what a Produce
+ * v13 or TxnOffsetCommit v5 names), produces name topics by id, and every EndTxn (v5) answers the epoch the next
+ * transaction uses (sequences from 0 again). A write is then three round trips on every record's path (produce,
+ * the extra records' produce, EndTxn) instead of four.
  * A retriable failure is retried inside `write` (the whole write again, under a new epoch; `extra` is called again
  * with the new attempt's results) — except an unconfirmed commit: EndTxn(commit) is retried as the coordinator
  * allows (a repeated commit of a completed transaction succeeds), and if it stays unconfirmed the write fails with
@@ -72,8 +77,11 @@ import {
  *
  * Remote topic ids (issue #12, "target topic deleted"): the writer remembers the id of each remote topic it
  * writes (the first id its metadata shows, or the one the task checked at its start, `expectTopicIds`). Before
- * every attempt, again after the leaders are looked up for the produce, and (transactional) once more after the
- * produce and before the commit, the id in the metadata must still be that one: a remote topic deleted (and re-created by discovery) under a running flow would otherwise take the
+ * every attempt (exactly once on V1: asked beside AddPartitionsToTxn, the produce waits for both), again after
+ * the leaders are looked up for the produce, and (transactional) once more after the produce and before the
+ * commit, the id in the metadata must still be that one. On transactions V2 the produce itself names the id: a
+ * re-created topic refuses it (UNKNOWN_TOPIC_ID, then fresh metadata names the change), so neither check is
+ * asked once the ids are known: a remote topic deleted (and re-created by discovery) under a running flow would otherwise take the
  * task's records from its position on while everything below it is gone. A changed id, or the topic gone, is a
  * FerryError 'TARGET_TOPIC_RECREATED' (not retriable in place): the task fails before anything is written into
  * the new topic and restarts, and its start re-copies the partition (TaskRunner.checkRemoteIds). The metadata
@@ -156,6 +164,10 @@ export interface BatchWriterStats {
   /** Source batches written as part of a coalesced batch, and the coalesced batches they became. */
   coalescedSourceBatches: number;
   coalescedBatches: number;
+  /** Transactions V2 writes whose extra records rode the data's produce (target offsets known in advance). */
+  predictedWrites: number;
+  /** Predicted writes whose produce answered other offsets (another producer writes there): aborted, written again. */
+  predictionMisses: number;
 }
 
 export interface BatchWriterOptions {
@@ -183,6 +195,12 @@ export interface BatchWriterOptions {
    * Default 1 MiB; 0: every batch is forwarded as it came.
    */
   coalesceBytes?: number;
+  /**
+   * Exactly once: 'auto' (default) writes transactions V2 (KIP-890 part 2) with produces by topic id where the
+   * target offers both (transaction.version >= 2 finalized, Produce v13, EndTxn v5, TxnOffsetCommit v5: Kafka
+   * 4.1+); 1 always writes V1 (AddPartitionsToTxn, AddOffsetsToTxn, produces by topic name).
+   */
+  transactionVersion?: 'auto' | 1;
 }
 
 /** Metadata topic error codes the remote-id check decides on: none, or the topic does not exist. */
@@ -248,6 +266,8 @@ export class BatchWriter {
   /** Target partitions whose leader has answered for them (see ensureWritable). */
   private readonly writable = new Set<string>();
   private needsInit = true;
+  /** Transactions V2 with produces by topic id (decided at each InitProducerId, see `transactionVersion`). */
+  private v2 = false;
   /** A partition or the positions group was added to the current transaction. */
   private txnOpen = false;
   /** EndTxn(commit) is in flight. */
@@ -269,7 +289,16 @@ export class BatchWriter {
     produceRequests: 0,
     coalescedSourceBatches: 0,
     coalescedBatches: 0,
+    predictedWrites: 0,
+    predictionMisses: 0,
   };
+  /**
+   * Target partition → the offset its next record takes, from this writer's own writes: a committed write's last
+   * offset + 2 (its commit marker takes one), or the log end offset ensureWritable saw. Forgotten on any failure.
+   */
+  private readonly nextOffsets = new Map<string, bigint>();
+  /** Partitions whose prediction missed once (someone else writes there): never predicted again by this writer. */
+  private readonly unpredictable = new Set<string>();
 
   constructor(o: BatchWriterOptions) {
     this.o = o;
@@ -278,6 +307,11 @@ export class BatchWriter {
 
   get transactional(): boolean {
     return this.o.transactionalId !== undefined;
+  }
+
+  /** The transaction protocol in use after start: 2 (KIP-890 part 2, produces by topic id), 1, or 0 (none). */
+  get transactionVersion(): 0 | 1 | 2 {
+    return !this.transactional ? 0 : this.v2 ? 2 : 1;
   }
 
   /** The producer id and epoch in use (after start). */
@@ -311,10 +345,18 @@ export class BatchWriter {
   private async init(): Promise<void> {
     const tid = this.o.transactionalId ?? null;
     const again = tid !== null && this.producerId >= 0n;
+    let v2 = false;
     const res = await this.txnCall('InitProducerId', async () => {
       const conn = tid
         ? await this.cluster.coordinator('transaction', tid)
         : await this.cluster.anyConnection();
+      v2 =
+        tid !== null &&
+        (this.o.transactionVersion ?? 'auto') === 'auto' &&
+        conn.featureLevel('transaction.version') >= 2 &&
+        conn.versionOf(endTxnApi, 5) === 5 &&
+        conn.versionOf(txnOffsetCommitApi, 5) === 5 &&
+        conn.versionOf(produceApi, 13) === 13;
       const r = await conn.send(initProducerIdApi, {
         transactionalId: tid,
         transactionTimeoutMs: this.o.transactionTimeoutMs ?? 60_000,
@@ -330,6 +372,7 @@ export class BatchWriter {
     });
     this.producerId = res.producerId;
     this.producerEpoch = res.producerEpoch;
+    this.v2 = v2;
     this.sequences.clear();
     this.needsInit = false;
   }
@@ -349,6 +392,7 @@ export class BatchWriter {
       try {
         return await this.attempt(items, positions, deadline, extra, extraPartitions);
       } catch (e) {
+        if (e instanceof PredictionMissed) continue; // aborted; written again at once, the offsets from the produce
         const err = this.classify(e);
         // a retriable failure (leader moved, coordinator loading, timeout): a new epoch and the whole write again
         if (!(err instanceof KafkaError) || !err.retriable || Date.now() > deadline) throw err;
@@ -366,7 +410,18 @@ export class BatchWriter {
   ): Promise<WrittenBatch[]> {
     if (this.needsInit) await this.init();
     const { pieces, written } = this.plan(items);
-    await this.checkTopicIds(items);
+    // The remote topics' ids, asked before anything is produced. Exactly once, the question travels beside
+    // AddPartitionsToTxn (a round trip less on every record's path): the produce waits for both, and a changed id
+    // aborts a transaction that holds no record yet. At least once it is asked first (there is nothing to abort).
+    // On transactions V2 the produce names each topic by its id and is refused by a re-created topic: asked only
+    // while a topic's id is not known yet.
+    const v2 = this.v2;
+    const idsBefore =
+      v2 && items.every((i) => this.topicIds.has(i.remoteTopic))
+        ? Promise.resolve()
+        : this.checkTopicIds(items);
+    idsBefore.catch(() => undefined);
+    if (!this.transactional || v2) await idsBefore;
     // the extra records' partitions (named in advance) join the transaction with the data's
     const early = this.transactional ? extraPartitions : [];
     const joining: PartitionRef[] = [...pieces, ...early];
@@ -375,49 +430,78 @@ export class BatchWriter {
     const inTxn = new Set<string>();
     this.txnOpen = false;
     // coordinator calls running beside the produce: settled before an abort, so none lands after it
-    const beside: Array<Promise<unknown>> = [];
+    const beside: Array<Promise<unknown>> = [idsBefore];
     try {
       let offsetsCommitted: Promise<void> | undefined;
-      if (this.transactional) {
+      if (v2) {
+        // transactions V2: the produce adds its partitions and TxnOffsetCommit (v5) the group, on the brokers'
+        // side; the transaction is open from the first request sent
+        if (positions.length > 0) {
+          this.txnOpen = true;
+          offsetsCommitted = this.txnOffsetCommit(positions);
+          beside.push(offsetsCommitted);
+          offsetsCommitted.catch(() => undefined);
+        }
+      } else if (this.transactional) {
         // One AddPartitionsToTxn for the data and the extra partitions; AddOffsetsToTxn sent right behind it
         // (the coordinator answers them in order) and TxnOffsetCommit while the records are produced: the
         // positions do not depend on the produce, and all of it commits or aborts together at EndTxn.
         const adding = this.addPartitions(joining, inTxn);
+        adding.catch(() => undefined);
         if (positions.length > 0) {
           offsetsCommitted = this.addOffsetsToTxn().then(() => this.txnOffsetCommit(positions));
           beside.push(offsetsCommitted);
           offsetsCommitted.catch(() => undefined);
         }
-        await adding;
+        // the id check's failure (TARGET_TOPIC_RECREATED) wins over the add's (the topic gone by name)
+        const [ids, added] = await Promise.allSettled([idsBefore, adding]);
+        if (ids.status === 'rejected') throw ids.reason;
+        if (added.status === 'rejected') throw added.reason;
       }
-      await this.produce(pieces, written);
+      // Transactions V2 with every data partition's next offset known: the extra records (offset syncs built from
+      // the target offsets) ride the data's produce, a round trip less; the answers must confirm every offset,
+      // else the transaction is aborted and written again the long way (PredictionMissed).
+      let riding: Piece[] | undefined;
+      if (v2 && extra && pieces.length > 0 && this.predict(pieces, written)) {
+        riding = this.extraPieces(extra(written));
+        const late = riding.filter((p) => !inTxn.has(tpKey(p.topic, p.partition)));
+        if (late.length > 0) await this.ensureWritable(late, deadline);
+        this.counters.predictedWrites++;
+      }
+      const expected = riding ? written.map((w) => w.targetBaseOffset) : undefined;
+      if (v2 && pieces.length > 0) this.txnOpen = true;
+      await this.produce(riding ? [...pieces, ...riding] : pieces, written).catch(async (e) => {
+        // by id: a topic deleted (and maybe re-created) under the writer answers UNKNOWN_TOPIC_ID; fresh metadata
+        // tells which (TARGET_TOPIC_RECREATED), or the error stands (retriable)
+        if (v2 && e instanceof KafkaError && e.code === ErrorCode.UNKNOWN_TOPIC_ID)
+          await this.checkTopicIds(items, { fresh: true });
+        throw e;
+      });
+      if (expected) {
+        const missed = written.findIndex((w, i) => w.targetBaseOffset !== expected[i]);
+        if (missed >= 0) {
+          for (const [i, w] of written.entries())
+            if (w.targetBaseOffset !== expected[i]) this.unpredictable.add(tpKey(w.remoteTopic, w.partition));
+          this.counters.predictionMisses++;
+          throw new PredictionMissed(written[missed]!, expected[missed]!);
+        }
+      }
       // A produce names its topic, not its id: a remote topic deleted and re-created while the produce was under
       // way took the records into the new topic. Asked again now that every data produce is answered, beside the
       // extra records' produce (no round trip of its own): such a transaction is aborted, never committed.
       let idsChecked: Promise<void> | undefined;
-      if (this.transactional) {
+      if (this.transactional && !v2) {
         idsChecked = this.checkTopicIds(items, { fresh: true });
         beside.push(idsChecked);
         idsChecked.catch(() => undefined);
       }
-      const more = extra?.(written) ?? [];
-      const extraPieces: Piece[] = more
-        .filter((e) => e.records.length > 0)
-        .map((e) => ({
-          topic: e.topic,
-          partition: e.partition,
-          built: buildBatch(e.records, { ...PLACEHOLDER, compression: 'none', timestampType: 'create' }),
-          count: e.records.length,
-          sourceBaseOffset: -1n,
-          sourceLastOffset: -1n,
-          rebuilt: true,
-          result: -1,
-        }));
+      const extraPieces = riding ? [] : this.extraPieces(extra?.(written) ?? []);
       if (extraPieces.length > 0) {
         // partitions not named in advance join now
         const late = extraPieces.filter((p) => !inTxn.has(tpKey(p.topic, p.partition)));
         if (late.length > 0 || !this.transactional) await this.ensureWritable(late, deadline);
-        if (this.transactional && late.length > 0) await this.addPartitions(late, inTxn);
+        if (this.transactional && !v2 && late.length > 0) await this.addPartitions(late, inTxn);
+        if (v2) this.txnOpen = true;
         await this.produce(extraPieces, []);
       }
       if (this.transactional) {
@@ -433,10 +517,13 @@ export class BatchWriter {
           this.txnOpen = false;
           this.counters.transactions++;
         }
+        this.rememberNextOffsets(written);
       } else if (positions.length > 0) await this.commitPositions(positions);
       return written;
     } catch (e) {
       this.needsInit = true;
+      // aborted records and markers, or a commit not confirmed: where the next records land is not known
+      this.nextOffsets.clear();
       if (this.committing && !(e instanceof KafkaError && FENCED_CODES.has(e.code))) {
         // EndTxn(commit) was sent and never confirmed: the transaction may have committed. Writing it again
         // could duplicate it, so the caller must re-read the committed positions (they moved with the records
@@ -458,6 +545,53 @@ export class BatchWriter {
       this.txnOpen = false;
       throw e;
     }
+  }
+
+  /**
+   * Sets each data piece's target base offset from the partition's next offset (pieces of a partition are
+   * produced in order, so they follow each other); false, changing nothing, unless every partition is known.
+   */
+  private predict(pieces: Piece[], written: WrittenBatch[]): boolean {
+    const cursor = new Map<string, bigint>();
+    for (const p of pieces) {
+      const k = tpKey(p.topic, p.partition);
+      if (cursor.has(k)) continue;
+      const next = this.nextOffsets.get(k);
+      if (next === undefined || this.unpredictable.has(k)) return false;
+      cursor.set(k, next);
+    }
+    for (const p of pieces) {
+      const k = tpKey(p.topic, p.partition);
+      const at = cursor.get(k)!;
+      written[p.result]!.targetBaseOffset = at;
+      cursor.set(k, at + BigInt(p.count));
+    }
+    return true;
+  }
+
+  /** After a commit: each written partition's next record comes after its last one and the commit marker. */
+  private rememberNextOffsets(written: WrittenBatch[]): void {
+    for (const w of written) {
+      if (w.targetBaseOffset < 0n) continue;
+      const k = tpKey(w.remoteTopic, w.partition);
+      const after = w.targetBaseOffset + BigInt(w.records) + 1n;
+      if (after > (this.nextOffsets.get(k) ?? -1n)) this.nextOffsets.set(k, after);
+    }
+  }
+
+  private extraPieces(more: ExtraRecords[]): Piece[] {
+    return more
+      .filter((e) => e.records.length > 0)
+      .map((e) => ({
+        topic: e.topic,
+        partition: e.partition,
+        built: buildBatch(e.records, { ...PLACEHOLDER, compression: 'none', timestampType: 'create' }),
+        count: e.records.length,
+        sourceBaseOffset: -1n,
+        sourceLastOffset: -1n,
+        rebuilt: true,
+        result: -1,
+      }));
   }
 
   stats(): BatchWriterStats {
@@ -707,6 +841,26 @@ export class BatchWriter {
       if (list) list.push(entry);
       else byTopic.set(piece.topic, [entry]);
     }
+    // transactions V2: Produce v13, topics by id (a data topic by the id this writer writes, see checkTopicIds;
+    // the extra records' topics by the id in the metadata)
+    const v2 = this.transactional && this.v2;
+    const idToName = new Map<string, string>();
+    const topics = [...byTopic].map(([name, partitions]) => {
+      if (!v2) return { name, partitions };
+      const topicId = this.topicIds.get(name) ?? this.cluster.cachedTopic(name)?.topicId;
+      if (!topicId || topicId === NO_TOPIC_ID)
+        throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'no topic id in the metadata yet', {
+          context: { api: 'Produce', topic: name },
+        });
+      idToName.set(topicId, name);
+      return { name, topicId, partitions };
+    });
+    if (v2 && conn.versionOf(produceApi, 13) !== 13)
+      throw new KafkaError(
+        ErrorCode.UNSUPPORTED_VERSION,
+        `broker ${conn.address} does not take Produce v13, which a transaction V2 needs (a broker older than the cluster's transaction.version?)`,
+        { retriable: false, context: { api: 'Produce' } },
+      );
     this.counters.produceRequests++;
     const res = await conn.send(
       produceApi,
@@ -714,12 +868,15 @@ export class BatchWriter {
         transactionalId: this.o.transactionalId ?? null,
         acks: -1,
         timeoutMs: this.o.requestTimeoutMs ?? 30_000,
-        topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+        topics,
       },
-      { timeoutMs: (this.o.requestTimeoutMs ?? 30_000) + 5_000 },
+      { timeoutMs: (this.o.requestTimeoutMs ?? 30_000) + 5_000, ...(v2 ? { version: 13 } : {}) },
     );
     const answers = new Map<string, ProducePartitionResponse>();
-    for (const t of res.responses) for (const p of t.partitions) answers.set(tpKey(t.name, p.index), p);
+    for (const t of res.responses) {
+      const name = v2 ? (idToName.get(t.topicId) ?? '') : t.name;
+      for (const p of t.partitions) answers.set(tpKey(name, p.index), p);
+    }
     for (const { piece, bytes } of req) {
       const a = answers.get(tpKey(piece.topic, piece.partition));
       const context = { api: 'Produce', topic: piece.topic, partition: piece.partition };
@@ -727,7 +884,8 @@ export class BatchWriter {
       if (a.errorCode !== 0) {
         if (
           a.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER ||
-          a.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+          a.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ||
+          a.errorCode === ErrorCode.UNKNOWN_TOPIC_ID
         ) {
           this.cluster.invalidate(piece.topic);
           this.writable.delete(tpKey(piece.topic, piece.partition));
@@ -868,7 +1026,11 @@ export class BatchWriter {
           for (const t of res.topics)
             for (const p of t.partitions) {
               if (p.errorCode === 0) {
-                this.writable.add(tpKey(t.name, p.partitionIndex));
+                const k = tpKey(t.name, p.partitionIndex);
+                this.writable.add(k);
+                // the log end offset: where this writer's first records there land (after its own init, no
+                // transaction of its own is open), unless another producer writes first (a miss, see predict)
+                if (p.offset >= 0n && !this.nextOffsets.has(k)) this.nextOffsets.set(k, p.offset);
                 continue;
               }
               this.cluster.invalidate(t.name);
@@ -957,13 +1119,17 @@ export class BatchWriter {
       'TxnOffsetCommit',
       async () => {
         const conn = await this.cluster.coordinator('group', groupId);
-        const res = await conn.send(txnOffsetCommitApi, {
-          transactionalId: tid,
-          groupId,
-          producerId: this.producerId,
-          producerEpoch: this.producerEpoch,
-          topics: offsetTopics(positions),
-        });
+        const res = await conn.send(
+          txnOffsetCommitApi,
+          {
+            transactionalId: tid,
+            groupId,
+            producerId: this.producerId,
+            producerEpoch: this.producerEpoch,
+            topics: offsetTopics(positions),
+          },
+          this.v2 ? { version: 5 } : {},
+        );
         throwFirstPartitionError(res.topics, 'TxnOffsetCommit', groupId);
         return res;
       },
@@ -992,18 +1158,29 @@ export class BatchWriter {
 
   private async endTxn(commit: boolean): Promise<void> {
     const tid = this.o.transactionalId!;
-    await this.txnCall('EndTxn', async () => {
+    const res = await this.txnCall('EndTxn', async () => {
       const conn = await this.cluster.coordinator('transaction', tid);
-      const res = await conn.send(endTxnApi, {
-        transactionalId: tid,
-        producerId: this.producerId,
-        producerEpoch: this.producerEpoch,
-        committed: commit,
-      });
+      const res = await conn.send(
+        endTxnApi,
+        {
+          transactionalId: tid,
+          producerId: this.producerId,
+          producerEpoch: this.producerEpoch,
+          committed: commit,
+        },
+        this.v2 ? { version: 5 } : {},
+      );
       if (res.errorCode !== 0)
         throw new KafkaError(res.errorCode, null, { context: { api: 'EndTxn', transactionalId: tid } });
       return res;
     });
+    if (this.v2 && res.producerEpoch >= 0) {
+      // V2 bumps the epoch at every end (a new producer id once the epoch is exhausted): the next transaction's
+      // batches carry the new one, their sequences from 0
+      this.producerId = res.producerId;
+      this.producerEpoch = res.producerEpoch;
+      this.sequences.clear();
+    }
   }
 
   /**
@@ -1136,4 +1313,13 @@ export function splitBySize(
   }
   if (cur.length > 0) out.push(cur);
   return out;
+}
+
+/** A predicted write whose produce answered another offset: the attempt aborts and the write runs again at once. */
+class PredictionMissed extends Error {
+  constructor(w: WrittenBatch, expected: bigint) {
+    super(
+      `${w.remoteTopic}-${w.partition}: the batch was written at ${w.targetBaseOffset}, not at ${expected} (another producer writes the partition)`,
+    );
+  }
 }

@@ -15,6 +15,12 @@ export interface Api<Req, Res> {
   readonly flexibleFrom: number;
   /** ApiVersions answers with response header v0 even in flexible versions, so a client can always read it. */
   readonly responseHeaderV0?: boolean;
+  /**
+   * Versions from here on change what a request means (transactions V2: a Produce or TxnOffsetCommit that adds
+   * its partition or group to the transaction, an EndTxn that bumps the epoch): negotiation stops below it, and
+   * only a caller that names the version sends one (Connection.versionOf with `upTo`).
+   */
+  readonly optInFrom?: number;
   /** The grammar as data (apache/kafka message JSON, transcribed). */
   readonly requestSchema: readonly Field[];
   readonly responseSchema: readonly Field[];
@@ -35,6 +41,7 @@ export interface ApiDefinition {
   maxVersion: number;
   flexibleFrom: number;
   responseHeaderV0?: boolean;
+  optInFrom?: number;
   request: readonly Field[];
   response: readonly Field[];
 }
@@ -49,6 +56,7 @@ export function defineApi<Req, Res>(d: ApiDefinition): Api<Req, Res> {
     maxVersion: d.maxVersion,
     flexibleFrom: d.flexibleFrom,
     ...(d.responseHeaderV0 ? { responseHeaderV0: true } : {}),
+    ...(d.optInFrom !== undefined ? { optInFrom: d.optInFrom } : {}),
     requestSchema: d.request,
     responseSchema: d.response,
     encodeRequest: (w, v, req) => writeStruct(w, d.request, req as Record<string, unknown>, v, flex(v)),

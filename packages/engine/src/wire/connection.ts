@@ -86,6 +86,8 @@ export class Connection {
   private nextCorrelation = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly brokerVersions = new Map<number, { min: number; max: number }>();
+  /** Finalized feature levels from ApiVersions (v3+): name → max version level. */
+  private readonly features = new Map<string, number>();
   private chunks: Buffer[] = [];
   private have = 0;
   private frameSize = -1;
@@ -133,14 +135,26 @@ export class Connection {
     return this.brokerVersions.get(apiKey);
   }
 
-  /** The highest version of `api` (or of Ferry's module for an API key) both sides implement; -1 when none. */
-  versionOf(apiOrKey: number | { key: number; minVersion: number; maxVersion: number }): number {
+  /**
+   * The highest version of `api` (or of Ferry's module for an API key) both sides implement; -1 when none.
+   * Versions from the module's `optInFrom` on are only chosen when `upTo` names them.
+   */
+  versionOf(
+    apiOrKey: number | { key: number; minVersion: number; maxVersion: number; optInFrom?: number },
+    upTo?: number,
+  ): number {
     const api = typeof apiOrKey === 'number' ? ALL_APIS.find((a) => a.key === apiOrKey) : apiOrKey;
     if (!api) return -1;
     const b = this.brokerVersions.get(api.key);
     if (!b) return -1;
-    const v = Math.min(b.max, api.maxVersion);
+    const cap = upTo ?? (api.optInFrom !== undefined ? api.optInFrom - 1 : api.maxVersion);
+    const v = Math.min(b.max, api.maxVersion, cap);
     return v < Math.max(b.min, api.minVersion) ? -1 : v;
+  }
+
+  /** A finalized feature's level as the broker reported it (e.g. transaction.version); 0 when not finalized. */
+  featureLevel(name: string): number {
+    return this.features.get(name) ?? 0;
   }
 
   send<Req, Res>(
@@ -306,6 +320,7 @@ export class Connection {
 
   private setVersions(res: ApiVersionsResponse): void {
     for (const k of res.apiKeys) this.brokerVersions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion });
+    for (const f of res.finalizedFeatures ?? []) this.features.set(f.name, f.maxVersionLevel);
   }
 
   private async authenticate(sasl: WireSasl, cluster?: string): Promise<void> {

@@ -559,6 +559,8 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
         expect((err as FerryError).code).toBe('TARGET_TOPIC_RECREATED');
         expect((err as FerryError).message).toContain(firstId!);
         const [end] = await admin.fetchTopicOffsets(dst);
+        // transactions V2 produce by topic id: the new topic refuses the produce, nothing reaches it
+        if (writer.transactionVersion === 2) expect(Number(end!.high)).toBe(0);
         return { reached: Number(end!.high) > 0, visible: await javaConsume(WEST, dst, 1), writer };
       } finally {
         await admin.disconnect();
@@ -932,106 +934,228 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     expect(calls === 1 || writer.producer.producerEpoch > epochBefore).toBe(true);
   });
 
-  it('extra partitions named in advance join with the data; positions committed beside the produce: an abort after the produce leaves no record and no position, the next write commits all of it once', async () => {
-    const src = uniqueName('bw-early');
+  it.each([
+    { version: 1 as const, adds: [1, 2] },
+    // transactions V2 (Kafka 4.1+): the produces and TxnOffsetCommit add their partitions and group themselves
+    { version: 2 as const, adds: [0, 0] },
+  ])(
+    'transactions V$version: extra partitions named in advance join with the data; positions committed beside the produce: an abort after the produce leaves no record and no position, the next write commits all of it once',
+    async ({ version, adds: expectedAdds }) => {
+      const src = uniqueName('bw-early');
+      const dst = `east.${src}`;
+      const side = `${dst}-side`;
+      await createTopic('east', src, 2);
+      await createTopic('west', dst, 2);
+      await createTopic('west', side, 2);
+      await javaProduce(EAST, src, [0, 1], 400, ['none', 'lz4']);
+      const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p)));
+      const west = wire(WEST);
+      const group = uniqueName('bw-pos');
+      const tid = uniqueName('bw-txn');
+      const writer = new BatchWriter({
+        cluster: west,
+        transactionalId: tid,
+        positionsGroup: group,
+        transactionVersion: version === 1 ? 1 : 'auto',
+      });
+      await writer.start();
+      expect(writer.transactionVersion).toBe(version);
+      const items: WriteItem[] = perPartition.map((chunks, partition) => ({
+        remoteTopic: dst,
+        partition,
+        sourceTopic: src,
+        maxMessageBytes: 1 << 20,
+        batches: chunks.flat(),
+      }));
+      const positions = items.map((it) => {
+        const h = it.batches.at(-1)!.header;
+        return {
+          remoteTopic: dst,
+          partition: it.partition,
+          next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
+        };
+      });
+      const named = [
+        { topic: side, partition: 0 },
+        { topic: side, partition: 1 },
+      ];
+      // the data is produced and the positions are being committed when the extra records fail: all of it aborts
+      const err = await writer
+        .write(
+          items,
+          positions,
+          () => {
+            throw new Error('no extra records');
+          },
+          named,
+        )
+        .catch((e: unknown) => e);
+      expect((err as Error).message).toBe('no extra records');
+      expect(writer.stats().abortedTransactions).toBe(1);
+      expect([...(await committed(west, group, dst, 2)).values()].every((o) => o < 0n)).toBe(true);
+      expect(await javaConsume(WEST, dst, 2)).toHaveLength(0);
+
+      // again, counting AddPartitionsToTxn: one for the data and both named partitions, though only one of them
+      // gets extra records (the other only a commit marker)
+      const coordinator = await west.coordinator('transaction', tid);
+      const send = coordinator.send.bind(coordinator);
+      let adds = 0;
+      let offsetAdds = 0;
+      // accepted AddPartitionsToTxn requests (one answered CONCURRENT_TRANSACTIONS, while the previous commit's
+      // markers are written, is asked again: not another request of the writer's plan)
+      coordinator.send = ((api: unknown, ...rest: unknown[]) => {
+        const answer = (send as (...a: unknown[]) => Promise<unknown>)(api, ...rest);
+        if (api === addOffsetsToTxnApi)
+          return answer.then((res) => {
+            if ((res as { errorCode: number }).errorCode === 0) offsetAdds++;
+            return res;
+          });
+        if (api !== addPartitionsToTxnApi) return answer;
+        return answer.then((res) => {
+          const r = res as { results: Array<{ resultsByPartition: Array<{ partitionErrorCode: number }> }> };
+          if (r.results.every((t) => t.resultsByPartition.every((p) => p.partitionErrorCode === 0))) adds++;
+          return res;
+        });
+      }) as typeof coordinator.send;
+      const sideRecord = (i: number, value: string) => ({
+        offset: BigInt(i),
+        timestamp: 1n,
+        key: Buffer.from('k'),
+        value: Buffer.from(value),
+        headers: [],
+      });
+      const written = await writer.write(
+        items,
+        positions,
+        (w) => [
+          { topic: side, partition: 0, records: w.map((b, i) => sideRecord(i, String(b.targetBaseOffset))) },
+        ],
+        named,
+      );
+      expect(adds).toBe(expectedAdds[0]);
+      // a partition not named in advance joins when its records are known (a positions-only write here)
+      await writer.write([], positions, () => [
+        { topic: side, partition: 1, records: [sideRecord(0, 'late')] },
+      ]);
+      expect(adds).toBe(expectedAdds[1]);
+      expect(offsetAdds).toBe(version === 1 ? 2 : 0);
+      const [source, target, extra] = await Promise.all([
+        javaConsume(EAST, src, 2),
+        javaConsume(WEST, dst, 2, 800),
+        javaConsume(WEST, side, 2, written.length + 1),
+      ]);
+      expect(source).toHaveLength(800);
+      compare(source, target, written);
+      expect(extra.map((r) => r.partition).sort()).toEqual([...written.map(() => 0), 1]);
+      const c = await committed(west, group, dst, 2);
+      for (const p of positions) expect(c.get(p.partition)).toBe(p.next);
+    },
+  );
+
+  it('transactions V2: the offset syncs ride the data produce at predicted offsets; another producer writing the target partition makes a miss, aborted and written again, exactly once', async () => {
+    const src = uniqueName('bw-predict');
     const dst = `east.${src}`;
-    const side = `${dst}-side`;
+    const side = `${dst}-syncs`;
     await createTopic('east', src, 2);
     await createTopic('west', dst, 2);
-    await createTopic('west', side, 2);
-    await javaProduce(EAST, src, [0, 1], 400, ['none', 'lz4']);
-    const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p)));
+    await createTopic('west', side, 1);
+    await javaProduce(EAST, src, [0, 1], 600, ['none', 'lz4'], { batchSize: 16384 });
+    const perPartition = await Promise.all([0, 1].map((p) => fetchRaw(wire(EAST), src, p, 8192)));
+    expect(Math.min(...perPartition.map((c) => c.length))).toBeGreaterThanOrEqual(3);
     const west = wire(WEST);
     const group = uniqueName('bw-pos');
-    const tid = uniqueName('bw-txn');
     const writer = new BatchWriter({
       cluster: west,
-      transactionalId: tid,
+      transactionalId: uniqueName('bw-txn'),
       positionsGroup: group,
     });
     await writer.start();
-    const items: WriteItem[] = perPartition.map((chunks, partition) => ({
-      remoteTopic: dst,
-      partition,
-      sourceTopic: src,
-      maxMessageBytes: 1 << 20,
-      batches: chunks.flat(),
-    }));
-    const positions = items.map((it) => {
-      const h = it.batches.at(-1)!.header;
-      return {
-        remoteTopic: dst,
-        partition: it.partition,
-        next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
-      };
-    });
-    const named = [
-      { topic: side, partition: 0 },
-      { topic: side, partition: 1 },
-    ];
-    // the data is produced and the positions are being committed when the extra records fail: all of it aborts
-    const err = await writer
-      .write(
-        items,
-        positions,
-        () => {
-          throw new Error('no extra records');
-        },
-        named,
-      )
-      .catch((e: unknown) => e);
-    expect((err as Error).message).toBe('no extra records');
-    expect(writer.stats().abortedTransactions).toBe(1);
-    expect([...(await committed(west, group, dst, 2)).values()].every((o) => o < 0n)).toBe(true);
-    expect(await javaConsume(WEST, dst, 2)).toHaveLength(0);
-
-    // again, counting AddPartitionsToTxn: one for the data and both named partitions, though only one of them
-    // gets extra records (the other only a commit marker)
-    const coordinator = await west.coordinator('transaction', tid);
-    const send = coordinator.send.bind(coordinator);
-    let adds = 0;
-    // accepted AddPartitionsToTxn requests (one answered CONCURRENT_TRANSACTIONS, while the previous commit's
-    // markers are written, is asked again: not another request of the writer's plan)
-    coordinator.send = ((api: unknown, ...rest: unknown[]) => {
-      const answer = (send as (...a: unknown[]) => Promise<unknown>)(api, ...rest);
-      if (api !== addPartitionsToTxnApi) return answer;
-      return answer.then((res) => {
-        const r = res as { results: Array<{ resultsByPartition: Array<{ partitionErrorCode: number }> }> };
-        if (r.results.every((t) => t.resultsByPartition.every((p) => p.partitionErrorCode === 0))) adds++;
-        return res;
-      });
-    }) as typeof coordinator.send;
-    const sideRecord = (i: number, value: string) => ({
+    expect(writer.transactionVersion).toBe(2);
+    // count the produce requests of each write
+    let produces = 0;
+    const counted = new Set<object>();
+    const countOn = async (partition: number) => {
+      const conn = await west.broker(await west.leaderIdFor(dst, partition));
+      if (counted.has(conn)) return;
+      counted.add(conn);
+      const send = conn.send.bind(conn);
+      conn.send = ((api: unknown, ...rest: unknown[]) => {
+        if (api === produceApi) produces++;
+        return (send as (...a: unknown[]) => Promise<unknown>)(api, ...rest);
+      }) as typeof conn.send;
+    };
+    await countOn(0);
+    await countOn(1);
+    const syncOf = (w: WrittenBatch, i: number) => ({
       offset: BigInt(i),
       timestamp: 1n,
-      key: Buffer.from('k'),
-      value: Buffer.from(value),
+      key: Buffer.from(`${w.partition}:${w.sourceBaseOffset}`),
+      value: Buffer.from(String(w.targetBaseOffset)),
       headers: [],
     });
-    const written = await writer.write(
-      items,
-      positions,
-      (w) => [
-        { topic: side, partition: 0, records: w.map((b, i) => sideRecord(i, String(b.targetBaseOffset))) },
-      ],
-      named,
+    const all: WrittenBatch[] = [];
+    const writeChunk = async (k: number) => {
+      const items: WriteItem[] = perPartition.map((chunks, partition) => ({
+        remoteTopic: dst,
+        partition,
+        sourceTopic: src,
+        maxMessageBytes: 1 << 20,
+        batches: chunks[k]!,
+      }));
+      const positions = items.map((it) => {
+        const h = it.batches.at(-1)!.header;
+        return {
+          remoteTopic: dst,
+          partition: it.partition,
+          next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
+        };
+      });
+      const before = produces;
+      const written = await writer.write(items, positions, (w) => [
+        { topic: side, partition: 0, records: w.map(syncOf) },
+      ]);
+      all.push(...written);
+      return produces - before;
+    };
+    // the first write: the log end offsets seen by the readiness probe; the second: after the first's markers
+    expect(await writeChunk(0)).toBe(1);
+    expect(await writeChunk(1)).toBe(1);
+    expect(writer.stats().predictedWrites).toBe(2);
+    // another producer writes into partition 1 of the remote topic: the next prediction there misses
+    await javaProduce(WEST, dst, 1, 3, 'none');
+    await writeChunk(2);
+    const st = writer.stats();
+    expect(st.predictionMisses).toBe(1);
+    expect(st.abortedTransactions).toBe(1);
+    // the partition is not predicted again; partition 0 is, once a write has taught it again
+    for (let k = 3; k < Math.min(...perPartition.map((c) => c.length)); k++) await writeChunk(k);
+    const chunks = Math.min(...perPartition.map((c) => c.length));
+    const source = (await javaConsume(EAST, src, 2)).filter((r) =>
+      all.some(
+        (w) =>
+          w.partition === r.partition && r.offset >= w.sourceBaseOffset && r.offset <= w.sourceLastOffset,
+      ),
     );
-    expect(adds).toBe(1);
-    // a partition not named in advance joins when its records are known (a positions-only write here)
-    await writer.write([], positions, () => [
-      { topic: side, partition: 1, records: [sideRecord(0, 'late')] },
-    ]);
-    expect(adds).toBe(2);
-    const [source, target, extra] = await Promise.all([
-      javaConsume(EAST, src, 2),
-      javaConsume(WEST, dst, 2, 800),
-      javaConsume(WEST, side, 2, written.length + 1),
-    ]);
-    expect(source).toHaveLength(800);
-    compare(source, target, written);
-    expect(extra.map((r) => r.partition).sort()).toEqual([...written.map(() => 0), 1]);
-    const c = await committed(west, group, dst, 2);
-    for (const p of positions) expect(c.get(p.partition)).toBe(p.next);
+    const everything = await javaConsume(WEST, dst, 2, source.length + 3);
+    // the writer's records at the offsets it answered, and besides them only the other producer's three
+    const ours = new Set(
+      all.flatMap((w) =>
+        Array.from({ length: w.records }, (_, i) => `${w.partition}:${w.targetBaseOffset + BigInt(i)}`),
+      ),
+    );
+    const target = everything.filter((r) => ours.has(`${r.partition}:${r.offset}`));
+    const foreign = everything.filter((r) => !ours.has(`${r.partition}:${r.offset}`));
+    expect(foreign.map((r) => r.partition)).toEqual([1, 1, 1]);
+    expect(chunks).toBeGreaterThanOrEqual(3);
+    compare(source, target, all);
+    // every sync record (committed ones only) names the offset the batch really has on the target
+    const syncs = await javaConsume(WEST, side, 1, all.length);
+    expect(syncs).toHaveLength(all.length);
+    const real = new Map(
+      all.map((w) => [`${w.partition}:${w.sourceBaseOffset}`, String(w.targetBaseOffset)]),
+    );
+    const text = (hex: string | null) => Buffer.from(hex ?? '', 'hex').toString();
+    for (const r of syncs) expect(text(r.value), `sync ${text(r.key)}`).toBe(real.get(text(r.key)));
   });
 
   it('partitions created a moment ago: the write waits for their leaders outside the transaction and commits once, nothing aborted', async () => {

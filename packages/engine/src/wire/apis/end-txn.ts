@@ -2,8 +2,8 @@ import { defineApi } from '../api.ts';
 import { f } from '../protocol/schema.ts';
 
 /*
- * EndTxn (key 26), versions 0-4, flexible 3+. v5 turns on transactions V2 (epoch bump per transaction,
- * KIP-890 part 2); Ferry stays on V1 and its explicit AddPartitionsToTxn.
+ * EndTxn (key 26), versions 0-5, flexible 3+. v5 is transactions V2 (KIP-890 part 2): the coordinator bumps the
+ * epoch at every end and answers the producer id and epoch to use next; sent only by a writer on V2 (optInFrom).
  *
  * EndTxnRequest => transactional_id producer_id producer_epoch committed:bool
  * EndTxnResponse => throttle_time_ms error_code producer_id(5+) producer_epoch(5+)
@@ -25,7 +25,8 @@ export const endTxnApi = defineApi<EndTxnRequest, EndTxnResponse>({
   key: 26,
   name: 'EndTxn',
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
+  optInFrom: 5,
   flexibleFrom: 3,
   request: [
     f('transactionalId', 'string', '0+'),

@@ -1,15 +1,18 @@
 import { defineApi } from '../api.ts';
-import { arr, f } from '../protocol/schema.ts';
+import { arr, f, ZERO_UUID } from '../protocol/schema.ts';
 
 /*
- * Produce (key 0), versions 3-11 (3 is Kafka 4's minimum and the first with transactional_id), flexible 9+.
- * v12+ (Kafka 4) turns on transactions V2 (implicit AddPartitionsToTxn); Ferry stays on V1 semantics.
+ * Produce (key 0), versions 3-13 (3 is Kafka 4's minimum and the first with transactional_id), flexible 9+.
+ * v12 is transactions V2 (KIP-890 part 2: a transactional produce adds its partition to the transaction, no
+ * AddPartitionsToTxn); v13 (Kafka 4.1) names topics by id, so a topic deleted and re-created under the writer
+ * refuses the produce (UNKNOWN_TOPIC_ID) instead of taking it. Both are sent only by a writer that asks for them
+ * (optInFrom): negotiation stops at 11.
  *
  * ProduceRequest => transactional_id(nullable) acks timeout_ms [topic_data]
- *   topic_data => name [partition_data]
+ *   topic_data => name(0-12) topic_id(13+) [partition_data]
  *     partition_data => index records(nullable)
  * ProduceResponse => [responses] throttle_time_ms <tagged 10+: 0 node_endpoints>
- *   responses => name [partition_responses]
+ *   responses => name(0-12) topic_id(13+) [partition_responses]
  *     partition_responses => index error_code base_offset log_append_time_ms(2+) log_start_offset(5+)
  *                            [record_errors](8+) error_message(8+, nullable) <tagged 10+: 0 current_leader>
  *       record_errors => batch_index batch_index_error_message(nullable)
@@ -19,7 +22,12 @@ export interface ProduceRequest {
   transactionalId: string | null;
   acks: number;
   timeoutMs: number;
-  topics: Array<{ name: string; partitions: Array<{ index: number; records: Buffer | null }> }>;
+  /** v13+ sends `topicId` instead of `name`: fill both, the version picks one. */
+  topics: Array<{
+    name: string;
+    topicId?: string;
+    partitions: Array<{ index: number; records: Buffer | null }>;
+  }>;
 }
 export interface ProducePartitionResponse {
   index: number;
@@ -32,7 +40,8 @@ export interface ProducePartitionResponse {
   currentLeader: { leaderId: number; leaderEpoch: number } | null;
 }
 export interface ProduceResponse {
-  responses: Array<{ name: string; partitions: ProducePartitionResponse[] }>;
+  /** v13+ answers `topicId` (its `name` is empty). */
+  responses: Array<{ name: string; topicId: string; partitions: ProducePartitionResponse[] }>;
   throttleTimeMs: number;
   nodeEndpoints: Array<{ nodeId: number; host: string; port: number; rack: string | null }>;
 }
@@ -41,7 +50,8 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
   key: 0,
   name: 'Produce',
   minVersion: 3,
-  maxVersion: 11,
+  maxVersion: 13,
+  optInFrom: 12,
   flexibleFrom: 9,
   request: [
     f('transactionalId', 'string', '3+', { nullable: '3+', def: null }),
@@ -50,7 +60,8 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
     arr(
       'topics',
       [
-        f('name', 'string', '0+'),
+        f('name', 'string', '0-12', { def: '' }),
+        f('topicId', 'uuid', '13+', { def: ZERO_UUID }),
         arr(
           'partitions',
           [f('index', 'int32', '0+'), f('records', 'records', '0+', { nullable: '0+' })],
@@ -64,7 +75,8 @@ export const produceApi = defineApi<ProduceRequest, ProduceResponse>({
     arr(
       'responses',
       [
-        f('name', 'string', '0+'),
+        f('name', 'string', '0-12', { def: '' }),
+        f('topicId', 'uuid', '13+', { def: ZERO_UUID }),
         arr(
           'partitions',
           [

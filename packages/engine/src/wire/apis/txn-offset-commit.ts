@@ -2,7 +2,9 @@ import { defineApi } from '../api.ts';
 import { arr, f } from '../protocol/schema.ts';
 
 /*
- * TxnOffsetCommit (key 28), versions 0-4, flexible 3+. Sent to the group coordinator.
+ * TxnOffsetCommit (key 28), versions 0-5, flexible 3+. Sent to the group coordinator. v5 (transactions V2,
+ * KIP-890 part 2) also adds the group to the transaction, with no AddOffsetsToTxn before it: sent only by a
+ * writer on V2 (optInFrom).
  *
  * TxnOffsetCommitRequest => transactional_id group_id producer_id producer_epoch generation_id(3+)
  *                           member_id(3+) group_instance_id(3+, nullable) [topics]
@@ -39,7 +41,8 @@ export const txnOffsetCommitApi = defineApi<TxnOffsetCommitRequest, TxnOffsetCom
   key: 28,
   name: 'TxnOffsetCommit',
   minVersion: 0,
-  maxVersion: 4,
+  maxVersion: 5,
+  optInFrom: 5,
   flexibleFrom: 3,
   request: [
     f('transactionalId', 'string', '0+'),
