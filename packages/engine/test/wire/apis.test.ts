@@ -6,6 +6,7 @@ import {
   metadataApi,
   offsetFetchApi,
   offsetFetchResult,
+  produceApi,
 } from '../../src/wire/apis/index.ts';
 import { Reader } from '../../src/wire/protocol/reader.ts';
 import type { Field } from '../../src/wire/protocol/schema.ts';
@@ -75,6 +76,22 @@ describe('version-dependent layouts', () => {
     expect(v12.includes(Buffer.from('6ba7b8109dad11d180b400c04fd430c8', 'hex'))).toBe(false);
     expect(v13.includes(Buffer.from('orders'))).toBe(false);
     expect(v13.includes(Buffer.from('6ba7b8109dad11d180b400c04fd430c8', 'hex'))).toBe(true);
+  });
+
+  it('Produce v12 names topics and is byte for byte v11, v13 uses topic ids in the request and the answer', () => {
+    const s = SAMPLES.find((x) => x.api === produceApi)!;
+    const id = Buffer.from('6f1c2d3e4a5b4c6d8e7f901234567890', 'hex');
+    const [v11, v12, v13] = [11, 12, 13].map((v) =>
+      enc((w) => produceApi.encodeRequest(w, v, s.req as never)),
+    );
+    expect(v12.equals(v11!)).toBe(true);
+    expect(v12!.includes(Buffer.from('orders'))).toBe(true);
+    expect(v12!.includes(id)).toBe(false);
+    expect(v13!.includes(Buffer.from('orders'))).toBe(false);
+    expect(v13!.includes(id)).toBe(true);
+    const res13 = enc((w) => produceApi.encodeResponse(w, 13, s.res as never));
+    expect(res13.includes(Buffer.from('orders'))).toBe(false);
+    expect(res13.includes(id)).toBe(true);
   });
 
   it('Metadata v1 request: int32 count, int16 name; null topics = all topics (-1)', () => {

@@ -1,7 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiVersionsApi } from '../../src/wire/apis/api-versions.ts';
+import { endTxnApi } from '../../src/wire/apis/end-txn.ts';
 import { metadataApi } from '../../src/wire/apis/metadata.ts';
+
+import { produceApi } from '../../src/wire/apis/produce.ts';
 import { Connection } from '../../src/wire/connection.ts';
 import { Reader } from '../../src/wire/protocol/reader.ts';
 import { Writer } from '../../src/wire/protocol/writer.ts';
@@ -86,6 +89,42 @@ describe('Connection against a scripted broker', () => {
     expect(c.versionOf(3)).toBe(1); // by API key
     expect(c.versionOf(1)).toBe(-1); // Fetch: not offered by this broker
     expect((await c.send(metadataApi, { topics: null })).controllerId).toBe(7);
+    await c.close();
+  });
+
+  it("opt-in versions: negotiation stops below a module's optInFrom, a caller names them; finalized feature levels", async () => {
+    const port = await fakeBroker((req, sock) => {
+      if (req.apiKey !== 18) return;
+      sock.write(
+        frame(req.correlationId, (w: Writer) =>
+          apiVersionsApi.encodeResponse(w, 3, {
+            errorCode: 0,
+            apiKeys: [
+              { apiKey: 18, minVersion: 0, maxVersion: 4 },
+              { apiKey: 0, minVersion: 3, maxVersion: 13 }, // Produce
+              { apiKey: 26, minVersion: 0, maxVersion: 5 }, // EndTxn
+            ],
+            throttleTimeMs: 0,
+            supportedFeatures: [],
+            finalizedFeaturesEpoch: 1n,
+            finalizedFeatures: [{ name: 'transaction.version', maxVersionLevel: 2, minVersionLevel: 2 }],
+            zkMigrationReady: false,
+          } as never),
+        ),
+      );
+    });
+    const c = await Connection.connect({ host: '127.0.0.1', port, nodeId: -1, clientId: 'test' });
+    for (const [api, negotiated, asked, upTo] of [
+      [produceApi, 11, 13, 13],
+      [produceApi, 11, 12, 12],
+      [endTxnApi, 4, 5, 5],
+      [endTxnApi, 4, 3, 3],
+    ] as const) {
+      expect(c.versionOf(api), `${api.name} negotiated`).toBe(negotiated);
+      expect(c.versionOf(api, upTo), `${api.name} up to ${upTo}`).toBe(asked);
+    }
+    expect(c.featureLevel('transaction.version')).toBe(2);
+    expect(c.featureLevel('share.version')).toBe(0);
     await c.close();
   });
 

@@ -143,12 +143,19 @@ export const SAMPLES: Array<{ api: Api<unknown, unknown>; req: unknown; res: unk
       transactionalId: 'tx',
       acks: -1,
       timeoutMs: 30000,
-      topics: [{ name: 'orders', partitions: [{ index: 0, records: batch }] }],
+      topics: [
+        {
+          name: 'orders',
+          topicId: '6f1c2d3e-4a5b-4c6d-8e7f-901234567890',
+          partitions: [{ index: 0, records: batch }],
+        },
+      ],
     },
     res: {
       responses: [
         {
           name: 'orders',
+          topicId: '6f1c2d3e-4a5b-4c6d-8e7f-901234567890',
           partitions: [
             {
               index: 0,
