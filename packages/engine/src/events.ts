@@ -54,6 +54,8 @@ export type EngineEvent =
       task: number;
       partitions: TopicPartition[];
       transactionalId?: string;
+      /** Exactly once: the transaction protocol the target speaks (2: KIP-890 part 2, Kafka 4.1+). */
+      transactionVersion?: 1 | 2;
     }
   | { type: 'task-stopped'; flow: string; task: number; reason: string }
   /** A task failed; `restartInMs` when the runner restarts it, absent when its owner decides. */

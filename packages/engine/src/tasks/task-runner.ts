@@ -249,7 +249,9 @@ export class TaskRunner {
       type: 'task-started',
       ...this.ctx(),
       partitions: this.partitions.map(({ topic, partition }) => ({ topic, partition })),
-      ...(txId ? { transactionalId: txId } : {}),
+      ...(txId
+        ? { transactionalId: txId, transactionVersion: this.writer!.transactionVersion === 2 ? 2 : 1 }
+        : {}),
     });
   }
 
