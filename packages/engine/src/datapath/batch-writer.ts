@@ -66,7 +66,12 @@ import {
  * AddPartitionsToTxn and no AddOffsetsToTxn (the partition leaders and the group coordinator add what a Produce
  * v13 or TxnOffsetCommit v5 names), produces name topics by id, and every EndTxn (v5) answers the epoch the next
  * transaction uses (sequences from 0 again). A write is then three round trips on every record's path (produce,
- * the extra records' produce, EndTxn) instead of four.
+ * the extra records' produce, EndTxn) instead of four, and two once the target offsets are known in advance:
+ * after a commit a partition's next record lands at its last offset + 2 (the commit marker takes one; on the
+ * first write, the log end offset the readiness probe read), so the extra records are built from the predicted
+ * offsets and ride the data's produce. The produce's answers must confirm every one before EndTxn; a different
+ * offset (another producer writes the partition) aborts the transaction (PredictionMissed), the write runs again
+ * at once the long way, and that partition is not predicted again. A failed write forgets every prediction.
  * A retriable failure is retried inside `write` (the whole write again, under a new epoch; `extra` is called again
  * with the new attempt's results) — except an unconfirmed commit: EndTxn(commit) is retried as the coordinator
  * allows (a repeated commit of a completed transaction succeeds), and if it stays unconfirmed the write fails with
