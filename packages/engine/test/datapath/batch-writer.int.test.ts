@@ -174,6 +174,34 @@ async function replicate(
   return all;
 }
 
+/** One item per partition: its batches (all chunks, or chunk `k`), 1 MiB max.message.bytes. */
+function itemsOf(
+  perPartition: RawBatch[][][],
+  remoteTopic: string,
+  sourceTopic: string,
+  k?: number,
+): WriteItem[] {
+  return perPartition.map((chunks, partition) => ({
+    remoteTopic,
+    partition,
+    sourceTopic,
+    maxMessageBytes: 1 << 20,
+    batches: k === undefined ? chunks.flat() : chunks[k]!,
+  }));
+}
+
+/** The position after each item's last batch. */
+function positionsAfter(items: WriteItem[]) {
+  return items.map((it) => {
+    const h = it.batches.at(-1)!.header;
+    return {
+      remoteTopic: it.remoteTopic,
+      partition: it.partition,
+      next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
+    };
+  });
+}
+
 /** The positions committed on the target for `group`, per partition (read with require_stable). */
 async function committed(cluster: WireCluster, group: string, topic: string, partitions: number) {
   const conn = await cluster.coordinator('group', group);
@@ -899,21 +927,8 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
       positionsGroup: uniqueName('bw-pos'),
     });
     await writer.start();
-    const items: WriteItem[] = perPartition.map((chunks, partition) => ({
-      remoteTopic: dst,
-      partition,
-      sourceTopic: src,
-      maxMessageBytes: 1 << 20,
-      batches: chunks.flat(),
-    }));
-    const positions = items.map((it) => {
-      const h = it.batches.at(-1)!.header;
-      return {
-        remoteTopic: dst,
-        partition: it.partition,
-        next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
-      };
-    });
+    const items = itemsOf(perPartition, dst, src);
+    const positions = positionsAfter(items);
     // after the data is produced and before the commit, every connection of the writer drops
     const leader = await west.broker(await west.leaderIdFor(dst, 0));
     const coordinator = await west.coordinator('transaction', tid);
@@ -960,21 +975,8 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
       });
       await writer.start();
       expect(writer.transactionVersion).toBe(version);
-      const items: WriteItem[] = perPartition.map((chunks, partition) => ({
-        remoteTopic: dst,
-        partition,
-        sourceTopic: src,
-        maxMessageBytes: 1 << 20,
-        batches: chunks.flat(),
-      }));
-      const positions = items.map((it) => {
-        const h = it.batches.at(-1)!.header;
-        return {
-          remoteTopic: dst,
-          partition: it.partition,
-          next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
-        };
-      });
+      const items = itemsOf(perPartition, dst, src);
+      const positions = positionsAfter(items);
       const named = [
         { topic: side, partition: 0 },
         { topic: side, partition: 1 },
@@ -1095,21 +1097,8 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     });
     const all: WrittenBatch[] = [];
     const writeChunk = async (k: number) => {
-      const items: WriteItem[] = perPartition.map((chunks, partition) => ({
-        remoteTopic: dst,
-        partition,
-        sourceTopic: src,
-        maxMessageBytes: 1 << 20,
-        batches: chunks[k]!,
-      }));
-      const positions = items.map((it) => {
-        const h = it.batches.at(-1)!.header;
-        return {
-          remoteTopic: dst,
-          partition: it.partition,
-          next: h.baseOffset + BigInt(h.lastOffsetDelta) + 1n,
-        };
-      });
+      const items = itemsOf(perPartition, dst, src, k);
+      const positions = positionsAfter(items);
       const before = produces;
       const written = await writer.write(items, positions, (w) => [
         { topic: side, partition: 0, records: w.map(syncOf) },
@@ -1133,7 +1122,9 @@ describe('BatchWriter east → west', { timeout: 300_000 }, () => {
     const source = (await javaConsume(EAST, src, 2)).filter((r) =>
       all.some(
         (w) =>
-          w.partition === r.partition && r.offset >= w.sourceBaseOffset && r.offset <= w.sourceLastOffset,
+          w.partition === r.partition &&
+          BigInt(r.offset) >= w.sourceBaseOffset &&
+          BigInt(r.offset) <= w.sourceLastOffset,
       ),
     );
     const everything = await javaConsume(WEST, dst, 2, source.length + 3);

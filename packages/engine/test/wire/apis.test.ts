@@ -84,7 +84,7 @@ describe('version-dependent layouts', () => {
     const [v11, v12, v13] = [11, 12, 13].map((v) =>
       enc((w) => produceApi.encodeRequest(w, v, s.req as never)),
     );
-    expect(v12.equals(v11!)).toBe(true);
+    expect(v12!.equals(v11!)).toBe(true);
     expect(v12!.includes(Buffer.from('orders'))).toBe(true);
     expect(v12!.includes(id)).toBe(false);
     expect(v13!.includes(Buffer.from('orders'))).toBe(false);
