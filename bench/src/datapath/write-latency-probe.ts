@@ -3,7 +3,7 @@
 // phase (16 partitions of one remote topic, `records` 1 KiB records per partition per write, the positions, one
 // offset-sync record per batch into a second topic). The transaction protocols compared in one run, in blocks
 // that alternate (so both see the same load): V1 (AddPartitionsToTxn, produce by name, the topic-id checks) and
-// V2 where the target offers it (Produce v13 by id, the syncs riding the data's produce). No fetch, no reader:
+// V2 where the target offers it (Produce v13 by id, no AddPartitionsToTxn, no id checks). No fetch, no reader:
 // the write's own latency, the round trips Ferry controls. One JSON line: per protocol p50/p99/max ms.
 //   node bench/src/datapath/write-latency-probe.ts [cluster=west] [writes=300] [records=3] [block=25]
 import { randomUUID } from 'node:crypto';
@@ -53,7 +53,7 @@ const syncs = `${base}-syncs`;
 await createTopic(cluster, syncs, 1);
 const sides = await Promise.all(
   (['v1', 'v2'] as const).map(async (name) => {
-    // each its own remote topic: a writer predicts offsets only where nobody else writes
+    // each its own remote topic
     const target = `${base}-${name}`;
     await createTopic(cluster, target, PARTITIONS);
     const wire = new WireCluster({ bootstrap: [bootstrap], clientId: `${base}-${name}` });
@@ -120,8 +120,6 @@ try {
       p99: quantile(s.ms, 0.99),
       max: quantile(s.ms, 1),
       mean: Number((s.ms.reduce((a, b) => a + b, 0) / s.ms.length).toFixed(1)),
-      predicted: st.predictedWrites,
-      misses: st.predictionMisses,
       aborted: st.abortedTransactions,
     };
   }

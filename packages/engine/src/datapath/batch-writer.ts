@@ -66,12 +66,7 @@ import {
  * AddPartitionsToTxn and no AddOffsetsToTxn (the partition leaders and the group coordinator add what a Produce
  * v13 or TxnOffsetCommit v5 names), produces name topics by id, and every EndTxn (v5) answers the epoch the next
  * transaction uses (sequences from 0 again). A write is then three round trips on every record's path (produce,
- * the extra records' produce, EndTxn) instead of four, and two once the target offsets are known in advance:
- * after a commit a partition's next record lands at its last offset + 2 (the commit marker takes one; on the
- * first write, the log end offset the readiness probe read), so the extra records are built from the predicted
- * offsets and ride the data's produce. The produce's answers must confirm every one before EndTxn; a different
- * offset (another producer writes the partition) aborts the transaction (PredictionMissed), the write runs again
- * at once the long way, and that partition is not predicted again. A failed write forgets every prediction.
+ * the extra records' produce, EndTxn) instead of four.
  * A retriable failure is retried inside `write` (the whole write again, under a new epoch; `extra` is called again
  * with the new attempt's results) — except an unconfirmed commit: EndTxn(commit) is retried as the coordinator
  * allows (a repeated commit of a completed transaction succeeds), and if it stays unconfirmed the write fails with
@@ -169,10 +164,6 @@ export interface BatchWriterStats {
   /** Source batches written as part of a coalesced batch, and the coalesced batches they became. */
   coalescedSourceBatches: number;
   coalescedBatches: number;
-  /** Transactions V2 writes whose extra records rode the data's produce (target offsets known in advance). */
-  predictedWrites: number;
-  /** Predicted writes whose produce answered other offsets (another producer writes there): aborted, written again. */
-  predictionMisses: number;
 }
 
 export interface BatchWriterOptions {
@@ -294,16 +285,7 @@ export class BatchWriter {
     produceRequests: 0,
     coalescedSourceBatches: 0,
     coalescedBatches: 0,
-    predictedWrites: 0,
-    predictionMisses: 0,
   };
-  /**
-   * Target partition → the offset its next record takes, from this writer's own writes: a committed write's last
-   * offset + 2 (its commit marker takes one), or the log end offset ensureWritable saw. Forgotten on any failure.
-   */
-  private readonly nextOffsets = new Map<string, bigint>();
-  /** Partitions whose prediction missed once (someone else writes there): never predicted again by this writer. */
-  private readonly unpredictable = new Set<string>();
 
   constructor(o: BatchWriterOptions) {
     this.o = o;
@@ -397,7 +379,6 @@ export class BatchWriter {
       try {
         return await this.attempt(items, positions, deadline, extra, extraPartitions);
       } catch (e) {
-        if (e instanceof PredictionMissed) continue; // aborted; written again at once, the offsets from the produce
         const err = this.classify(e);
         // a retriable failure (leader moved, coordinator loading, timeout): a new epoch and the whole write again
         if (!(err instanceof KafkaError) || !err.retriable || Date.now() > deadline) throw err;
@@ -463,34 +444,14 @@ export class BatchWriter {
         if (ids.status === 'rejected') throw ids.reason;
         if (added.status === 'rejected') throw added.reason;
       }
-      // Transactions V2 with every data partition's next offset known: the extra records (offset syncs built from
-      // the target offsets) ride the data's produce, a round trip less; the answers must confirm every offset,
-      // else the transaction is aborted and written again the long way (PredictionMissed).
-      let riding: Piece[] | undefined;
-      if (v2 && extra && pieces.length > 0 && this.predict(pieces, written)) {
-        riding = this.extraPieces(extra(written));
-        const late = riding.filter((p) => !inTxn.has(tpKey(p.topic, p.partition)));
-        if (late.length > 0) await this.ensureWritable(late, deadline);
-        this.counters.predictedWrites++;
-      }
-      const expected = riding ? written.map((w) => w.targetBaseOffset) : undefined;
       if (v2 && pieces.length > 0) this.txnOpen = true;
-      await this.produce(riding ? [...pieces, ...riding] : pieces, written).catch(async (e) => {
+      await this.produce(pieces, written).catch(async (e) => {
         // by id: a topic deleted (and maybe re-created) under the writer answers UNKNOWN_TOPIC_ID; fresh metadata
         // tells which (TARGET_TOPIC_RECREATED), or the error stands (retriable)
         if (v2 && e instanceof KafkaError && e.code === ErrorCode.UNKNOWN_TOPIC_ID)
           await this.checkTopicIds(items, { fresh: true });
         throw e;
       });
-      if (expected) {
-        const missed = written.findIndex((w, i) => w.targetBaseOffset !== expected[i]);
-        if (missed >= 0) {
-          for (const [i, w] of written.entries())
-            if (w.targetBaseOffset !== expected[i]) this.unpredictable.add(tpKey(w.remoteTopic, w.partition));
-          this.counters.predictionMisses++;
-          throw new PredictionMissed(written[missed]!, expected[missed]!);
-        }
-      }
       // A produce names its topic, not its id: a remote topic deleted and re-created while the produce was under
       // way took the records into the new topic. Asked again now that every data produce is answered, beside the
       // extra records' produce (no round trip of its own): such a transaction is aborted, never committed.
@@ -500,7 +461,7 @@ export class BatchWriter {
         beside.push(idsChecked);
         idsChecked.catch(() => undefined);
       }
-      const extraPieces = riding ? [] : this.extraPieces(extra?.(written) ?? []);
+      const extraPieces = this.extraPieces(extra?.(written) ?? []);
       if (extraPieces.length > 0) {
         // partitions not named in advance join now
         const late = extraPieces.filter((p) => !inTxn.has(tpKey(p.topic, p.partition)));
@@ -522,13 +483,10 @@ export class BatchWriter {
           this.txnOpen = false;
           this.counters.transactions++;
         }
-        this.rememberNextOffsets(written);
       } else if (positions.length > 0) await this.commitPositions(positions);
       return written;
     } catch (e) {
       this.needsInit = true;
-      // aborted records and markers, or a commit not confirmed: where the next records land is not known
-      this.nextOffsets.clear();
       if (this.committing && !(e instanceof KafkaError && FENCED_CODES.has(e.code))) {
         // EndTxn(commit) was sent and never confirmed: the transaction may have committed. Writing it again
         // could duplicate it, so the caller must re-read the committed positions (they moved with the records
@@ -549,38 +507,6 @@ export class BatchWriter {
       }
       this.txnOpen = false;
       throw e;
-    }
-  }
-
-  /**
-   * Sets each data piece's target base offset from the partition's next offset (pieces of a partition are
-   * produced in order, so they follow each other); false, changing nothing, unless every partition is known.
-   */
-  private predict(pieces: Piece[], written: WrittenBatch[]): boolean {
-    const cursor = new Map<string, bigint>();
-    for (const p of pieces) {
-      const k = tpKey(p.topic, p.partition);
-      if (cursor.has(k)) continue;
-      const next = this.nextOffsets.get(k);
-      if (next === undefined || this.unpredictable.has(k)) return false;
-      cursor.set(k, next);
-    }
-    for (const p of pieces) {
-      const k = tpKey(p.topic, p.partition);
-      const at = cursor.get(k)!;
-      written[p.result]!.targetBaseOffset = at;
-      cursor.set(k, at + BigInt(p.count));
-    }
-    return true;
-  }
-
-  /** After a commit: each written partition's next record comes after its last one and the commit marker. */
-  private rememberNextOffsets(written: WrittenBatch[]): void {
-    for (const w of written) {
-      if (w.targetBaseOffset < 0n) continue;
-      const k = tpKey(w.remoteTopic, w.partition);
-      const after = w.targetBaseOffset + BigInt(w.records) + 1n;
-      if (after > (this.nextOffsets.get(k) ?? -1n)) this.nextOffsets.set(k, after);
     }
   }
 
@@ -1031,11 +957,7 @@ export class BatchWriter {
           for (const t of res.topics)
             for (const p of t.partitions) {
               if (p.errorCode === 0) {
-                const k = tpKey(t.name, p.partitionIndex);
-                this.writable.add(k);
-                // the log end offset: where this writer's first records there land (after its own init, no
-                // transaction of its own is open), unless another producer writes first (a miss, see predict)
-                if (p.offset >= 0n && !this.nextOffsets.has(k)) this.nextOffsets.set(k, p.offset);
+                this.writable.add(tpKey(t.name, p.partitionIndex));
                 continue;
               }
               this.cluster.invalidate(t.name);
@@ -1318,13 +1240,4 @@ export function splitBySize(
   }
   if (cur.length > 0) out.push(cur);
   return out;
-}
-
-/** A predicted write whose produce answered another offset: the attempt aborts and the write runs again at once. */
-class PredictionMissed extends Error {
-  constructor(w: WrittenBatch, expected: bigint) {
-    super(
-      `${w.remoteTopic}-${w.partition}: the batch was written at ${w.targetBaseOffset}, not at ${expected} (another producer writes the partition)`,
-    );
-  }
 }
