@@ -774,7 +774,7 @@ export class BatchWriter {
     }
     // transactions V2: Produce v13, topics by id (a data topic by the id this writer writes, see checkTopicIds;
     // the extra records' topics by the id in the metadata)
-    const v2 = this.transactional && this.v2;
+    const v2 = this.v2; // only ever set with a transactional id (init)
     const idToName = new Map<string, string>();
     const topics = [...byTopic].map(([name, partitions]) => {
       if (!v2) return { name, partitions };
