@@ -46,7 +46,19 @@ export class PortTakenError extends Error {
 
 export class BrokerStartError extends Error {
   readonly code = 'BROKER_START_FAILED';
+  /**
+   * How the JVM ended when it died before the broker answered ("exit code 1", "killed by SIGKILL"); undefined for
+   * a timeout or a bad configuration found before the start.
+   */
+  readonly ended: string | undefined;
+  constructor(message: string, ended?: string) {
+    super(message);
+    this.ended = ended;
+  }
 }
+
+/** How often a broker whose JVM dies during start-up is started again before the stack gives up. */
+const START_ATTEMPTS = 3;
 
 export function repoRoot(): string {
   let dir = resolve(import.meta.dirname);
@@ -150,14 +162,27 @@ async function startBroker(o: StackOptions, c: ClusterState, lib: string): Promi
     { detached: true, stdio: ['ignore', fd, fd] },
   );
   closeSync(fd);
+  // how the JVM ended, when it does during start-up (a signal with an empty log: killed from outside, e.g. by
+  // the kernel's OOM killer)
+  let ended = 'its exit status is unknown';
+  const exited = new Promise<void>((r) =>
+    child.once('exit', (code, signal) => {
+      ended = signal ? `killed by ${signal}` : `exit code ${code}`;
+      r();
+    }),
+  );
   child.unref();
   const started = { ...c, pid: child.pid ?? null, startedAt: new Date().toISOString() };
   try {
     await waitFor(
       async () => {
         if (!isOurProcess(started.pid, marker)) {
+          await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
+          const tail = logTail(logFile).trim();
           throw new BrokerStartError(
-            `broker ${c.name} exited during start-up. Last lines of ${logFile}:\n${logTail(logFile)}`,
+            `broker ${c.name} exited during start-up (${ended}). ` +
+              (tail ? `Last lines of ${logFile}:\n${tail}` : `${logFile} is empty.`),
+            ended,
           );
         }
         return answersMetadata(started);
@@ -267,9 +292,20 @@ export async function stackUp(o: StackOptions, specs: ClusterSpec[]): Promise<Cl
     toStart.map(async (c) => {
       progress(`${c.name}: starting Kafka ${c.kafkaVersion} (${c.security}) on ${c.bootstrap}…`);
       const t0 = Date.now();
-      const started = await startBroker(o, c, libs.get(c.kafkaVersion)!);
-      progress(`${c.name}: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      return started;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const started = await startBroker(o, c, libs.get(c.kafkaVersion)!);
+          progress(`${c.name}: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+          return started;
+        } catch (e) {
+          // a JVM that dies during start-up without a configuration error (seen once in CI: an empty log) is
+          // started again; a timeout, or the same death every time, is reported
+          if (!(e instanceof BrokerStartError && e.ended) || attempt >= START_ATTEMPTS) throw e;
+          progress(
+            `${c.name}: exited during start-up (${e.ended}); starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS})…`,
+          );
+        }
+      }
     }),
   );
   state = readState(stateFile(o));

@@ -13,12 +13,17 @@ const portBase = 25092; // below the ephemeral port range (32768+), where outgoi
 const bin = join(repoRoot(), 'packages', 'cli', 'bin', 'ferry.js');
 
 function ferry(...args: string[]) {
+  return ferryWith({}, ...args);
+}
+
+function ferryWith(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync(
     process.execPath,
     [bin, 'stack', '--state-dir', stateDir, '--port-base', String(portBase), ...args],
     {
       encoding: 'utf8',
       timeout: 180_000,
+      env: { ...process.env, ...env },
     },
   );
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -102,5 +107,19 @@ describe('ferry stack up → status → restart → down', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('is not a cluster spec');
     expect(() => parseClusterSpecs('x@1.0')).toThrow(/not supported/);
+  });
+
+  it('starts a broker whose JVM dies during start-up again, then says how it ended', async () => {
+    await stackDown(defaultStackOptions({ stateDir, portBase }), [], true);
+    // a heap the JVM refuses: it exits at once with code 1 and a sentence on stderr (the broker's log)
+    const r = ferryWith({ FERRY_BROKER_HEAP: '1k' }, 'up', '--clusters', 'dies');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('dies: exited during start-up (exit code 1); starting it again (attempt 2 of 3)');
+    expect(r.err).toContain('(attempt 3 of 3)');
+    expect(r.err).toMatch(
+      /broker dies exited during start-up \(exit code 1\)\. Last lines of .*server\.log:\n(.*\n)*.*heap size/,
+    );
+    expect(status().clusters.filter((c) => c.running)).toEqual([]);
+    await stackDown(defaultStackOptions({ stateDir, portBase }), [], true);
   });
 });
