@@ -21,6 +21,12 @@ import { createFlowThroughApi, startWeb, type Web } from './web.ts';
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 // BENCH_FERRY_JS: another build's ferry.js (e.g. a `git archive` copy) for before/after comparisons
 const FERRY = process.env.BENCH_FERRY_JS ?? join(ROOT, 'packages', 'cli', 'bin', 'ferry.js');
+// BENCH_FERRY_PROPS: extra lines for headless Ferry's properties file, `;`-separated (e.g.
+// `transaction.version=1` to measure V1 against V2 with the same build)
+const FERRY_EXTRA_PROPS = (process.env.BENCH_FERRY_PROPS ?? '')
+  .split(';')
+  .map((l) => l.trim())
+  .filter((l) => l.length > 0);
 export const SOURCE = 'east';
 export const TARGET = 'west';
 const MM2_VERSION = '4.3.1';
@@ -181,7 +187,7 @@ async function ferryHeadless(i: RunInput): Promise<RunResult> {
   const topics = await prepareLatency(i);
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const file = join(dir, 'mm2.properties');
-  writeFileSync(file, ferryProperties(pair(i, topics)));
+  writeFileSync(file, [ferryProperties(pair(i, topics)).trimEnd(), ...FERRY_EXTRA_PROPS, ''].join('\n'));
   const prof = i.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${i.profileDir}`] : [];
   if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
   const startedAt = performance.now();

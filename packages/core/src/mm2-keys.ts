@@ -55,6 +55,12 @@ export const FLOW_KEYS = {
    * or `halt` (the partition stops at its position with an error).
    */
   'gap.policy': 'continue',
+  /**
+   * Ferry. Which transaction protocol an exactly-once task writes with: `auto` (V2, KIP-890 part 2, where the
+   * target offers it — Kafka 4.1+ with `transaction.version` 2 finalized — else V1) or `1` (V1 always: an escape
+   * hatch for a target whose V2 misbehaves, and the baseline of benchmarks).
+   */
+  'transaction.version': 'auto',
 } as const;
 
 /** Checkpoints, group offset sync, heartbeats, topic-config and ACL sync: same precedence as `FLOW_KEYS`. */

@@ -76,6 +76,8 @@ export interface FlowConfig {
   commitLingerMs: number;
   /** The least time between the starts of two transactions of a task (0: none); bounds its transactions per second. */
   commitMinIntervalMs: number;
+  /** Exactly once: the transaction protocol (`auto`: V2 where the target offers it, else V1). Default `auto`. */
+  transactionVersion?: 'auto' | 1;
 }
 
 export function flowId(source: string, target: string): string {

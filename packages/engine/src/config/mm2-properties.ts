@@ -198,6 +198,14 @@ export function resolveFlowOptions(
   const gap = get('gap.policy');
   if (gap.value !== 'continue' && gap.value !== 'halt')
     throw new ConfigError(gap.key, gap.value, 'must be continue or halt');
+  const tv = get('transaction.version');
+  const transactionVersion = tv.value.trim().toLowerCase();
+  if (transactionVersion !== 'auto' && transactionVersion !== '1')
+    throw new ConfigError(
+      tv.key,
+      tv.value,
+      'must be auto (V2 where the target offers it, else V1) or 1 (V1 always)',
+    );
   const rf = parseIntIn(get('replication.factor'), -1, 32767);
   if (rf === 0 || rf < -1)
     throw new ConfigError(
@@ -222,6 +230,7 @@ export function resolveFlowOptions(
     commitIntervalMs: parseIntIn(get('commit.interval.ms'), 1, 600000),
     commitLingerMs: parseIntIn(get('commit.linger.ms'), 0, 600000),
     commitMinIntervalMs: parseIntIn(get('commit.min.interval.ms'), 0, 600000),
+    transactionVersion: transactionVersion === '1' ? 1 : 'auto',
   };
 }
 

@@ -203,6 +203,7 @@ export class TaskRunner {
       this.writer = new BatchWriter({
         cluster: this.targetWire,
         ...(txId ? { transactionalId: txId } : {}),
+        transactionVersion: flow.transactionVersion ?? 'auto',
         positionsGroup: group,
         // the fetched buffers are not read after the write: rewrite producer fields in place, no copy
         inPlace: true,

@@ -58,6 +58,9 @@ describe('parseMm2Config: flows and defaults', () => {
     [{}, 'gapPolicy', 'continue'],
     [{ 'east->west.gap.policy': 'halt' }, 'gapPolicy', 'halt'],
     [{ 'refresh.topics.enabled': 'FALSE' }, 'refreshTopicsEnabled', false],
+    [{}, 'transactionVersion', 'auto'],
+    [{ 'east->west.transaction.version': '1' }, 'transactionVersion', 1],
+    [{ 'transaction.version': 'AUTO' }, 'transactionVersion', 'auto'],
   ])('%j -> %s', (extra, field, value) => {
     expect((parse(extra).flows[0] as unknown as Record<string, unknown>)[field]).toEqual(value);
   });
@@ -217,6 +220,10 @@ describe('parseMm2Config: invalid values stop with key, value and reason', () =>
     ],
     [{ 'start.position': 'middle' }, /^start\.position=middle: must be earliest or latest/],
     [{ 'east->west.gap.policy': 'skip' }, /^east->west\.gap\.policy=skip: must be continue or halt/],
+    [
+      { 'transaction.version': '2' },
+      /^transaction\.version=2: must be auto \(V2 where the target offers it, else V1\) or 1/,
+    ],
     [{ 'replication.factor': '0' }, /replication\.factor=0: must be -1/],
     [{ 'east->north.enabled': 'true' }, /^east->north\.enabled=true: names a cluster not listed/],
     [
