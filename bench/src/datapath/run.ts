@@ -104,6 +104,7 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
 /** The source alias's prefix per system (remote topics are "<alias>.<topic>"; no prefix contains another). */
 const ALIAS_PREFIX: Record<System, string> = {
   ferry: 'fh',
+  'ferry-v1': 'f1',
   'ferry-managed': 'fm',
   mm2: 'mm2',
   'mm2-eos': 'mx',

@@ -183,11 +183,12 @@ function pair(i: RunInput, topics: string[]): Pair {
 
 const CATCH_UP_TIMEOUT_MS = 300_000;
 
-async function ferryHeadless(i: RunInput): Promise<RunResult> {
+/** `ferry run` on a properties file; `extra`: lines added to it (ferry-v1: `transaction.version=1`). */
+async function ferryHeadless(i: RunInput, extra: string[] = []): Promise<RunResult> {
   const topics = await prepareLatency(i);
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const file = join(dir, 'mm2.properties');
-  writeFileSync(file, [ferryProperties(pair(i, topics)).trimEnd(), ...FERRY_EXTRA_PROPS, ''].join('\n'));
+  writeFileSync(file, [ferryProperties(pair(i, topics)).trimEnd(), ...extra, ...FERRY_EXTRA_PROPS, ''].join('\n'));
   const prof = i.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${i.profileDir}`] : [];
   if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
   const startedAt = performance.now();
@@ -388,6 +389,8 @@ export async function runSystem(i: RunInput): Promise<RunResult> {
     switch (i.system) {
       case 'ferry':
         return await ferryHeadless(i);
+      case 'ferry-v1':
+        return await ferryHeadless(i, ['transaction.version=1']);
       case 'ferry-managed':
         return await ferryManaged(i);
       case 'mm2':
