@@ -188,7 +188,10 @@ async function ferryHeadless(i: RunInput, extra: string[] = []): Promise<RunResu
   const topics = await prepareLatency(i);
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const file = join(dir, 'mm2.properties');
-  writeFileSync(file, [ferryProperties(pair(i, topics)).trimEnd(), ...extra, ...FERRY_EXTRA_PROPS, ''].join('\n'));
+  writeFileSync(
+    file,
+    [ferryProperties(pair(i, topics)).trimEnd(), ...extra, ...FERRY_EXTRA_PROPS, ''].join('\n'),
+  );
   const prof = i.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${i.profileDir}`] : [];
   if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
   const startedAt = performance.now();
