@@ -12,6 +12,18 @@ export type System = (typeof SYSTEMS)[number];
 export const DEFAULT_SYSTEMS: readonly System[] = ['ferry', 'ferry-managed', 'mm2', 'raw'];
 
 /**
+ * The order the systems run in, round by round: rotated by one each round, so no system always runs first. The
+ * first system of a scenario's round was the slowest in 12 of 12 paired runs on tmpfs (2026-12-03: ferry and
+ * ferry-v1 in both orders, docs/benchmarks.md "Transactions V1 against V2, one build"), whichever it was.
+ */
+export function roundOrder<T>(systems: readonly T[], round: number): T[] {
+  const n = systems.length;
+  if (n === 0) return [];
+  const k = ((round % n) + n) % n;
+  return [...systems.slice(k), ...systems.slice(0, k)];
+}
+
+/**
  * Where the brokers keep their logs. `disk`: the test stack's source and target (.ferry/test-stack, the same
  * brokers the tests use). `tmpfs`: a source and a target of their own with their log dirs in /dev/shm (ports
  * from 39092, stopped and removed at the end), for telling the replicators' costs from the disk's: on some

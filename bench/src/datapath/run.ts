@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { createTemplateDatabase, dropDatabases } from '@ferry/db/testing';
 import { stackDown, waitFor } from '@ferry/testkit';
 import { ensureTestStack, testCluster, testStackOptions } from '@ferry/testkit/vitest';
-import { type BenchArgs, BenchArgsError, parseBenchArgs, type System } from './args.ts';
+import { type BenchArgs, BenchArgsError, parseBenchArgs, roundOrder, type System } from './args.ts';
 import { killAll } from './children.ts';
 import { mm2ExactlyOnceSummary, mm2TuningSummary } from './configs.ts';
 import { countRecords, mmapProbe, seedTopic, toolsClasspath } from './java.ts';
@@ -346,7 +346,7 @@ export async function main(argv: string[]): Promise<void> {
     for (let run = 0; run < args.runs; run++) {
       for (const s of list) {
         const seeded = seededAll.get(s.name)!;
-        for (const system of args.systems) {
+        for (const system of roundOrder(args.systems, run)) {
           const alias = `${ALIAS_PREFIX[system]}${run}${tag}`;
           log(
             `${s.name} run ${run + 1}/${args.runs}: ${system} (${seeded.records} records), load ${loadavg()[0]!.toFixed(2)}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BenchArgsError, DEFAULT_SYSTEMS, parseBenchArgs } from '../../src/datapath/args.ts';
+import { BenchArgsError, DEFAULT_SYSTEMS, parseBenchArgs, roundOrder } from '../../src/datapath/args.ts';
 import { parseHwmKiB, parseStat } from '../../src/datapath/procfs.ts';
 import { topSelfTime } from '../../src/datapath/profile.ts';
 import { recordsFor, SCENARIOS } from '../../src/datapath/scenarios.ts';
@@ -44,6 +44,25 @@ describe('parseBenchArgs', () => {
   ])('$argv: $msg', ({ argv, msg }) => {
     expect(() => parseBenchArgs(argv)).toThrow(BenchArgsError);
     expect(() => parseBenchArgs(argv)).toThrow(msg);
+  });
+});
+
+describe('roundOrder', () => {
+  it.each([
+    [['a', 'b', 'c'], 0, ['a', 'b', 'c']],
+    [['a', 'b', 'c'], 1, ['b', 'c', 'a']],
+    [['a', 'b', 'c'], 2, ['c', 'a', 'b']],
+    [['a', 'b', 'c'], 3, ['a', 'b', 'c']],
+    [['a', 'b'], 1, ['b', 'a']],
+    [['a'], 5, ['a']],
+    [[], 2, []],
+  ])('%j, round %i → %j', (systems, round, order) => {
+    expect(roundOrder(systems, round)).toEqual(order);
+  });
+
+  it('puts every system first once in as many rounds as there are systems', () => {
+    const firsts = [0, 1, 2, 3].map((r) => roundOrder(DEFAULT_SYSTEMS, r)[0]);
+    expect(new Set(firsts)).toEqual(new Set(DEFAULT_SYSTEMS));
   });
 });
 
