@@ -13,7 +13,7 @@ export const DEFAULT_SYSTEMS: readonly System[] = ['ferry', 'ferry-managed', 'mm
 
 /**
  * The order the systems run in, round by round: rotated by one each round, so no system always runs first. The
- * first system of a scenario's round was the slowest in 12 of 12 paired runs on tmpfs (2026-12-03: ferry and
+ * first system of a scenario's round was the slower in 11 of 12 paired runs on tmpfs (2026-12-03: ferry and
  * ferry-v1 in both orders, docs/benchmarks.md "Transactions V1 against V2, one build"), whichever it was.
  */
 export function roundOrder<T>(systems: readonly T[], round: number): T[] {
