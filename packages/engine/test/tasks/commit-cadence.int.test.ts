@@ -3,8 +3,9 @@ import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FetchedChunk } from '../../src/datapath/assigned-fetch.ts';
 import { BatchWriter } from '../../src/datapath/batch-writer.ts';
-import { createFlowRunner, type EngineEvent, type FlowRunner } from '../../src/index.ts';
+import type { EngineEvent, FlowRunner } from '../../src/index.ts';
 import { TaskRunner } from '../../src/tasks/task-runner.ts';
+import { startFlowRunner } from '../helpers/flow-runner.ts';
 import { createTopic, flowBetween } from '../helpers/kafka.ts';
 import { type JavaConsumed, javaConsume, javaProduce } from '../records/java-tool.ts';
 
@@ -120,25 +121,7 @@ describe('the commit cadence of a task', () => {
       'commit.interval.ms': '600000',
       ...extra,
     });
-    // every broker of the source must know the new topic before discovery asks one of them
-    await waitFor(
-      async () => {
-        const r = createFlowRunner(flow, { onEvent: (e) => events.push(e) });
-        try {
-          await r.start();
-          runner = r;
-          return true;
-        } catch {
-          await r.stop();
-          return false;
-        }
-      },
-      { timeoutMs: 30_000, what: 'the flow to start' },
-    );
-    await waitFor(() => events.some((e) => e.type === 'task-started'), {
-      timeoutMs: 30_000,
-      what: 'the task to start',
-    });
+    runner = await startFlowRunner(flow, events);
     return events;
   }
 

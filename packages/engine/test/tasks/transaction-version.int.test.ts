@@ -1,8 +1,8 @@
-import { waitFor } from '@ferry/testkit';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFlowRunner, type EngineEvent, type FlowRunner } from '../../src/index.ts';
+import type { EngineEvent, FlowRunner } from '../../src/index.ts';
 import { type WireExchange, wireExchangeChannel } from '../../src/wire/connection.ts';
+import { startFlowRunner } from '../helpers/flow-runner.ts';
 import { createTopic, flowBetween } from '../helpers/kafka.ts';
 import { type JavaConsumed, javaConsume, javaProduce } from '../records/java-tool.ts';
 
@@ -42,24 +42,7 @@ describe('transaction.version of an exactly-once flow into Kafka 4.3.1', () => {
       'tasks.max': '1',
       'transaction.version': setting,
     });
-    await waitFor(
-      async () => {
-        const r = createFlowRunner(flow, { onEvent: (e) => events.push(e) });
-        try {
-          await r.start();
-          runner = r;
-          return true;
-        } catch {
-          await r.stop();
-          return false;
-        }
-      },
-      { timeoutMs: 30_000, what: 'the flow to start' },
-    );
-    await waitFor(() => events.some((e) => e.type === 'task-started'), {
-      timeoutMs: 30_000,
-      what: 'the task to start',
-    });
+    runner = await startFlowRunner(flow, events);
     const started = events.find((e) => e.type === 'task-started') as Extract<
       EngineEvent,
       { type: 'task-started' }
