@@ -6,8 +6,9 @@ export const SYSTEMS = ['ferry', 'ferry-v1', 'ferry-managed', 'mm2', 'mm2-eos', 
 export type System = (typeof SYSTEMS)[number];
 /**
  * What runs without --systems. Not `ferry-v1` (headless Ferry with `transaction.version=1`: transactions V1
- * where the target offers V2, for V1-against-V2 figures from one build), nor `mm2-eos` (MirrorMaker 2 with exactly-once source support): the goals
- * compare against `mm2`, and one more JVM start per run would bring `all` too close to its 25 minutes.
+ * where the target offers V2, for V1-against-V2 figures from one build), nor `mm2-eos` (MirrorMaker 2 with
+ * exactly-once source support): the goals compare against `mm2`, and one more start per run would bring `all`
+ * too close to its 25 minutes.
  */
 export const DEFAULT_SYSTEMS: readonly System[] = ['ferry', 'ferry-managed', 'mm2', 'raw'];
 

@@ -298,8 +298,8 @@ export async function stackUp(o: StackOptions, specs: ClusterSpec[]): Promise<Cl
           progress(`${c.name}: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
           return started;
         } catch (e) {
-          // a JVM that dies during start-up without a configuration error (seen once in CI: an empty log) is
-          // started again; a timeout, or the same death every time, is reported
+          // a JVM that dies during start-up is started again (seen once in CI: a death with an empty log); a
+          // timeout, or a death on every attempt (a bad configuration, say), is reported
           if (!(e instanceof BrokerStartError && e.ended) || attempt >= START_ATTEMPTS) throw e;
           progress(
             `${c.name}: exited during start-up (${e.ended}); starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS})…`,
