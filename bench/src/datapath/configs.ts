@@ -10,8 +10,11 @@ export interface Pair {
   tasks: number;
 }
 
-/** `ferry run`'s mm2.properties: Ferry's defaults (exactly once) and the same tasks.max as MM2. */
-export function ferryProperties(p: Pair): string {
+/**
+ * `ferry run`'s mm2.properties: Ferry's defaults (exactly once) and the same tasks.max as MM2. `exactlyOnce:
+ * false` (the `ferry-alo` system) runs Ferry at-least-once, the guarantee MM2 runs with by default.
+ */
+export function ferryProperties(p: Pair, o: { exactlyOnce?: boolean } = {}): string {
   return lines([
     `clusters = ${p.alias}, ${p.targetAlias}`,
     `${p.alias}.bootstrap.servers = ${p.sourceBootstrap}`,
@@ -19,7 +22,7 @@ export function ferryProperties(p: Pair): string {
     `${p.alias}->${p.targetAlias}.enabled = true`,
     `topics = ${p.topics.join(', ')}`,
     `tasks.max = ${p.tasks}`,
-    'exactly.once = true',
+    `exactly.once = ${o.exactlyOnce ?? true}`,
     'refresh.topics.enabled = false',
     'emit.checkpoints.enabled = false',
   ]);

@@ -36,7 +36,7 @@ import { type CpuProfile, profileSeconds, topSelfTime } from './profile.ts';
 import { recordsFor, type Scenario, scenario } from './scenarios.ts';
 import { summarise } from './stats.ts';
 import { type RunResult, runSystem, SOURCE, TARGET } from './systems.ts';
-import { exactlyOnceRatios, ratioRows, type ScenarioFigures } from './table.ts';
+import { ratioRows, type ScenarioFigures, sameGuaranteeRatios } from './table.ts';
 import { ensureWebBuild } from './web.ts';
 
 const RESULTS = join(import.meta.dirname, '..', '..', 'results');
@@ -105,6 +105,7 @@ async function seed(s: Scenario, volumeMiB: number): Promise<Seeded> {
 const ALIAS_PREFIX: Record<System, string> = {
   ferry: 'fh',
   'ferry-v1': 'f1',
+  'ferry-alo': 'fa',
   'ferry-managed': 'fm',
   mm2: 'mm2',
   'mm2-eos': 'mx',
@@ -324,7 +325,7 @@ export async function main(argv: string[]): Promise<void> {
             ratio: x.ratio,
             met: x.met,
           })),
-          exactlyOnceRatios: exactlyOnceRatios(r.figures),
+          sameGuaranteeRatios: sameGuaranteeRatios(r.figures),
           runResults: list.map((s) => ({
             scenario: s.name,
             seeded: seededAll.get(s.name),

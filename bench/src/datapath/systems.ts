@@ -183,14 +183,25 @@ function pair(i: RunInput, topics: string[]): Pair {
 
 const CATCH_UP_TIMEOUT_MS = 300_000;
 
-/** `ferry run` on a properties file; `extra`: lines added to it (ferry-v1: `transaction.version=1`). */
-async function ferryHeadless(i: RunInput, extra: string[] = []): Promise<RunResult> {
+/**
+ * `ferry run` on a properties file; `extra`: lines added to it (ferry-v1: `transaction.version=1`);
+ * `exactlyOnce: false` for ferry-alo.
+ */
+async function ferryHeadless(
+  i: RunInput,
+  o: { extra?: string[]; exactlyOnce?: boolean } = {},
+): Promise<RunResult> {
   const topics = await prepareLatency(i);
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   const file = join(dir, 'mm2.properties');
   writeFileSync(
     file,
-    [ferryProperties(pair(i, topics)).trimEnd(), ...extra, ...FERRY_EXTRA_PROPS, ''].join('\n'),
+    [
+      ferryProperties(pair(i, topics), { exactlyOnce: o.exactlyOnce }).trimEnd(),
+      ...(o.extra ?? []),
+      ...FERRY_EXTRA_PROPS,
+      '',
+    ].join('\n'),
   );
   const prof = i.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${i.profileDir}`] : [];
   if (i.profileDir) mkdirSync(i.profileDir, { recursive: true });
@@ -393,7 +404,9 @@ export async function runSystem(i: RunInput): Promise<RunResult> {
       case 'ferry':
         return await ferryHeadless(i);
       case 'ferry-v1':
-        return await ferryHeadless(i, ['transaction.version=1']);
+        return await ferryHeadless(i, { extra: ['transaction.version=1'] });
+      case 'ferry-alo':
+        return await ferryHeadless(i, { exactlyOnce: false });
       case 'ferry-managed':
         return await ferryManaged(i);
       case 'mm2':

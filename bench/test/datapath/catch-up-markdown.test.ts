@@ -209,8 +209,8 @@ describe('report', () => {
       })),
     });
     expect(eos).toContain('mm2-eos: the same MM2 settings and west.exactly.once.source.support=enabled');
-    expect(eos).toContain('Ferry against `mm2-eos`, MM2 with exactly-once source support');
-    expect(eos).toContain('| 1k | ferry | 2.40× |');
+    expect(eos).toContain('exactly-once Ferry against `mm2-eos` (MM2 with exactly-once source support)');
+    expect(eos).toContain('| 1k | ferry | mm2-eos | 2.40× |');
     const failed = markdownReport({
       ...r,
       phases: [

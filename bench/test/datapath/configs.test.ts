@@ -101,6 +101,11 @@ describe('ferryProperties', () => {
     expect(p.get('exactly.once')).toBe('true');
     expect(p.get('mm0x.bootstrap.servers')).toBe('127.0.0.1:1');
   });
+  it('runs at-least-once for ferry-alo, the guarantee MM2 runs with by default', () => {
+    const p = props(ferryProperties(pair, { exactlyOnce: false }));
+    expect(p.get('exactly.once')).toBe('false');
+    expect(p.get('tasks.max')).toBe('4');
+  });
 });
 
 describe('ProducerPerformance', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   cell,
-  exactlyOnceRatios,
-  exactlyOnceTable,
   ratioRows,
   ratioTable,
   resultsTable,
   type ScenarioFigures,
+  sameGuaranteeRatios,
+  sameGuaranteeTable,
 } from '../../src/datapath/table.ts';
 
 const s = (median: number, min = median, max = median, n = 3) => ({ median, min, max, n });
@@ -56,24 +56,41 @@ describe('tables', () => {
   });
 });
 
-describe('Ferry / MM2 exactly-once', () => {
-  const withEos: ScenarioFigures = {
-    ...fig,
-    systems: [
-      ...fig.systems,
-      { system: 'mm2-eos', runs: 3, mibPerSec: s(10), cpuSecondsPerGiB: s(30), p99Ms: s(800) },
-    ],
-  };
-  it('is extra information: the goals still compare against mm2', () => {
+describe('Ferry against the MM2 with the same guarantee', () => {
+  const eos = { system: 'mm2-eos', runs: 3, mibPerSec: s(10), cpuSecondsPerGiB: s(30), p99Ms: s(800) };
+  const alo = { system: 'ferry-alo', runs: 3, mibPerSec: s(80), cpuSecondsPerGiB: s(2), p99Ms: s(40) };
+  const withEos: ScenarioFigures = { ...fig, systems: [...fig.systems, eos] };
+  const withBoth: ScenarioFigures = { ...fig, systems: [...fig.systems, alo, eos] };
+  it('is extra information: the goals still compare ferry and ferry-managed against mm2', () => {
     expect(ratioRows([withEos])).toEqual(ratioRows([fig]));
+    expect(ratioRows([withBoth])).toEqual(ratioRows([fig]));
   });
-  it('gives Ferry against mm2-eos where both ran, nothing without mm2-eos', () => {
-    expect(exactlyOnceRatios([withEos])).toEqual([
-      { scenario: '1k', system: 'ferry', throughput: 6, cpu: 0.1, p99: 0.125 },
+  it.each([
+    { name: 'mm2 and ferry alone: none', f: fig, want: [] },
+    {
+      name: 'mm2-eos: ferry against it',
+      f: withEos,
+      want: [{ scenario: '1k', system: 'ferry', against: 'mm2-eos', throughput: 6, cpu: 0.1, p99: 0.125 }],
+    },
+    {
+      name: 'ferry-alo too: it against mm2 (at-least-once both)',
+      f: withBoth,
+      want: [
+        { scenario: '1k', system: 'ferry', against: 'mm2-eos', throughput: 6, cpu: 0.1, p99: 0.125 },
+        { scenario: '1k', system: 'ferry-alo', against: 'mm2', throughput: 4, cpu: 0.1, p99: 0.1 },
+      ],
+    },
+  ])('$name', ({ f, want }) => {
+    expect(sameGuaranteeRatios([f])).toEqual(want);
+  });
+  it('prints one row per pairing', () => {
+    expect(
+      sameGuaranteeTable(sameGuaranteeRatios([withBoth]))
+        .split('\n')
+        .slice(2),
+    ).toEqual([
+      '| 1k | ferry | mm2-eos | 6.00× | 0.10× | 0.13× |',
+      '| 1k | ferry-alo | mm2 | 4.00× | 0.10× | 0.10× |',
     ]);
-    expect(exactlyOnceRatios([fig])).toEqual([]);
-    expect(exactlyOnceTable(exactlyOnceRatios([withEos])).split('\n')[2]).toBe(
-      '| 1k | ferry | 6.00× | 0.10× | 0.13× |',
-    );
   });
 });
