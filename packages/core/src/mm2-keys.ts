@@ -40,6 +40,12 @@ export const FLOW_KEYS = {
   /** Ferry. MM2's `consumer.auto.offset.reset` forms (default `earliest`) are read when this key is unset. */
   'start.position': 'earliest',
   'fetch.max.bytes.per.partition': '1048576',
+  /**
+   * Ferry. While records are flowing, how long a fetch waits on the source's broker for more (up to 1 MiB)
+   * before it returns: a trickle of small batches comes back in one response instead of one request each
+   * (0: every fetch returns at the first byte).
+   */
+  'fetch.linger.ms': '10',
   'batch.max.bytes': '4194304',
   'commit.interval.ms': '100',
   /**

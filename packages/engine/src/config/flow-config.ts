@@ -76,6 +76,11 @@ export interface FlowConfig {
   commitLingerMs: number;
   /** The least time between the starts of two transactions of a task (0: none); bounds its transactions per second. */
   commitMinIntervalMs: number;
+  /**
+   * While records are flowing, how long a fetch waits on the source for more before it returns (datapath/
+   * assigned-fetch.ts, fetchWait; 0: at the first byte). Default 10 (`fetch.linger.ms`).
+   */
+  fetchLingerMs?: number;
   /** Exactly once: the transaction protocol (`auto`: V2 where the target offers it, else V1). Default `auto`. */
   transactionVersion?: 'auto' | 1;
 }

@@ -226,6 +226,7 @@ export function resolveFlowOptions(
     startPosition: start.value as StartPosition,
     gapPolicy: gap.value,
     fetchMaxBytesPerPartition: parseIntIn(get('fetch.max.bytes.per.partition'), 1024, 1 << 30),
+    fetchLingerMs: parseIntIn(get('fetch.linger.ms'), 0, 500),
     batchMaxBytes: parseIntIn(get('batch.max.bytes'), 1024, 1 << 30),
     commitIntervalMs: parseIntIn(get('commit.interval.ms'), 1, 600000),
     commitLingerMs: parseIntIn(get('commit.linger.ms'), 0, 600000),

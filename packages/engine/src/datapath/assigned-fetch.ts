@@ -67,6 +67,14 @@ export interface AssignedFetcherOptions {
   maxBytes?: number;
   /** default 500 */
   maxWaitMs?: number;
+  /**
+   * Fetch linger (fetchWait): after a response that carried records, the next fetch from that leader asks the
+   * broker to wait up to this long for `lingerMinBytes`, so a trickle of small batches comes back as one response
+   * instead of one request each. 0 (the default): every fetch returns at the first byte.
+   */
+  lingerMs?: number;
+  /** default min(1 MiB, maxBytes) */
+  lingerMinBytes?: number;
   /** Bytes handed to onChunk and not yet written, across the fetcher; no new fetch beyond it. Default 2 × maxBytes. */
   maxInFlightBytes?: number;
   /** Called in offset order per partition; chunks of different partitions may be written concurrently. */
@@ -86,6 +94,24 @@ export interface AssignedFetcherOptions {
   knownEnds?: Map<string, bigint>;
   /** A partition that cannot continue (non-retriable error, onChunk failed); it is not fetched again. */
   onError: (e: unknown) => void;
+}
+
+/**
+ * What a fetch asks the broker to wait for (min bytes, max wait). After an empty response: the first byte, up to
+ * `maxWaitMs` — an idle fetcher polls twice a second and new data comes back at once. After a response that
+ * carried records (data is flowing): `lingerMinBytes`, up to `lingerMs` — at a light rate every produce on the
+ * source would otherwise end a fetch of its own (hundreds of requests a second per task at 2,000 records/s),
+ * and those requests load the source's brokers; under catch-up the min bytes are there at once and nothing
+ * waits. The wait bounds what a record can be delayed by (≤ lingerMs), and records that arrive while a write is
+ * in flight wait for it anyway.
+ */
+export function fetchWait(
+  previousHadRecords: boolean,
+  o: { maxWaitMs: number; lingerMs: number; lingerMinBytes: number },
+): { minBytes: number; maxWaitMs: number } {
+  if (previousHadRecords && o.lingerMs > 0)
+    return { minBytes: Math.max(1, o.lingerMinBytes), maxWaitMs: Math.min(o.lingerMs, o.maxWaitMs) };
+  return { minBytes: 1, maxWaitMs: o.maxWaitMs };
 }
 
 interface PartitionState {
@@ -163,6 +189,8 @@ export class AssignedFetcher {
   private readonly loops = new Map<number, Promise<void>>();
   private readonly maxBytes: number;
   private readonly maxWaitMs: number;
+  private readonly lingerMs: number;
+  private readonly lingerMinBytes: number;
   private readonly maxInFlightBytes: number;
   private totalInFlight = 0;
   private running = false;
@@ -177,6 +205,8 @@ export class AssignedFetcher {
     this.o = o;
     this.maxBytes = o.maxBytes ?? Math.max(o.maxBytesPerPartition * 4, 16 << 20);
     this.maxWaitMs = o.maxWaitMs ?? 500;
+    this.lingerMs = o.lingerMs ?? 0;
+    this.lingerMinBytes = o.lingerMinBytes ?? Math.min(1 << 20, this.maxBytes);
     this.maxInFlightBytes = o.maxInFlightBytes ?? this.maxBytes * 2;
     const topics = new Set<string>();
     for (const tp of o.partitions) {
@@ -411,6 +441,7 @@ export class AssignedFetcher {
 
   private async leaderLoop(nodeId: number): Promise<void> {
     let rotation = 0;
+    let hadRecords = false;
     const session: FetchSession = { id: 0, epoch: 0, sent: new Map() };
     while (this.running) {
       const now = Date.now();
@@ -431,17 +462,28 @@ export class AssignedFetcher {
       // rotate the order: the broker fills partitions in request order and returns an over-sized first batch
       // only for the first partition (KIP-74), so every partition gets to be first
       rotation = (rotation + 1) % picked.length;
-      await this.fetchOnce(
+      hadRecords = await this.fetchOnce(
         nodeId,
         rotation === 0 || session.id !== 0
           ? picked
           : picked.slice(rotation).concat(picked.slice(0, rotation)),
         session,
+        fetchWait(hadRecords, {
+          maxWaitMs: this.maxWaitMs,
+          lingerMs: this.lingerMs,
+          lingerMinBytes: this.lingerMinBytes,
+        }),
       );
     }
   }
 
-  private async fetchOnce(nodeId: number, picked: PartitionState[], session: FetchSession): Promise<void> {
+  /** One fetch from a leader; true when its response carried records (see fetchWait). */
+  private async fetchOnce(
+    nodeId: number,
+    picked: PartitionState[],
+    session: FetchSession,
+    wait: { minBytes: number; maxWaitMs: number },
+  ): Promise<boolean> {
     let version = -1;
     let res: Awaited<ReturnType<typeof this.sendFetch>>;
     let full = true;
@@ -449,24 +491,24 @@ export class AssignedFetcher {
       const conn = await this.o.cluster.broker(nodeId);
       version = conn.versionOf(fetchApi);
       full = version < 7 || session.id === 0;
-      res = await this.sendFetch(conn, version, picked, session);
+      res = await this.sendFetch(conn, version, picked, session, wait);
     } catch (e) {
       resetSession(session);
-      if (!this.running) return;
+      if (!this.running) return false;
       if (e instanceof KafkaError && e.retriable) {
         // connection lost (broker restart), timeout: look the leaders up again
         for (const s of picked) this.backoff(s, true);
         this.o.cluster.invalidate();
         this.refreshSoon();
-        return;
+        return false;
       }
       for (const s of picked) s.failed = true;
       this.o.onError(e);
-      return;
+      return false;
     }
     if (SESSION_ERRORS.has(res.errorCode)) {
       resetSession(session); // evicted or out of step: the next request is a full one
-      return;
+      return false;
     }
     if (res.errorCode !== 0) {
       resetSession(session);
@@ -474,7 +516,7 @@ export class AssignedFetcher {
       if (!isRetriable(res.errorCode))
         this.o.onError(new KafkaError(res.errorCode, 'fetch refused', { context: { api: 'Fetch' } }));
       this.refreshSoon();
-      return;
+      return false;
     }
     if (version >= 7) {
       if (full) {
@@ -482,6 +524,7 @@ export class AssignedFetcher {
         session.epoch = res.sessionId === 0 ? 0 : 1;
       } else session.epoch = session.epoch >= 0x7fffffff ? 1 : session.epoch + 1;
     }
+    let hadRecords = false;
     for (const t of res.responses) {
       const topic = version >= 13 ? this.topicById.get(t.topicId) : t.topic;
       if (topic === undefined) continue;
@@ -489,9 +532,13 @@ export class AssignedFetcher {
         const s = this.states.get(`${topic}:${p.partitionIndex}`);
         if (!s || s.leader !== nodeId || s.failed || (!session.sent.has(s.key) && version >= 7)) continue;
         if (p.errorCode !== 0) this.partitionError(s, p.errorCode, 'Fetch');
-        else this.deliver(s, p);
+        else {
+          if (p.records && p.records.length > 0) hadRecords = true;
+          this.deliver(s, p);
+        }
       }
     }
+    return hadRecords;
   }
 
   private sendFetch(
@@ -499,6 +546,7 @@ export class AssignedFetcher {
     version: number,
     picked: PartitionState[],
     session: FetchSession,
+    wait: { minBytes: number; maxWaitMs: number },
   ) {
     const useSession = version >= 7;
     const full = !useSession || session.id === 0;
@@ -563,8 +611,8 @@ export class AssignedFetcher {
       });
     }
     const req: FetchRequest = {
-      maxWaitMs: this.maxWaitMs,
-      minBytes: 1,
+      maxWaitMs: wait.maxWaitMs,
+      minBytes: wait.minBytes,
       maxBytes: this.maxBytes,
       isolationLevel: READ_COMMITTED,
       // full: 0/0 asks for a session (0/-1 would be a sessionless fetch); incremental: the session's id/epoch
@@ -573,7 +621,7 @@ export class AssignedFetcher {
       topics: [...byTopic.values()],
       forgottenTopicsData: [...forgotten.values()],
     };
-    const timeoutMs = this.maxWaitMs + (this.o.cluster.config.requestTimeoutMs ?? 30000);
+    const timeoutMs = wait.maxWaitMs + (this.o.cluster.config.requestTimeoutMs ?? 30000);
     return conn.send(fetchApi, req, { timeoutMs, version });
   }
 

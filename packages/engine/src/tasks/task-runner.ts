@@ -32,6 +32,9 @@ import { EARLIEST, LATEST, listOffsetsApi, READ_COMMITTED, WireCluster } from '.
 import { type TopicPartition, tpKey } from './assign.ts';
 import { nextWriteIn } from './commit-cadence.ts';
 
+/** `fetch.linger.ms`'s default, for a FlowConfig built without it. */
+const DEFAULT_FETCH_LINGER_MS = 10;
+
 /** One source partition of a task with what the data path needs about its remote topic. */
 export interface TaskPartition extends TopicPartition {
   remoteTopic: string;
@@ -227,8 +230,10 @@ export class TaskRunner {
         startPosition: flow.startPosition,
         maxBytesPerPartition: flow.fetchMaxBytesPerPartition,
         maxBytes: Math.max(flow.fetchMaxBytesPerPartition * 4, 16 << 20),
-        // the broker answers as soon as data arrives; the wait only bounds empty polls (each lists every partition)
+        // an idle fetch returns at the first byte (the wait only bounds empty polls, each listing every partition);
+        // while records flow it lingers up to fetch.linger.ms for more (fetchWait)
         maxWaitMs: 500,
+        lingerMs: flow.fetchLingerMs ?? DEFAULT_FETCH_LINGER_MS,
         maxInFlightBytes: Math.max(flow.batchMaxBytes * 2, 8 << 20),
         topicIds: durable.topicIds,
         knownEnds: durable.knownEnds,

@@ -61,6 +61,8 @@ describe('parseMm2Config: flows and defaults', () => {
     [{}, 'transactionVersion', 'auto'],
     [{ 'east->west.transaction.version': '1' }, 'transactionVersion', 1],
     [{ 'transaction.version': 'AUTO' }, 'transactionVersion', 'auto'],
+    [{}, 'fetchLingerMs', 10],
+    [{ 'east->west.fetch.linger.ms': '0' }, 'fetchLingerMs', 0],
   ])('%j -> %s', (extra, field, value) => {
     expect((parse(extra).flows[0] as unknown as Record<string, unknown>)[field]).toEqual(value);
   });
@@ -225,6 +227,7 @@ describe('parseMm2Config: invalid values stop with key, value and reason', () =>
       /^transaction\.version=2: must be auto \(V2 where the target offers it, else V1\) or 1/,
     ],
     [{ 'replication.factor': '0' }, /replication\.factor=0: must be -1/],
+    [{ 'fetch.linger.ms': '501' }, /^fetch\.linger\.ms=501: /],
     [{ 'east->north.enabled': 'true' }, /^east->north\.enabled=true: names a cluster not listed/],
     [
       { 'west->east.enabled': 'true', 'replication.policy.class': 'IdentityReplicationPolicy' },

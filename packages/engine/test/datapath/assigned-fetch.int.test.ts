@@ -406,6 +406,102 @@ describe('AssignedFetcher behaviour (east)', () => {
     }
   });
 
+  // issue #10 (latency at a light rate): while records flow, a fetch lingers on the broker for more instead of
+  // returning at each produce; an idle fetcher still asks for the first byte and waits out max wait.
+  it('fetch linger: after records the next fetch waits lingerMs for lingerMinBytes, after an empty answer for the first byte; every record arrives once, in order', async () => {
+    const topic = uniqueName('afetch-linger');
+    await createTopic(testCluster('east'), topic, PARTS);
+    const cluster = new WireCluster(wireConfig(testCluster('east')));
+    open.push(cluster);
+    const exchanges: { req: FetchRequest; records: number; at: number }[] = [];
+    const listener = (m: unknown) => {
+      const x = m as WireExchange;
+      if (x.apiName !== 'Fetch') return;
+      const r = new Reader(x.request);
+      r.int16();
+      r.int16();
+      r.int32();
+      r.raw(r.int16());
+      if (x.version >= 12) r.taggedFields();
+      const rr = new Reader(x.response, 4);
+      if (x.version >= 12) rr.taggedFields();
+      const res = fetchApi.decodeResponse(rr, x.version);
+      const records = res.responses
+        .flatMap((t) => t.partitions)
+        .filter((p) => p.records && p.records.length > 0).length;
+      exchanges.push({ req: fetchApi.decodeRequest(r, x.version), records, at: Date.now() });
+    };
+    const got = new Map<number, bigint[]>();
+    const lingerMs = 100;
+    const maxWaitMs = 400;
+    const f = new AssignedFetcher({
+      cluster,
+      partitions: tps(topic),
+      positions: new Map(),
+      startPosition: 'earliest',
+      maxBytesPerPartition: 1 << 20,
+      maxWaitMs,
+      lingerMs,
+      lingerMinBytes: 1 << 20,
+      onChunk: async (c) => {
+        const l = got.get(c.partition) ?? [];
+        for (const b of c.batches) for (const r of decodeRecords(b)) l.push(r.offset);
+        got.set(c.partition, l);
+      },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    open.push(f);
+    wireExchangeChannel.subscribe(listener);
+    const producer = new kafkajs.Kafka(kafkajsConfig(testCluster('east'), 'afetch-linger')).producer();
+    await producer.connect();
+    try {
+      await f.start();
+      await until(() => exchanges.length >= 1, 10_000, 'the first fetch');
+      // a trickle: one record per produce request, every 10 ms for 2 s (a fetch per produce without the linger)
+      const n = 200;
+      const from = Date.now();
+      for (let i = 0; i < n; i++) {
+        await producer.send({ topic, messages: [{ partition: i % PARTS, value: Buffer.from(`t${i}`) }] });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const to = Date.now();
+      await until(
+        () =>
+          tps(topic).every(
+            (tp) => f.position(tp) === BigInt(Math.floor(n / PARTS) + (tp.partition < n % PARTS ? 1 : 0)),
+          ),
+        10_000,
+        'every record',
+      );
+      // once, in order, none skipped
+      for (const tp of tps(topic)) {
+        const want = Number(f.position(tp));
+        expect(got.get(tp.partition)).toEqual(Array.from({ length: want }, (_, i) => BigInt(i)));
+      }
+      // what each request asked: linger after an answer with records, the first byte after an empty one
+      for (let i = 1; i < exchanges.length; i++) {
+        const want =
+          exchanges[i - 1]!.records > 0
+            ? { minBytes: 1 << 20, maxWaitMs: lingerMs }
+            : { minBytes: 1, maxWaitMs };
+        expect({ i, minBytes: exchanges[i]!.req.minBytes, maxWaitMs: exchanges[i]!.req.maxWaitMs }).toEqual({
+          i,
+          ...want,
+        });
+      }
+      // during the trickle a lingering fetch comes back after lingerMs (1 MiB never gathers), so there are at most
+      // about two fetches per linger (a lingering one, and one that returned at the first byte after it), not ~200
+      const during = exchanges.filter((e) => e.at > from && e.at < to).length;
+      expect(during).toBeLessThanOrEqual(2 * Math.ceil((to - from) / lingerMs) + 4);
+      expect(exchanges.filter((e) => e.at > from && e.at < to && e.records > 0).length).toBeGreaterThan(3);
+    } finally {
+      wireExchangeChannel.unsubscribe(listener);
+      await producer.disconnect();
+    }
+  });
+
   it('incremental fetch sessions: idle polls list no partitions, a paused partition is forgotten, news still arrive', async () => {
     const { topic, cluster, perPartition } = await seeded(30);
     const requests: FetchRequest[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committedBatches } from '../../src/datapath/assigned-fetch.ts';
+import { committedBatches, fetchWait } from '../../src/datapath/assigned-fetch.ts';
 import type { BatchHeader, RawBatch } from '../../src/records/types.ts';
 
 /** A batch header as the broker stores it: [base, last] offsets, producer, kind. Bytes are a stand-in. */
@@ -125,4 +125,42 @@ describe('committedBatches: what read_committed delivers, from batch headers onl
       expect(r.next).toBe(BigInt(c.next));
       expect(r.bytes).toBe(r.batches.reduce((n, x) => n + x.bytes.length, 0));
     });
+});
+
+describe('fetchWait: what a fetch asks the broker to wait for', () => {
+  const o = { maxWaitMs: 500, lingerMs: 10, lingerMinBytes: 1 << 20 };
+  it.each([
+    {
+      name: 'first fetch / after an empty answer: the first byte, up to max wait',
+      had: false,
+      opts: o,
+      want: { minBytes: 1, maxWaitMs: 500 },
+    },
+    {
+      name: 'after records: the linger min bytes, up to the linger',
+      had: true,
+      opts: o,
+      want: { minBytes: 1 << 20, maxWaitMs: 10 },
+    },
+    {
+      name: 'linger 0: always the first byte',
+      had: true,
+      opts: { ...o, lingerMs: 0 },
+      want: { minBytes: 1, maxWaitMs: 500 },
+    },
+    {
+      name: 'a linger above max wait waits max wait',
+      had: true,
+      opts: { ...o, lingerMs: 900 },
+      want: { minBytes: 1 << 20, maxWaitMs: 500 },
+    },
+    {
+      name: 'min bytes never below 1',
+      had: true,
+      opts: { ...o, lingerMinBytes: 0 },
+      want: { minBytes: 1, maxWaitMs: 10 },
+    },
+  ])('$name', ({ had, opts, want }) => {
+    expect(fetchWait(had, opts)).toEqual(want);
+  });
 });
