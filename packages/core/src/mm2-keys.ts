@@ -45,7 +45,7 @@ export const FLOW_KEYS = {
    * before it returns: a trickle of small batches comes back in one response instead of one request each
    * (0: every fetch returns at the first byte).
    */
-  'fetch.linger.ms': '10',
+  'fetch.linger.ms': '50',
   'batch.max.bytes': '4194304',
   'commit.interval.ms': '100',
   /**

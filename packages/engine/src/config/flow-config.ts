@@ -78,7 +78,7 @@ export interface FlowConfig {
   commitMinIntervalMs: number;
   /**
    * While records are flowing, how long a fetch waits on the source for more before it returns (datapath/
-   * assigned-fetch.ts, fetchWait; 0: at the first byte). Default 10 (`fetch.linger.ms`).
+   * assigned-fetch.ts, fetchWait; 0: at the first byte). Default 50 (`fetch.linger.ms`).
    */
   fetchLingerMs?: number;
   /** Exactly once: the transaction protocol (`auto`: V2 where the target offers it, else V1). Default `auto`. */

@@ -33,7 +33,7 @@ import { type TopicPartition, tpKey } from './assign.ts';
 import { nextWriteIn } from './commit-cadence.ts';
 
 /** `fetch.linger.ms`'s default, for a FlowConfig built without it. */
-const DEFAULT_FETCH_LINGER_MS = 10;
+const DEFAULT_FETCH_LINGER_MS = 50;
 
 /** One source partition of a task with what the data path needs about its remote topic. */
 export interface TaskPartition extends TopicPartition {

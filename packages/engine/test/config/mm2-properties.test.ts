@@ -61,7 +61,7 @@ describe('parseMm2Config: flows and defaults', () => {
     [{}, 'transactionVersion', 'auto'],
     [{ 'east->west.transaction.version': '1' }, 'transactionVersion', 1],
     [{ 'transaction.version': 'AUTO' }, 'transactionVersion', 'auto'],
-    [{}, 'fetchLingerMs', 10],
+    [{}, 'fetchLingerMs', 50],
     [{ 'east->west.fetch.linger.ms': '0' }, 'fetchLingerMs', 0],
   ])('%j -> %s', (extra, field, value) => {
     expect((parse(extra).flows[0] as unknown as Record<string, unknown>)[field]).toEqual(value);
