@@ -19,6 +19,20 @@ import { createTopic, groupsTouching, listGroups, wireConfig } from '../wire/hel
  * every partition, plain and lz4 batches. What the fetcher delivers must be exactly what Java's read_committed
  * consumer reads, record by record, and its positions must reach the end (lag 0).
  */
+/** A Fetch exchange from the wire channel, decoded: request (after its v2 header) and response. */
+function decodeFetch(x: WireExchange) {
+  // request header v2 (Fetch v12+ is flexible): api key, version, correlation id, client id, tagged fields
+  const r = new Reader(x.request);
+  r.int16();
+  r.int16();
+  r.int32();
+  r.raw(r.int16());
+  if (x.version >= 12) r.taggedFields();
+  const rr = new Reader(x.response, 4);
+  if (x.version >= 12) rr.taggedFields();
+  return { req: fetchApi.decodeRequest(r, x.version), res: fetchApi.decodeResponse(rr, x.version) };
+}
+
 const run = promisify(execFile);
 const PROGRAM = join(import.meta.dirname, 'assigned-fetch-data.java');
 const PARTS = 3;
@@ -417,19 +431,11 @@ describe('AssignedFetcher behaviour (east)', () => {
     const listener = (m: unknown) => {
       const x = m as WireExchange;
       if (x.apiName !== 'Fetch') return;
-      const r = new Reader(x.request);
-      r.int16();
-      r.int16();
-      r.int32();
-      r.raw(r.int16());
-      if (x.version >= 12) r.taggedFields();
-      const rr = new Reader(x.response, 4);
-      if (x.version >= 12) rr.taggedFields();
-      const res = fetchApi.decodeResponse(rr, x.version);
+      const { req, res } = decodeFetch(x);
       const records = res.responses
         .flatMap((t) => t.partitions)
         .filter((p) => p.records && p.records.length > 0).length;
-      exchanges.push({ req: fetchApi.decodeRequest(r, x.version), records, at: Date.now() });
+      exchanges.push({ req, records, at: Date.now() });
     };
     const got = new Map<number, bigint[]>();
     const lingerMs = 100;
@@ -509,17 +515,8 @@ describe('AssignedFetcher behaviour (east)', () => {
     const listener = (m: unknown) => {
       const x = m as WireExchange;
       if (x.apiName !== 'Fetch') return;
-      // request header v2 (Fetch v12+ is flexible): api key, version, correlation id, client id, tagged fields
-      const r = new Reader(x.request);
-      r.int16();
-      r.int16();
-      r.int32();
-      r.raw(r.int16());
-      if (x.version >= 12) r.taggedFields();
-      requests.push(fetchApi.decodeRequest(r, x.version));
-      const rr = new Reader(x.response, 4);
-      if (x.version >= 12) rr.taggedFields();
-      const res = fetchApi.decodeResponse(rr, x.version);
+      const { req, res } = decodeFetch(x);
+      requests.push(req);
       answered.push(res.responses.reduce((n, t) => n + t.partitions.length, 0));
     };
     const position = (partition: number) => f.position({ topic, partition });
