@@ -486,7 +486,8 @@ describe('AssignedFetcher behaviour (east)', () => {
         const want = Number(f.position(tp));
         expect(got.get(tp.partition)).toEqual(Array.from({ length: want }, (_, i) => BigInt(i)));
       }
-      // what each request asked: linger after an answer with records, the first byte after an empty one
+      // what each request asked: linger after an answer with records, the first byte after an empty one (east has
+      // one broker, so one leader loop: the exchanges are in request order)
       for (let i = 1; i < exchanges.length; i++) {
         const want =
           exchanges[i - 1]!.records > 0
