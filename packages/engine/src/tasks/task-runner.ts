@@ -1,3 +1,4 @@
+import { FLOW_KEYS } from '@ferry/core';
 import type { Admin, Kafka } from 'kafkajs';
 import type { FlowConfig } from '../config/flow-config.ts';
 import { AssignedFetcher, type FetchedChunk, type GapEvent } from '../datapath/assigned-fetch.ts';
@@ -33,7 +34,7 @@ import { type TopicPartition, tpKey } from './assign.ts';
 import { nextWriteIn } from './commit-cadence.ts';
 
 /** `fetch.linger.ms`'s default, for a FlowConfig built without it. */
-const DEFAULT_FETCH_LINGER_MS = 50;
+const DEFAULT_FETCH_LINGER_MS = Number(FLOW_KEYS['fetch.linger.ms']);
 
 /** One source partition of a task with what the data path needs about its remote topic. */
 export interface TaskPartition extends TopicPartition {
