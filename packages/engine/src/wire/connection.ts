@@ -10,6 +10,7 @@ import { saslAuthenticateApi } from './apis/sasl-authenticate.ts';
 import { saslHandshakeApi } from './apis/sasl-handshake.ts';
 import type { WireSasl, WireTls } from './config.ts';
 import { ErrorCode, KafkaError } from './errors.ts';
+import { FrameReader } from './frame-reader.ts';
 import { Reader } from './protocol/reader.ts';
 import { Writer } from './protocol/writer.ts';
 import { authenticateOAuthBearer } from './sasl-oauthbearer.ts';
@@ -76,6 +77,9 @@ interface Pending {
 const SOFTWARE_NAME = 'ferry';
 const SOFTWARE_VERSION = '0.1.0';
 
+/** Bytes a connection reads at a time (net's default read size). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
 export class Connection {
   readonly nodeId: number;
   readonly host: string;
@@ -88,9 +92,7 @@ export class Connection {
   private readonly brokerVersions = new Map<number, { min: number; max: number }>();
   /** Finalized feature levels from ApiVersions (v3+): name → max version level. */
   private readonly features = new Map<string, number>();
-  private chunks: Buffer[] = [];
-  private have = 0;
-  private frameSize = -1;
+  private readonly frames = new FrameReader((f) => this.dispatch(f));
   private closedError: KafkaError | undefined;
   private readonly closeListeners: Array<(e: KafkaError) => void> = [];
 
@@ -262,7 +264,19 @@ export class Connection {
             rejectUnauthorized: tls.rejectUnauthorized ?? true,
             ...(tls.verifyHostname === false ? { checkServerIdentity: () => undefined } : {}),
           })
-        : tcpConnect({ host, port, lookup });
+        : tcpConnect({
+            host,
+            port,
+            lookup,
+            // one read buffer per connection, reused: FrameReader copies each frame out of it
+            onread: {
+              buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+              callback: (n, buf) => {
+                this.onData(buf, n);
+                return true;
+              },
+            },
+          });
       socket.setNoDelay(true);
       const timer = setTimeout(() => {
         fail(
@@ -286,7 +300,7 @@ export class Connection {
         this.socket = socket;
         resolve();
       });
-      socket.on('data', (chunk: Buffer) => this.onData(chunk));
+      if (tls) socket.on('data', (chunk: Buffer) => this.onData(chunk, chunk.length));
       socket.on('error', (err: NodeJS.ErrnoException) => {
         if (!settled) fail(connectError(err, host, port, !!tls));
         else this.shutdown(this.lost(`lost: ${err.message}`));
@@ -368,41 +382,14 @@ export class Connection {
     }
   }
 
-  private onData(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.have += chunk.length;
-    for (;;) {
-      if (this.frameSize < 0) {
-        if (this.have < 4) return;
-        this.frameSize = this.take(4).readInt32BE(0);
-      }
-      if (this.have < this.frameSize) return;
-      const frame = this.take(this.frameSize);
-      this.frameSize = -1;
-      this.dispatch(frame);
+  private onData(buf: Uint8Array, n: number): void {
+    try {
+      this.frames.push(buf, 0, n);
+    } catch (e) {
+      // a stream that is not Kafka's framing: nothing after it can be trusted
+      this.shutdown(e instanceof KafkaError ? e : this.lost(`unreadable: ${(e as Error).message}`));
+      this.socket?.destroy();
     }
-  }
-
-  /** n bytes off the front of the received chunks: a view when one chunk holds them, else one copy. */
-  private take(n: number): Buffer {
-    const first = this.chunks[0] as Buffer;
-    this.have -= n;
-    if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let off = 0;
-    while (off < n) {
-      const c = this.chunks[0] as Buffer;
-      const k = Math.min(c.length, n - off);
-      c.copy(out, off, 0, k);
-      off += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
-    }
-    return out;
   }
 
   private dispatch(frame: Buffer): void {
@@ -452,8 +439,7 @@ export class Connection {
       p.reject(e);
     }
     this.pending.clear();
-    this.chunks = [];
-    this.have = 0;
+    this.frames.reset();
     for (const fn of this.closeListeners.splice(0)) fn(e);
   }
 
