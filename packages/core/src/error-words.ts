@@ -22,6 +22,8 @@ const KAFKA_NAMES: Record<string, FerryErrorCode> = {
   INVALID_PRODUCER_EPOCH: 'TASK_FENCED',
   REQUEST_TIMED_OUT: 'BROKER_TIMEOUT',
   TLS_HANDSHAKE_FAILED: 'TLS_UNTRUSTED',
+  // the wire layer's name for an answer that is not Kafka's framing (engine wire/frame-reader.ts)
+  NOT_KAFKA_PROTOCOL: 'PROTOCOL_MISMATCH',
 };
 
 /** kafkajs error class names that say why. KafkaJSConnectionError is read by its socket `code` first. */
@@ -157,6 +159,8 @@ export function errorSentence(e: unknown, where: ErrorWhere = {}): string {
       return `The brokers did not answer in time (${d}): a wrong port, a firewall, or TLS/SASL settings that do not match the listener.`;
     case 'CONNECTION_CLOSED':
       return `The broker closed the connection (${d}): often a security protocol mismatch, e.g. a PLAINTEXT client on a SASL or TLS listener.`;
+    case 'PROTOCOL_MISMATCH':
+      return `The broker's answer is not Kafka's protocol (${d}): the security protocol does not match the listener (e.g. PLAINTEXT on a TLS listener), or this address is not a Kafka listener.`;
     case 'BROKER_UNREACHABLE':
       return `Cannot reach the brokers: ${d}. Check that ${clusters(where)} up, and the bootstrap servers, security protocol and port match a listener.`;
     case 'NETWORK_POLICY_REFUSED':
@@ -170,8 +174,11 @@ export function errorSentence(e: unknown, where: ErrorWhere = {}): string {
       const side = errorCode(e) === 'SOURCE_UNAVAILABLE' ? 'source' : 'target';
       const name = named(side === 'source' ? where.source : where.target);
       // reached, but refused: "is it up?" is the wrong advice for a credential the broker rejected
-      if (errorCode((e as ErrorLike).cause) === 'AUTHENTICATION_FAILED')
+      const why = errorCode((e as ErrorLike).cause);
+      if (why === 'AUTHENTICATION_FAILED')
         return `The ${side} cluster${name} rejected Ferry's credentials (${d}). Check the cluster's SASL mechanism, username and password.`;
+      if (why === 'PROTOCOL_MISMATCH')
+        return `The ${side} cluster${name} does not answer in Kafka's protocol (${d}): its security protocol does not match the listener (e.g. PLAINTEXT on a TLS listener), or this address is not a Kafka listener.`;
       return `Cannot reach the ${side} cluster${name}: ${d}. Check that it is up and its bootstrap servers are right.`;
     }
     case 'VERIFY_READ_STALLED':

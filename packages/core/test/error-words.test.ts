@@ -59,6 +59,13 @@ describe('errorCode', () => {
     [kafkajs('KafkaJSConnectionError', 'Connection timeout'), 'BROKER_UNREACHABLE'],
     [kafkajs('KafkaJSConnectionClosedError', 'Closed connection'), 'CONNECTION_CLOSED'],
     [
+      Object.assign(new Error('a response frame of 352518912 bytes'), {
+        name: 'NOT_KAFKA_PROTOCOL',
+        code: 2,
+      }),
+      'PROTOCOL_MISMATCH',
+    ],
+    [
       kafkajs('KafkaJSRequestTimeoutError', 'Request Metadata(key: 3, version: 6) timed out'),
       'BROKER_TIMEOUT',
     ],
@@ -173,6 +180,25 @@ describe('errorSentence', () => {
       kafkajs('KafkaJSProtocolError', 'x', { type: 'UNSUPPORTED_SASL_MECHANISM' }),
       {},
       /^The broker does not support this SASL mechanism/,
+    ],
+    [
+      wrapped(
+        'SOURCE_UNAVAILABLE',
+        Object.assign(new Error('NOT_KAFKA_PROTOCOL: a response frame of 352518912 bytes'), {
+          name: 'NOT_KAFKA_PROTOCOL',
+          code: 2,
+        }),
+      ),
+      flow,
+      /^The source cluster east does not answer in Kafka's protocol \(.*352518912 bytes\): its security protocol does not match the listener \(e\.g\. PLAINTEXT on a TLS listener\)/,
+    ],
+    [
+      Object.assign(new Error('NOT_KAFKA_PROTOCOL: a response frame of 352518912 bytes'), {
+        name: 'NOT_KAFKA_PROTOCOL',
+        code: 2,
+      }),
+      {},
+      /^The broker's answer is not Kafka's protocol \(.*352518912 bytes\): the security protocol does not match the listener/,
     ],
     [
       {

@@ -9,6 +9,17 @@ import { ErrorCode, KafkaError } from './errors.ts';
  * was ~100 of them plus the copy that joined them; under catch-up that garbage was a large part of a worker's
  * external memory until the GC freed it.
  */
+/**
+ * The largest response frame accepted. A frame's buffer is allocated when its size arrives, so the size of a peer
+ * that is not a Kafka listener (the first bytes of an HTTP answer or a TLS alert read as a size are 0.3–1.2 GB)
+ * must not be trusted. Legitimate responses are far smaller: a fetch asks for at most 16 MiB plus one batch, and
+ * a batch is bounded by the broker's request size (`socket.request.max.bytes`, 100 MiB by default).
+ */
+export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+/** The error's name (core's error words turn it into PROTOCOL_MISMATCH's sentence). */
+export const NOT_KAFKA_PROTOCOL = 'NOT_KAFKA_PROTOCOL';
+
 export class FrameReader {
   private readonly head = Buffer.alloc(4);
   private headHave = 0;
@@ -33,8 +44,12 @@ export class FrameReader {
         if (this.headHave < 4) return;
         this.headHave = 0;
         const size = this.head.readInt32BE(0);
-        if (size < 0)
-          throw new KafkaError(ErrorCode.CORRUPT_MESSAGE, `a response frame with a negative size (${size})`);
+        if (size < 0 || size > MAX_FRAME_BYTES)
+          throw new KafkaError(
+            ErrorCode.CORRUPT_MESSAGE,
+            `a response frame of ${size} bytes, outside 0..${MAX_FRAME_BYTES}: the peer does not speak Kafka's protocol here (a TLS or HTTP listener?)`,
+            { name: NOT_KAFKA_PROTOCOL, retriable: false },
+          );
         this.frame = Buffer.allocUnsafe(size);
         this.frameHave = 0;
       }

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KafkaError } from '../../src/wire/errors.ts';
-import { FrameReader } from '../../src/wire/frame-reader.ts';
+import { FrameReader, MAX_FRAME_BYTES } from '../../src/wire/frame-reader.ts';
 
 function framed(bodies: Buffer[]): Buffer {
   return Buffer.concat(
@@ -29,6 +28,12 @@ function readThrough(stream: Buffer, pieces: number[]): Buffer[] {
   }
   return out;
 }
+
+const int32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n, 0);
+  return b;
+};
 
 const body = (n: number, seed: number) =>
   Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
@@ -61,9 +66,23 @@ describe('FrameReader: response frames out of a reused read buffer', () => {
     );
   });
 
-  it('a negative size is refused with CORRUPT_MESSAGE, and reset drops a partial frame', () => {
+  it.each([
+    ['a negative size', [0xff, 0xff, 0xff, 0xfe]],
+    ['an HTTP answer read as a size', [...Buffer.from('HTTP')]],
+    ['a TLS alert read as a size', [0x15, 0x03, 0x03, 0x00]],
+    ['one byte over the limit', [...int32(MAX_FRAME_BYTES + 1)]],
+  ])('%s is refused as not the Kafka protocol before anything is allocated', (_, bytes) => {
     const r = new FrameReader(() => undefined);
-    expect(() => r.push(Buffer.from([0xff, 0xff, 0xff, 0xfe]))).toThrow(KafkaError);
+    expect(() => r.push(Buffer.from(bytes))).toThrow(
+      expect.objectContaining({
+        name: 'NOT_KAFKA_PROTOCOL',
+        retriable: false,
+        message: expect.stringMatching(/does not speak Kafka/),
+      }),
+    );
+  });
+
+  it('reset drops a partial frame', () => {
     const out: Buffer[] = [];
     const r2 = new FrameReader((f) => out.push(f));
     r2.push(Buffer.from([0, 0, 0, 4, 1, 2]));

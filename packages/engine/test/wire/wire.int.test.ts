@@ -1,3 +1,4 @@
+import { errorSentence } from '@ferry/core';
 import { STACK_SCRAM_USERS } from '@ferry/testkit';
 import { testCluster, uniqueName } from '@ferry/testkit/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -264,5 +265,16 @@ describe('security', () => {
     const e = await bad.metadata().catch((x: unknown) => x);
     expect(e).toMatchObject({ name: 'TLS_HANDSHAKE_FAILED', retriable: false });
     expect((e as Error).message).toMatch(/certificate/i);
+  });
+
+  it('PLAINTEXT on the TLS listener: the TLS alert read as a frame size is refused as not Kafka, in words', async () => {
+    const e = await open('secure', { tls: undefined })
+      .metadata()
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ name: 'NOT_KAFKA_PROTOCOL', retriable: false });
+    expect((e as Error).message).toMatch(/a response frame of \d+ bytes, outside 0\.\.\d+/);
+    expect(errorSentence(e)).toMatch(
+      /^The broker's answer is not Kafka's protocol .*PLAINTEXT on a TLS listener/,
+    );
   });
 });
