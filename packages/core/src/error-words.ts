@@ -134,6 +134,10 @@ function named(name: string | undefined): string {
   return name ? ` ${name}` : '';
 }
 
+/** PROTOCOL_MISMATCH's advice, said of a cluster or of the broker that answered. */
+const PROTOCOL_ADVICE =
+  'does not match the listener (e.g. PLAINTEXT on a TLS listener), or this address is not a Kafka listener.';
+
 /**
  * An error as a sentence a person can act on: what happened (from `errorCode`), the client's words as the
  * detail, and what to check. Anything without a known code keeps its message.
@@ -160,7 +164,7 @@ export function errorSentence(e: unknown, where: ErrorWhere = {}): string {
     case 'CONNECTION_CLOSED':
       return `The broker closed the connection (${d}): often a security protocol mismatch, e.g. a PLAINTEXT client on a SASL or TLS listener.`;
     case 'PROTOCOL_MISMATCH':
-      return `The broker's answer is not Kafka's protocol (${d}): the security protocol does not match the listener (e.g. PLAINTEXT on a TLS listener), or this address is not a Kafka listener.`;
+      return `The broker's answer is not Kafka's protocol (${d}): the security protocol ${PROTOCOL_ADVICE}`;
     case 'BROKER_UNREACHABLE':
       return `Cannot reach the brokers: ${d}. Check that ${clusters(where)} up, and the bootstrap servers, security protocol and port match a listener.`;
     case 'NETWORK_POLICY_REFUSED':
@@ -178,7 +182,7 @@ export function errorSentence(e: unknown, where: ErrorWhere = {}): string {
       if (why === 'AUTHENTICATION_FAILED')
         return `The ${side} cluster${name} rejected Ferry's credentials (${d}). Check the cluster's SASL mechanism, username and password.`;
       if (why === 'PROTOCOL_MISMATCH')
-        return `The ${side} cluster${name} does not answer in Kafka's protocol (${d}): its security protocol does not match the listener (e.g. PLAINTEXT on a TLS listener), or this address is not a Kafka listener.`;
+        return `The ${side} cluster${name} does not answer in Kafka's protocol (${d}): its security protocol ${PROTOCOL_ADVICE}`;
       return `Cannot reach the ${side} cluster${name}: ${d}. Check that it is up and its bootstrap servers are right.`;
     }
     case 'VERIFY_READ_STALLED':
